@@ -1,0 +1,38 @@
+/**
+ * The state machine's task function (not on the public API): records a
+ * step's task token, or ends the setup as paused when a step times out or fails.
+ */
+import { z } from 'zod';
+import { dynamoClient, sfnClient } from '#shared/adapters/aws.js';
+import { sfnTaskSender } from '#shared/adapters/tasks.js';
+import { dynamoWizardTaskStore } from '#shared/adapters/wizard.js';
+import { baseEnv, parseEnv } from '#shared/config.js';
+import { logger } from '#shared/logger.js';
+import { markPaused, recordFailure, recordTaskToken } from '#shared/use-cases/wizard-task.js';
+import { WAITING_STEPS } from '#shared/wizard.js';
+
+const env = parseEnv(baseEnv);
+const deps = { store: dynamoWizardTaskStore(dynamoClient(), env.TABLE_NAME), tasks: sfnTaskSender(sfnClient()) };
+
+const ids = { accountId: z.string().min(1), sellerId: z.string().min(1), executionArn: z.string().min(1), step: z.enum(WAITING_STEPS) };
+const taskEvent = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('wait'), ...ids, taskToken: z.string().min(1) }),
+  z.object({ action: z.literal('pause'), ...ids }),
+  z.object({ action: z.literal('fail'), ...ids, error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional() }),
+]);
+
+export async function handler(event: unknown): Promise<{ outcome: string }> {
+  const input = taskEvent.parse(event);
+  logger.appendKeys({ accountId: input.accountId, step: input.step, action: input.action });
+  switch (input.action) {
+    case 'wait':
+      return { outcome: await recordTaskToken(deps, input) };
+    case 'pause':
+      return { outcome: (await markPaused(deps, { ...input, reason: null })) ? 'paused' : 'not current' };
+    case 'fail': {
+      const reason = input.error?.Error ?? 'unknown failure';
+      logger.warn('wizard execution failed', { reason });
+      return { outcome: (await recordFailure(deps, { ...input, reason })) ? 'recorded' : 'not current' };
+    }
+  }
+}

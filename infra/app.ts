@@ -1,0 +1,53 @@
+/**
+ * Builds the Onramp CDK app: stateful, stateless and site stacks. Used by the
+ * CDK CLI, the infrastructure tests and the local stack (which runs the state
+ * machine this synthesizes).
+ */
+import { App, Duration, type Environment } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { Validations } from 'aws-cdk-lib';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SiteStack } from './stacks/site-stack.js';
+import { StatefulStack } from './stacks/stateful-stack.js';
+import { StatelessStack } from './stacks/stateless-stack.js';
+import { acknowledgeFindings } from './nag.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface OnrampAppOptions {
+  readonly env?: Environment;
+  /** Skip esbuild bundling (tests and the local stack only need the templates). */
+  readonly bundle?: boolean;
+  readonly wizardStepTimeout?: Duration;
+  readonly webAssetPath?: string;
+  readonly outdir?: string;
+  /** Run the cdk-nag AwsSolutions checks. */
+  readonly nag?: boolean;
+}
+
+export function createOnrampApp(options: OnrampAppOptions = {}) {
+  const app = new App({
+    ...(options.outdir ? { outdir: options.outdir } : {}),
+    context: options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {},
+  });
+  const env = options.env ?? { account: process.env.CDK_DEFAULT_ACCOUNT ?? '111111111111', region: process.env.CDK_DEFAULT_REGION ?? 'eu-west-1' };
+  const stateful = new StatefulStack(app, 'OnrampStateful', { env, secretPrefix: 'onramp/' });
+  const stateless = new StatelessStack(app, 'OnrampStateless', {
+    env,
+    root: ROOT,
+    table: stateful.table,
+    secretPrefix: stateful.secretPrefix,
+    wizardStepTimeout: options.wizardStepTimeout ?? Duration.days(14),
+  });
+  const site = new SiteStack(app, 'OnrampSite', {
+    env,
+    api: stateless.api,
+    webAssetPath: options.webAssetPath ?? path.join(ROOT, 'web', 'dist'),
+  });
+  if (options.nag !== false) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    acknowledgeFindings({ stateful, stateless, site });
+  }
+  return { app, stateful, stateless, site };
+}

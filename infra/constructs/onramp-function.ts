@@ -1,0 +1,93 @@
+/**
+ * One Lambda construct owns the defaults (runtime, ARM64, ESM bundle, log
+ * retention) and binds each resource it uses together with its environment
+ * variable and its least-privilege grant, in one call.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import path from 'node:path';
+import { FUNCTIONS, type FunctionId } from '../../shared/routes.js';
+
+export interface OnrampFunctionProps {
+  readonly functionId: FunctionId;
+  /** Repository root, where `functions/` lives. */
+  readonly root: string;
+  readonly environment?: Record<string, string>;
+}
+
+export class OnrampFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: OnrampFunctionProps) {
+    const def = FUNCTIONS[props.functionId];
+    super(scope, id, {
+      entry: path.join(props.root, def.entry),
+      handler: 'handler',
+      description: def.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      logGroup: new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH }),
+      projectRoot: props.root,
+      depsLockFilePath: path.join(props.root, 'package-lock.json'),
+      environment: {
+        // Lets the local stack map a state machine's task back to this function's handler.
+        ONRAMP_FUNCTION: props.functionId,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      },
+    });
+  }
+
+  /** Reads (and, with `write`, writes) the table. */
+  useTable(table: ITableV2, access: 'read' | 'readWrite'): this {
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    if (access === 'read') table.grantReadData(this);
+    else table.grantReadWriteData(this);
+    return this;
+  }
+
+  /** Starts and stops the wizard's executions and answers its task tokens. */
+  useStateMachine(stateMachine: IStateMachine): this {
+    this.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(this);
+    stateMachine.grantTaskResponse(this);
+    stateMachine.grantExecution(this, 'states:StopExecution', 'states:DescribeExecution');
+    return this;
+  }
+
+  /** Manages the connection secrets under `prefix` (one secret per connection). */
+  useConnectionSecrets(prefix: string): this {
+    this.addEnvironment('SECRET_PREFIX', prefix);
+    const { region, account } = Stack.of(this);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: [
+          'secretsmanager:CreateSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:DeleteSecret',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:TagResource',
+        ],
+        resources: [`arn:aws:secretsmanager:${region}:${account}:secret:${prefix}*`],
+      }),
+    );
+    this.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }));
+    return this;
+  }
+}

@@ -1,0 +1,65 @@
+/** The API, its functions and the wizard's state machine: all redeployable at will. */
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { ROUTES, type FunctionId } from '../../shared/routes.js';
+import { OnrampFunction } from '../constructs/onramp-function.js';
+import { WizardStateMachine } from '../constructs/wizard-state-machine.js';
+
+export interface StatelessStackProps extends StackProps {
+  readonly root: string;
+  readonly table: ITableV2;
+  readonly secretPrefix: string;
+  readonly wizardStepTimeout: Duration;
+}
+
+export class StatelessStack extends Stack {
+  readonly api: HttpApi;
+  readonly functions: Record<FunctionId, OnrampFunction>;
+  readonly wizard: WizardStateMachine;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const fn = (functionId: FunctionId, name: string, environment: Record<string, string> = {}) =>
+      new OnrampFunction(this, name, { functionId, root: props.root, environment });
+
+    const wizardTask = fn('wizardTask', 'WizardTaskFunction').useTable(props.table, 'readWrite');
+    this.wizard = new WizardStateMachine(this, 'Wizard', {
+      taskFunction: wizardTask,
+      stepTimeout: props.wizardStepTimeout,
+    });
+    const cookies = { COOKIE_SECURE: 'true' };
+    this.functions = {
+      auth: fn('auth', 'AuthFunction', cookies).useTable(props.table, 'readWrite'),
+      catalog: fn('catalog', 'CatalogFunction'),
+      accounts: fn('accounts', 'AccountsFunction', cookies)
+        .useTable(props.table, 'readWrite')
+        .useStateMachine(this.wizard.stateMachine)
+        .useConnectionSecrets(props.secretPrefix),
+      wizardTask,
+    };
+
+    this.api = new HttpApi(this, 'Api', { createDefaultStage: false, description: 'Onramp API' });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH })),
+      },
+    });
+    const integrations = new Map<FunctionId, HttpLambdaIntegration>();
+    for (const route of ROUTES) {
+      let integration = integrations.get(route.fn);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${route.fn}Integration`, this.functions[route.fn]);
+        integrations.set(route.fn, integration);
+      }
+      this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Accounts and their audit trail in DynamoDB. An account is read by its
+ * seller's key, so reading it is the ownership check: another seller's
+ * account is simply not there.
+ */
+import { randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Account, AccountEvent, Connection } from '../model.js';
+
+export interface AccountStore {
+  /** Stores a new account; throws if the id is already in use. */
+  create(account: Account): Promise<void>;
+  get(sellerId: string, accountId: string): Promise<Account | undefined>;
+  list(sellerId: string): Promise<Account[]>;
+  addEvent(sellerId: string, event: AccountEvent): Promise<void>;
+  listEvents(sellerId: string, accountId: string): Promise<AccountEvent[]>;
+}
+
+const accountKey = (sellerId: string, accountId: string) => ({ pk: `SELLER#${sellerId}`, sk: `ACCOUNT#${accountId}` });
+
+export function toAccount(item: Record<string, unknown>): Account {
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  return {
+    id: String(item.id),
+    sellerId: String(item.sellerId),
+    name: String(item.name),
+    channel: item.channel as Account['channel'],
+    region: str(item.region),
+    shopDomain: str(item.shopDomain),
+    storeUrl: str(item.storeUrl),
+    step: item.step as Account['step'],
+    status: item.status as Account['status'],
+    version: Number(item.version),
+    executionArn: str(item.executionArn),
+    connections: Array.isArray(item.connections) ? (item.connections as Connection[]) : [],
+    createdAt: String(item.createdAt),
+    updatedAt: String(item.updatedAt),
+  };
+}
+
+export function dynamoAccountStore(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string): AccountStore {
+  return {
+    async create(account) {
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...accountKey(account.sellerId, account.id),
+            gsi1pk: `ACCOUNT#${account.id}`,
+            gsi1sk: 'ACCOUNT',
+            entity: 'account',
+            ...account,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+    async get(sellerId, accountId) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: accountKey(sellerId, accountId), ConsistentRead: true }),
+      );
+      return Item ? toAccount(Item) : undefined;
+    },
+    async list(sellerId) {
+      const accounts: Account[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': `SELLER#${sellerId}`, ':prefix': 'ACCOUNT#' },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        accounts.push(...(page.Items ?? []).map(toAccount));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return accounts.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    },
+    async addEvent(sellerId, event) {
+      const sk = `EVENT#${event.accountId}#${event.at}#${randomBytes(4).toString('hex')}`;
+      await db.send(
+        new PutCommand({ TableName: tableName, Item: { pk: `SELLER#${sellerId}`, sk, entity: 'event', ...event } }),
+      );
+    },
+    async listEvents(sellerId, accountId) {
+      const { Items } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `SELLER#${sellerId}`, ':prefix': `EVENT#${accountId}#` },
+          ScanIndexForward: false,
+          Limit: 100,
+        }),
+      );
+      return (Items ?? []).map((i) => ({
+        accountId: String(i.accountId),
+        type: i.type as AccountEvent['type'],
+        at: String(i.at),
+        actor: String(i.actor),
+        detail: typeof i.detail === 'string' ? i.detail : null,
+      }));
+    },
+  };
+}
+

@@ -1,0 +1,36 @@
+/**
+ * AWS clients, created once per process on first use. Endpoints come from the
+ * SDK's own `AWS_ENDPOINT_URL_*` variables, which only the local stack sets.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+
+let dynamo: DynamoDBDocumentClient | undefined;
+let sfn: SFNClient | undefined;
+let secrets: SecretsManagerClient | undefined;
+
+export function dynamoClient(): DynamoDBDocumentClient {
+  dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return dynamo;
+}
+
+export function sfnClient(): SFNClient {
+  sfn ??= new SFNClient({});
+  return sfn;
+}
+
+export function secretsClient(): SecretsManagerClient {
+  secrets ??= new SecretsManagerClient({});
+  return secrets;
+}
+
+/** Forgets the clients, so the next use reads the environment again (the local stack restarting in one process). */
+export function resetClients(): void {
+  dynamo = undefined;
+  sfn = undefined;
+  secrets = undefined;
+}

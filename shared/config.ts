@@ -1,0 +1,41 @@
+/**
+ * Config is parsed, not read: each function parses the environment it needs
+ * once, at cold start, and fails naming every missing or malformed variable.
+ */
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const baseEnv = z.object({
+  TABLE_NAME: z.string().min(1),
+  /** `Secure` on the session cookie: true in the cloud, false on plain-http localhost. */
+  COOKIE_SECURE: bool.default(true),
+  SESSION_TTL_HOURS: z.coerce.number().int().positive().default(24 * 14),
+  /** Comma-separated origins allowed to make state-changing requests; empty means "same origin as the request". */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+});
+export type BaseEnv = z.infer<typeof baseEnv>;
+
+export const wizardEnv = baseEnv.extend({
+  STATE_MACHINE_ARN: z.string().min(1),
+  SECRET_PREFIX: z.string().min(1).default('onramp/'),
+});
+export type WizardEnv = z.infer<typeof wizardEnv>;
+
+/** Parses `env` with `schema`, or throws one error naming every bad variable. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  return result.data;
+}

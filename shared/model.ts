@@ -1,0 +1,62 @@
+/** Domain records as the use cases see them; adapters map them to storage. */
+import type { ChannelId } from './catalog.js';
+import type { SetupStatus, SetupStep } from './wizard.js';
+
+export interface User {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+  readonly passwordHash: string;
+  readonly createdAt: string;
+}
+
+export interface Session {
+  readonly userId: string;
+  readonly email: string;
+  readonly expiresAt: number;
+}
+
+/** A connection recorded on the account: what and when, never the credential itself. */
+export interface Connection {
+  readonly kind: 'channel' | 'books';
+  readonly provider: string;
+  readonly label: string;
+  readonly secretName: string;
+  readonly connectedAt: string;
+}
+
+export interface Account {
+  readonly id: string;
+  readonly sellerId: string;
+  readonly name: string;
+  readonly channel: ChannelId;
+  readonly region: string | null;
+  readonly shopDomain: string | null;
+  readonly storeUrl: string | null;
+  readonly step: SetupStep;
+  readonly status: SetupStatus;
+  /** Increases by one on every state change; conditional writes expect it. */
+  readonly version: number;
+  readonly executionArn: string | null;
+  readonly connections: readonly Connection[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type AccountEventType =
+  | 'created'
+  | 'step_completed'
+  | 'paused'
+  | 'resumed'
+  | 'started_over'
+  | 'connection_made'
+  | 'reset';
+
+export interface AccountEvent {
+  readonly accountId: string;
+  readonly type: AccountEventType;
+  readonly at: string;
+  /** Who did it: `seller`, `system` or `support:<operator>`. */
+  readonly actor: string;
+  readonly detail: string | null;
+}

@@ -1,0 +1,49 @@
+/**
+ * The one table definition: the CDK stack and the local stack both create the
+ * table from it, so keys and indexes cannot drift apart.
+ *
+ * Items (pk / sk):
+ * - `EMAIL#<email>` / `USER`: a seller, keyed by email so sign-up claims the
+ *   email with one conditional put (the local DynamoDB has no transactions).
+ * - `SESSION#<sha256(token)>` / `SESSION`: a server-side session; the token
+ *   itself is never stored.
+ * - `SELLER#<userId>` / `ACCOUNT#<accountId>`: an account; reading it by the
+ *   seller's own key is the ownership check. `gsi1pk = ACCOUNT#<accountId>`
+ *   finds it by id alone (support, the wizard task).
+ * - `SELLER#<userId>` / `EVENT#<accountId>#<time>#<rand>`: an account's audit trail.
+ */
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  /** Items with this attribute (epoch seconds) expire; reads also filter on it. */
+  ttlAttribute: 'expiresAt',
+} as const;
+
+/** The table as a DynamoDB CreateTable input (less its name), for the local stack. */
+export function createTableInput(tableName: string) {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: [
+      { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' as const },
+      { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' as const },
+      ...TABLE_KEYS.indexes.flatMap((i) => [
+        { AttributeName: i.partitionKey, AttributeType: 'S' as const },
+        { AttributeName: i.sortKey, AttributeType: 'S' as const },
+      ]),
+    ],
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: TABLE_KEYS.indexes.map((i) => ({
+      IndexName: i.name,
+      KeySchema: [
+        { AttributeName: i.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: i.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+  };
+}
