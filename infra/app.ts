@@ -3,9 +3,8 @@
  * CDK CLI, the infrastructure tests and the local stack (which runs the state
  * machine this synthesizes).
  */
-import { App, Duration, type Environment } from 'aws-cdk-lib';
+import { App, Duration, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { Validations } from 'aws-cdk-lib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SiteStack } from './stacks/site-stack.js';
@@ -24,6 +23,8 @@ export interface OnrampAppOptions {
   readonly outdir?: string;
   /** Run the cdk-nag AwsSolutions checks. */
   readonly nag?: boolean;
+  /** Include the site stack (needs the built web app). */
+  readonly site?: boolean;
 }
 
 export function createOnrampApp(options: OnrampAppOptions = {}) {
@@ -40,11 +41,14 @@ export function createOnrampApp(options: OnrampAppOptions = {}) {
     secretPrefix: stateful.secretPrefix,
     wizardStepTimeout: options.wizardStepTimeout ?? Duration.days(14),
   });
-  const site = new SiteStack(app, 'OnrampSite', {
-    env,
-    api: stateless.api,
-    webAssetPath: options.webAssetPath ?? path.join(ROOT, 'web', 'dist'),
-  });
+  const site =
+    options.site === false
+      ? undefined
+      : new SiteStack(app, 'OnrampSite', {
+          env,
+          api: stateless.api,
+          webAssetPath: options.webAssetPath ?? path.join(ROOT, 'web', 'dist'),
+        });
   if (options.nag !== false) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     acknowledgeFindings({ stateful, stateless, site });

@@ -1,0 +1,152 @@
+/**
+ * The embedded local stack: dynalite, local Step Functions and Secrets
+ * Manager endpoints speaking the AWS JSON protocols, and the HTTP gateway,
+ * in one process. The functions run the same AWS SDK code as in the cloud,
+ * pointed here by the SDK's own `AWS_ENDPOINT_URL_*` variables.
+ */
+import './polyfills.js';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import fs from 'node:fs';
+import http, { type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resetClients } from '../shared/adapters/aws.js';
+import { createTableInput } from '../shared/table.js';
+import { AwsError, readBody, sendAwsError, sendJson, type Operation } from './aws-protocol.js';
+import { synthesizeWizardDefinition, LOCAL_REGION } from './definition.js';
+import { LocalFunctions } from './functions.js';
+import { createGateway } from './gateway.js';
+import { LocalSecretsManager } from './secrets-manager.js';
+import { LocalStepFunctions } from './step-functions.js';
+
+// Set before any SDK client exists: the local stack runs on Node 20 on purpose.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const TABLE_NAME = 'onramp';
+
+export interface LocalStackOptions {
+  /** Gateway port; 0 picks a free one. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Folder for DynamoDB data and secrets; omitted means in memory. */
+  readonly dataDir?: string;
+  /** How long a wizard step waits before the setup is paused. */
+  readonly stepTimeoutSeconds?: number;
+  /** Fixed ports for the AWS endpoints (a restart in the same process must reuse them). */
+  readonly dynamoPort?: number;
+  readonly awsPort?: number;
+  readonly logLevel?: string;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly dynamoPort: number;
+  readonly awsPort: number;
+  readonly secrets: LocalSecretsManager;
+  readonly stepFunctions: LocalStepFunctions;
+  readonly functions: LocalFunctions;
+  stop(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}
+
+async function ensureTable(endpoint: string): Promise<void> {
+  const db = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await db.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException)) throw err;
+    await db.send(new CreateTableCommand(createTableInput(TABLE_NAME)));
+  } finally {
+    db.destroy();
+  }
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const host = options.host ?? '127.0.0.1';
+  if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+
+  const dynamo = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.dataDir ? { path: path.join(options.dataDir, 'dynamodb') } : {}),
+  }) as Server;
+  const dynamoPort = await listen(dynamo, options.dynamoPort ?? 0, host);
+
+  const functions = new LocalFunctions(ROOT);
+  const definition = synthesizeWizardDefinition(options.stepTimeoutSeconds ?? 14 * 24 * 3600);
+  const stepFunctions = new LocalStepFunctions(definition, (id, event) => functions.invoke(id, event));
+  const secrets = new LocalSecretsManager(options.dataDir);
+
+  const services: Record<string, Record<string, Operation>> = {
+    AWSStepFunctions: stepFunctions.operations,
+    secretsmanager: secrets.operations,
+  };
+  const aws = http.createServer(async (req, res) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const [service, op] = target.split('.');
+    const contentType = service === 'AWSStepFunctions' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+    try {
+      const operation = service && op ? services[service]?.[op] : undefined;
+      if (!operation) throw new AwsError('UnknownOperationException', `Unknown operation ${target}`);
+      const text = await readBody(req);
+      const input = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      sendJson(res, 200, await operation(input), contentType);
+    } catch (err) {
+      sendAwsError(res, err instanceof AwsError ? err : new AwsError('InternalFailure', 'Internal failure', 500), contentType);
+    }
+  });
+  const awsPort = await listen(aws, options.awsPort ?? 0, host);
+
+  await ensureTable(`http://${host}:${dynamoPort}`);
+
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: `http://${host}:${dynamoPort}`,
+    AWS_ENDPOINT_URL_SFN: `http://${host}:${awsPort}`,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://${host}:${awsPort}`,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    TABLE_NAME,
+    COOKIE_SECURE: 'false',
+    STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
+    SECRET_PREFIX: 'onramp/',
+    LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'WARN',
+  });
+  resetClients();
+
+  const gateway = http.createServer(
+    createGateway({ functions, webRoot: path.join(ROOT, 'web', 'dist'), config: { apiBase: '/api' } }),
+  );
+  const port = await listen(gateway, options.port ?? 0, host);
+
+  return {
+    url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+    dynamoPort,
+    awsPort,
+    secrets,
+    stepFunctions,
+    functions,
+    async stop() {
+      await stepFunctions.stopAll();
+      await Promise.all([close(gateway), close(aws), close(dynamo)]);
+    },
+  };
+}
