@@ -1,0 +1,50 @@
+/** Helpers for tests that drive the local stack over HTTP, as the web app does. */
+import { startLocalStack, type LocalStack, type LocalStackOptions } from './stack.js';
+
+export interface Client {
+  /** Calls the API with this client's session cookie, as the browser would. */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  cookie: string | undefined;
+}
+
+export function client(stack: LocalStack): Client {
+  const c: Client = {
+    cookie: undefined,
+    async call(method, path, body, headers = {}) {
+      const res = await fetch(stack.url + path, {
+        method,
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(c.cookie ? { cookie: c.cookie } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      });
+      const set = res.headers.getSetCookie().find((s) => s.startsWith('onramp_session='));
+      if (set) c.cookie = set.split(';')[0];
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+  };
+  return c;
+}
+
+let seq = 0;
+/** A new seller, signed up and signed in. */
+export async function newSeller(stack: LocalStack, name = 'Seller'): Promise<Client> {
+  const c = client(stack);
+  const email = `seller${Date.now()}${seq++}@example.com`;
+  const res = await c.call('POST', '/api/auth/signup', { name, email, password: 'a long enough passphrase' });
+  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return c;
+}
+
+export async function withStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  return startLocalStack({ logLevel: 'SILENT', ...options });
+}

@@ -1,0 +1,34 @@
+import { useEffect, useState } from 'react';
+import type { UserView } from '#shared/schemas.js';
+import { api } from './api.js';
+import { Header } from './components.js';
+import { navigate, usePath } from './router.js';
+import { AccountList, AccountSettings, NewAccount, SignIn, SignUp } from './screens.js';
+
+export function App() {
+  const path = usePath();
+  const [user, setUser] = useState<UserView | null | undefined>(undefined);
+  useEffect(() => {
+    api.me().then((r) => setUser(r.user), () => setUser(null));
+  }, []);
+
+  const signOut = async () => {
+    await api.signOut().catch(() => undefined);
+    setUser(null);
+    navigate('/login');
+  };
+
+  let screen;
+  if (user === undefined) screen = <main className="card"><p role="status">Loading…</p></main>;
+  else if (!user) screen = path === '/login' ? <SignIn onSignedIn={setUser} /> : <SignUp onSignedIn={setUser} />;
+  else if (path === '/accounts/new') screen = <NewAccount />;
+  else if (path.startsWith('/accounts/')) screen = <AccountSettings key={path} id={decodeURIComponent(path.slice('/accounts/'.length))} />;
+  else screen = <AccountList />;
+
+  return (
+    <>
+      <Header user={user ?? null} onSignOut={() => void signOut()} />
+      {screen}
+    </>
+  );
+}
