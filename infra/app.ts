@@ -30,7 +30,11 @@ export interface OnrampAppOptions {
 export function createOnrampApp(options: OnrampAppOptions = {}) {
   const app = new App({
     ...(options.outdir ? { outdir: options.outdir } : {}),
-    context: options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {},
+    context: {
+      // Stacks reference each other's outputs; keep the producer protected.
+      '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+      ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}),
+    },
   });
   const env = options.env ?? { account: process.env.CDK_DEFAULT_ACCOUNT ?? '111111111111', region: process.env.CDK_DEFAULT_REGION ?? 'eu-west-1' };
   const stateful = new StatefulStack(app, 'OnrampStateful', { env, secretPrefix: 'onramp/' });

@@ -5,7 +5,7 @@
  * so a stopped or superseded execution can never move an account.
  */
 import type { WizardTaskStore } from '../adapters/wizard.js';
-import type { WaitingStep } from '../wizard.js';
+import { SETUP_STEPS, type WaitingStep } from '../wizard.js';
 
 export interface TaskSender {
   sendSuccess(taskToken: string, output: unknown): Promise<void>;
@@ -37,7 +37,7 @@ export class StaleExecutionError extends Error {
 export async function recordTaskToken(deps: WizardTaskDeps, input: WaitInput): Promise<'waiting' | 'advanced'> {
   const account = await deps.store.recordToken(input);
   if (!account) throw new StaleExecutionError(`Execution is not current for account ${input.accountId}`);
-  if (account.step !== input.step) {
+  if (SETUP_STEPS.indexOf(account.step) > SETUP_STEPS.indexOf(input.step)) {
     await deps.tasks.sendSuccess(input.taskToken, { step: input.step });
     return 'advanced';
   }

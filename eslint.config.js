@@ -1,0 +1,23 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'web/dist/', 'cdk.out/', '.onramp-data/', 'scratch/'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='only']", message: 'Leave no .only behind.' },
+        { selector: "CallExpression[callee.property.name='skip']", message: 'Leave no .skip behind.' },
+      ],
+    },
+  },
+  {
+    files: ['shared/use-cases/**', 'shared/wizard.ts', 'shared/catalog.ts', 'shared/schemas.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'aws-lambda'] }],
+    },
+  },
+);
