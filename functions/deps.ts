@@ -1,10 +1,14 @@
-/** The composition root: stores built from parsed config and the shared clients. */
+/** The composition root: stores and ports built from parsed config and the shared clients. */
 import { dynamoAccountStore } from '#shared/adapters/accounts.js';
-import { dynamoClient } from '#shared/adapters/aws.js';
+import { dynamoClient, secretsClient, sfnClient } from '#shared/adapters/aws.js';
+import { sfnExecutions } from '#shared/adapters/executions.js';
+import { secretsManagerPort } from '#shared/adapters/secrets.js';
 import { dynamoSessionStore } from '#shared/adapters/sessions.js';
 import { dynamoUserStore } from '#shared/adapters/users.js';
-import type { BaseEnv } from '#shared/config.js';
+import { dynamoWizardStore } from '#shared/adapters/wizard.js';
+import type { BaseEnv, WizardEnv } from '#shared/config.js';
 import { requireSession } from '#shared/use-cases/auth.js';
+import type { WizardDeps } from '#shared/use-cases/wizard.js';
 import type { Session } from '#shared/model.js';
 import { SESSION_COOKIE } from './http.js';
 
@@ -17,7 +21,16 @@ export function stores(env: BaseEnv) {
   };
 }
 
+/** What the wizard engine needs: the account store, executions and the secret store. */
+export function wizardDeps(env: WizardEnv): WizardDeps {
+  return {
+    accounts: dynamoWizardStore(dynamoClient(), env.TABLE_NAME),
+    executions: sfnExecutions(sfnClient(), env.STATE_MACHINE_ARN),
+    secrets: secretsManagerPort(secretsClient(), env.SECRET_PREFIX),
+  };
+}
+
 /** The signed-in seller's session from the request cookies, or a 401. */
-export function sessionFrom(deps: ReturnType<typeof stores>, cookies: Readonly<Record<string, string>>): Promise<Session> {
+export function sessionFrom(deps: { sessions: ReturnType<typeof stores>['sessions'] }, cookies: Readonly<Record<string, string>>): Promise<Session> {
   return requireSession(deps, cookies[SESSION_COOKIE]);
 }

@@ -6,7 +6,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { AppError, ForbiddenError, NotFoundError, UnsupportedMediaTypeError, ValidationError } from '#shared/errors.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, UnsupportedMediaTypeError, ValidationError } from '#shared/errors.js';
 import { logger } from '#shared/logger.js';
 import type { Session } from '#shared/model.js';
 import { ROUTES, type RouteKey } from '#shared/routes.js';
@@ -147,7 +147,12 @@ export function errorRenderer(): MiddlewareObj<APIGatewayProxyEventV2, Result> {
       if (err instanceof AppError) {
         if (err.status >= 500) logger.error('request failed', { correlationId, code: err.code });
         request.response = json(err.status, {
-          error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
+          error: {
+            code: err.code,
+            message: err.message,
+            ...(err.fields ? { fields: err.fields } : {}),
+            ...(err instanceof ConflictError && err.current !== undefined ? { current: err.current } : {}),
+          },
         });
         return;
       }

@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand, SFNClient, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient, SendTaskSuccessCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '#shared/adapters/aws.js';
@@ -26,32 +26,24 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
   }
 }
 
-/** An account whose item names `executionArn` as its current execution, as account creation will. */
-async function accountWithExecution(name: string) {
+const item = async (key: Record<string, string>) =>
+  (await dynamoClient().send(new GetCommand({ TableName: 'onramp', Key: key, ConsistentRead: true }))).Item!;
+
+/** A new account: creating it writes the item, then starts its first execution. */
+async function newAccount(name: string) {
   const seller = await newSeller(stack);
   const sellerId = (await seller.call('GET', '/api/me')).body.user.id as string;
   const { body } = await seller.call('POST', '/api/accounts', { name, channel: 'ebay' });
   const accountId = body.account.id as string;
   const key = { pk: `SELLER#${sellerId}`, sk: `ACCOUNT#${accountId}` };
-  const executionArn = `${process.env.STATE_MACHINE_ARN!.replace(':stateMachine:', ':execution:')}:${accountId}-1`;
-  const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
-  await dynamoClient().send(new UpdateCommand({ TableName: 'onramp', Key: key, UpdateExpression: 'SET executionArn = :e', ExpressionAttributeValues: { ':e': executionArn } }));
-  return { sellerId, accountId, key, name: `${accountId}-1` };
+  const executionArn = (await item(key)).executionArn as string;
+  return { sellerId, accountId, key, executionArn };
 }
-
-const item = async (key: Record<string, string>) =>
-  (await dynamoClient().send(new GetCommand({ TableName: 'onramp', Key: key, ConsistentRead: true }))).Item!;
 
 describe('the local Step Functions endpoint', () => {
   it('runs the synthesized wizard definition to success when every step is completed', async () => {
-    const a = await accountWithExecution('Happy path');
-    const { executionArn } = await sfn.send(
-      new StartExecutionCommand({
-        stateMachineArn: process.env.STATE_MACHINE_ARN,
-        name: a.name,
-        input: JSON.stringify({ accountId: a.accountId, sellerId: a.sellerId, startAt: 'connect_channel' }),
-      }),
-    );
+    const a = await newAccount('Happy path');
+    const { executionArn } = a;
     const seen: string[] = [];
     for (const step of ['connect_channel', 'connect_bookkeeping', 'accounts_and_taxes']) {
       const token = await until(`the ${step} token`, async () => {
@@ -70,14 +62,8 @@ describe('the local Step Functions endpoint', () => {
   });
 
   it('pauses the account and ends cleanly when a step waits past its timeout', async () => {
-    const a = await accountWithExecution('Abandoned');
-    const { executionArn } = await sfn.send(
-      new StartExecutionCommand({
-        stateMachineArn: process.env.STATE_MACHINE_ARN,
-        name: a.name,
-        input: JSON.stringify({ accountId: a.accountId, sellerId: a.sellerId, startAt: 'connect_channel' }),
-      }),
-    );
+    const a = await newAccount('Abandoned');
+    const { executionArn } = a;
     const done = await until('the timeout', async () => {
       const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       return d.status === 'RUNNING' ? undefined : d;
@@ -89,14 +75,8 @@ describe('the local Step Functions endpoint', () => {
   });
 
   it('stops an execution, after which its task tokens are refused', async () => {
-    const a = await accountWithExecution('Stopped');
-    const { executionArn } = await sfn.send(
-      new StartExecutionCommand({
-        stateMachineArn: process.env.STATE_MACHINE_ARN,
-        name: a.name,
-        input: JSON.stringify({ accountId: a.accountId, sellerId: a.sellerId, startAt: 'connect_channel' }),
-      }),
-    );
+    const a = await newAccount('Stopped');
+    const { executionArn } = a;
     const token = await until('a token', async () => (await item(a.key)).taskToken as string | undefined);
     await sfn.send(new StopExecutionCommand({ executionArn }));
     expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('ABORTED');

@@ -31,6 +31,9 @@ interface Execution {
   cause?: string;
   abort: () => void;
   tokens: Set<string>;
+  waitingStep?: string;
+  /** The step's task function has returned and the execution waits for its token. */
+  waiting: boolean;
 }
 
 interface PendingTask {
@@ -76,6 +79,38 @@ export class LocalStepFunctions {
     for (const e of this.executions.values()) if (e.status === 'RUNNING') this.finish(e, 'ABORTED');
   }
 
+  /**
+   * True when every running execution is waiting for a task token: nothing is
+   * in flight, so what the items say and what the executions wait for can be compared.
+   */
+  settled(): boolean {
+    for (const e of this.executions.values()) if (e.status === 'RUNNING' && !e.waiting) return false;
+    return true;
+  }
+
+  /** The step a running execution waits at (from its task token's payload), for tests. */
+  waitingStep(executionArn: string): string | undefined {
+    const e = this.executions.get(executionArn);
+    if (!e || e.status !== 'RUNNING' || !e.waiting) return undefined;
+    return e.waitingStep;
+  }
+
+  /** Lets the waiting task of an execution time out now, as if its step's limit had passed. */
+  timeOut(executionArn: string): boolean {
+    const e = this.executions.get(executionArn);
+    if (!e || e.status !== 'RUNNING') return false;
+    let fired = false;
+    for (const token of e.tokens) {
+      const task = this.tasks.get(token);
+      if (!task) continue;
+      this.tasks.delete(token);
+      e.tokens.delete(token);
+      task.reject(new TaskFailure('States.Timeout', 'Task timed out'));
+      fired = true;
+    }
+    return fired;
+  }
+
   private guard(op: string): void {
     const n = this.faults.get(op) ?? 0;
     if (n > 0) {
@@ -108,9 +143,18 @@ export class LocalStepFunctions {
             await this.invoke(this.functionOf(FunctionName), payload);
           } catch (err) {
             this.tasks.delete(token);
+            execution.tokens.delete(token);
             throw asTaskFailure(err);
           }
-          return settled;
+          if (this.tasks.has(token)) {
+            execution.waiting = true;
+            execution.waitingStep = typeof Payload.step === 'string' ? Payload.step : undefined;
+          }
+          try {
+            return await settled;
+          } finally {
+            execution.waiting = false;
+          }
         };
       } else {
         handlers[name] = async (input) => {
@@ -157,7 +201,7 @@ export class LocalStepFunctions {
         throw new AwsError('InvalidExecutionInput', 'Invalid execution input');
       }
       const startDate = Date.now() / 1000;
-      const execution: Execution = { arn, name, input: rawInput, status: 'RUNNING', startDate, abort: () => undefined, tokens: new Set() };
+      const execution: Execution = { arn, name, input: rawInput, status: 'RUNNING', startDate, abort: () => undefined, tokens: new Set(), waiting: false };
       this.executions.set(arn, execution);
       const run = this.machine.run(parsed as never, {
         overrides: { taskResourceLocalHandlers: this.overrides(execution) },

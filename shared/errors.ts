@@ -45,9 +45,21 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   readonly status = 409;
   readonly code: string;
-  constructor(message: string, code = 'conflict', fields?: FieldErrors) {
-    super(message, fields);
+  /** The current state, so a stale tab can show where things stand. */
+  readonly current: unknown;
+  constructor(message: string, code = 'conflict', current?: unknown) {
+    super(message);
     this.code = code;
+    this.current = current;
+  }
+}
+
+/** A service we depend on failed; nothing was half-written and the seller can try again. */
+export class ServiceUnavailableError extends AppError {
+  readonly status = 503;
+  readonly code = 'try_again';
+  constructor(message = 'We could not finish that just now. Nothing was lost; please try again in a moment.') {
+    super(message);
   }
 }
 

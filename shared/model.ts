@@ -43,6 +43,17 @@ export interface Account {
   readonly updatedAt: string;
 }
 
+/** The account as the wizard engine sees it: with its execution bookkeeping (never shown to sellers). */
+export interface WizardRecord extends Account {
+  /** How many executions this account has had; names the next one. */
+  readonly execSeq: number;
+  readonly taskToken: string | null;
+  /** The step whose task token is recorded. */
+  readonly tokenStep: SetupStep | null;
+  /** Why the last execution ended early, for support. */
+  readonly lastFailure: string | null;
+}
+
 export type AccountEventType =
   | 'created'
   | 'step_completed'

@@ -29,6 +29,9 @@ export const ROUTES = [
   { method: 'GET', path: '/api/accounts', fn: 'accounts' },
   { method: 'POST', path: '/api/accounts', fn: 'accounts' },
   { method: 'GET', path: '/api/accounts/{id}', fn: 'accounts' },
+  { method: 'GET', path: '/api/accounts/{id}/events', fn: 'accounts' },
+  { method: 'POST', path: '/api/accounts/{id}/resume', fn: 'accounts' },
+  { method: 'POST', path: '/api/accounts/{id}/start-over', fn: 'accounts' },
 ] as const satisfies readonly Route[];
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;

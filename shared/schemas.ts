@@ -150,6 +150,15 @@ export const accountView = z.object({
 export type AccountView = z.infer<typeof accountView>;
 
 export const accountResponse = z.object({ account: accountView });
+
+export const eventView = z.object({
+  type: z.enum(['created', 'step_completed', 'paused', 'resumed', 'started_over', 'connection_made', 'reset']),
+  at: z.string(),
+  actor: z.string(),
+  text: z.string(),
+});
+export type EventView = z.infer<typeof eventView>;
+export const eventListResponse = z.object({ events: z.array(eventView) });
 export const accountListResponse = z.object({ accounts: z.array(accountView) });
 
 export const catalogResponse = z.object({
@@ -175,6 +184,7 @@ export const errorResponse = z.object({
     message: z.string(),
     fields: z.record(z.string(), z.string()).optional(),
     correlationId: z.string().optional(),
+    current: z.unknown().optional(),
   }),
 });
 export type ErrorResponse = z.infer<typeof errorResponse>;

@@ -1,7 +1,8 @@
 /** Maps domain records to the views the API returns. Never includes a secret. */
 import { findChannel, findRegion } from './catalog.js';
-import type { Account } from './model.js';
-import type { AccountView } from './schemas.js';
+import type { Account, AccountEvent } from './model.js';
+import type { AccountView, EventView } from './schemas.js';
+import { canResume, canStartOver, stepLabel, SETUP_STEPS, type SetupStep } from './wizard.js';
 
 export function accountView(account: Account): AccountView {
   const channel = findChannel(account.channel);
@@ -18,8 +19,8 @@ export function accountView(account: Account): AccountView {
     setup: {
       step: account.step,
       status: account.status,
-      canResume: account.status === 'paused',
-      canStartOver: account.step !== 'connect_channel' || account.connections.length > 0,
+      canResume: canResume(account),
+      canStartOver: canStartOver(account, account.connections.length),
     },
     connections: account.connections.map((c) => ({
       kind: c.kind,
@@ -30,4 +31,22 @@ export function accountView(account: Account): AccountView {
     createdAt: account.createdAt,
     updatedAt: account.updatedAt,
   };
+}
+
+const ACTORS: Record<string, string> = { seller: 'You', system: 'Onramp' };
+
+/** An audit event as a sentence the seller can read. */
+export function eventView(e: AccountEvent): EventView {
+  const step = (SETUP_STEPS as readonly string[]).includes(e.detail ?? '') ? stepLabel(e.detail as SetupStep) : null;
+  const text: Record<AccountEvent['type'], string> = {
+    created: 'Account created',
+    step_completed: step ? `Completed "${step}"` : 'Completed a step',
+    paused: e.detail ?? 'Setup paused',
+    resumed: 'Setup resumed',
+    started_over: 'Setup started over',
+    connection_made: e.detail ? `Connected ${e.detail}` : 'Connection made',
+    reset: `Reset by support: ${e.detail ?? 'no reason given'}`,
+  };
+  const actor = e.actor.startsWith('support:') ? 'Support' : (ACTORS[e.actor] ?? e.actor);
+  return { type: e.type, at: e.at, actor, text: text[e.type] };
 }

@@ -70,6 +70,14 @@ export class OnrampFunction extends NodejsFunction {
     return this;
   }
 
+  /** Answers the wizard's task tokens (the task function, named by ARN to avoid a dependency cycle). */
+  answerWizardTasks(stateMachineArn: string): this {
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [stateMachineArn] }),
+    );
+    return this;
+  }
+
   /** Manages the connection secrets under `prefix` (one secret per connection). */
   useConnectionSecrets(prefix: string): this {
     this.addEnvironment('SECRET_PREFIX', prefix);

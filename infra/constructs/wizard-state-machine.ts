@@ -32,6 +32,8 @@ export interface WizardStateMachineProps {
   readonly taskFunction: IFunction;
   /** How long a step waits for the seller before the setup is paused. */
   readonly stepTimeout: Duration;
+  /** A fixed name, so the task function's grant can name the state machine without a dependency cycle. */
+  readonly stateMachineName: string;
 }
 
 /** State names, so the local stack and the tests can name them too. */
@@ -91,6 +93,7 @@ export class WizardStateMachine extends Construct {
     start.otherwise(done);
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName: props.stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(start),
       tracingEnabled: true,

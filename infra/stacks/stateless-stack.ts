@@ -26,10 +26,14 @@ export class StatelessStack extends Stack {
     const fn = (functionId: FunctionId, name: string, environment: Record<string, string> = {}) =>
       new OnrampFunction(this, name, { functionId, root: props.root, environment });
 
-    const wizardTask = fn('wizardTask', 'WizardTaskFunction').useTable(props.table, 'readWrite');
+    const stateMachineName = `${this.stackName}-Wizard`;
+    const wizardTask = fn('wizardTask', 'WizardTaskFunction')
+      .useTable(props.table, 'readWrite')
+      .answerWizardTasks(`arn:${this.partition}:states:${this.region}:${this.account}:stateMachine:${stateMachineName}`);
     this.wizard = new WizardStateMachine(this, 'Wizard', {
       taskFunction: wizardTask,
       stepTimeout: props.wizardStepTimeout,
+      stateMachineName,
     });
     const cookies = { COOKIE_SECURE: 'true' };
     this.functions = {

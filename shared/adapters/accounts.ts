@@ -5,11 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Account, AccountEvent, Connection } from '../model.js';
+import type { Account, AccountEvent, Connection, WizardRecord } from '../model.js';
 
 export interface AccountStore {
   /** Stores a new account; throws if the id is already in use. */
-  create(account: Account): Promise<void>;
+  create(account: Account | WizardRecord): Promise<void>;
   get(sellerId: string, accountId: string): Promise<Account | undefined>;
   list(sellerId: string): Promise<Account[]>;
   addEvent(sellerId: string, event: AccountEvent): Promise<void>;
@@ -35,6 +35,17 @@ export function toAccount(item: Record<string, unknown>): Account {
     connections: Array.isArray(item.connections) ? (item.connections as Connection[]) : [],
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
+  };
+}
+
+export function toWizardRecord(item: Record<string, unknown>): WizardRecord {
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  return {
+    ...toAccount(item),
+    execSeq: typeof item.execSeq === 'number' ? item.execSeq : 0,
+    taskToken: str(item.taskToken),
+    tokenStep: str(item.tokenStep) as WizardRecord['tokenStep'],
+    lastFailure: str(item.lastFailure),
   };
 }
 

@@ -1,22 +1,117 @@
 /** The wizard's conditional writes on the account item. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Account } from '../model.js';
-import { toAccount, dynamoAccountStore } from './accounts.js';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Account, WizardRecord } from '../model.js';
+import { toAccount, toWizardRecord, dynamoAccountStore, type AccountStore } from './accounts.js';
 import type { WaitingStep } from '../wizard.js';
+
+/** The account changed since it was read: the write did not happen. */
+export class VersionConflict extends Error {
+  override readonly name = 'VersionConflict';
+}
+
+export interface Change {
+  readonly set?: Record<string, unknown>;
+  readonly remove?: readonly string[];
+}
+
+export interface WizardStore extends AccountStore {
+  load(sellerId: string, accountId: string): Promise<WizardRecord | undefined>;
+  /** Finds an account by id alone (support, the task function). */
+  findById(accountId: string): Promise<WizardRecord | undefined>;
+  /**
+   * Applies `change` and bumps the version, only if the item is still at
+   * `expectedVersion`; returns the item as it was before. Throws VersionConflict.
+   */
+  apply(rec: Pick<WizardRecord, 'sellerId' | 'id'>, expectedVersion: number, change: Change, at: string): Promise<WizardRecord>;
+  /** Deletes the account item, only if it is still at `expectedVersion`. */
+  remove(rec: Pick<WizardRecord, 'sellerId' | 'id'>, expectedVersion: number): Promise<void>;
+}
 
 export interface WizardTaskStore {
   /** Records the token if the execution is still current; the account after, or undefined. */
   recordToken(input: { sellerId: string; accountId: string; executionArn: string; step: WaitingStep; taskToken: string }): Promise<Account | undefined>;
-  /** Ends the current execution at `step` as paused; false when it was no longer current. */
-  endExecution(
-    input: { sellerId: string; accountId: string; executionArn: string; step: WaitingStep },
-    at: string,
-    failure: string | null,
-  ): Promise<boolean>;
+  /** Ends the current execution as paused; false when it was no longer current or not running. */
+  endExecution(input: { sellerId: string; accountId: string; executionArn: string; step: WaitingStep }, at: string, failure: string | null): Promise<boolean>;
 }
 
 const key = (sellerId: string, accountId: string) => ({ pk: `SELLER#${sellerId}`, sk: `ACCOUNT#${accountId}` });
+
+export function dynamoWizardStore(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string): WizardStore {
+  const accounts = dynamoAccountStore(db, tableName);
+  return {
+    ...accounts,
+    async load(sellerId, accountId) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: key(sellerId, accountId), ConsistentRead: true }));
+      return Item ? toWizardRecord(Item) : undefined;
+    },
+    async findById(accountId) {
+      const { Items } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}` },
+        }),
+      );
+      const found = Items?.[0];
+      if (!found) return undefined;
+      // The index is eventually consistent: read the item itself.
+      return this.load(String(found.sellerId), accountId);
+    },
+    async apply(rec, expectedVersion, change, at) {
+      const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
+      const values: Record<string, unknown> = { ':expected': expectedVersion, ':one': 1, ':at': at };
+      const sets = ['#version = #version + :one', '#updatedAt = :at'];
+      let i = 0;
+      for (const [field, value] of Object.entries(change.set ?? {})) {
+        i++;
+        names[`#f${i}`] = field;
+        values[`:v${i}`] = value;
+        sets.push(`#f${i} = :v${i}`);
+      }
+      const removes = (change.remove ?? []).map((field) => {
+        i++;
+        names[`#f${i}`] = field;
+        return `#f${i}`;
+      });
+      try {
+        const { Attributes } = await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(rec.sellerId, rec.id),
+            UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+            ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        return toWizardRecord(Attributes ?? {});
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) throw new VersionConflict(`account ${rec.id} is not at version ${expectedVersion}`);
+        throw err;
+      }
+    },
+    async remove(rec, expectedVersion) {
+      const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
+      try {
+        await db.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: key(rec.sellerId, rec.id),
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          }),
+        );
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) throw new VersionConflict(`account ${rec.id} is not at version ${expectedVersion}`);
+        throw err;
+      }
+    },
+  };
+}
 
 export function dynamoWizardTaskStore(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string): WizardTaskStore {
   const accounts = dynamoAccountStore(db, tableName);
@@ -46,18 +141,10 @@ export function dynamoWizardTaskStore(db: Pick<DynamoDBDocumentClient, 'send'>, 
             TableName: tableName,
             Key: key(input.sellerId, input.accountId),
             UpdateExpression:
-              'SET #status = :paused, updatedAt = :at, lastFailure = :failure, version = version + :one REMOVE taskToken, tokenStep, executionArn',
-            ConditionExpression: 'executionArn = :exec AND #step = :step AND #status = :active',
-            ExpressionAttributeNames: { '#status': 'status', '#step': 'step' },
-            ExpressionAttributeValues: {
-              ':paused': 'paused',
-              ':active': 'active',
-              ':at': at,
-              ':failure': failure,
-              ':one': 1,
-              ':exec': input.executionArn,
-              ':step': input.step,
-            },
+              'SET #status = :paused, updatedAt = :at, lastFailure = :failure, version = version + :one REMOVE taskToken, tokenStep',
+            ConditionExpression: 'executionArn = :exec AND #status = :active',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':paused': 'paused', ':active': 'active', ':at': at, ':failure': failure, ':one': 1, ':exec': input.executionArn },
           }),
         );
       } catch (err) {

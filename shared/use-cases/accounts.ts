@@ -1,22 +1,33 @@
 /** A seller's accounts: create, list, view. */
 import { randomUUID } from 'node:crypto';
 import type { AccountStore } from '../adapters/accounts.js';
-import { NotFoundError } from '../errors.js';
-import type { Account } from '../model.js';
-import type { AccountView, CreateAccountRequest } from '../schemas.js';
-import { accountView } from '../views.js';
+import type { ExecutionPort } from '../adapters/executions.js';
+import { NotFoundError, ServiceUnavailableError } from '../errors.js';
+import type { AccountEvent, WizardRecord } from '../model.js';
+import type { AccountView, CreateAccountRequest, EventView } from '../schemas.js';
+import { accountView, eventView } from '../views.js';
 import { FIRST_STEP } from '../wizard.js';
+import { executionName, startFirstExecution, type WizardDeps } from './wizard.js';
 
 export interface AccountDeps {
   readonly accounts: AccountStore;
   readonly now?: () => Date;
 }
 
-/** Creates an account at the wizard's first step and records it in the audit trail. */
-export async function createAccount(deps: AccountDeps, sellerId: string, req: CreateAccountRequest): Promise<AccountView> {
+/**
+ * Creates an account at the wizard's first step, naming its first execution,
+ * then starts that execution (the account item is written first, so the
+ * execution's task always finds it).
+ */
+export async function createAccount(
+  deps: AccountDeps & Pick<WizardDeps, 'accounts' | 'executions'> & { executions: ExecutionPort },
+  sellerId: string,
+  req: CreateAccountRequest,
+): Promise<AccountView> {
   const now = (deps.now?.() ?? new Date()).toISOString();
-  const account: Account = {
-    id: randomUUID(),
+  const id = randomUUID();
+  const account: WizardRecord = {
+    id,
     sellerId,
     name: req.name,
     channel: req.channel,
@@ -26,14 +37,30 @@ export async function createAccount(deps: AccountDeps, sellerId: string, req: Cr
     step: FIRST_STEP,
     status: 'active',
     version: 1,
-    executionArn: null,
+    executionArn: deps.executions.arnFor(executionName(id, 1)),
+    execSeq: 1,
+    taskToken: null,
+    tokenStep: null,
+    lastFailure: null,
     connections: [],
     createdAt: now,
     updatedAt: now,
   };
-  await deps.accounts.create(account);
-  await deps.accounts.addEvent(sellerId, { accountId: account.id, type: 'created', at: now, actor: 'seller', detail: null });
-  return accountView(account);
+  try {
+    await deps.accounts.create(account);
+  } catch {
+    throw new ServiceUnavailableError('We could not create the account just now. Nothing was saved; please try again.');
+  }
+  await deps.accounts.addEvent(sellerId, { accountId: id, type: 'created', at: now, actor: 'seller', detail: null }).catch(() => undefined);
+  return accountView(await startFirstExecution(deps as WizardDeps, account));
+}
+
+/** The account's audit trail, newest first; another seller's account is a 404. */
+export async function listEvents(deps: AccountDeps, sellerId: string, accountId: string): Promise<EventView[]> {
+  const account = await deps.accounts.get(sellerId, accountId);
+  if (!account) throw new NotFoundError('We could not find that account. It may have been removed.');
+  const events: AccountEvent[] = await deps.accounts.listEvents(sellerId, accountId);
+  return events.map(eventView);
 }
 
 export async function listAccounts(deps: AccountDeps, sellerId: string): Promise<AccountView[]> {

@@ -1,0 +1,56 @@
+/** The wizard's executions in Step Functions. */
+import {
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import type { WaitingStep } from '../wizard.js';
+
+export interface WizardInput {
+  readonly accountId: string;
+  readonly sellerId: string;
+  readonly startAt: WaitingStep;
+}
+
+export interface ExecutionPort {
+  /** The ARN an execution of this name will have (so the account can name it before it starts). */
+  arnFor(name: string): string;
+  start(name: string, input: WizardInput): Promise<void>;
+  /** Stops an execution; one that has ended or never started is fine. */
+  stop(executionArn: string): Promise<void>;
+  isRunning(executionArn: string): Promise<boolean>;
+  sendSuccess(taskToken: string, output: unknown): Promise<void>;
+}
+
+export function sfnExecutions(sfn: Pick<SFNClient, 'send'>, stateMachineArn: string): ExecutionPort {
+  const prefix = stateMachineArn.replace(':stateMachine:', ':execution:');
+  return {
+    arnFor: (name) => `${prefix}:${name}`,
+    async start(name, input) {
+      await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+    },
+    async stop(executionArn) {
+      try {
+        await sfn.send(new StopExecutionCommand({ executionArn, cause: 'Superseded by a newer setup run' }));
+      } catch (err) {
+        if (err instanceof ExecutionDoesNotExist || (err as Error).name === 'ExecutionDoesNotExist') return;
+        throw err;
+      }
+    },
+    async isRunning(executionArn) {
+      try {
+        const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        return d.status === 'RUNNING';
+      } catch (err) {
+        if ((err as Error).name === 'ExecutionDoesNotExist') return false;
+        throw err;
+      }
+    },
+    async sendSuccess(taskToken, output) {
+      await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    },
+  };
+}

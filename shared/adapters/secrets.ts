@@ -1,0 +1,69 @@
+/** Connection credentials in Secrets Manager: one secret per connection, named and tagged by account. */
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  ListSecretsCommand,
+  PutSecretValueCommand,
+  ResourceExistsException,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+
+export interface SecretPort {
+  /** The secret's name for one of an account's connections. */
+  nameFor(accountId: string, kind: string): string;
+  /** Creates or replaces the secret. */
+  save(name: string, value: Record<string, string>, tags: { accountId: string; sellerId: string }): Promise<void>;
+  /** Deletes every secret of the account at once (no recovery window); returns how many. */
+  deleteForAccount(accountId: string): Promise<number>;
+  listForAccount(accountId: string): Promise<string[]>;
+}
+
+export function secretsManagerPort(sm: Pick<SecretsManagerClient, 'send'>, prefix: string): SecretPort {
+  const accountPrefix = (accountId: string) => `${prefix}${accountId}/`;
+  const list = async (accountId: string) => {
+    const names: string[] = [];
+    let next: string | undefined;
+    do {
+      const page = await sm.send(
+        new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [accountPrefix(accountId)] }], MaxResults: 100, NextToken: next }),
+      );
+      // The name filter matches by prefix; keep exact account matches only.
+      for (const s of page.SecretList ?? []) if (s.Name?.startsWith(accountPrefix(accountId))) names.push(s.Name);
+      next = page.NextToken;
+    } while (next);
+    return names;
+  };
+  return {
+    nameFor: (accountId, kind) => `${accountPrefix(accountId)}${kind}`,
+    async save(name, value, tags) {
+      const SecretString = JSON.stringify(value);
+      try {
+        await sm.send(
+          new CreateSecretCommand({
+            Name: name,
+            SecretString,
+            Tags: [
+              { Key: 'onramp:account', Value: tags.accountId },
+              { Key: 'onramp:seller', Value: tags.sellerId },
+            ],
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof ResourceExistsException) && (err as Error).name !== 'ResourceExistsException') throw err;
+        await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString }));
+      }
+    },
+    async deleteForAccount(accountId) {
+      const names = await list(accountId);
+      for (const name of names) {
+        try {
+          await sm.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
+        } catch (err) {
+          if ((err as Error).name !== 'ResourceNotFoundException') throw err;
+        }
+      }
+      return names.length;
+    },
+    listForAccount: list,
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * The wizard engine: step completion, resume and start over. The account
+ * item in DynamoDB is the source of truth; the state machine only sequences.
+ * Every state change is one conditional write decided by the pure model
+ * (`transition`), and every AWS call after it is ordered so that a failure
+ * leaves a state the model allows and a retry finishes the job.
+ */
+import type { WizardStore } from '../adapters/wizard.js';
+import { VersionConflict } from '../adapters/wizard.js';
+import type { ExecutionPort } from '../adapters/executions.js';
+import type { SecretPort } from '../adapters/secrets.js';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '../errors.js';
+import { logger } from '../logger.js';
+import type { AccountEvent, Connection, WizardRecord } from '../model.js';
+import type { AccountView } from '../schemas.js';
+import { accountView } from '../views.js';
+import { FIRST_STEP, transition, type SetupStep, type WaitingStep, type WizardAction } from '../wizard.js';
+
+export interface WizardDeps {
+  readonly accounts: WizardStore;
+  readonly executions: ExecutionPort;
+  readonly secrets: SecretPort;
+  readonly now?: () => Date;
+}
+
+/** A connection made by a connector: what to show, and the credential to keep in the secret store only. */
+export interface NewConnection {
+  readonly kind: Connection['kind'];
+  readonly provider: string;
+  readonly label: string;
+  readonly credentials: Record<string, string>;
+}
+
+export interface StepResult {
+  /** The version the seller's page was showing; a different one means a stale tab. */
+  readonly expectedVersion?: number;
+  readonly connection?: NewConnection;
+  /** What the step decided (for example the Accounts & Taxes mapping); never a credential. */
+  readonly result?: Record<string, unknown>;
+}
+
+const nowIso = (deps: Pick<WizardDeps, 'now'>) => (deps.now?.() ?? new Date()).toISOString();
+export const executionName = (accountId: string, seq: number) => `${accountId}-${seq}`;
+
+/** Runs an AWS call; a failure becomes a 503 the seller can retry. */
+async function aws<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof VersionConflict) throw err;
+    logger.warn('aws call failed', { what, errorName: (err as Error)?.name });
+    throw new ServiceUnavailableError();
+  }
+}
+
+async function event(deps: WizardDeps, rec: Pick<WizardRecord, 'sellerId' | 'id'>, type: AccountEvent['type'], actor: string, detail: string | null) {
+  try {
+    await deps.accounts.addEvent(rec.sellerId, { accountId: rec.id, type, at: nowIso(deps), actor, detail });
+  } catch (err) {
+    // The state change stands; a lost audit line is logged rather than failing the seller's action.
+    logger.warn('audit event not written', { accountId: rec.id, type, errorName: (err as Error)?.name });
+  }
+}
+
+async function load(deps: WizardDeps, sellerId: string, accountId: string): Promise<WizardRecord> {
+  const rec = await aws('load account', () => deps.accounts.load(sellerId, accountId));
+  if (!rec) throw new NotFoundError('We could not find that account. It may have been removed.');
+  return rec;
+}
+
+function decide(rec: WizardRecord, action: WizardAction) {
+  const t = transition(rec, action);
+  if (!t.ok) throw new ConflictError(t.message, t.code, accountView(rec));
+  return t.next;
+}
+
+async function conflict(deps: WizardDeps, rec: WizardRecord): Promise<never> {
+  const current = await deps.accounts.load(rec.sellerId, rec.id).catch(() => undefined);
+  throw new ConflictError(
+    'This account changed while you were working on it. Here is where it stands now.',
+    'stale',
+    current ? accountView(current) : undefined,
+  );
+}
+
+/**
+ * Starts a fresh execution at the account's saved step, after stopping the
+ * one it had (so there is never more than one). If the start fails, the
+ * account is marked paused so the seller sees Resume.
+ */
+async function restart(deps: WizardDeps, rec: WizardRecord, set: Record<string, unknown> = {}): Promise<WizardRecord> {
+  if (rec.executionArn) {
+    const arn = rec.executionArn;
+    await aws('stop execution', () => deps.executions.stop(arn));
+  }
+  const seq = rec.execSeq + 1;
+  const name = executionName(rec.id, seq);
+  const executionArn = deps.executions.arnFor(name);
+  const step = (set.step as SetupStep | undefined) ?? rec.step;
+  const status = step === 'complete' ? 'complete' : 'active';
+  try {
+    await deps.accounts.apply(rec, rec.version, { set: { ...set, status, executionArn, execSeq: seq }, remove: ['taskToken', 'tokenStep', 'lastFailure'] }, nowIso(deps));
+  } catch (err) {
+    if (err instanceof VersionConflict) return conflict(deps, rec);
+    throw new ServiceUnavailableError();
+  }
+  let after: WizardRecord = { ...rec, ...(set as Partial<WizardRecord>), step, status, executionArn, execSeq: seq, version: rec.version + 1, taskToken: null, tokenStep: null, lastFailure: null };
+  if (step !== 'complete') {
+    try {
+      await deps.executions.start(name, { accountId: rec.id, sellerId: rec.sellerId, startAt: step as WaitingStep });
+    } catch (err) {
+      logger.warn('execution did not start', { accountId: rec.id, errorName: (err as Error)?.name });
+      try {
+        await deps.accounts.apply(after, after.version, { set: { status: 'paused', lastFailure: 'The setup could not be started.' } }, nowIso(deps));
+        after = { ...after, status: 'paused', version: after.version + 1, lastFailure: 'The setup could not be started.' };
+      } catch {
+        // The account names an execution that does not run: Resume finds that out and starts one.
+      }
+    }
+  }
+  return after;
+}
+
+/** Creates the account's first execution; used right after the account item is written. */
+export async function startFirstExecution(deps: WizardDeps, rec: WizardRecord): Promise<WizardRecord> {
+  try {
+    await deps.executions.start(executionName(rec.id, rec.execSeq), { accountId: rec.id, sellerId: rec.sellerId, startAt: rec.step as WaitingStep });
+    return rec;
+  } catch (err) {
+    logger.warn('execution did not start', { accountId: rec.id, errorName: (err as Error)?.name });
+    try {
+      await deps.accounts.apply(rec, rec.version, { set: { status: 'paused', lastFailure: 'The setup could not be started.' } }, nowIso(deps));
+      return { ...rec, status: 'paused', version: rec.version + 1 };
+    } catch {
+      return rec;
+    }
+  }
+}
+
+/**
+ * Completes a step: stores its result (credentials in the secret store, first)
+ * and moves to the next step in one conditional write, then lets the state
+ * machine go on. Whichever of "token recorded" and "step completed" comes
+ * second sends the task success, so neither order stalls.
+ */
+export async function completeStep(deps: WizardDeps, sellerId: string, accountId: string, step: SetupStep, input: StepResult = {}): Promise<AccountView> {
+  const rec = await load(deps, sellerId, accountId);
+  const next = decide(rec, { type: 'complete_step', step, ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}) });
+  const at = nowIso(deps);
+  let connections = rec.connections;
+  if (input.connection) {
+    const c = input.connection;
+    const secretName = deps.secrets.nameFor(accountId, c.kind);
+    await aws('save credentials', () => deps.secrets.save(secretName, c.credentials, { accountId, sellerId }));
+    connections = [...rec.connections.filter((x) => x.kind !== c.kind), { kind: c.kind, provider: c.provider, label: c.label, secretName, connectedAt: at }];
+  }
+  let before: WizardRecord;
+  try {
+    before = await deps.accounts.apply(
+      rec,
+      rec.version,
+      { set: { step: next.step, status: next.status, connections, [`result_${step}`]: input.result ?? {} } },
+      at,
+    );
+  } catch (err) {
+    if (err instanceof VersionConflict) return conflict(deps, rec);
+    throw new ServiceUnavailableError();
+  }
+  let after: WizardRecord = { ...rec, step: next.step, status: next.status, version: rec.version + 1, connections };
+  await event(deps, rec, 'step_completed', 'seller', step);
+  if (input.connection) await event(deps, rec, 'connection_made', 'seller', input.connection.label);
+
+  const tokenForThisStep = before.status === 'active' && before.taskToken && before.tokenStep === step && before.executionArn === rec.executionArn;
+  if (tokenForThisStep) {
+    try {
+      await deps.executions.sendSuccess(before.taskToken!, { step });
+    } catch (err) {
+      // The execution cannot be moved on (it timed out, or the call failed): replace it.
+      logger.warn('task success not delivered', { accountId, errorName: (err as Error)?.name });
+      after = await restart(deps, { ...after, taskToken: null, tokenStep: null }).catch(() => after);
+    }
+  } else if (before.status === 'paused' && next.step !== 'complete') {
+    // Nothing was running: continuing the step resumes the setup.
+    after = await restart(deps, after).catch(() => after);
+  }
+  return accountView(after);
+}
+
+/**
+ * Resume: a paused or stalled setup gets a new execution at its saved step;
+ * nothing already connected is asked for again. On a setup that is running
+ * well it changes nothing.
+ */
+export async function resume(deps: WizardDeps, sellerId: string, accountId: string, actor = 'seller'): Promise<AccountView> {
+  const rec = await load(deps, sellerId, accountId);
+  decide(rec, { type: 'resume' });
+  if (rec.status === 'active' && rec.executionArn && rec.tokenStep === rec.step) {
+    const arn = rec.executionArn;
+    if (await aws('describe execution', () => deps.executions.isRunning(arn))) return accountView(rec);
+  }
+  const after = await restart(deps, rec);
+  await event(deps, rec, 'resumed', actor, null);
+  return accountView(after);
+}
+
+/**
+ * Start over: stop the execution, delete the connection secrets, and return
+ * the account to its first step with a new execution. Each part is
+ * idempotent, so a start over that failed half-way is finished by running it again.
+ */
+export async function startOver(deps: WizardDeps, sellerId: string, accountId: string, actor = 'seller', detail: string | null = null): Promise<AccountView> {
+  const rec = await load(deps, sellerId, accountId);
+  decide(rec, { type: 'start_over' });
+  if (rec.executionArn) {
+    const arn = rec.executionArn;
+    await aws('stop execution', () => deps.executions.stop(arn));
+  }
+  await aws('delete credentials', () => deps.secrets.deleteForAccount(accountId));
+  const after = await restart(deps, { ...rec, executionArn: null }, {
+    step: FIRST_STEP,
+    connections: [],
+    result_connect_channel: null,
+    result_connect_bookkeeping: null,
+    result_accounts_and_taxes: null,
+  });
+  await event(deps, rec, actor.startsWith('support:') ? 'reset' : 'started_over', actor, detail);
+  return accountView(after);
+}
