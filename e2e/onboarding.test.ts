@@ -44,7 +44,7 @@ describe('a new seller in the browser', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
 
     await expect.poll(() => page.getByRole('heading', { name: 'Amazon EU' }).isVisible()).toBe(true);
-    expect(await page.getByText('Connect Sales Channel (active)').isVisible()).toBe(true);
+    expect(await page.getByRole('region', { name: 'Setup' }).getByText('Connect Sales Channel').isVisible()).toBe(true);
 
     await page.getByRole('button', { name: /account menu/ }).click();
     await page.getByRole('menuitem', { name: 'My accounts' }).click();

@@ -136,6 +136,13 @@ function guardStateChange(event: APIGatewayProxyEventV2, options: HttpOptions): 
   }
 }
 
+/** An AWS SDK service exception or a network failure talking to AWS. */
+function isAwsFailure(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const e = err as Error & { $metadata?: unknown; $fault?: unknown; code?: string };
+  return e.$metadata !== undefined || e.$fault !== undefined || e.name === 'TimeoutError' || e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET';
+}
+
 const correlationIdOf = (event: APIGatewayProxyEventV2) => event.requestContext?.requestId ?? 'unknown';
 
 /** Renders typed errors as JSON; anything else is a generic 500 with a correlation id, logged. */
@@ -153,6 +160,14 @@ export function errorRenderer(): MiddlewareObj<APIGatewayProxyEventV2, Result> {
             ...(err.fields ? { fields: err.fields } : {}),
             ...(err instanceof ConflictError && err.current !== undefined ? { current: err.current } : {}),
           },
+        });
+        return;
+      }
+      if (isAwsFailure(err)) {
+        // A dependency failed: nothing was half-written (writes are conditional), so the seller can retry.
+        logger.warn('dependency failed', { correlationId, errorName: (err as Error).name });
+        request.response = json(503, {
+          error: { code: 'try_again', message: 'We could not finish that just now. Nothing was lost; please try again in a moment.', correlationId },
         });
         return;
       }

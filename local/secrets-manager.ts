@@ -70,7 +70,7 @@ export class LocalSecretsManager {
     const n = this.faults.get(op) ?? 0;
     if (n > 0) {
       this.faults.set(op, n - 1);
-      throw new AwsError('InternalServiceError', 'Injected fault', 500);
+      throw new AwsError('InjectedFault', 'Injected fault', 400);
     }
   }
 

@@ -115,7 +115,7 @@ export class LocalStepFunctions {
     const n = this.faults.get(op) ?? 0;
     if (n > 0) {
       this.faults.set(op, n - 1);
-      throw new AwsError('ServiceUnavailable', 'Injected fault', 503);
+      throw new AwsError('InjectedFault', 'Injected fault', 400);
     }
   }
 

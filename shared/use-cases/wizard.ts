@@ -204,25 +204,24 @@ export async function resume(deps: WizardDeps, sellerId: string, accountId: stri
 }
 
 /**
- * Start over: stop the execution, delete the connection secrets, and return
- * the account to its first step with a new execution. Each part is
+ * Start over: stop the execution, return the account to its first step with a
+ * new execution, and delete the connection secrets. Each part is
  * idempotent, so a start over that failed half-way is finished by running it again.
  */
 export async function startOver(deps: WizardDeps, sellerId: string, accountId: string, actor = 'seller', detail: string | null = null): Promise<AccountView> {
   const rec = await load(deps, sellerId, accountId);
   decide(rec, { type: 'start_over' });
-  if (rec.executionArn) {
-    const arn = rec.executionArn;
-    await aws('stop execution', () => deps.executions.stop(arn));
-  }
-  await aws('delete credentials', () => deps.secrets.deleteForAccount(accountId));
-  const after = await restart(deps, { ...rec, executionArn: null }, {
+  // The item is reset first, so it never names a connection whose secret is gone;
+  // secrets left by a failure below belong to an account that still exists, and
+  // running start over again deletes them.
+  const after = await restart(deps, rec, {
     step: FIRST_STEP,
     connections: [],
     result_connect_channel: null,
     result_connect_bookkeeping: null,
     result_accounts_and_taxes: null,
   });
+  await aws('delete credentials', () => deps.secrets.deleteForAccount(accountId));
   await event(deps, rec, actor.startsWith('support:') ? 'reset' : 'started_over', actor, detail);
   return accountView(after);
 }

@@ -3,7 +3,7 @@ import type { UserView } from '#shared/schemas.js';
 import { api } from './api.js';
 import { Header } from './components.js';
 import { navigate, usePath } from './router.js';
-import { AccountList, AccountSettings, NewAccount, SignIn, SignUp } from './screens.js';
+import { AccountList, AccountSettings, NewAccount, Setup, SignIn, SignUp } from './screens.js';
 
 export function App() {
   const path = usePath();
@@ -22,6 +22,7 @@ export function App() {
   if (user === undefined) screen = <main className="card"><p role="status">Loading…</p></main>;
   else if (!user) screen = path === '/login' ? <SignIn onSignedIn={setUser} /> : <SignUp onSignedIn={setUser} />;
   else if (path === '/accounts/new') screen = <NewAccount />;
+  else if (/^\/accounts\/[^/]+\/setup$/.test(path)) screen = <Setup key={path} id={decodeURIComponent(path.split('/')[2] ?? '')} />;
   else if (path.startsWith('/accounts/')) screen = <AccountSettings key={path} id={decodeURIComponent(path.slice('/accounts/'.length))} />;
   else screen = <AccountList />;
 

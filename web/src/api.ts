@@ -1,5 +1,5 @@
 /** The API as the web app sees it: typed with the shared schemas, errors as sentences. */
-import type { AccountView, CatalogResponse, CreateAccountRequest, UserView } from '#shared/schemas.js';
+import type { AccountView, CatalogResponse, CreateAccountRequest, EventView, UserView } from '#shared/schemas.js';
 
 /** A failed call, with the sentence to show and the fields to mark. */
 export class ApiError extends Error {
@@ -45,4 +45,7 @@ export const api = {
   accounts: () => call<{ accounts: AccountView[] }>('GET', '/accounts'),
   account: (id: string) => call<{ account: AccountView }>('GET', `/accounts/${encodeURIComponent(id)}`),
   createAccount: (b: CreateAccountRequest) => call<{ account: AccountView }>('POST', '/accounts', b),
+  events: (id: string) => call<{ events: EventView[] }>('GET', `/accounts/${encodeURIComponent(id)}/events`),
+  resume: (id: string) => call<{ account: AccountView }>('POST', `/accounts/${encodeURIComponent(id)}/resume`, {}),
+  startOver: (id: string) => call<{ account: AccountView }>('POST', `/accounts/${encodeURIComponent(id)}/start-over`, {}),
 };

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { AccountView, CatalogResponse, UserView } from '#shared/schemas.js';
+import type { AccountView, CatalogResponse, EventView, UserView } from '#shared/schemas.js';
 import { PROGRESS_STAGES, stepLabel } from '#shared/wizard.js';
 import { api, ApiError } from './api.js';
 import { Alert, Field, ProgressBar } from './components.js';
@@ -275,18 +275,90 @@ export function AccountList() {
   );
 }
 
-export function AccountSettings({ id }: { id: string }) {
+function useAccount(id: string) {
   const [account, setAccount] = useState<AccountView | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     api.account(id).then((r) => setAccount(r.account), (err: unknown) => setError(toErrors(err).message ?? null));
   }, [id]);
+  return { account, setAccount, error };
+}
+
+const STATUS_TEXT: Record<AccountView['setup']['status'], string> = {
+  active: 'in progress',
+  paused: 'paused',
+  complete: 'complete',
+};
+
+/** Account Settings: where setup stands, Resume / Start over, what is connected, and the activity. */
+export function AccountSettings({ id }: { id: string }) {
+  const { account, setAccount, error } = useAccount(id);
+  const [events, setEvents] = useState<EventView[]>([]);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const refreshEvents = () => api.events(id).then((r) => setEvents(r.events), () => undefined);
+  useEffect(() => {
+    void refreshEvents();
+  }, [id]);
   if (error) return <main className="card"><Alert>{error}</Alert></main>;
   if (!account) return <main className="card"><p role="status">Loading…</p></main>;
+
+  const act = async (what: 'resume' | 'startOver') => {
+    setBusy(true);
+    setActionError(null);
+    try {
+      const r = what === 'resume' ? await api.resume(id) : await api.startOver(id);
+      setAccount(r.account);
+      setConfirming(false);
+      await refreshEvents();
+      if (what === 'resume') navigate(`/accounts/${id}/setup`);
+    } catch (err) {
+      setActionError(toErrors(err).message ?? null);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const { setup } = account;
   return (
     <main className="card">
       <ProgressBar current={stageIndex(account)} />
       <h1>{account.name}</h1>
+      {actionError && <Alert>{actionError}</Alert>}
+      <section aria-label="Setup" className={`setup ${setup.status}`}>
+        <p>
+          Setup: <strong>{stepLabel(setup.step)}</strong> <span className={`status ${setup.status}`}>({STATUS_TEXT[setup.status]})</span>
+        </p>
+        {setup.status === 'paused' && <p>Setup is paused. Nothing you connected is lost: resume to carry on at {stepLabel(setup.step)}.</p>}
+        <div className="actions left">
+          {setup.canResume && (
+            <button type="button" className="primary" disabled={busy} onClick={() => void act('resume')}>
+              {setup.status === 'paused' ? 'Resume' : 'Continue setup'}
+            </button>
+          )}
+          {setup.canStartOver && (
+            <button type="button" disabled={busy} onClick={() => setConfirming(true)}>
+              Start over
+            </button>
+          )}
+        </div>
+        {confirming && (
+          <div role="alertdialog" aria-modal="true" aria-labelledby="start-over-title" aria-describedby="start-over-text" className="dialog">
+            <h2 id="start-over-title">Start this account's setup over?</h2>
+            <p id="start-over-text">
+              This disconnects everything connected to {account.name} and takes you back to {stepLabel('connect_channel')}. Your other accounts are not affected.
+            </p>
+            <div className="actions left">
+              <button type="button" className="danger" disabled={busy} onClick={() => void act('startOver')}>
+                Yes, start over
+              </button>
+              <button type="button" disabled={busy} onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+            </div>
+          </div>
+        )}
+      </section>
       <dl className="facts">
         <dt>Sales channel</dt>
         <dd>{account.channelName}</dd>
@@ -308,13 +380,64 @@ export function AccountSettings({ id }: { id: string }) {
             <dd>{account.shopDomain}</dd>
           </>
         )}
-        <dt>Setup</dt>
-        <dd>
-          {stepLabel(account.setup.step)} <span className={`status ${account.setup.status}`}>({account.setup.status})</span>
-        </dd>
         <dt>Connections</dt>
         <dd>{account.connections.length === 0 ? 'Nothing connected yet' : account.connections.map((c) => c.label).join(', ')}</dd>
       </dl>
+      <section aria-labelledby="activity">
+        <h2 id="activity">Activity</h2>
+        <ul className="events" aria-label="Activity">
+          {events.map((e, i) => (
+            <li key={`${e.at}-${i}`}>
+              <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time> {e.text} <span className="muted">({e.actor})</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </main>
+  );
+}
+
+/** The wizard, opened at the account's saved step. */
+export function Setup({ id }: { id: string }) {
+  const { account, error } = useAccount(id);
+  if (error) return <main className="card"><Alert>{error}</Alert></main>;
+  if (!account) return <main className="card"><p role="status">Loading…</p></main>;
+  const back = (
+    <p>
+      <a href={`/accounts/${id}`} onClick={(e) => { e.preventDefault(); navigate(`/accounts/${id}`); }}>
+        Account settings
+      </a>
+    </p>
+  );
+  const step = account.setup.step;
+  return (
+    <main className="card">
+      <ProgressBar current={stageIndex(account)} />
+      {step === 'connect_channel' && (
+        <>
+          <h1>Connect Sales Channel</h1>
+          <p>Connect {account.name} to Onramp through {account.channelName}{account.region ? ` (${account.region.name})` : ''}.</p>
+          <p className="notice">Connecting {account.channelName} is not available in this version yet. Your account is saved at this step.</p>
+        </>
+      )}
+      {step === 'connect_bookkeeping' && (
+        <>
+          <h1>Connect Bookkeeping</h1>
+          <p>{account.channelName} is connected. Now choose the bookkeeping software your sales should be posted to.</p>
+          <p className="notice">Connecting Xero or QuickBooks Online is not available in this version yet. Your account is saved at this step.</p>
+        </>
+      )}
+      {step === 'accounts_and_taxes' && (
+        <>
+          <h1>Accounts &amp; Taxes</h1>
+          <p className="notice">Mapping accounts and tax rates is not available in this version yet. Your account is saved at this step.</p>
+        </>
+      )}
+      {step === 'complete' && <h1>Done</h1>}
+      <p>
+        Setup: {stepLabel(step)} ({STATUS_TEXT[account.setup.status]})
+      </p>
+      {back}
     </main>
   );
 }

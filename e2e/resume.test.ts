@@ -1,0 +1,87 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoClient } from '../shared/adapters/aws.js';
+import { parseEnv, wizardEnv } from '../shared/config.js';
+import { completeStep } from '../shared/use-cases/wizard.js';
+import { wizardDeps } from '../functions/deps.js';
+import { startLocalStack, type LocalStack } from '../local/stack.js';
+import { launchBrowser } from './browser.js';
+
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+let stack: LocalStack;
+
+beforeAll(async () => {
+  // A short step limit, so that "days later" is seconds here.
+  stack = await startLocalStack({ logLevel: 'SILENT', stepTimeoutSeconds: 3 });
+  ({ browser, close: closeBrowser } = await launchBrowser());
+});
+afterAll(async () => {
+  await closeBrowser?.();
+  await stack?.stop();
+});
+
+async function until(what: string, probe: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('a seller who leaves the wizard at Connect Bookkeeping', () => {
+  it('finds the account paused with Resume, and Resume continues at Connect Bookkeeping', async () => {
+    const page = await browser.newPage();
+    await page.goto(stack.url);
+    await page.getByLabel('Your name').fill('Leaving Seller');
+    await page.getByLabel('Email').fill('leaves@example.com');
+    await page.getByLabel('Password').fill('a long enough passphrase');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('button', { name: 'Amazon' }).click();
+    await page.getByLabel('Account name').fill('Amazon EU');
+    await page.getByLabel('Region').selectOption('europe');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Amazon EU' }).waitFor();
+    const accountId = page.url().split('/accounts/')[1]!;
+    const sellerId = (await (await page.request.get(`${stack.url}/api/me`)).json()).user.id as string;
+
+    // Amazon's consent comes back: the connector completes the step, as it will in production.
+    const deps = wizardDeps(parseEnv(wizardEnv));
+    await completeStep(deps, sellerId, accountId, 'connect_channel', {
+      connection: { kind: 'channel', provider: 'amazon', label: 'Amazon Europe', credentials: { refreshToken: 'sandbox-refresh-token' } },
+    });
+    await page.goto(`${stack.url}/accounts/${accountId}/setup`);
+    await page.getByRole('heading', { name: 'Connect Bookkeeping' }).waitFor();
+    await page.close();
+
+    // The seller is gone; the step waits past its limit.
+    const key = { pk: `SELLER#${sellerId}`, sk: `ACCOUNT#${accountId}` };
+    await until('the setup to pause', async () => {
+      const { Item } = await dynamoClient().send(new GetCommand({ TableName: 'onramp', Key: key, ConsistentRead: true }));
+      return Item?.status === 'paused';
+    });
+
+    const again = await browser.newPage();
+    await again.goto(`${stack.url}/login`);
+    await again.getByLabel('Email').fill('leaves@example.com');
+    await again.getByLabel('Password').fill('a long enough passphrase');
+    await again.getByRole('button', { name: 'Sign in' }).click();
+    await again.getByRole('link', { name: 'Amazon EU' }).click();
+    const setup = again.getByRole('region', { name: 'Setup' });
+    await expect.poll(() => setup.getByText('(paused)').isVisible()).toBe(true);
+    expect(await setup.getByText('Connect Bookkeeping', { exact: true }).isVisible()).toBe(true);
+    expect(await again.getByText('Amazon Europe', { exact: true }).isVisible()).toBe(true);
+    expect(await again.getByRole('list', { name: 'Activity' }).getByText('Setup paused after waiting too long.').isVisible()).toBe(true);
+
+    await again.getByRole('button', { name: 'Resume' }).click();
+    await again.getByRole('heading', { name: 'Connect Bookkeeping' }).waitFor();
+    expect(await again.getByText('Setup: Connect Bookkeeping (in progress)').isVisible()).toBe(true);
+    // The new run waits at Connect Bookkeeping: nothing already connected is asked for again.
+    await until('the new run to wait at Connect Bookkeeping', async () => {
+      const { Item } = await dynamoClient().send(new GetCommand({ TableName: 'onramp', Key: key, ConsistentRead: true }));
+      return Item?.tokenStep === 'connect_bookkeeping' && Item.status === 'active';
+    });
+    await again.close();
+  });
+});
