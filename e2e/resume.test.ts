@@ -31,7 +31,7 @@ async function until(what: string, probe: () => Promise<boolean>, ms = 20_000): 
 }
 
 describe('a seller who leaves the wizard at Connect Bookkeeping', () => {
-  it('finds the account paused with Resume, and Resume continues at Connect Bookkeeping', async () => {
+  it('finds the account paused with Resume, Resume continues at Connect Bookkeeping, and a support reset shows its reason', async () => {
     const page = await browser.newPage();
     await page.goto(stack.url);
     await page.getByLabel('Your name').fill('Leaving Seller');
@@ -82,6 +82,18 @@ describe('a seller who leaves the wizard at Connect Bookkeeping', () => {
       const { Item } = await dynamoClient().send(new GetCommand({ TableName: 'onramp', Key: key, ConsistentRead: true }));
       return Item?.tokenStep === 'connect_bookkeeping' && Item.status === 'active';
     });
+
+    // Support resets the account; the seller sees why on the account page.
+    const reset = (await stack.functions.invoke('support', {
+      action: 'reset',
+      target: { accountId },
+      reason: 'Ticket 77: starting fresh as asked',
+      operator: 'sam',
+    })) as { outcome: string };
+    expect(reset.outcome).toBe('done');
+    await again.goto(`${stack.url}/accounts/${accountId}`);
+    await again.getByText('Reset by support: Ticket 77: starting fresh as asked').waitFor();
+    expect(await again.getByRole('region', { name: 'Setup' }).getByText('Connect Sales Channel', { exact: true }).isVisible()).toBe(true);
     await again.close();
   });
 });

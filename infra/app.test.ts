@@ -58,7 +58,7 @@ describe('the stateless stack', () => {
 
   it('runs every function on Node.js 22, ARM64, with its own log group', () => {
     const fns = stateless.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { ONRAMP_FUNCTION: Match.anyValue() } } } });
-    expect(Object.keys(fns)).toHaveLength(4);
+    expect(Object.keys(fns)).toHaveLength(5);
     for (const fn of Object.values(fns)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
       expect(fn.Properties.LoggingConfig?.LogGroup).toBeDefined();
@@ -69,6 +69,16 @@ describe('the stateless stack', () => {
     const fns = stateless.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { ONRAMP_FUNCTION: 'catalog' } } } });
     const [fn] = Object.values(fns);
     expect(fn?.Properties.Environment.Variables.TABLE_NAME).toBeUndefined();
+  });
+
+  it('keeps the support function off the API and gives support staff a policy to invoke it, and only it', () => {
+    const fns = stateless.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { ONRAMP_FUNCTION: 'support' } } } });
+    const [logicalId] = Object.keys(fns);
+    const integrations = stateless.findResources('AWS::ApiGatewayV2::Integration');
+    expect(JSON.stringify(integrations)).not.toContain(logicalId!);
+    stateless.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalId, 'Arn'] } }] },
+    });
   });
 
   it('has exactly one Standard state machine whose definition passes asl-validator', () => {

@@ -13,6 +13,7 @@ try {
   const stack = await startLocalStack({ port, dataDir, logLevel: process.env.LOG_LEVEL ?? 'WARN' });
   console.log(`Onramp is running at ${stack.url}`);
   console.log(`Data is kept in ${path.relative(process.cwd(), dataDir) || '.'}; press Ctrl-C to stop.`);
+  console.log('Support tool against this stack: npm run support -- --help');
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;

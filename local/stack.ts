@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resetClients } from '../shared/adapters/aws.js';
+import { FUNCTIONS, type FunctionId } from '../shared/routes.js';
 import { createTableInput } from '../shared/table.js';
 import { AwsError, readBody, sendAwsError, sendJson, type Operation } from './aws-protocol.js';
 import { synthesizeWizardDefinition, LOCAL_REGION } from './definition.js';
@@ -77,6 +78,37 @@ async function ensureTable(endpoint: string): Promise<void> {
   }
 }
 
+/**
+ * Lambda's Invoke (REST: POST /2015-03-31/functions/{name}/invocations) for
+ * the functions the local stack hosts, named `onramp-<id>` or by their ARN.
+ */
+async function lambdaInvoke(functions: LocalFunctions, name: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const id = name.replace(/^arn:aws:lambda:[^:]+:[^:]+:function:/, '').replace(/^onramp-/, '');
+  const fail = (status: number, type: string, message: string) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type });
+    res.end(JSON.stringify({ Type: 'User', message }));
+  };
+  if (!(id in FUNCTIONS)) return fail(404, 'ResourceNotFoundException', `Function not found: ${name}`);
+  let payload: unknown;
+  try {
+    const text = await readBody(req, 6 * 1024 * 1024);
+    payload = text ? JSON.parse(text) : {};
+  } catch {
+    return fail(400, 'InvalidRequestContentException', 'Could not parse request body into json');
+  }
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST' };
+  let body: string;
+  try {
+    body = JSON.stringify((await functions.invoke(id as FunctionId, payload)) ?? null);
+  } catch (err) {
+    // As Lambda reports a function error: 200, with X-Amz-Function-Error and the error as the payload.
+    headers['x-amz-function-error'] = 'Unhandled';
+    body = JSON.stringify({ errorType: (err as Error)?.name ?? 'Error', errorMessage: (err as Error)?.message ?? String(err) });
+  }
+  res.writeHead(200, headers);
+  res.end(body);
+}
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const host = options.host ?? '127.0.0.1';
   if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -99,6 +131,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     secretsmanager: secrets.operations,
   };
   const aws = http.createServer(async (req, res) => {
+    const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(new URL(req.url ?? '/', 'http://local').pathname);
+    if (invoke) return lambdaInvoke(functions, decodeURIComponent(invoke[1]!), req, res);
     const target = String(req.headers['x-amz-target'] ?? '');
     const [service, op] = target.split('.');
     const contentType = service === 'AWSStepFunctions' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
@@ -123,6 +157,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_ENDPOINT_URL_DYNAMODB: `http://${host}:${dynamoPort}`,
     AWS_ENDPOINT_URL_SFN: `http://${host}:${awsPort}`,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://${host}:${awsPort}`,
+    AWS_ENDPOINT_URL_LAMBDA: `http://${host}:${awsPort}`,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     TABLE_NAME,
     COOKIE_SECURE: 'false',
@@ -136,6 +171,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     createGateway({ functions, webRoot: path.join(ROOT, 'web', 'dist'), config: { apiBase: '/api' } }),
   );
   const port = await listen(gateway, options.port ?? 0, host);
+  if (options.dataDir) {
+    // Lets `npm run support` find this stack's Lambda endpoint.
+    fs.writeFileSync(
+      path.join(options.dataDir, 'local-stack.json'),
+      JSON.stringify({ lambdaEndpoint: `http://${host}:${awsPort}`, region: LOCAL_REGION, supportFunction: 'onramp-support' }),
+      { mode: 0o600 },
+    );
+  }
 
   return {
     url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,

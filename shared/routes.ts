@@ -9,6 +9,7 @@ export const FUNCTIONS = {
   catalog: { entry: 'functions/catalog/handler.ts', description: 'The channels and books we connect' },
   accounts: { entry: 'functions/accounts/handler.ts', description: 'A seller\u2019s accounts and their settings' },
   wizardTask: { entry: 'functions/wizard-task/handler.ts', description: 'Records the wizard\u2019s task tokens' },
+  support: { entry: 'functions/support/handler.ts', description: 'Support: show, list stuck and reset accounts (not on the API)' },
 } as const;
 export type FunctionId = keyof typeof FUNCTIONS;
 

@@ -53,6 +53,8 @@ export class WizardStateMachine extends Construct {
       'sellerId.$': '$.sellerId',
       'executionArn.$': '$$.Execution.Id',
     };
+    // Recording the pause must not be lost to one failed call: retry it, so the
+    // account never stays "active" behind an execution that has ended.
     const notify = (name: string, action: 'pause' | 'fail') =>
       new LambdaInvoke(this, name, {
         lambdaFunction: props.taskFunction,
@@ -60,7 +62,7 @@ export class WizardStateMachine extends Construct {
         payloadResponseOnly: true,
         resultPath: JsonPath.DISCARD,
         retryOnServiceExceptions: true,
-      });
+      }).addRetry({ errors: [Errors.ALL], maxAttempts: 4, interval: Duration.seconds(1), backoffRate: 2 });
     const done = new Succeed(this, 'Setup complete');
     const paused = notify('Mark paused', 'pause').next(new Succeed(this, 'Paused'));
     const failed = notify('Record failure', 'fail').next(new Succeed(this, 'Ended after failure'));

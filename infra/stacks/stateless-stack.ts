@@ -1,5 +1,6 @@
 /** The API, its functions and the wizard's state machine: all redeployable at will. */
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -20,6 +21,7 @@ export class StatelessStack extends Stack {
   readonly api: HttpApi;
   readonly functions: Record<FunctionId, OnrampFunction>;
   readonly wizard: WizardStateMachine;
+  readonly supportPolicy: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -44,7 +46,19 @@ export class StatelessStack extends Stack {
         .useStateMachine(this.wizard.stateMachine)
         .useConnectionSecrets(props.secretPrefix),
       wizardTask,
+      support: fn('support', 'SupportFunction')
+        .useTable(props.table, 'readWrite')
+        .useStateMachine(this.wizard.stateMachine)
+        .useConnectionSecrets(props.secretPrefix),
     };
+
+    // Support staff get this policy (through their group); the function has no API route.
+    this.supportPolicy = new ManagedPolicy(this, 'SupportInvokePolicy', {
+      description: 'Lets support staff run onramp-support (invoke the support function), nothing else',
+      statements: [new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.functions.support.functionArn] })],
+    });
+    new CfnOutput(this, 'SupportFunctionName', { value: this.functions.support.functionName, description: 'onramp-support --function-name' });
+    new CfnOutput(this, 'SupportPolicyArn', { value: this.supportPolicy.managedPolicyArn, description: 'Attach to the support group' });
 
     this.api = new HttpApi(this, 'Api', { createDefaultStage: false, description: 'Onramp API' });
     new HttpStage(this, 'DefaultStage', {

@@ -93,7 +93,11 @@ export function dynamoAccountStore(db: Pick<DynamoDBDocumentClient, 'send'>, tab
     async addEvent(sellerId, event) {
       const sk = `EVENT#${event.accountId}#${event.at}#${randomBytes(4).toString('hex')}`;
       await db.send(
-        new PutCommand({ TableName: tableName, Item: { pk: `SELLER#${sellerId}`, sk, entity: 'event', ...event } }),
+        new PutCommand({
+          TableName: tableName,
+          // Also indexed by account, so support finds the trail by account id alone.
+          Item: { pk: `SELLER#${sellerId}`, sk, gsi1pk: `ACCOUNT#${event.accountId}`, gsi1sk: sk, entity: 'event', sellerId, ...event },
+        }),
       );
     },
     async listEvents(sellerId, accountId) {

@@ -1,6 +1,6 @@
 /** The wizard's conditional writes on the account item. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Account, WizardRecord } from '../model.js';
 import { toAccount, toWizardRecord, dynamoAccountStore, type AccountStore } from './accounts.js';
 import type { WaitingStep } from '../wizard.js';
@@ -19,6 +19,10 @@ export interface WizardStore extends AccountStore {
   load(sellerId: string, accountId: string): Promise<WizardRecord | undefined>;
   /** Finds an account by id alone (support, the task function). */
   findById(accountId: string): Promise<WizardRecord | undefined>;
+  /** The seller an account id belongs or belonged to, from its account item or its audit trail. */
+  ownerOf(accountId: string): Promise<string | undefined>;
+  /** Every account (support's list of stuck setups); pages through the table. */
+  scanAccounts(): Promise<WizardRecord[]>;
   /**
    * Applies `change` and bumps the version, only if the item is still at
    * `expectedVersion`; returns the item as it was before. Throws VersionConflict.
@@ -50,14 +54,44 @@ export function dynamoWizardStore(db: Pick<DynamoDBDocumentClient, 'send'>, tabl
         new QueryCommand({
           TableName: tableName,
           IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}` },
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :sk',
+          ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':sk': 'ACCOUNT' },
         }),
       );
       const found = Items?.[0];
       if (!found) return undefined;
       // The index is eventually consistent: read the item itself.
       return this.load(String(found.sellerId), accountId);
+    },
+    async ownerOf(accountId) {
+      const { Items } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}` },
+          Limit: 1,
+        }),
+      );
+      const sellerId = Items?.[0]?.sellerId;
+      return typeof sellerId === 'string' ? sellerId : undefined;
+    },
+    async scanAccounts() {
+      const out: WizardRecord[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new ScanCommand({
+            TableName: tableName,
+            FilterExpression: 'entity = :account',
+            ExpressionAttributeValues: { ':account': 'account' },
+            ExclusiveStartKey: start,
+          }),
+        );
+        out.push(...(page.Items ?? []).map(toWizardRecord));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return out;
     },
     async apply(rec, expectedVersion, change, at) {
       const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
@@ -94,7 +128,6 @@ export function dynamoWizardStore(db: Pick<DynamoDBDocumentClient, 'send'>, tabl
       }
     },
     async remove(rec, expectedVersion) {
-      const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
       try {
         await db.send(
           new DeleteCommand({

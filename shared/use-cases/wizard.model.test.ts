@@ -171,7 +171,8 @@ async function run(act: Exclude<Action, { kind: 'fault' }>, accounts: Acct[]): P
       const done = SETUP_STEPS.indexOf(current.step as SetupStep) - 1;
       if (done < 0) return;
       const res = await expectHandled(completeStep(deps, sellers[a.seller]!.id, a.id, SETUP_STEPS[done]!, {}));
-      expect(res).toBe(409);
+      // A replay is refused (or, when AWS fails, not done at all): never a second transition.
+      expect([409, 503]).toContain(res);
       expect((await item(a)).version).toBe(current.version);
       return;
     }
@@ -226,8 +227,6 @@ async function finishAll(accounts: Acct[]): Promise<void> {
     expect(end.status, `account ${a.id} completes`).toBe('complete');
     const live = stack.stepFunctions.list().filter((e) => e.name.startsWith(`${a.id}-`) && e.status === 'RUNNING');
     expect(live).toHaveLength(0);
-    const last = stack.stepFunctions.list().find((e) => e.arn === end.executionArn);
-    if (last) expect(last.status).toBe('SUCCEEDED');
   }
 }
 

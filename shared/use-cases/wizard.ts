@@ -182,6 +182,9 @@ export async function completeStep(deps: WizardDeps, sellerId: string, accountId
   } else if (before.status === 'paused' && next.step !== 'complete') {
     // Nothing was running: continuing the step resumes the setup.
     after = await restart(deps, after).catch(() => after);
+  } else if (next.step !== 'complete' && before.executionArn && !(await deps.executions.isRunning(before.executionArn).catch(() => true))) {
+    // No token yet and no run to record one (it ended early): start one at the next step.
+    after = await restart(deps, after).catch(() => after);
   }
   return accountView(after);
 }

@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newSeller, type Client } from '../local/test-helpers.js';
+import { startLocalStack, type LocalStack } from '../local/stack.js';
+import { EXIT, run } from './support.js';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-cli-'));
+let stack: LocalStack;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ logLevel: 'SILENT', dataDir });
+});
+afterAll(async () => {
+  await stack.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Runs onramp-support --local against the stack, through the Lambda Invoke protocol. */
+async function cli(args: string[], options: { interactive?: boolean; input?: string } = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const stdin = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += String(d)));
+  stderr.on('data', (d) => (err += String(d)));
+  if (options.input !== undefined) stdin.end(options.input);
+  const code = await run(['--local', '--operator', 'sam', ...args], {
+    stdout,
+    stderr,
+    stdin,
+    interactive: options.interactive ?? false,
+    env: { ONRAMP_DATA_DIR: dataDir },
+    cwd: process.cwd(),
+  });
+  return { code, out, err };
+}
+
+async function pausedAccount(): Promise<{ seller: Client; id: string; email: string }> {
+  const seller = await newSeller(stack);
+  const email = (await seller.call('GET', '/api/me')).body.user.email as string;
+  const res = await seller.call('POST', '/api/accounts', { name: 'Amazon EU', channel: 'amazon', region: 'europe' });
+  const id = res.body.account.id as string;
+  // Let the first run wait, then let it time out, as an abandoned setup does.
+  const end = Date.now() + 10_000;
+  while (!stack.stepFunctions.settled() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+  const run = stack.stepFunctions.list().find((e) => e.name === `${id}-1`)!;
+  stack.stepFunctions.timeOut(run.arn);
+  while ((await seller.call('GET', `/api/accounts/${id}`)).body.account.setup.status !== 'paused') await new Promise((r) => setTimeout(r, 10));
+  return { seller, id, email };
+}
+
+describe('onramp-support', () => {
+  it('shows an account by id and a seller by email, with the last events and no secrets', async () => {
+    const { id, email } = await pausedAccount();
+    const byId = await cli(['show', id]);
+    expect(byId.code).toBe(EXIT.done);
+    expect(byId.out).toContain('Amazon EU');
+    expect(byId.out).toContain('Connect Sales Channel, paused');
+    expect(byId.out).toContain('Setup paused after waiting too long.');
+    const byEmail = await cli(['show', email, '--json']);
+    expect(byEmail.code).toBe(EXIT.done);
+    expect(JSON.parse(byEmail.out).accounts[0].accountId).toBe(id);
+  });
+
+  it('exits "not found" for an unknown account', async () => {
+    const res = await cli(['show', 'no-such-account']);
+    expect(res.code).toBe(EXIT.not_found);
+    expect(res.err).toContain('No account or seller matches');
+  });
+
+  it('refuses to reset without --yes when there is no terminal, and changes nothing', async () => {
+    const { seller, id } = await pausedAccount();
+    const res = await cli(['reset', id, '--reason', 'Ticket 9']);
+    expect(res.code).toBe(EXIT.refused);
+    expect(res.out).toContain('stop its setup run');
+    expect(res.err).toContain('--yes');
+    expect((await seller.call('GET', `/api/accounts/${id}`)).body.account.setup.status).toBe('paused');
+  });
+
+  it('resets with confirmation typed at a terminal', async () => {
+    const { seller, id } = await pausedAccount();
+    const res = await cli(['reset', id, '--reason', 'Ticket 10'], { interactive: true, input: 'reset\n' });
+    expect(res.code).toBe(EXIT.done);
+    expect((await seller.call('GET', `/api/accounts/${id}`)).body.account.setup.status).toBe('active');
+  });
+
+  it('resets with --yes, prints JSON that parses, then exits "nothing to do" the second time', async () => {
+    const { seller, id } = await pausedAccount();
+    const first = await cli(['reset', id, '--reason', 'Ticket 11', '--yes', '--json']);
+    expect(first.code).toBe(EXIT.done);
+    expect(JSON.parse(first.out)).toMatchObject({ outcome: 'done', accounts: [{ accountId: id, result: 'done' }] });
+    const events = (await seller.call('GET', `/api/accounts/${id}/events`)).body.events.map((e: { text: string }) => e.text);
+    expect(events).toContain('Reset by support: Ticket 11');
+    await new Promise((r) => setTimeout(r, 100));
+    const second = await cli(['reset', id, '--reason', 'Ticket 11', '--yes']);
+    expect(second.code).toBe(EXIT.nothing_to_do);
+    expect(second.out).toContain('Nothing to do');
+  });
+
+  it('changes nothing with --dry-run', async () => {
+    const { seller, id } = await pausedAccount();
+    const res = await cli(['reset', id, '--reason', 'Ticket 12', '--dry-run', '--delete']);
+    expect(res.code).toBe(EXIT.done);
+    expect(res.out).toContain('DELETE the account');
+    expect((await seller.call('GET', `/api/accounts/${id}`)).status).toBe(200);
+  });
+
+  it('lists setups stuck for longer than --older-than', async () => {
+    const { id } = await pausedAccount();
+    const all = await cli(['list', '--stuck', '--older-than', '0s', '--json']);
+    expect(all.code).toBe(EXIT.done);
+    expect(JSON.parse(all.out).accounts.map((a: { accountId: string }) => a.accountId)).toContain(id);
+    const old = await cli(['list', '--stuck', '--older-than', '7d']);
+    expect(old.out).not.toContain(id);
+  });
+
+  it('rejects a reset without --reason as a usage error, with examples in --help', async () => {
+    expect((await cli(['reset', 'x'])).code).toBe(EXIT.usage);
+    const help = await cli(['--help']);
+    expect(help.code).toBe(EXIT.done);
+    expect(help.out).toContain('Examples:');
+  });
+});

@@ -1,0 +1,236 @@
+/**
+ * onramp-support: the support command line. Every command invokes the
+ * support function through Lambda's Invoke API; nothing here touches the
+ * table or the secrets directly.
+ */
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { Command, CommanderError, Option } from 'commander';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import type { Readable, Writable } from 'node:stream';
+
+/** Exit codes, one per outcome, so scripts can tell them apart. */
+export const EXIT = { done: 0, failed: 1, usage: 2, nothing_to_do: 3, not_found: 4, refused: 5 } as const;
+
+export interface Io {
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly stdin: Readable;
+  /** Whether a person is at a terminal to confirm. */
+  readonly interactive: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+interface Global {
+  functionName?: string;
+  region?: string;
+  profile?: string;
+  local?: boolean;
+  operator?: string;
+}
+
+const EXAMPLES = `
+Examples:
+  $ onramp-support show 3f0c8a8e-2b1e-4c39-9d1e-7a7f3e0b1c2d
+  $ onramp-support show seller@example.com --json
+  $ onramp-support reset seller@example.com --reason "Ticket 1234: wizard stuck" --dry-run
+  $ onramp-support reset 3f0c8a8e-2b1e-4c39-9d1e-7a7f3e0b1c2d --reason "Ticket 1234" --yes
+  $ onramp-support reset 3f0c8a8e-2b1e-4c39-9d1e-7a7f3e0b1c2d --reason "Seller asked to remove it" --delete
+  $ onramp-support list --stuck --older-than 7d
+  $ npm run support -- show seller@example.com       (against the local stack of npm start)
+
+Exit codes: 0 done, 1 failed, 2 usage, 3 nothing to do, 4 not found, 5 refused.
+`;
+
+function parseDuration(value: string): number {
+  const m = /^(\d+)\s*([smhdw]?)$/.exec(value.trim());
+  if (!m) throw new Error(`"${value}" is not a duration; use e.g. 90m, 12h, 7d or 2w.`);
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[m[2] as '' | 's' | 'm' | 'h' | 'd' | 'w'];
+  return Number(m[1]) * unit;
+}
+
+function target(value: string): { accountId: string } | { email: string } {
+  return value.includes('@') ? { email: value } : { accountId: value };
+}
+
+function client(g: Global, io: Io): { lambda: LambdaClient; functionName: string } {
+  if (g.local) {
+    const dataDir = io.env.ONRAMP_DATA_DIR ?? path.join(io.cwd, '.onramp-data');
+    const file = path.join(dataDir, 'local-stack.json');
+    if (!fs.existsSync(file)) throw new Error(`No local stack found (${path.relative(io.cwd, file)} is missing). Start one with: npm start`);
+    const local = JSON.parse(fs.readFileSync(file, 'utf8')) as { lambdaEndpoint: string; region: string; supportFunction: string };
+    return {
+      lambda: new LambdaClient({ endpoint: local.lambdaEndpoint, region: local.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+      functionName: g.functionName ?? local.supportFunction,
+    };
+  }
+  const region = g.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+  if (!region) throw new Error('Set the AWS region with --region or AWS_REGION.');
+  return {
+    lambda: new LambdaClient({ region, ...(g.profile ? { profile: g.profile } : {}) }),
+    functionName: g.functionName ?? io.env.ONRAMP_SUPPORT_FUNCTION ?? 'onramp-support',
+  };
+}
+
+class Refused extends Error {}
+
+async function invoke(g: Global, io: Io, payload: unknown): Promise<Record<string, any>> {
+  const { lambda, functionName } = client(g, io);
+  try {
+    const out = await lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(payload)) }));
+    const body = out.Payload ? (JSON.parse(new TextDecoder().decode(out.Payload)) as Record<string, any>) : {};
+    if (out.FunctionError) throw new Error(`The support function failed: ${String(body.errorMessage ?? body.errorType ?? out.FunctionError)}`);
+    return body;
+  } finally {
+    lambda.destroy();
+  }
+}
+
+const STEP: Record<string, string> = {
+  connect_channel: 'Connect Sales Channel',
+  connect_bookkeeping: 'Connect Bookkeeping',
+  accounts_and_taxes: 'Accounts & Taxes',
+  complete: 'Done',
+};
+
+function describeAccount(a: Record<string, any>): string[] {
+  const running = a.execution?.running === true ? 'running' : a.execution?.running === false ? 'not running' : 'unknown';
+  const lines = [
+    `${a.name} (${a.accountId})`,
+    `  channel:     ${a.channel}`,
+    `  setup:       ${STEP[a.step] ?? a.step}, ${a.status}${a.lastFailure ? ` (last failure: ${a.lastFailure})` : ''}`,
+    `  connections: ${a.connections?.length ? a.connections.map((c: any) => `${c.label} (${c.kind})`).join(', ') : 'none'}`,
+    `  secrets:     ${a.secrets?.length ?? 0}`,
+    `  execution:   ${running}`,
+    `  updated:     ${a.updatedAt}`,
+  ];
+  return lines;
+}
+
+function planLines(a: Record<string, any>): string[] {
+  if (a.action === 'nothing') return [`- ${a.name} (${a.accountId}): nothing to do`];
+  const verb = a.action === 'delete' ? 'DELETE the account' : 'return it to Connect Sales Channel';
+  return [
+    `- ${a.name} (${a.accountId}), now at ${STEP[a.step] ?? a.step} (${a.status}):`,
+    `    stop its setup run${a.execution?.running ? '' : ' (not running)'}`,
+    `    delete ${a.secrets?.length ?? 0} connection secret(s)${a.connections?.length ? `: ${a.connections.map((c: any) => c.label).join(', ')}` : ''}`,
+    `    ${verb}`,
+  ];
+}
+
+/** Runs the CLI; resolves to its exit code. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const out = (s = '') => io.stdout.write(`${s}\n`);
+  const err = (s: string) => io.stderr.write(`${s}\n`);
+  let code: number = EXIT.done;
+
+  const program = new Command('onramp-support')
+    .description('Show, list and reset Onramp accounts, through the support function.')
+    .option('--function-name <name>', 'the support function (default: $ONRAMP_SUPPORT_FUNCTION or onramp-support)')
+    .option('--region <region>', 'AWS region (default: $AWS_REGION)')
+    .option('--profile <profile>', 'AWS profile (default: $AWS_PROFILE)')
+    .option('--local', 'use the local stack started by npm start')
+    .option('--operator <name>', 'who is running this, for the audit trail (default: $ONRAMP_OPERATOR or your user name)')
+    .addHelpText('after', EXAMPLES)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  const global = () => program.opts<Global>();
+
+  program
+    .command('show')
+    .description('show an account, or every account of a seller: setup, connections (never secrets), run status, last events')
+    .argument('<account-id|email>')
+    .option('--json', 'print JSON')
+    .action(async (who: string, opts: { json?: boolean }) => {
+      const res = await invoke(global(), io, { action: 'show', target: target(who) });
+      if (opts.json) out(JSON.stringify(res, null, 2));
+      if (res.outcome === 'not_found') {
+        if (!opts.json) err(`No account or seller matches "${who}".`);
+        code = EXIT.not_found;
+        return;
+      }
+      if (opts.json) return;
+      if (res.accounts.length === 0) out('This seller has no accounts.');
+      for (const a of res.accounts) {
+        for (const line of describeAccount(a)) out(line);
+        out('  last events:');
+        for (const e of a.events ?? []) out(`    ${e.at}  ${e.text} (${e.actor})`);
+        out();
+      }
+    });
+
+  program
+    .command('reset')
+    .description('stop the setup run, delete the connection secrets, and return the account to its first step (or delete it)')
+    .argument('<account-id|email>')
+    .requiredOption('--reason <text>', 'why (the seller sees it: "Reset by support: <reason>")')
+    .option('--delete', 'delete the account instead of returning it to its first step')
+    .option('--dry-run', 'show what would be done, change nothing')
+    .option('--yes', 'do not ask for confirmation (required when there is no terminal)')
+    .option('--json', 'print JSON')
+    .action(async (who: string, opts: { reason: string; delete?: boolean; dryRun?: boolean; yes?: boolean; json?: boolean }) => {
+      const operator = global().operator ?? io.env.ONRAMP_OPERATOR ?? os.userInfo().username;
+      const base = { action: 'reset', target: target(who), reason: opts.reason, operator, delete: opts.delete ?? false };
+      const plan = await invoke(global(), io, { ...base, dryRun: true });
+      if (plan.outcome === 'invalid') throw new Error(plan.message);
+      const finish = (res: Record<string, any>) => {
+        if (opts.json) out(JSON.stringify(res, null, 2));
+        else {
+          out(res.message);
+          for (const a of res.accounts ?? []) if (a.result === 'failed') err(`  ${a.name} (${a.accountId}): ${a.error}`);
+        }
+        code = EXIT[res.outcome as keyof typeof EXIT] ?? EXIT.failed;
+      };
+      if (plan.outcome !== 'done' || opts.dryRun) {
+        if (!opts.json && plan.outcome === 'done') for (const a of plan.accounts) for (const l of planLines(a)) out(l);
+        if (!opts.json && plan.outcome === 'not_found') err(`No account or seller matches "${who}".`);
+        return finish(plan);
+      }
+      if (!opts.yes) {
+        for (const a of plan.accounts) for (const l of planLines(a)) out(l);
+        if (!io.interactive) throw new Refused('Refusing to act without --yes: there is no terminal to confirm on. Nothing was changed.');
+        const word = opts.delete ? 'delete' : 'reset';
+        const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: false });
+        const answer = await rl.question(`Type "${word}" to go ahead: `);
+        rl.close();
+        if (answer.trim() !== word) throw new Refused('Not confirmed. Nothing was changed.');
+      }
+      finish(await invoke(global(), io, { ...base, dryRun: false }));
+    });
+
+  program
+    .command('list')
+    .description('list setups that are paused, or waiting, for longer than --older-than')
+    .requiredOption('--stuck', 'list stuck setups')
+    .addOption(new Option('--older-than <duration>', 'e.g. 90m, 12h, 7d, 2w').default('7d'))
+    .option('--json', 'print JSON')
+    .action(async (opts: { olderThan: string; json?: boolean }) => {
+      const res = await invoke(global(), io, { action: 'list-stuck', olderThanSeconds: parseDuration(opts.olderThan) });
+      if (opts.json) {
+        out(JSON.stringify(res, null, 2));
+        return;
+      }
+      if (res.accounts.length === 0) {
+        out(`No setup has been stuck for longer than ${opts.olderThan}.`);
+        return;
+      }
+      for (const a of res.accounts) out(`${a.updatedAt}  ${a.accountId}  ${a.name} (${a.channel})  ${STEP[a.step] ?? a.step}, ${a.status}`);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.done : EXIT.usage;
+    if (e instanceof Refused) {
+      err(e.message);
+      return EXIT.refused;
+    }
+    err(`onramp-support: ${(e as Error).message}`);
+    return EXIT.failed;
+  }
+}

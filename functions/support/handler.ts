@@ -1,0 +1,76 @@
+/**
+ * The support function: not on the public API, invoked only by IAM principals
+ * allowed to (the onramp-support CLI). Shows accounts, lists stuck setups,
+ * and resets an account or every account of a seller.
+ */
+import { z } from 'zod';
+import { dynamoClient } from '#shared/adapters/aws.js';
+import { dynamoUserStore } from '#shared/adapters/users.js';
+import { parseEnv, wizardEnv } from '#shared/config.js';
+import { logger } from '#shared/logger.js';
+import { listStuck, reset, show, type SupportDeps } from '#shared/use-cases/support.js';
+import { wizardDeps } from '../deps.js';
+
+const env = parseEnv(wizardEnv);
+const deps: SupportDeps = { ...wizardDeps(env), users: dynamoUserStore(dynamoClient(), env.TABLE_NAME) };
+
+const target = z.union([
+  z.strictObject({ accountId: z.string().trim().min(1).max(100) }),
+  z.strictObject({ email: z.string().trim().toLowerCase().pipe(z.email()) }),
+]);
+
+export const supportRequest = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('show'), target }),
+  z.strictObject({
+    action: z.literal('reset'),
+    target,
+    reason: z.string().trim().min(3, { error: 'Give a reason of at least 3 characters.' }).max(500),
+    operator: z.string().trim().min(1).max(100),
+    delete: z.boolean().optional(),
+    dryRun: z.boolean().optional(),
+  }),
+  z.strictObject({ action: z.literal('list-stuck'), olderThanSeconds: z.number().int().min(0) }),
+]);
+export type SupportRequest = z.infer<typeof supportRequest>;
+
+export async function handler(event: unknown) {
+  try {
+    return await handle(event);
+  } catch (err) {
+    // Every step of a reset is idempotent: the same command, run again, finishes it.
+    logger.error('support action failed', { errorName: (err as Error)?.name, errorMessage: (err as Error)?.message });
+    return { outcome: 'failed', message: `${(err as Error)?.name ?? 'Error'}: the action stopped part-way. Run the same command again to finish it.` };
+  }
+}
+
+async function handle(event: unknown) {
+  const parsed = supportRequest.safeParse(event);
+  if (!parsed.success) {
+    return { outcome: 'invalid', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ') };
+  }
+  const req = parsed.data;
+  logger.appendKeys({ action: req.action });
+  switch (req.action) {
+    case 'show':
+      return show(deps, req.target);
+    case 'list-stuck':
+      return listStuck(deps, req.olderThanSeconds);
+    case 'reset': {
+      const result = await reset(deps, req.target, {
+        reason: req.reason,
+        operator: req.operator,
+        ...(req.delete !== undefined ? { delete: req.delete } : {}),
+        ...(req.dryRun !== undefined ? { dryRun: req.dryRun } : {}),
+      });
+      logger.info('support reset', {
+        operator: req.operator,
+        reason: req.reason,
+        delete: req.delete ?? false,
+        dryRun: result.dryRun,
+        outcome: result.outcome,
+        accounts: result.accounts.map((a) => ({ accountId: a.accountId, action: a.action, result: 'result' in a ? a.result : undefined })),
+      });
+      return result;
+    }
+  }
+}

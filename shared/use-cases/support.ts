@@ -1,0 +1,204 @@
+/**
+ * What support can do to any account, through the support function only:
+ * show it, list stuck setups, and reset it (back to the first step, or
+ * deleted). A reset is planned before it acts (a dry run returns the plan),
+ * is idempotent (a second run reports nothing to do), and races a seller's
+ * own actions through the same conditional writes as the wizard.
+ */
+import type { UserStore } from '../adapters/users.js';
+import { VersionConflict } from '../adapters/wizard.js';
+import { AppError, ConflictError } from '../errors.js';
+import type { WizardRecord } from '../model.js';
+import { eventView } from '../views.js';
+import { FIRST_STEP } from '../wizard.js';
+import { startOver, type WizardDeps } from './wizard.js';
+
+export interface SupportDeps extends WizardDeps {
+  readonly users: Pick<UserStore, 'findByEmail'>;
+}
+
+export type Target = { readonly accountId: string } | { readonly email: string };
+
+export type Outcome = 'done' | 'nothing_to_do' | 'not_found' | 'failed';
+
+export interface AccountSummary {
+  readonly accountId: string;
+  readonly sellerId: string;
+  readonly name: string;
+  readonly channel: string;
+  readonly step: string;
+  readonly status: string;
+  readonly version: number;
+  readonly updatedAt: string;
+  readonly lastFailure: string | null;
+  readonly connections: readonly { kind: string; provider: string; label: string; connectedAt: string }[];
+  /** Secret names only: their values never leave the secret store. */
+  readonly secrets: readonly string[];
+  readonly execution: { readonly arn: string | null; readonly running: boolean | null };
+}
+
+export interface ResetPlan extends AccountSummary {
+  readonly action: 'reset' | 'delete' | 'nothing';
+}
+
+export interface ResetResult {
+  readonly outcome: Outcome;
+  readonly dryRun: boolean;
+  readonly message: string;
+  readonly accounts: readonly (ResetPlan & { readonly result?: 'done' | 'failed'; readonly error?: string })[];
+}
+
+async function summarize(deps: SupportDeps, rec: WizardRecord): Promise<AccountSummary> {
+  const [secrets, running] = await Promise.all([
+    deps.secrets.listForAccount(rec.id),
+    rec.executionArn ? deps.executions.isRunning(rec.executionArn).catch(() => null) : Promise.resolve(false),
+  ]);
+  return {
+    accountId: rec.id,
+    sellerId: rec.sellerId,
+    name: rec.name,
+    channel: rec.channel,
+    step: rec.step,
+    status: rec.status,
+    version: rec.version,
+    updatedAt: rec.updatedAt,
+    lastFailure: rec.lastFailure,
+    connections: rec.connections.map((c) => ({ kind: c.kind, provider: c.provider, label: c.label, connectedAt: c.connectedAt })),
+    secrets,
+    execution: { arn: rec.executionArn, running },
+  };
+}
+
+/** The accounts a target names: one account, or every account of a seller found by email. */
+async function resolve(deps: SupportDeps, target: Target): Promise<{ accounts: WizardRecord[]; known: boolean }> {
+  if ('accountId' in target) {
+    const rec = await deps.accounts.findById(target.accountId);
+    if (rec) return { accounts: [rec], known: true };
+    // A deleted account leaves its audit trail: "nothing to do" rather than "not found".
+    return { accounts: [], known: (await deps.accounts.ownerOf(target.accountId)) !== undefined };
+  }
+  const user = await deps.users.findByEmail(target.email.trim().toLowerCase());
+  if (!user) return { accounts: [], known: false };
+  const accounts = await deps.accounts.list(user.id);
+  const records = await Promise.all(accounts.map((a) => deps.accounts.load(a.sellerId, a.id)));
+  return { accounts: records.filter((r): r is WizardRecord => r !== undefined), known: true };
+}
+
+/** Show: setup, connections (no secrets), execution status and the last audit events. */
+export async function show(deps: SupportDeps, target: Target) {
+  const { accounts, known } = await resolve(deps, target);
+  if (!known) return { outcome: 'not_found' as const, accounts: [] };
+  const out = [];
+  for (const rec of accounts) {
+    const events = (await deps.accounts.listEvents(rec.sellerId, rec.id)).slice(0, 10);
+    out.push({ ...(await summarize(deps, rec)), events: events.map((e) => ({ ...eventView(e), actor: e.actor })) });
+  }
+  return { outcome: 'done' as const, accounts: out };
+}
+
+function isClean(s: AccountSummary): boolean {
+  return s.step === FIRST_STEP && s.status === 'active' && s.connections.length === 0 && s.secrets.length === 0 && s.execution.running === true;
+}
+
+export interface ResetOptions {
+  readonly reason: string;
+  readonly operator: string;
+  readonly delete?: boolean;
+  readonly dryRun?: boolean;
+}
+
+const RETRIES = 3;
+
+async function resetOne(deps: SupportDeps, plan: ResetPlan, options: ResetOptions): Promise<void> {
+  const actor = `support:${options.operator}`;
+  if (plan.action === 'reset') {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await startOver(deps, plan.sellerId, plan.accountId, actor, options.reason);
+        return;
+      } catch (err) {
+        // The seller moved the account meanwhile: read it again and reset from there.
+        if (err instanceof ConflictError && attempt < RETRIES) continue;
+        throw err;
+      }
+    }
+  }
+  // Delete: clear the connections, then the secrets, then the item, so that no
+  // secret outlives its account and no connection outlives its secret.
+  for (let attempt = 1; ; attempt++) {
+    const rec = await deps.accounts.load(plan.sellerId, plan.accountId);
+    if (!rec) break;
+    if (rec.executionArn) await deps.executions.stop(rec.executionArn);
+    const at = (deps.now?.() ?? new Date()).toISOString();
+    try {
+      await deps.accounts.apply(rec, rec.version, { set: { connections: [], status: 'paused' }, remove: ['taskToken', 'tokenStep'] }, at);
+      await deps.secrets.deleteForAccount(rec.id);
+      await deps.accounts.remove(rec, rec.version + 1);
+      break;
+    } catch (err) {
+      if (err instanceof VersionConflict && attempt < RETRIES) continue;
+      throw err;
+    }
+  }
+  await deps.secrets.deleteForAccount(plan.accountId);
+  await deps.accounts.addEvent(plan.sellerId, {
+    accountId: plan.accountId,
+    type: 'reset',
+    at: (deps.now?.() ?? new Date()).toISOString(),
+    actor,
+    detail: `account deleted: ${options.reason}`,
+  });
+}
+
+/** Plans and (unless a dry run) carries out a reset of every account the target names. */
+export async function reset(deps: SupportDeps, target: Target, options: ResetOptions): Promise<ResetResult> {
+  const dryRun = options.dryRun ?? false;
+  const { accounts, known } = await resolve(deps, target);
+  if (!known) return { outcome: 'not_found', dryRun, message: 'No account or seller matches that.', accounts: [] };
+  const plans: ResetPlan[] = [];
+  for (const rec of accounts) {
+    const summary = await summarize(deps, rec);
+    const action = options.delete ? 'delete' : isClean(summary) ? 'nothing' : 'reset';
+    plans.push({ ...summary, action });
+  }
+  const todo = plans.filter((p) => p.action !== 'nothing');
+  if (todo.length === 0) {
+    return { outcome: 'nothing_to_do', dryRun, message: 'Nothing to do: already at the first step with nothing connected.', accounts: plans };
+  }
+  if (dryRun) return { outcome: 'done', dryRun, message: `Would ${options.delete ? 'delete' : 'reset'} ${todo.length} account(s).`, accounts: plans };
+
+  const results: ResetResult['accounts'][number][] = [];
+  for (const plan of plans) {
+    if (plan.action === 'nothing') {
+      results.push(plan);
+      continue;
+    }
+    try {
+      await resetOne(deps, plan, options);
+      results.push({ ...plan, result: 'done' });
+    } catch (err) {
+      const error = err instanceof AppError ? err.message : `${(err as Error)?.name ?? 'Error'}: the reset stopped part-way; run it again to finish.`;
+      results.push({ ...plan, result: 'failed', error });
+    }
+  }
+  const failed = results.filter((r) => r.result === 'failed').length;
+  return {
+    outcome: failed > 0 ? 'failed' : 'done',
+    dryRun,
+    message: failed > 0 ? `${failed} account(s) could not be fully reset; run the same command again to finish.` : `${options.delete ? 'Deleted' : 'Reset'} ${todo.length} account(s).`,
+    accounts: results,
+  };
+}
+
+/** Setups paused, or waiting, for longer than `olderThanSeconds`. */
+export async function listStuck(deps: SupportDeps, olderThanSeconds: number) {
+  const cutoff = (deps.now?.() ?? new Date()).getTime() - olderThanSeconds * 1000;
+  const all = await deps.accounts.scanAccounts();
+  const stuck = all
+    .filter((a) => a.status !== 'complete' && Date.parse(a.updatedAt) <= cutoff)
+    .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+  return {
+    outcome: 'done' as const,
+    accounts: stuck.map((a) => ({ accountId: a.id, sellerId: a.sellerId, name: a.name, channel: a.channel, step: a.step, status: a.status, updatedAt: a.updatedAt, lastFailure: a.lastFailure })),
+  };
+}
