@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newSeller, type Client } from '../local/test-helpers.js';
+import { newSeller, settled, type Client } from '../local/test-helpers.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
 import { EXIT, run } from './support.js';
 
@@ -45,8 +45,7 @@ async function pausedAccount(): Promise<{ seller: Client; id: string; email: str
   const res = await seller.call('POST', '/api/accounts', { name: 'Amazon EU', channel: 'amazon', region: 'europe' });
   const id = res.body.account.id as string;
   // Let the first run wait, then let it time out, as an abandoned setup does.
-  const end = Date.now() + 10_000;
-  while (!stack.stepFunctions.settled() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+  await settled(stack);
   const run = stack.stepFunctions.list().find((e) => e.name === `${id}-1`)!;
   stack.stepFunctions.timeOut(run.arn);
   while ((await seller.call('GET', `/api/accounts/${id}`)).body.account.setup.status !== 'paused') await new Promise((r) => setTimeout(r, 10));

@@ -1,6 +1,6 @@
 /** Debian's Chromium, driven by playwright-core (no browser download; launch() gives each run a fresh temporary profile). */
 import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -27,4 +27,23 @@ export async function launchBrowser(): Promise<{ browser: Browser; close: () => 
       await browser.close();
     },
   };
+}
+
+export const PASSWORD = 'a long enough passphrase';
+
+/** Signs a new seller up through the sign-up form. */
+export async function signUpInBrowser(page: Page, url: string, seller: { name: string; email: string }): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Your name').fill(seller.name);
+  await page.getByLabel('Email').fill(seller.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+/** Signs a seller in through the sign-in form. */
+export async function signInInBrowser(page: Page, url: string, email: string): Promise<void> {
+  await page.goto(`${url}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }

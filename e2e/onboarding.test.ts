@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
-import { launchBrowser } from './browser.js';
+import { launchBrowser, signInInBrowser, signUpInBrowser } from './browser.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-e2e-'));
 let browser: Browser;
@@ -25,14 +25,9 @@ describe('a new seller in the browser', () => {
     stack = await startLocalStack({ dataDir, logLevel: 'SILENT' });
     const { dynamoPort, awsPort } = stack;
     const page = await browser.newPage();
-    await page.goto(stack.url);
+    await signUpInBrowser(page, stack.url, { name: 'Ada Seller', email: 'ada@example.com' });
 
-    await page.getByLabel('Your name').fill('Ada Seller');
-    await page.getByLabel('Email').fill('ada@example.com');
-    await page.getByLabel('Password').fill('a long enough passphrase');
-    await page.getByRole('button', { name: 'Create account' }).click();
-
-    await expect.poll(() => page.getByRole('heading', { name: 'Online marketplaces' }).isVisible()).toBe(true);
+    await page.getByRole('heading', { name: 'Online marketplaces' }).waitFor();
     expect(await page.getByRole('heading', { name: 'Shopping carts & POS' }).isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: 'Square (Beta)' }).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Amazon' }).click();
@@ -40,26 +35,23 @@ describe('a new seller in the browser', () => {
     await page.getByLabel('Account name').fill('Amazon EU');
     await page.getByLabel('Region').selectOption({ label: 'Europe (amazon.co.uk, amazon.de, amazon.fr, amazon.es, amazon.it, amazon.nl, amazon.se, amazon.pl)' });
     const marketplaces = page.getByRole('region', { name: 'Marketplaces in Europe' }).getByRole('listitem');
-    await expect.poll(() => marketplaces.count()).toBe(8);
+    await expect.poll(() => marketplaces.count(), { timeout: 15_000 }).toBe(8);
     await page.getByRole('button', { name: 'Create account' }).click();
 
-    await expect.poll(() => page.getByRole('heading', { name: 'Amazon EU' }).isVisible()).toBe(true);
+    await page.getByRole('heading', { name: 'Amazon EU' }).waitFor();
     expect(await page.getByRole('region', { name: 'Setup' }).getByText('Connect Sales Channel').isVisible()).toBe(true);
 
     await page.getByRole('button', { name: /account menu/ }).click();
     await page.getByRole('menuitem', { name: 'My accounts' }).click();
-    await expect.poll(() => page.getByRole('list', { name: 'Your accounts' }).getByRole('link', { name: 'Amazon EU' }).isVisible()).toBe(true);
+    await page.getByRole('list', { name: 'Your accounts' }).getByRole('link', { name: 'Amazon EU' }).waitFor();
     await page.close();
 
     await stack.stop();
     stack = await startLocalStack({ dataDir, logLevel: 'SILENT', dynamoPort, awsPort });
 
     const again = await browser.newPage();
-    await again.goto(`${stack.url}/login`);
-    await again.getByLabel('Email').fill('ada@example.com');
-    await again.getByLabel('Password').fill('a long enough passphrase');
-    await again.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => again.getByRole('link', { name: 'Amazon EU' }).isVisible()).toBe(true);
+    await signInInBrowser(again, stack.url, 'ada@example.com');
+    await again.getByRole('link', { name: 'Amazon EU' }).waitFor();
     await again.close();
   });
 
@@ -71,7 +63,7 @@ describe('a new seller in the browser', () => {
     await page.getByLabel('Email').fill('weak@example.com');
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await expect.poll(() => page.getByText('Use at least 10 characters for your password.').first().isVisible()).toBe(true);
+    await page.getByText('Use at least 10 characters for your password.').first().waitFor();
     expect(await page.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
     await page.close();
   });

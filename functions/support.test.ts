@@ -3,7 +3,7 @@ import { parseEnv, wizardEnv } from '#shared/config.js';
 import { accountResponse, eventListResponse } from '#shared/schemas.js';
 import { completeStep, type WizardDeps } from '#shared/use-cases/wizard.js';
 import { SETUP_STEPS, type SetupStep } from '#shared/wizard.js';
-import { newSeller, type Client } from '#local/test-helpers.js';
+import { newSeller, settled as settleAll, type Client } from '#local/test-helpers.js';
 import { startLocalStack, type LocalStack } from '#local/stack.js';
 import { wizardDeps } from './deps.js';
 
@@ -21,13 +21,7 @@ const support = (payload: unknown) => stack.functions.invoke('support', payload)
 const resetAccount = (accountId: string, extra: Record<string, unknown> = {}) =>
   support({ action: 'reset', target: { accountId }, reason: 'Ticket 42: wizard stuck', operator: 'sam', ...extra });
 
-async function settled(): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!stack.stepFunctions.settled()) {
-    if (Date.now() > end) throw new Error('executions did not settle');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const settled = () => settleAll(stack);
 
 /** An account brought to `step` the way sellers get there, with its connections made. */
 async function accountAt(step: SetupStep): Promise<{ seller: Client; sellerId: string; id: string }> {

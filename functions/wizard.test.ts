@@ -4,7 +4,7 @@ import { dynamoClient } from '#shared/adapters/aws.js';
 import { parseEnv, wizardEnv } from '#shared/config.js';
 import { accountResponse, errorResponse, eventListResponse } from '#shared/schemas.js';
 import { completeStep, type WizardDeps } from '#shared/use-cases/wizard.js';
-import { newSeller, type Client } from '#local/test-helpers.js';
+import { newSeller, settled as settleAll, type Client } from '#local/test-helpers.js';
 import { startLocalStack, type LocalStack } from '#local/stack.js';
 import { wizardDeps } from './deps.js';
 
@@ -18,13 +18,7 @@ afterAll(async () => {
   await stack.stop();
 });
 
-async function settled(): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!stack.stepFunctions.settled()) {
-    if (Date.now() > end) throw new Error('executions did not settle');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const settled = () => settleAll(stack);
 
 async function newAccount(seller: Client) {
   const me = (await seller.call('GET', '/api/me')).body.user.id as string;

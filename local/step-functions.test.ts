@@ -16,7 +16,7 @@ afterAll(async () => {
   await stack.stop();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+async function valueOf<T>(what: string, probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe();
@@ -46,14 +46,14 @@ describe('the local Step Functions endpoint', () => {
     const { executionArn } = a;
     const seen: string[] = [];
     for (const step of ['connect_channel', 'connect_bookkeeping', 'accounts_and_taxes']) {
-      const token = await until(`the ${step} token`, async () => {
+      const token = await valueOf(`the ${step} token`, async () => {
         const i = await item(a.key);
         return i.tokenStep === step && typeof i.taskToken === 'string' && !seen.includes(i.taskToken) ? (i.taskToken as string) : undefined;
       });
       seen.push(token);
       await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ step }) }));
     }
-    const done = await until('success', async () => {
+    const done = await valueOf('success', async () => {
       const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       return d.status === 'RUNNING' ? undefined : d;
     });
@@ -64,7 +64,7 @@ describe('the local Step Functions endpoint', () => {
   it('pauses the account and ends cleanly when a step waits past its timeout', async () => {
     const a = await newAccount('Abandoned');
     const { executionArn } = a;
-    const done = await until('the timeout', async () => {
+    const done = await valueOf('the timeout', async () => {
       const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       return d.status === 'RUNNING' ? undefined : d;
     });
@@ -77,7 +77,7 @@ describe('the local Step Functions endpoint', () => {
   it('stops an execution, after which its task tokens are refused', async () => {
     const a = await newAccount('Stopped');
     const { executionArn } = a;
-    const token = await until('a token', async () => (await item(a.key)).taskToken as string | undefined);
+    const token = await valueOf('a token', async () => (await item(a.key)).taskToken as string | undefined);
     await sfn.send(new StopExecutionCommand({ executionArn }));
     expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('ABORTED');
     await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toMatchObject({ name: 'TaskDoesNotExist' });

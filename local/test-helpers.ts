@@ -48,3 +48,21 @@ export async function newSeller(stack: LocalStack, name = 'Seller'): Promise<Cli
 export async function withStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   return startLocalStack({ logLevel: 'SILENT', ...options });
 }
+
+/** Waits until every running execution waits for its task token (nothing in flight). */
+export async function settled(stack: LocalStack, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!stack.stepFunctions.settled()) {
+    if (Date.now() > end) throw new Error('executions did not settle');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/** Polls `probe` until it is true. */
+export async function until(what: string, probe: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

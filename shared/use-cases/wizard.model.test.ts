@@ -20,7 +20,7 @@ import { accountResponse } from '#shared/schemas.js';
 import { SETUP_STEPS, type SetupStep } from '#shared/wizard.js';
 import { wizardDeps } from '#functions/deps.js';
 import { FAULT_TARGETS, clearFaults, injectFault, installDynamoFaults, type FaultTarget } from '#local/faults.js';
-import { newSeller, type Client } from '#local/test-helpers.js';
+import { newSeller, settled, type Client } from '#local/test-helpers.js';
 import { startLocalStack, type LocalStack } from '#local/stack.js';
 import { completeStep, type WizardDeps } from './wizard.js';
 
@@ -86,13 +86,7 @@ async function item(a: Acct) {
   return Item;
 }
 
-async function settle(): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!stack.stepFunctions.settled()) {
-    if (Date.now() > end) throw new Error('executions did not settle');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+const settle = () => settled(stack);
 
 /** Only typed errors may reach a seller: 409 for a stale or replayed action, 503 for a failed AWS call. */
 async function expectHandled(p: Promise<unknown>): Promise<'ok' | number> {

@@ -90,35 +90,24 @@ export function Header({ user, onSignOut }: { user: UserView | null; onSignOut: 
           </button>
           {open && (
             <ul role="menu" className="menu-list">
-              <li role="none">
-                <button
-                  role="menuitem"
-                  type="button"
-                  onClick={() => {
-                    setOpen(false);
-                    navigate('/accounts/new');
-                  }}
-                >
-                  Add new account
-                </button>
-              </li>
-              <li role="none">
-                <button
-                  role="menuitem"
-                  type="button"
-                  onClick={() => {
-                    setOpen(false);
-                    navigate('/');
-                  }}
-                >
-                  My accounts
-                </button>
-              </li>
-              <li role="none">
-                <button role="menuitem" type="button" onClick={onSignOut}>
-                  Sign out
-                </button>
-              </li>
+              {[
+                { label: 'Add new account', onSelect: () => navigate('/accounts/new') },
+                { label: 'My accounts', onSelect: () => navigate('/') },
+                { label: 'Sign out', onSelect: onSignOut },
+              ].map((item) => (
+                <li role="none" key={item.label}>
+                  <button
+                    role="menuitem"
+                    type="button"
+                    onClick={() => {
+                      setOpen(false);
+                      item.onSelect();
+                    }}
+                  >
+                    {item.label}
+                  </button>
+                </li>
+              ))}
             </ul>
           )}
         </div>

@@ -12,23 +12,31 @@ const toErrors = (err: unknown): Errors =>
     ? { message: err.message, fields: err.fields }
     : { message: 'Something went wrong. Please try again.', fields: {} };
 
-export function SignUp({ onSignedIn }: { onSignedIn: (u: UserView) => void }) {
-  const [form, setForm] = useState({ name: '', email: '', password: '' });
+/** A form's submit: busy while it runs, the API's errors kept for the fields. */
+function useSubmit(action: () => Promise<void>) {
   const [errors, setErrors] = useState<Errors>(noErrors);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     try {
-      const { user } = await api.signUp(form);
-      onSignedIn(user);
-      navigate('/accounts/new');
+      await action();
     } catch (err) {
       setErrors(toErrors(err));
     } finally {
       setBusy(false);
     }
   };
+  return { errors, busy, submit };
+}
+
+export function SignUp({ onSignedIn }: { onSignedIn: (u: UserView) => void }) {
+  const [form, setForm] = useState({ name: '', email: '', password: '' });
+  const { errors, busy, submit } = useSubmit(async () => {
+    const { user } = await api.signUp(form);
+    onSignedIn(user);
+    navigate('/accounts/new');
+  });
   return (
     <main className="card narrow">
       <ProgressBar current={0} />
@@ -61,21 +69,11 @@ export function SignUp({ onSignedIn }: { onSignedIn: (u: UserView) => void }) {
 
 export function SignIn({ onSignedIn }: { onSignedIn: (u: UserView) => void }) {
   const [form, setForm] = useState({ email: '', password: '' });
-  const [errors, setErrors] = useState<Errors>(noErrors);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const { user } = await api.signIn(form);
-      onSignedIn(user);
-      navigate('/');
-    } catch (err) {
-      setErrors(toErrors(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { errors, busy, submit } = useSubmit(async () => {
+    const { user } = await api.signIn(form);
+    onSignedIn(user);
+    navigate('/');
+  });
   return (
     <main className="card narrow">
       <h1>Sign in to Onramp</h1>
