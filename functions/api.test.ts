@@ -105,6 +105,16 @@ describe('sign-up and sessions', () => {
     expect(form.status).toBe(415);
   });
 
+  it('accepts a request from the origin the browser used, as CloudFront forwards it', async () => {
+    const res = await client(stack).call(
+      'POST',
+      '/api/auth/signup',
+      { name: 'Cf', email: 'cf@example.com', password: 'a long enough passphrase' },
+      { origin: 'https://app.example.com', 'x-forwarded-host': 'app.example.com', 'sec-fetch-site': 'same-origin' },
+    );
+    expect(res.status).toBe(201);
+  });
+
   it('refuses state-changing requests from another origin', async () => {
     const res = await client(stack).call('POST', '/api/auth/signup', { name: 'X', email: 'x@example.com', password: 'a long enough passphrase' }, { origin: 'https://evil.example' });
     expect(res.status).toBe(403);

@@ -115,6 +115,12 @@ describe('the site stack', () => {
     });
   });
 
+  it('passes the viewer host to the API, so the same-origin check works behind CloudFront', () => {
+    site.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionCode: Match.stringLikeRegexp("x-forwarded-host"),
+    });
+  });
+
   it('deploys a config.json beside the web app', () => {
     site.resourceCountIs('Custom::CDKBucketDeployment', 1);
   });

@@ -9,6 +9,10 @@ import {
   AllowedMethods,
   CachePolicy,
   Distribution,
+  Function as CloudFrontFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
   HttpVersion,
   OriginRequestPolicy,
   ResponseHeadersPolicy,
@@ -47,6 +51,15 @@ export class SiteStack extends Stack {
       autoDeleteObjects: false,
     });
     const apiDomain = Fn.select(2, Fn.split('/', props.api.apiEndpoint));
+    // API Gateway sees its own host, not the one the browser used: pass the
+    // viewer's host on, so the API can tell a same-origin request (CSRF check).
+    const forwardHost = new CloudFrontFunction(this, 'ForwardHost', {
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'Passes the viewer host to the API as x-forwarded-host',
+      code: FunctionCode.fromInline(
+        "function handler(event) { var r = event.request; r.headers['x-forwarded-host'] = { value: r.headers.host.value }; return r; }",
+      ),
+    });
     this.distribution = new Distribution(this, 'Distribution', {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
@@ -65,6 +78,7 @@ export class SiteStack extends Stack {
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,
           originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          functionAssociations: [{ function: forwardHost, eventType: FunctionEventType.VIEWER_REQUEST }],
         },
       },
       // The single-page app owns every other path.
