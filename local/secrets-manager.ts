@@ -40,6 +40,11 @@ export class LocalSecretsManager {
     return [...this.secrets.keys()];
   }
 
+  /** Whether a secret exists, for tests. */
+  has(name: string): boolean {
+    return this.secrets.has(name);
+  }
+
   private save(): void {
     if (!this.file) return;
     const tmp = `${this.file}.tmp`;

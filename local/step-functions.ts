@@ -55,6 +55,9 @@ export class LocalStepFunctions {
   readonly stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:OnrampWizard`;
   private readonly machine: StateMachine;
   private readonly executions = new Map<string, Execution>();
+  /** Executions by the account their name starts with (`<accountId>-<n>`), and the running ones: tests ask often. */
+  private readonly byAccount = new Map<string, Execution[]>();
+  private readonly running = new Set<Execution>();
   private readonly tasks = new Map<string, PendingTask>();
   private readonly taskStates: string[] = [];
   /** Fails the next calls of an operation (for fault-injection tests). */
@@ -76,7 +79,7 @@ export class LocalStepFunctions {
 
   /** Settles when every running execution has ended (for tests and shutdown). */
   async stopAll(): Promise<void> {
-    for (const e of this.executions.values()) if (e.status === 'RUNNING') this.finish(e, 'ABORTED');
+    for (const e of [...this.running]) this.finish(e, 'ABORTED');
   }
 
   /**
@@ -84,8 +87,13 @@ export class LocalStepFunctions {
    * in flight, so what the items say and what the executions wait for can be compared.
    */
   settled(): boolean {
-    for (const e of this.executions.values()) if (e.status === 'RUNNING' && !e.waiting) return false;
+    for (const e of this.running) if (!e.waiting) return false;
     return true;
+  }
+
+  /** The executions of one account (named `<accountId>-<n>`), for tests. */
+  ofAccount(accountId: string): ReadonlyArray<Readonly<Omit<Execution, 'abort'>>> {
+    return this.byAccount.get(accountId) ?? [];
   }
 
   /** The step a running execution waits at (from its task token's payload), for tests. */
@@ -172,6 +180,7 @@ export class LocalStepFunctions {
   private finish(e: Execution, status: Status, output?: unknown, error?: { name: string; message: string }): void {
     if (e.status !== 'RUNNING') return;
     e.status = status;
+    this.running.delete(e);
     e.stopDate = Date.now() / 1000;
     if (output !== undefined) e.output = JSON.stringify(output);
     if (error) {
@@ -203,6 +212,9 @@ export class LocalStepFunctions {
       const startDate = Date.now() / 1000;
       const execution: Execution = { arn, name, input: rawInput, status: 'RUNNING', startDate, abort: () => undefined, tokens: new Set(), waiting: false };
       this.executions.set(arn, execution);
+      this.running.add(execution);
+      const owner = name.replace(/-\d+$/, '');
+      this.byAccount.set(owner, [...(this.byAccount.get(owner) ?? []), execution]);
       const run = this.machine.run(parsed as never, {
         overrides: { taskResourceLocalHandlers: this.overrides(execution) },
         noThrowOnAbort: true,
