@@ -350,7 +350,8 @@ export function AccountSettings({ id }: { id: string }) {
               <button type="button" className="danger" disabled={busy} onClick={() => void act('startOver')}>
                 Yes, start over
               </button>
-              <button type="button" disabled={busy} onClick={() => setConfirming(false)}>
+              {/* Focus lands on the safe choice. */}
+              <button type="button" autoFocus disabled={busy} onClick={() => setConfirming(false)}>
                 Cancel
               </button>
             </div>
