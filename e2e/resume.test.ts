@@ -15,7 +15,7 @@ let stack: LocalStack;
 
 beforeAll(async () => {
   // A short step limit, so that "days later" is seconds here.
-  stack = await startLocalStack({ logLevel: 'SILENT', stepTimeoutSeconds: 3 });
+  stack = await startLocalStack({ logLevel: 'SILENT', stepTimeoutSeconds: 5 });
   ({ browser, close: closeBrowser } = await launchBrowser());
 });
 afterAll(async () => {

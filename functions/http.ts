@@ -5,7 +5,7 @@
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, UnsupportedMediaTypeError, ValidationError } from '#shared/errors.js';
 import { logger } from '#shared/logger.js';
 import type { Session } from '#shared/model.js';

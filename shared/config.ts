@@ -2,7 +2,7 @@
  * Config is parsed, not read: each function parses the environment it needs
  * once, at cold start, and fails naming every missing or malformed variable.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 

@@ -2,7 +2,7 @@
  * zod schemas for every request and response of the API, shared with the web
  * app so both sides agree on every shape. Messages are written for sellers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BOOKS_PLATFORMS, CHANNEL_GROUPS, CHANNEL_IDS, findChannel, findRegion } from './catalog.js';
 import { SETUP_STATUSES, SETUP_STEPS } from './wizard.js';
 

@@ -3,7 +3,7 @@
  * allowed to (the onramp-support CLI). Shows accounts, lists stuck setups,
  * and resets an account or every account of a seller.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { dynamoClient } from '#shared/adapters/aws.js';
 import { dynamoUserStore } from '#shared/adapters/users.js';
 import { parseEnv, wizardEnv } from '#shared/config.js';

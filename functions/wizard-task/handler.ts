@@ -2,7 +2,7 @@
  * The state machine's task function (not on the public API): records a
  * step's task token, or ends the setup as paused when a step times out or fails.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { dynamoClient, sfnClient } from '#shared/adapters/aws.js';
 import { sfnTaskSender } from '#shared/adapters/tasks.js';
 import { dynamoWizardTaskStore } from '#shared/adapters/wizard.js';
