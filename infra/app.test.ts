@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveDefinition } from '../local/definition.js';
 import { ROUTES } from '../shared/routes.js';
 import { createOnrampApp } from './app.js';
+import { deployEnvironment } from './config.js';
 
 const web = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-web-'));
 fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>Onramp</title>');
@@ -19,6 +20,7 @@ let site: Template;
 
 beforeAll(() => {
   built = createOnrampApp({
+    env: { account: '111111111111', region: 'eu-west-1' },
     bundle: false,
     webAssetPath: web,
     wizardStepTimeout: Duration.days(14),
@@ -123,6 +125,14 @@ describe('the site stack', () => {
 
   it('deploys a config.json beside the web app', () => {
     site.resourceCountIs('Custom::CDKBucketDeployment', 1);
+  });
+});
+
+describe('the deploy environment', () => {
+  it('names each missing or malformed variable instead of guessing an account', () => {
+    expect(() => deployEnvironment({})).toThrow(/ONRAMP_ACCOUNT.*ONRAMP_REGION/);
+    expect(() => deployEnvironment({ ONRAMP_ACCOUNT: '123', ONRAMP_REGION: 'eu-west-1' })).toThrow(/ONRAMP_ACCOUNT: must be a 12-digit/);
+    expect(deployEnvironment({ ONRAMP_ACCOUNT: '123456789012', ONRAMP_REGION: 'eu-west-1' })).toEqual({ account: '123456789012', region: 'eu-west-1' });
   });
 });
 

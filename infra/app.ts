@@ -15,7 +15,8 @@ import { acknowledgeFindings } from './nag.js';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface OnrampAppOptions {
-  readonly env?: Environment;
+  /** Stacks name their account and region explicitly (no lookups, no guesses). */
+  readonly env: Required<Pick<Environment, 'account' | 'region'>>;
   /** Skip esbuild bundling (tests and the local stack only need the templates). */
   readonly bundle?: boolean;
   readonly wizardStepTimeout?: Duration;
@@ -27,7 +28,7 @@ export interface OnrampAppOptions {
   readonly site?: boolean;
 }
 
-export function createOnrampApp(options: OnrampAppOptions = {}) {
+export function createOnrampApp(options: OnrampAppOptions) {
   const app = new App({
     ...(options.outdir ? { outdir: options.outdir } : {}),
     context: {
@@ -36,7 +37,7 @@ export function createOnrampApp(options: OnrampAppOptions = {}) {
       ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}),
     },
   });
-  const env = options.env ?? { account: process.env.CDK_DEFAULT_ACCOUNT ?? '111111111111', region: process.env.CDK_DEFAULT_REGION ?? 'eu-west-1' };
+  const { env } = options;
   const stateful = new StatefulStack(app, 'OnrampStateful', { env, secretPrefix: 'onramp/' });
   const stateless = new StatelessStack(app, 'OnrampStateless', {
     env,

@@ -1,18 +1,29 @@
 /** `npm start`: the whole of Onramp on this machine, no AWS account needed. */
 import path from 'node:path';
+import * as z from 'zod';
+import { parseEnv } from '../shared/config.js';
+import { logLevel } from '../shared/logger.js';
 import { ROOT, startLocalStack } from './stack.js';
 
-const port = process.env.PORT === undefined ? 3000 : Number(process.env.PORT);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PORT must be a port number, got "${process.env.PORT}".`);
+/** What `npm start` reads from the environment, parsed once; a bad value stops it with its name. */
+const startEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  ONRAMP_DATA_DIR: z.string().min(1).default(path.join(ROOT, '.onramp-data')),
+  LOG_LEVEL: logLevel.default('WARN'),
+});
+
+let env: z.infer<typeof startEnv>;
+try {
+  env = parseEnv(startEnv);
+} catch (err) {
+  console.error(`Onramp could not start. ${(err as Error).message}`);
   process.exit(1);
 }
-const dataDir = process.env.ONRAMP_DATA_DIR ?? path.join(ROOT, '.onramp-data');
 
 try {
-  const stack = await startLocalStack({ port, dataDir, logLevel: process.env.LOG_LEVEL ?? 'WARN' });
+  const stack = await startLocalStack({ port: env.PORT, dataDir: env.ONRAMP_DATA_DIR, logLevel: env.LOG_LEVEL });
   console.log(`Onramp is running at ${stack.url}`);
-  console.log(`Data is kept in ${path.relative(process.cwd(), dataDir) || '.'}; press Ctrl-C to stop.`);
+  console.log(`Data is kept in ${path.relative(process.cwd(), env.ONRAMP_DATA_DIR) || '.'}; press Ctrl-C to stop.`);
   console.log('Support tool against this stack: npm run support -- --help');
   let stopping = false;
   const shutdown = async () => {
@@ -26,7 +37,7 @@ try {
   process.on('SIGTERM', () => void shutdown());
 } catch (err) {
   const e = err as NodeJS.ErrnoException;
-  if (e.code === 'EADDRINUSE') console.error(`Port ${port} is in use. Start with another port, for example: PORT=3001 npm start`);
+  if (e.code === 'EADDRINUSE') console.error(`Port ${env.PORT} is in use. Start with another port, for example: PORT=3001 npm start`);
   else console.error('Onramp could not start:', e.message);
   process.exit(1);
 }

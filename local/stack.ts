@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resetClients } from '../shared/adapters/aws.js';
+import { logger, type LogLevel } from '../shared/logger.js';
 import { FUNCTIONS, type FunctionId } from '../shared/routes.js';
 import { createTableInput } from '../shared/table.js';
 import { AwsError, readBody, sendAwsError, sendJson, type Operation } from './aws-protocol.js';
@@ -39,7 +40,7 @@ export interface LocalStackOptions {
   /** Fixed ports for the AWS endpoints (a restart in the same process must reuse them). */
   readonly dynamoPort?: number;
   readonly awsPort?: number;
-  readonly logLevel?: string;
+  readonly logLevel?: LogLevel;
 }
 
 export interface LocalStack {
@@ -163,8 +164,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     COOKIE_SECURE: 'false',
     STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
     SECRET_PREFIX: 'onramp/',
-    LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'WARN',
   });
+  logger.setLogLevel(options.logLevel ?? 'WARN');
   resetClients();
 
   const gateway = http.createServer(

@@ -54,14 +54,8 @@ export interface WizardRecord extends Account {
   readonly lastFailure: string | null;
 }
 
-export type AccountEventType =
-  | 'created'
-  | 'step_completed'
-  | 'paused'
-  | 'resumed'
-  | 'started_over'
-  | 'connection_made'
-  | 'reset';
+export const ACCOUNT_EVENT_TYPES = ['created', 'step_completed', 'paused', 'resumed', 'started_over', 'connection_made', 'reset'] as const;
+export type AccountEventType = (typeof ACCOUNT_EVENT_TYPES)[number];
 
 export interface AccountEvent {
   readonly accountId: string;

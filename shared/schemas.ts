@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { BOOKS_PLATFORMS, CHANNEL_GROUPS, CHANNEL_IDS, findChannel, findRegion } from './catalog.js';
+import { ACCOUNT_EVENT_TYPES } from './model.js';
 import { SETUP_STATUSES, SETUP_STEPS } from './wizard.js';
 
 const COMMON_PASSWORDS = new Set([
@@ -152,7 +153,7 @@ export type AccountView = z.infer<typeof accountView>;
 export const accountResponse = z.object({ account: accountView });
 
 export const eventView = z.object({
-  type: z.enum(['created', 'step_completed', 'paused', 'resumed', 'started_over', 'connection_made', 'reset']),
+  type: z.enum(ACCOUNT_EVENT_TYPES),
   at: z.string(),
   actor: z.string(),
   text: z.string(),

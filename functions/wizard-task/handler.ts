@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { dynamoClient, sfnClient } from '#shared/adapters/aws.js';
-import { sfnTaskSender } from '#shared/adapters/tasks.js';
+import { sfnTaskSender } from '#shared/adapters/executions.js';
 import { dynamoWizardTaskStore } from '#shared/adapters/wizard.js';
 import { baseEnv, parseEnv } from '#shared/config.js';
 import { logger } from '#shared/logger.js';

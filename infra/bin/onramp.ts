@@ -1,4 +1,5 @@
-/** The CDK entry point: `npm run synth`, `npx cdk deploy --all`. */
+/** The CDK entry point: `npm run synth`, `npx cdk deploy --all` (with ONRAMP_ACCOUNT and ONRAMP_REGION set). */
 import { createOnrampApp } from '../app.js';
+import { deployEnvironment } from '../config.js';
 
-createOnrampApp().app.synth();
+createOnrampApp({ env: deployEnvironment() }).app.synth();

@@ -49,6 +49,20 @@ export function toWizardRecord(item: Record<string, unknown>): WizardRecord {
   };
 }
 
+type Key = Record<string, unknown> | undefined;
+
+/** Every item of a paginated Query or Scan. */
+export async function allPages(page: (start: Key) => Promise<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Key }>) {
+  const items: Record<string, unknown>[] = [];
+  let start: Key;
+  do {
+    const res = await page(start);
+    items.push(...(res.Items ?? []));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
 export function dynamoAccountStore(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string): AccountStore {
   return {
     async create(account) {
@@ -73,10 +87,8 @@ export function dynamoAccountStore(db: Pick<DynamoDBDocumentClient, 'send'>, tab
       return Item ? toAccount(Item) : undefined;
     },
     async list(sellerId) {
-      const accounts: Account[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
+      const items = await allPages((start) =>
+        db.send(
           new QueryCommand({
             TableName: tableName,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -84,11 +96,9 @@ export function dynamoAccountStore(db: Pick<DynamoDBDocumentClient, 'send'>, tab
             ConsistentRead: true,
             ExclusiveStartKey: start,
           }),
-        );
-        accounts.push(...(page.Items ?? []).map(toAccount));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return accounts.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+        ),
+      );
+      return items.map(toAccount).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     },
     async addEvent(sellerId, event) {
       const sk = `EVENT#${event.accountId}#${event.at}#${randomBytes(4).toString('hex')}`;

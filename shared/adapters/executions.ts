@@ -25,6 +25,15 @@ export interface ExecutionPort {
   sendSuccess(taskToken: string, output: unknown): Promise<void>;
 }
 
+/** Answers task tokens; the task function needs only this (it does not know the state machine's ARN). */
+export function sfnTaskSender(sfn: Pick<SFNClient, 'send'>): Pick<ExecutionPort, 'sendSuccess'> {
+  return {
+    async sendSuccess(taskToken, output) {
+      await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    },
+  };
+}
+
 export function sfnExecutions(sfn: Pick<SFNClient, 'send'>, stateMachineArn: string): ExecutionPort {
   const prefix = stateMachineArn.replace(':stateMachine:', ':execution:');
   return {
@@ -49,8 +58,6 @@ export function sfnExecutions(sfn: Pick<SFNClient, 'send'>, stateMachineArn: str
         throw err;
       }
     },
-    async sendSuccess(taskToken, output) {
-      await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-    },
+    sendSuccess: sfnTaskSender(sfn).sendSuccess,
   };
 }

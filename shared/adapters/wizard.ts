@@ -2,7 +2,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Account, WizardRecord } from '../model.js';
-import { toAccount, toWizardRecord, dynamoAccountStore, type AccountStore } from './accounts.js';
+import { allPages, toAccount, toWizardRecord, dynamoAccountStore, type AccountStore } from './accounts.js';
 import type { WaitingStep } from '../wizard.js';
 
 /** The account changed since it was read: the write did not happen. */
@@ -77,21 +77,17 @@ export function dynamoWizardStore(db: Pick<DynamoDBDocumentClient, 'send'>, tabl
       return typeof sellerId === 'string' ? sellerId : undefined;
     },
     async scanAccounts() {
-      const out: WizardRecord[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
+      const items = await allPages((start) =>
+        db.send(
           new ScanCommand({
             TableName: tableName,
             FilterExpression: 'entity = :account',
             ExpressionAttributeValues: { ':account': 'account' },
             ExclusiveStartKey: start,
           }),
-        );
-        out.push(...(page.Items ?? []).map(toWizardRecord));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return out;
+        ),
+      );
+      return items.map(toWizardRecord);
     },
     async apply(rec, expectedVersion, change, at) {
       const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };

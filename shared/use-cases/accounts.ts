@@ -1,7 +1,6 @@
 /** A seller's accounts: create, list, view. */
 import { randomUUID } from 'node:crypto';
 import type { AccountStore } from '../adapters/accounts.js';
-import type { ExecutionPort } from '../adapters/executions.js';
 import { NotFoundError, ServiceUnavailableError } from '../errors.js';
 import type { AccountEvent, WizardRecord } from '../model.js';
 import type { AccountView, CreateAccountRequest, EventView } from '../schemas.js';
@@ -20,7 +19,7 @@ export interface AccountDeps {
  * execution's task always finds it).
  */
 export async function createAccount(
-  deps: AccountDeps & Pick<WizardDeps, 'accounts' | 'executions'> & { executions: ExecutionPort },
+  deps: Pick<WizardDeps, 'accounts' | 'executions' | 'now'>,
   sellerId: string,
   req: CreateAccountRequest,
 ): Promise<AccountView> {
@@ -52,7 +51,7 @@ export async function createAccount(
     throw new ServiceUnavailableError('We could not create the account just now. Nothing was saved; please try again.');
   }
   await deps.accounts.addEvent(sellerId, { accountId: id, type: 'created', at: now, actor: 'seller', detail: null }).catch(() => undefined);
-  return accountView(await startFirstExecution(deps as WizardDeps, account));
+  return accountView(await startFirstExecution(deps, account));
 }
 
 /** The account's audit trail, newest first; another seller's account is a 404. */

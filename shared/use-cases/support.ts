@@ -127,7 +127,11 @@ async function resetOne(deps: SupportDeps, plan: ResetPlan, options: ResetOption
   // secret outlives its account and no connection outlives its secret.
   for (let attempt = 1; ; attempt++) {
     const rec = await deps.accounts.load(plan.sellerId, plan.accountId);
-    if (!rec) break;
+    if (!rec) {
+      // Deleted meanwhile (a concurrent run): make sure its secrets went with it.
+      await deps.secrets.deleteForAccount(plan.accountId);
+      break;
+    }
     if (rec.executionArn) await deps.executions.stop(rec.executionArn);
     const at = (deps.now?.() ?? new Date()).toISOString();
     try {
@@ -140,7 +144,6 @@ async function resetOne(deps: SupportDeps, plan: ResetPlan, options: ResetOption
       throw err;
     }
   }
-  await deps.secrets.deleteForAccount(plan.accountId);
   await deps.accounts.addEvent(plan.sellerId, {
     accountId: plan.accountId,
     type: 'reset',

@@ -4,16 +4,13 @@
  * Every write is conditional on the execution still being the account's own,
  * so a stopped or superseded execution can never move an account.
  */
+import type { ExecutionPort } from '../adapters/executions.js';
 import type { WizardTaskStore } from '../adapters/wizard.js';
 import { SETUP_STEPS, type WaitingStep } from '../wizard.js';
 
-export interface TaskSender {
-  sendSuccess(taskToken: string, output: unknown): Promise<void>;
-}
-
 export interface WizardTaskDeps {
   readonly store: WizardTaskStore;
-  readonly tasks: TaskSender;
+  readonly tasks: Pick<ExecutionPort, 'sendSuccess'>;
   readonly now?: () => Date;
 }
 

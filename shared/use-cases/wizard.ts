@@ -122,7 +122,7 @@ async function restart(deps: WizardDeps, rec: WizardRecord, set: Record<string, 
 }
 
 /** Creates the account's first execution; used right after the account item is written. */
-export async function startFirstExecution(deps: WizardDeps, rec: WizardRecord): Promise<WizardRecord> {
+export async function startFirstExecution(deps: Pick<WizardDeps, 'accounts' | 'executions' | 'now'>, rec: WizardRecord): Promise<WizardRecord> {
   try {
     await deps.executions.start(executionName(rec.id, rec.execSeq), { accountId: rec.id, sellerId: rec.sellerId, startAt: rec.step as WaitingStep });
     return rec;
