@@ -1,0 +1,59 @@
+/**
+ * The contract every provider sandbox implements. A sandbox plays one
+ * provider's hosts: the sandbox server (its own origin, never the app's) maps
+ * a real provider URL `https://<host>/<path>` to `<origin>/<host>/<path>` and
+ * hands the request to the sandbox that claims `<host>`.
+ *
+ * Sandboxes are written from the providers' documentation
+ * (`providers.md`), never from Onramp's connector code, so that contract
+ * tests can catch the connectors' mistakes.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Registrations } from './registrations.js';
+
+export interface SandboxRequest {
+  readonly method: string;
+  /** The real provider host this request is for, e.g. `api.amazon.com` or `my-shop.myshopify.com`. */
+  readonly host: string;
+  /** The path on that host, starting with `/`, e.g. `/auth/o2/token`. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** Lower-cased header names, as Node gives them. */
+  readonly headers: IncomingHttpHeaders;
+  /** The raw request body (form, JSON or empty). */
+  readonly body: string;
+}
+
+export interface SandboxResponse {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+export interface SandboxContext {
+  /** The sandbox server's origin, e.g. `http://127.0.0.1:3100`. */
+  readonly origin: string;
+  /** Maps a real provider URL to its sandbox URL: `https://host/p?q` → `<origin>/host/p?q`. */
+  sandboxUrl(realUrl: string): string;
+  /** The apps registered with each provider (client ids, secrets, redirect URIs). */
+  readonly registrations: Registrations;
+  /** The clock (epoch milliseconds); tests move it to expire codes and tokens. */
+  now(): number;
+  /** How long the "slow" controls stall a response, in milliseconds. */
+  readonly slowMs: number;
+  /** Access-token lifetime override in seconds (tests make tokens expire quickly); undefined = the provider's own. */
+  readonly accessTokenTtlSeconds: number | undefined;
+  /** For server-to-server calls a provider makes (WooCommerce POSTs keys to the app). Only loopback targets. */
+  readonly fetch: typeof fetch;
+}
+
+export interface Sandbox {
+  /** The provider id, e.g. `amazon`, `tiktok-shop`. */
+  readonly id: string;
+  /** Whether this sandbox plays `host` (lower-case). */
+  hosts(host: string): boolean;
+  /** Answers a request for one of its hosts; undefined means 404. */
+  handle(req: SandboxRequest): Promise<SandboxResponse | undefined>;
+}
+
+export type SandboxFactory = (ctx: SandboxContext) => Sandbox;
