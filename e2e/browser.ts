@@ -47,3 +47,20 @@ export async function signInInBrowser(page: Page, url: string, email: string): P
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/**
+ * Runs axe-core (WCAG 2.1 A and AA rules) on the page and returns the serious
+ * and critical violations, as `rule: target` lines (empty when there are none).
+ * Evaluated through the DevTools protocol, so the page's CSP does not block it.
+ */
+export async function seriousA11yViolations(page: Page): Promise<string[]> {
+  const { createRequire } = await import('node:module');
+  const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+  const source = fs.readFileSync(axePath, 'utf8');
+  const result = (await page.evaluate(
+    `${source}; axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })`,
+  )) as { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}

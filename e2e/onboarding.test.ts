@@ -38,8 +38,9 @@ describe('a new seller in the browser', () => {
     await expect.poll(() => marketplaces.count(), { timeout: 15_000 }).toBe(8);
     await page.getByRole('button', { name: 'Create account' }).click();
 
-    await page.getByRole('heading', { name: 'Amazon EU' }).waitFor();
-    expect(await page.getByRole('region', { name: 'Setup' }).getByText('Connect Sales Channel').isVisible()).toBe(true);
+    await page.getByRole('heading', { name: 'Connect Sales Channel' }).waitFor();
+    expect(await page.getByText('Connect Amazon EU to Onramp through Amazon (Europe).').isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Connect to Amazon' }).isVisible()).toBe(true);
 
     await page.getByRole('button', { name: /account menu/ }).click();
     await page.getByRole('menuitem', { name: 'My accounts' }).click();

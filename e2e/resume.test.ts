@@ -2,9 +2,6 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '../shared/adapters/aws.js';
-import { parseEnv, wizardEnv } from '../shared/config.js';
-import { completeStep } from '../shared/use-cases/wizard.js';
-import { wizardDeps } from '../functions/deps.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
 import { launchBrowser, signUpInBrowser, signInInBrowser } from './browser.js';
 import { until } from '../local/test-helpers.js';
@@ -31,16 +28,14 @@ describe('a seller who leaves the wizard at Connect Bookkeeping', () => {
     await page.getByLabel('Account name').fill('Amazon EU');
     await page.getByLabel('Region').selectOption('europe');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByRole('heading', { name: 'Amazon EU' }).waitFor();
-    const accountId = page.url().split('/accounts/')[1]!;
+    await page.getByRole('heading', { name: 'Connect Sales Channel' }).waitFor();
+    const accountId = page.url().split('/accounts/')[1]!.split('/')[0]!;
     const sellerId = (await (await page.request.get(`${stack.url}/api/me`)).json()).user.id as string;
 
-    // Amazon's consent comes back: the connector completes the step, as it will in production.
-    const deps = wizardDeps(parseEnv(wizardEnv));
-    await completeStep(deps, sellerId, accountId, 'connect_channel', {
-      connection: { kind: 'channel', provider: 'amazon', label: 'Amazon Europe', credentials: { refreshToken: 'sandbox-refresh-token' } },
-    });
-    await page.goto(`${stack.url}/accounts/${accountId}/setup`);
+    // Through Amazon's (sandbox) consent.
+    await page.getByRole('button', { name: 'Connect to Amazon' }).click();
+    await page.getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByRole('heading', { name: 'Connect Bookkeeping' }).waitFor();
     await page.close();
 

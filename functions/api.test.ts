@@ -129,7 +129,16 @@ describe('accounts', () => {
     expect((await anon.call('GET', '/api/me')).status).toBe(401);
     expect((await anon.call('GET', '/api/accounts')).status).toBe(401);
     expect((await anon.call('POST', '/api/accounts', { name: 'A', channel: 'ebay' })).status).toBe(401);
-    expect((await anon.call('GET', '/api/accounts/some-id')).status).toBe(401);
+    expect((await anon.call('GET', '/api/accounts/8b7c1f0e-3a52-4d7e-9a55-0c3f6e1d2b4a')).status).toBe(401);
+  });
+
+  it('answers 404 for an account id that is not a well-formed id, before any AWS call', async () => {
+    const c = await newSeller(stack);
+    for (const id of ['some-id', 'x'.repeat(1100), '..%2F..%2Fetc']) {
+      const res = await c.call('GET', `/api/accounts/${id}`);
+      expect(res.status).toBe(404);
+      expect(res.body.error.message).toMatch(/could not find that account/);
+    }
   });
 
   it('creates an Amazon Europe account at "Connect Sales Channel" with its 8 marketplaces', async () => {

@@ -1,36 +1,44 @@
-/** The composition root: stores and ports built from parsed config and the shared clients. */
+/** The composition root: stores and ports built from parsed config and the shared clients, their errors translated. */
 import { dynamoAccountStore } from '#shared/adapters/accounts.js';
 import { dynamoClient, secretsClient, sfnClient } from '#shared/adapters/aws.js';
 import { sfnExecutions } from '#shared/adapters/executions.js';
 import { secretsManagerPort } from '#shared/adapters/secrets.js';
 import { dynamoSessionStore } from '#shared/adapters/sessions.js';
+import { translated } from '#shared/adapters/translate.js';
 import { dynamoUserStore } from '#shared/adapters/users.js';
 import { dynamoWizardStore } from '#shared/adapters/wizard.js';
-import type { BaseEnv, WizardEnv } from '#shared/config.js';
-import { requireSession } from '#shared/use-cases/auth.js';
+import { secretsManagerAppCredentials } from '#shared/adapters/app-credentials.js';
+import { dynamoConsentStates } from '#shared/adapters/consent-states.js';
+import { providerHttp } from '#shared/adapters/provider-http.js';
+import type { BaseEnv, ConnectEnv, WizardEnv } from '#shared/config.js';
+import type { ConnectDeps } from '#shared/use-cases/connect.js';
 import type { WizardDeps } from '#shared/use-cases/wizard.js';
-import type { Session } from '#shared/model.js';
-import { SESSION_COOKIE } from './http.js';
 
 export function stores(env: BaseEnv) {
   const db = dynamoClient();
   return {
-    users: dynamoUserStore(db, env.TABLE_NAME),
-    sessions: dynamoSessionStore(db, env.TABLE_NAME),
-    accounts: dynamoAccountStore(db, env.TABLE_NAME),
+    users: translated('DynamoDB', dynamoUserStore(db, env.TABLE_NAME)),
+    sessions: translated('DynamoDB', dynamoSessionStore(db, env.TABLE_NAME)),
+    accounts: translated('DynamoDB', dynamoAccountStore(db, env.TABLE_NAME)),
   };
 }
 
 /** What the wizard engine needs: the account store, executions and the secret store. */
 export function wizardDeps(env: WizardEnv): WizardDeps {
   return {
-    accounts: dynamoWizardStore(dynamoClient(), env.TABLE_NAME),
-    executions: sfnExecutions(sfnClient(), env.STATE_MACHINE_ARN),
-    secrets: secretsManagerPort(secretsClient(), env.SECRET_PREFIX),
+    accounts: translated('DynamoDB', dynamoWizardStore(dynamoClient(), env.TABLE_NAME)),
+    executions: translated('Step Functions', sfnExecutions(sfnClient(), env.STATE_MACHINE_ARN)),
+    secrets: translated('Secrets Manager', secretsManagerPort(secretsClient(), env.SECRET_PREFIX)),
   };
 }
 
-/** The signed-in seller's session from the request cookies, or a 401. */
-export function sessionFrom(deps: { sessions: ReturnType<typeof stores>['sessions'] }, cookies: Readonly<Record<string, string>>): Promise<Session> {
-  return requireSession(deps, cookies[SESSION_COOKIE]);
+/** What the connection engine needs besides the wizard: consent states, the app's credentials, provider calls. */
+export function connectDeps(env: ConnectEnv): ConnectDeps {
+  return {
+    ...wizardDeps(env),
+    states: translated('DynamoDB', dynamoConsentStates(dynamoClient(), env.TABLE_NAME)),
+    apps: translated('Secrets Manager', secretsManagerAppCredentials(secretsClient(), env.APP_SECRET_PREFIX)),
+    http: providerHttp({ timeoutMs: env.PROVIDER_TIMEOUT_MS, sandboxOrigin: env.PROVIDER_SANDBOX_ORIGIN }),
+    appOrigin: env.APP_ORIGIN,
+  };
 }

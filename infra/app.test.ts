@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveDefinition } from '../local/definition.js';
-import { ROUTES } from '../shared/routes.js';
+import { FUNCTIONS, ROUTES } from '../shared/routes.js';
 import { createOnrampApp } from './app.js';
-import { deployEnvironment } from './config.js';
+import { deployAppOrigin, deployEnvironment } from './config.js';
 
 const web = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-web-'));
 fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>Onramp</title>');
@@ -20,6 +20,7 @@ let site: Template;
 
 beforeAll(() => {
   built = createOnrampApp({
+    appOrigin: 'https://onramp.example.com',
     env: { account: '111111111111', region: 'eu-west-1' },
     bundle: false,
     webAssetPath: web,
@@ -60,11 +61,31 @@ describe('the stateless stack', () => {
 
   it('runs every function on Node.js 22, ARM64, with its own log group', () => {
     const fns = stateless.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { ONRAMP_FUNCTION: Match.anyValue() } } } });
-    expect(Object.keys(fns)).toHaveLength(5);
+    expect(Object.keys(fns)).toHaveLength(Object.keys(FUNCTIONS).length);
     for (const fn of Object.values(fns)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
       expect(fn.Properties.LoggingConfig?.LogGroup).toBeDefined();
     }
+  });
+
+  it('grants each function only the secret actions it calls, and none reads a seller\u2019s channel secret back', () => {
+    const policies = stateless.findResources('AWS::IAM::Policy');
+    const actionsOf = (fnLogicalPrefix: string) => {
+      const found = Object.entries(policies).filter(([id]) => id.startsWith(fnLogicalPrefix));
+      return found.flatMap(([, p]) => (p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).map((s) => ({ actions: [s.Action].flat(), resource: JSON.stringify(s.Resource) })));
+    };
+    const secretActions = (prefix: string, onChannelSecrets: boolean) =>
+      actionsOf(prefix)
+        .filter((s) => s.actions.some((a) => a.startsWith('secretsmanager:')) && (onChannelSecrets ? s.resource.includes(':secret:onramp/') : true))
+        .flatMap((s) => s.actions)
+        .sort();
+    expect(secretActions('AccountsFunction', true)).toEqual(['secretsmanager:DeleteSecret']);
+    expect(secretActions('SupportFunction', true)).toEqual(['secretsmanager:DeleteSecret']);
+    expect(secretActions('OAuthCallbackFunction', true)).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource']);
+    expect(secretActions('ConnectFunction', true)).toEqual([]);
+    // The app secrets: read by the two functions that talk to providers, by nobody else.
+    for (const fn of ['ConnectFunction', 'OAuthCallbackFunction']) expect(secretActions(fn, false)).toContain('secretsmanager:GetSecretValue');
+    for (const fn of ['AccountsFunction', 'SupportFunction', 'AuthFunction', 'WizardTaskFunction']) expect(secretActions(fn, false)).not.toContain('secretsmanager:GetSecretValue');
   });
 
   it('gives the catalog function no access to the table', () => {
@@ -132,7 +153,10 @@ describe('the deploy environment', () => {
   it('names each missing or malformed variable instead of guessing an account', () => {
     expect(() => deployEnvironment({})).toThrow(/ONRAMP_ACCOUNT.*ONRAMP_REGION/);
     expect(() => deployEnvironment({ ONRAMP_ACCOUNT: '123', ONRAMP_REGION: 'eu-west-1' })).toThrow(/ONRAMP_ACCOUNT: must be a 12-digit/);
-    expect(deployEnvironment({ ONRAMP_ACCOUNT: '123456789012', ONRAMP_REGION: 'eu-west-1' })).toEqual({ account: '123456789012', region: 'eu-west-1' });
+    const good = { ONRAMP_ACCOUNT: '123456789012', ONRAMP_REGION: 'eu-west-1', ONRAMP_APP_ORIGIN: 'https://app.example.com/' };
+    expect(deployEnvironment(good)).toEqual({ account: '123456789012', region: 'eu-west-1' });
+    expect(deployAppOrigin(good)).toBe('https://app.example.com');
+    expect(() => deployAppOrigin({ ...good, ONRAMP_APP_ORIGIN: 'http://app.example.com' })).toThrow(/ONRAMP_APP_ORIGIN: must be the https origin/);
   });
 });
 

@@ -17,6 +17,8 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export interface OnrampAppOptions {
   /** Stacks name their account and region explicitly (no lookups, no guesses). */
   readonly env: Required<Pick<Environment, 'account' | 'region'>>;
+  /** The https origin sellers open; provider callbacks come back to it. */
+  readonly appOrigin: string;
   /** Skip esbuild bundling (tests and the local stack only need the templates). */
   readonly bundle?: boolean;
   readonly wizardStepTimeout?: Duration;
@@ -38,12 +40,14 @@ export function createOnrampApp(options: OnrampAppOptions) {
     },
   });
   const { env } = options;
-  const stateful = new StatefulStack(app, 'OnrampStateful', { env, secretPrefix: 'onramp/' });
+  const stateful = new StatefulStack(app, 'OnrampStateful', { env, secretPrefix: 'onramp/', appSecretPrefix: 'onramp-apps/' });
   const stateless = new StatelessStack(app, 'OnrampStateless', {
     env,
     root: ROOT,
     table: stateful.table,
     secretPrefix: stateful.secretPrefix,
+    appSecrets: stateful.appSecrets,
+    appOrigin: options.appOrigin,
     wizardStepTimeout: options.wizardStepTimeout ?? Duration.days(14),
   });
   const site =

@@ -9,7 +9,16 @@ import { parseEnv } from '../shared/config.js';
 const deployEnv = z.object({
   ONRAMP_ACCOUNT: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }),
   ONRAMP_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region, like eu-west-1' }),
+  /** The https origin sellers open (the distribution's or a custom domain); provider apps register its callbacks. */
+  ONRAMP_APP_ORIGIN: z
+    .url({ protocol: /^https$/, error: 'must be the https origin the site is served at, like https://app.example.com' })
+    .transform((v) => new URL(v).origin),
 });
+
+/** Where the site is served: provider callbacks are `<origin>/api/oauth/<provider>/callback`. */
+export function deployAppOrigin(env: NodeJS.ProcessEnv = process.env): string {
+  return parseEnv(deployEnv, env).ONRAMP_APP_ORIGIN;
+}
 
 /** The account and region to deploy to (`ONRAMP_ACCOUNT`, `ONRAMP_REGION`). */
 export function deployEnvironment(env: NodeJS.ProcessEnv = process.env): Required<Pick<Environment, 'account' | 'region'>> {

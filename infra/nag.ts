@@ -11,10 +11,11 @@ interface Stacks {
   readonly site: Stack | undefined;
 }
 
-export function acknowledgeFindings({ stateless, site }: Stacks): void {
+export function acknowledgeFindings({ stateful, stateless, site }: Stacks): void {
   const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
   const fnPolicy = 'arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
 
+  ack(stateful, 'AwsSolutions-SMG4', 'The app secrets hold credentials each provider issues and rotates on its own console; the operator replaces them when the provider does.');
   ack(stateless, 'AwsSolutions-APIG4', 'Routes authorize in the function: a server-side session cookie, checked per route; public routes are sign-up, sign-in and the catalog.');
   ack(stateless, `AwsSolutions-IAM4[Policy::${fnPolicy}]`, 'The AWS-managed basic execution role only lets a function write its own logs.');
   ack(stateless, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray, log delivery and secretsmanager:ListSecrets have no resource-level permissions.');

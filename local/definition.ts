@@ -24,6 +24,7 @@ type Cfn = Record<string, { Type: string; Properties?: Record<string, unknown> }
 /** Synthesizes the stateless stack (no bundling, no nag) and resolves its one state machine. */
 export function synthesizeWizardDefinition(stepTimeoutSeconds: number): LocalDefinition {
   const { stateless } = createOnrampApp({
+    appOrigin: 'https://onramp.example.com',
     env: { account: LOCAL_ACCOUNT, region: LOCAL_REGION },
     bundle: false,
     nag: false,

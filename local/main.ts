@@ -10,6 +10,7 @@ const startEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   ONRAMP_DATA_DIR: z.string().min(1).default(path.join(ROOT, '.onramp-data')),
   LOG_LEVEL: logLevel.default('WARN'),
+  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 let env: z.infer<typeof startEnv>;
@@ -21,8 +22,11 @@ try {
 }
 
 try {
-  const stack = await startLocalStack({ port: env.PORT, dataDir: env.ONRAMP_DATA_DIR, logLevel: env.LOG_LEVEL });
+  // The sandboxes sit beside the app: 3000 -> 3100 (a port of 0 picks free ones for both).
+  const sandboxPort = env.SANDBOX_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 100);
+  const stack = await startLocalStack({ port: env.PORT, sandboxPort, dataDir: env.ONRAMP_DATA_DIR, logLevel: env.LOG_LEVEL });
   console.log(`Onramp is running at ${stack.url}`);
+  console.log(`Provider sandboxes: ${stack.sandboxes.origin}`);
   console.log(`Data is kept in ${path.relative(process.cwd(), env.ONRAMP_DATA_DIR) || '.'}; press Ctrl-C to stop.`);
   console.log('Support tool against this stack: npm run support -- --help');
   let stopping = false;
@@ -37,7 +41,7 @@ try {
   process.on('SIGTERM', () => void shutdown());
 } catch (err) {
   const e = err as NodeJS.ErrnoException;
-  if (e.code === 'EADDRINUSE') console.error(`Port ${env.PORT} is in use. Start with another port, for example: PORT=3001 npm start`);
+  if (e.code === 'EADDRINUSE') console.error(`Port ${env.PORT} (or the sandboxes' port) is in use. Start with another port, for example: PORT=3001 npm start`);
   else console.error('Onramp could not start:', e.message);
   process.exit(1);
 }

@@ -20,6 +20,9 @@ import { AwsError, readBody, sendAwsError, sendJson, type Operation } from './aw
 import { synthesizeWizardDefinition, LOCAL_REGION } from './definition.js';
 import { LocalFunctions } from './functions.js';
 import { createGateway } from './gateway.js';
+import { appSecretsFor, SANDBOXES } from './sandboxes/index.js';
+import { sandboxRegistrations } from './sandboxes/registrations.js';
+import { startSandboxServer, type SandboxServer } from './sandboxes/server.js';
 import { LocalSecretsManager } from './secrets-manager.js';
 import { LocalStepFunctions } from './step-functions.js';
 
@@ -41,6 +44,14 @@ export interface LocalStackOptions {
   readonly dynamoPort?: number;
   readonly awsPort?: number;
   readonly logLevel?: LogLevel;
+  /** Port of the provider sandboxes' own origin; 0 picks a free one. */
+  readonly sandboxPort?: number;
+  /** How long the sandboxes' "slow" controls stall (tests make it short, with a short provider timeout). */
+  readonly sandboxSlowMs?: number;
+  /** The connectors' timeout for provider calls. */
+  readonly providerTimeoutMs?: number;
+  /** Access-token lifetime in the sandboxes (tests make tokens expire quickly). */
+  readonly accessTokenTtlSeconds?: number;
 }
 
 export interface LocalStack {
@@ -50,6 +61,8 @@ export interface LocalStack {
   readonly secrets: LocalSecretsManager;
   readonly stepFunctions: LocalStepFunctions;
   readonly functions: LocalFunctions;
+  /** The provider sandboxes, on an origin of their own. */
+  readonly sandboxes: SandboxServer;
   stop(): Promise<void>;
 }
 
@@ -172,6 +185,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     createGateway({ functions, webRoot: path.join(ROOT, 'web', 'dist'), config: { apiBase: '/api' } }),
   );
   const port = await listen(gateway, options.port ?? 0, host);
+  const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+
+  // The providers' sandboxes, on an origin of their own, with Onramp's apps registered for this app origin.
+  const sandboxes = await startSandboxServer({
+    port: options.sandboxPort ?? 0,
+    host,
+    registrations: () => sandboxRegistrations(url),
+    factories: SANDBOXES,
+    ...(options.sandboxSlowMs !== undefined ? { slowMs: options.sandboxSlowMs } : {}),
+    ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
+  });
+  const APP_SECRET_PREFIX = 'onramp-apps/';
+  for (const [provider, value] of Object.entries(appSecretsFor(sandboxRegistrations(url)))) {
+    const Name = `${APP_SECRET_PREFIX}${provider}`;
+    if (!secrets.has(Name)) await secrets.operations.CreateSecret!({ Name, SecretString: JSON.stringify(value) });
+  }
+  Object.assign(process.env, {
+    APP_ORIGIN: url,
+    APP_SECRET_PREFIX,
+    PROVIDER_SANDBOX_ORIGIN: sandboxes.origin,
+    PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs ?? 8000),
+  });
   if (options.dataDir) {
     // Lets `npm run support` find this stack's Lambda endpoint.
     fs.writeFileSync(
@@ -182,7 +217,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 
   return {
-    url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+    url,
+    sandboxes,
     dynamoPort,
     awsPort,
     secrets,
@@ -190,7 +226,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     functions,
     async stop() {
       await stepFunctions.stopAll();
-      await Promise.all([close(gateway), close(aws), close(dynamo)]);
+      await Promise.all([close(gateway), close(aws), close(dynamo), sandboxes.stop()]);
     },
   };
 }

@@ -66,3 +66,41 @@ export async function until(what: string, probe: () => Promise<boolean>, ms = 20
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** An account of `channel`, created by `c`, at Connect Sales Channel. */
+export async function newAccount(c: Client, body: Record<string, unknown>): Promise<any> {
+  const res = await c.call('POST', '/api/accounts', body);
+  if (res.status !== 201) throw new Error(`account not created: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.account;
+}
+
+/**
+ * Goes through a provider's consent as a seller's browser would, without a
+ * browser: starts the connection, submits the sandbox's consent form with
+ * `decision` and `choices`, and follows the provider's redirect to Onramp's
+ * callback with the seller's cookie. Returns where Onramp sends the browser.
+ */
+export async function connectThroughSandbox(
+  c: Client,
+  accountId: string,
+  decision: string,
+  choices: Record<string, string> = {},
+  tamper: (callback: URL) => void = () => undefined,
+): Promise<{ authorizeUrl: string; callback: string | undefined; landing: string | undefined; status: number }> {
+  const { consent } = await import('./sandboxes/consent.js');
+  const start = await c.call('POST', `/api/accounts/${accountId}/channel/connect`, {});
+  if (start.status !== 200) throw new Error(`connect did not start: ${start.status} ${JSON.stringify(start.body)}`);
+  const authorizeUrl: string = start.body.authorizeUrl;
+  const page = await consent(authorizeUrl, decision, choices);
+  if (!page.location) return { authorizeUrl, callback: undefined, landing: undefined, status: page.status ?? page.pageStatus };
+  return { authorizeUrl, ...(await followCallback(c, page.location, tamper)) };
+}
+
+/** Follows a provider's redirect to Onramp's callback with the seller's cookie; where Onramp sends the browser next. */
+export async function followCallback(c: Client, location: string, tamper: (callback: URL) => void = () => undefined) {
+  const url = new URL(location);
+  tamper(url);
+  const res = await fetch(url, { redirect: 'manual', headers: c.cookie ? { cookie: c.cookie } : {} });
+  await res.text();
+  return { callback: url.href, landing: res.headers.get('location') ?? undefined, status: res.status };
+}

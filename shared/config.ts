@@ -30,6 +30,22 @@ export const wizardEnv = baseEnv.extend({
 });
 export type WizardEnv = z.infer<typeof wizardEnv>;
 
+/** Loopback only: the local stack's provider sandboxes; never set in the cloud. */
+const loopbackOrigin = z
+  .url()
+  .refine((v) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(v).hostname), { error: 'must be a loopback origin (the local sandboxes)' })
+  .transform((v) => new URL(v).origin);
+
+export const connectEnv = wizardEnv.extend({
+  /** Where the web app and API are served; provider callbacks come back to `<APP_ORIGIN>/api/oauth/<provider>/callback`. */
+  APP_ORIGIN: z.url().transform((v) => new URL(v).origin),
+  /** The app's credentials with each provider: one secret per provider app, `<prefix><provider>`. */
+  APP_SECRET_PREFIX: z.string().min(1).default('onramp-apps/'),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().positive().max(30_000).default(8_000),
+  PROVIDER_SANDBOX_ORIGIN: loopbackOrigin.optional(),
+});
+export type ConnectEnv = z.infer<typeof connectEnv>;
+
 /** Parses `env` with `schema`, or throws one error naming every bad variable. */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);

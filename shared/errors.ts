@@ -67,3 +67,41 @@ export class UnsupportedMediaTypeError extends AppError {
   readonly status = 415;
   readonly code = 'unsupported_media_type';
 }
+
+/**
+ * The item changed since it was read, so a conditional write did not happen.
+ * Not shown to sellers as such: the use case decides (a 409 with the current
+ * state, or a retry from a fresh read).
+ */
+export class VersionConflictError extends Error {
+  override readonly name = 'VersionConflictError';
+}
+
+/**
+ * A dependency (DynamoDB, Step Functions, Secrets Manager) failed. Adapters
+ * throw this in place of the SDK's errors, and the error renderer turns it
+ * into a 503 the seller can retry: nothing was half-written, because every
+ * write is conditional.
+ */
+export class DependencyError extends Error {
+  override readonly name = 'DependencyError';
+  constructor(
+    readonly dependency: string,
+    /** The SDK error's name (never its message, which may quote input). */
+    readonly causeName: string,
+  ) {
+    super(`${dependency} failed (${causeName})`);
+  }
+}
+
+/** Why connecting a provider did not finish; the web app says it in the seller's words (`shared/connect-errors.ts`). */
+export class ConnectError extends Error {
+  override readonly name = 'ConnectError';
+  constructor(
+    readonly code: import('./connect-errors.js').ConnectErrorCode,
+    /** For logs only: what went wrong, never a token or a provider's raw answer. */
+    readonly reason?: string,
+  ) {
+    super(`connect failed: ${code}${reason ? ` (${reason})` : ''}`);
+  }
+}

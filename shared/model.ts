@@ -23,6 +23,12 @@ export interface Connection {
   readonly label: string;
   readonly secretName: string;
   readonly connectedAt: string;
+  /** Who connected, as the provider names them (seller id, shop, realm): compared to spot the same identity twice. */
+  readonly identity?: string;
+  /** What the provider told us about who connected, to show (never a credential). */
+  readonly details?: readonly { readonly label: string; readonly value: string }[];
+  /** The name of another of the seller's accounts connected to the same identity, when there is one. */
+  readonly alsoConnectedTo?: string | null;
 }
 
 export interface Account {
@@ -31,8 +37,8 @@ export interface Account {
   readonly name: string;
   readonly channel: ChannelId;
   readonly region: string | null;
-  readonly shopDomain: string | null;
-  readonly storeUrl: string | null;
+  /** The store fields the seller entered, as the channel's definition asks (shop domain, store URL). */
+  readonly fields: Readonly<Record<string, string>>;
   readonly step: SetupStep;
   readonly status: SetupStatus;
   /** Increases by one on every state change; conditional writes expect it. */

@@ -3,37 +3,69 @@
  * local gateway dispatches on it, and each handler reads `routeKey` from it.
  */
 
+import * as z from 'zod';
+import { OAUTH_PROVIDER_IDS } from './providers/index.js';
+
 /** The Lambda functions Onramp deploys, one per capability. */
 export const FUNCTIONS = {
   auth: { entry: 'functions/auth/handler.ts', description: 'Sign up, sign in, sign out, who am I' },
   catalog: { entry: 'functions/catalog/handler.ts', description: 'The channels and books we connect' },
   accounts: { entry: 'functions/accounts/handler.ts', description: 'A seller\u2019s accounts and their settings' },
+  connect: { entry: 'functions/connect/handler.ts', description: 'Starts connecting a channel or books (consent URL)' },
+  oauthCallback: { entry: 'functions/oauth-callback/handler.ts', description: 'Finishes a provider consent: tokens, identity, next step' },
   wizardTask: { entry: 'functions/wizard-task/handler.ts', description: 'Records the wizard\u2019s task tokens' },
   support: { entry: 'functions/support/handler.ts', description: 'Support: show, list stuck and reset accounts (not on the API)' },
 } as const;
 export type FunctionId = keyof typeof FUNCTIONS;
 
+/**
+ * How a route is authenticated. `session`: a signed-in seller, or a 401.
+ * `public`: nobody in particular. `oauth-callback`: a browser coming back from
+ * a provider; the session is resolved if there is one and the handler
+ * answers with redirects, never JSON.
+ */
+export type RouteAuth = 'session' | 'public' | 'oauth-callback';
+
+/** Every path parameter, parsed before the handler runs: a malformed one is a 404, before any AWS call. */
+export const PATH_PARAMS = {
+  id: z.uuid(),
+  provider: z.enum(OAUTH_PROVIDER_IDS),
+} as const;
+export type PathParamName = keyof typeof PATH_PARAMS;
+
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: `/api/${string}`;
   readonly fn: FunctionId;
-  /** Public routes need no session. */
-  readonly public?: boolean;
+  readonly auth: RouteAuth;
 }
 
 export const ROUTES = [
-  { method: 'POST', path: '/api/auth/signup', fn: 'auth', public: true },
-  { method: 'POST', path: '/api/auth/login', fn: 'auth', public: true },
-  { method: 'POST', path: '/api/auth/logout', fn: 'auth', public: true },
-  { method: 'GET', path: '/api/me', fn: 'auth' },
-  { method: 'GET', path: '/api/catalog', fn: 'catalog', public: true },
-  { method: 'GET', path: '/api/accounts', fn: 'accounts' },
-  { method: 'POST', path: '/api/accounts', fn: 'accounts' },
-  { method: 'GET', path: '/api/accounts/{id}', fn: 'accounts' },
-  { method: 'GET', path: '/api/accounts/{id}/events', fn: 'accounts' },
-  { method: 'POST', path: '/api/accounts/{id}/resume', fn: 'accounts' },
-  { method: 'POST', path: '/api/accounts/{id}/start-over', fn: 'accounts' },
+  { method: 'POST', path: '/api/auth/signup', fn: 'auth', auth: 'public' },
+  { method: 'POST', path: '/api/auth/login', fn: 'auth', auth: 'public' },
+  { method: 'POST', path: '/api/auth/logout', fn: 'auth', auth: 'public' },
+  { method: 'GET', path: '/api/me', fn: 'auth', auth: 'session' },
+  { method: 'GET', path: '/api/catalog', fn: 'catalog', auth: 'public' },
+  { method: 'GET', path: '/api/accounts', fn: 'accounts', auth: 'session' },
+  { method: 'POST', path: '/api/accounts', fn: 'accounts', auth: 'session' },
+  { method: 'GET', path: '/api/accounts/{id}', fn: 'accounts', auth: 'session' },
+  { method: 'GET', path: '/api/accounts/{id}/events', fn: 'accounts', auth: 'session' },
+  { method: 'POST', path: '/api/accounts/{id}/resume', fn: 'accounts', auth: 'session' },
+  { method: 'POST', path: '/api/accounts/{id}/start-over', fn: 'accounts', auth: 'session' },
+  { method: 'POST', path: '/api/accounts/{id}/channel/connect', fn: 'connect', auth: 'session' },
+  // One callback path per provider (`{provider}` is one of them); the state must name the same provider.
+  { method: 'GET', path: '/api/oauth/{provider}/callback', fn: 'oauthCallback', auth: 'oauth-callback' },
 ] as const satisfies readonly Route[];
+
+/** The route table entry for a route key, or undefined. */
+export function routeFor(key: string): (typeof ROUTES)[number] | undefined {
+  return ROUTES.find((r) => `${r.method} ${r.path}` === key);
+}
+
+/** The names of a path's parameters, e.g. `id` in `/api/accounts/{id}`. */
+export function pathParamNames(path: string): PathParamName[] {
+  return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as PathParamName);
+}
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;
 

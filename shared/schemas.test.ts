@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AMAZON_REGIONS, CHANNELS } from './catalog.js';
+import { CHANNELS } from './catalog.js';
+import { amazon } from './providers/amazon.js';
+
+const AMAZON_REGIONS = amazon.regions;
 import { createAccountRequest, signupRequest } from './schemas.js';
 
 describe('the catalog', () => {

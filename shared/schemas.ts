@@ -3,7 +3,9 @@
  * app so both sides agree on every shape. Messages are written for sellers.
  */
 import * as z from 'zod';
-import { BOOKS_PLATFORMS, CHANNEL_GROUPS, CHANNEL_IDS, findChannel, findRegion } from './catalog.js';
+import { BOOKS_PLATFORMS, CHANNEL_GROUPS, CHANNEL_IDS, findChannel, findRegion, type ChannelId } from './catalog.js';
+import { CHANNEL_PROVIDERS } from './providers/index.js';
+import type { AccountField } from './providers/types.js';
 import { ACCOUNT_EVENT_TYPES } from './model.js';
 import { SETUP_STATUSES, SETUP_STEPS } from './wizard.js';
 
@@ -47,7 +49,8 @@ export const userView = z.object({ id: z.string(), name: z.string(), email: z.st
 export type UserView = z.infer<typeof userView>;
 export const meResponse = z.object({ user: userView });
 
-const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+/** The store fields any provider may ask for (each provider says which it takes). */
+const ACCOUNT_FIELD_KEYS = [...new Set(CHANNEL_PROVIDERS.flatMap((p) => p.accountFields.map((f) => f.key)))] as AccountField['key'][];
 
 export const createAccountRequest = z
   .strictObject({
@@ -58,52 +61,56 @@ export const createAccountRequest = z
       .max(60, { error: 'Use at most 60 characters for the account name.' }),
     channel: z.enum(CHANNEL_IDS, { error: 'Choose one of the sales channels we offer.' }),
     region: z.string().trim().min(1).max(40).optional(),
-    shopDomain: z.string().trim().toLowerCase().max(255).optional(),
-    storeUrl: z.string().trim().max(2048).optional(),
+    ...Object.fromEntries(ACCOUNT_FIELD_KEYS.map((k) => [k, z.string().trim().max(2048).optional()])),
+  } as { name: z.ZodString; channel: z.ZodEnum<{ [K in ChannelId]: K }>; region: z.ZodOptional<z.ZodString> } & Record<AccountField['key'], z.ZodOptional<z.ZodString>>)
+  .transform((req) => {
+    // Normalise each field as its provider says, before it is checked.
+    const provider = findChannel(req.channel);
+    const out: Record<string, unknown> = { ...req };
+    for (const f of provider?.accountFields ?? []) {
+      const v = out[f.key];
+      if (typeof v === 'string' && f.normalise === 'lowercase') out[f.key] = v.toLowerCase();
+    }
+    return out as typeof req;
   })
   .superRefine((req, ctx) => {
-    const channel = findChannel(req.channel);
-    if (!channel) return;
-    if (channel.regions) {
-      const names = channel.regions.map((r) => r.name).join(', ');
+    const provider = findChannel(req.channel);
+    if (!provider) return;
+    if (provider.regions) {
+      const names = provider.regions.map((r) => r.name).join(', ');
       if (req.region === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['region'], message: `Choose where you sell on ${channel.name}: ${names}.` });
-      } else if (!findRegion(channel, req.region)) {
+        ctx.addIssue({ code: 'custom', path: ['region'], message: `Choose where you sell on ${provider.name}: ${names}.` });
+      } else if (!findRegion(provider, req.region)) {
         ctx.addIssue({
           code: 'custom',
           path: ['region'],
-          message: `${channel.name} is not supported in "${req.region}" yet. Choose one of: ${names}.`,
+          message: `${provider.name} is not supported in "${req.region}" yet. Choose one of: ${names}.`,
         });
       }
     } else if (req.region !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['region'], message: `${channel.name} does not take a region.` });
+      ctx.addIssue({ code: 'custom', path: ['region'], message: `${provider.name} does not take a region.` });
     }
-    if (channel.storeField === 'shopDomain') {
-      if (req.shopDomain === undefined || !SHOP_DOMAIN.test(req.shopDomain)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['shopDomain'],
-          message: 'Enter your Shopify store address, like your-store.myshopify.com.',
-        });
+    for (const key of ACCOUNT_FIELD_KEYS) {
+      const field = provider.accountFields.find((f) => f.key === key);
+      const value = req[key];
+      if (!field) {
+        if (value !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${provider.name} does not take this field. Remove it and try again.` });
+        continue;
       }
-    } else if (req.shopDomain !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['shopDomain'], message: `${channel.name} does not take a Shopify store.` });
-    }
-    if (channel.storeField === 'storeUrl') {
-      if (req.storeUrl !== undefined && !isHttpsUrl(req.storeUrl)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['storeUrl'],
-          message: 'Enter your store address starting with https://, like https://shop.example.com.',
-        });
+      if (value === undefined || value === '') {
+        if (field.required) ctx.addIssue({ code: 'custom', path: [key], message: field.message });
+        continue;
       }
-    } else if (req.storeUrl !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['storeUrl'], message: `${channel.name} does not take a store URL.` });
+      if (!fieldValueValid(field, value)) ctx.addIssue({ code: 'custom', path: [key], message: field.message });
     }
   });
-export type CreateAccountRequest = z.infer<typeof createAccountRequest>;
+export type CreateAccountRequest = z.input<typeof createAccountRequest>;
+export type ValidAccountRequest = z.output<typeof createAccountRequest>;
 
-function isHttpsUrl(value: string): boolean {
+/** Whether a store field's value is acceptable (a URL field must also parse, with no credentials in it). */
+export function fieldValueValid(field: AccountField, value: string): boolean {
+  if (!field.pattern.test(value)) return false;
+  if (field.inputType !== 'url') return true;
   try {
     const url = new URL(value);
     return url.protocol === 'https:' && url.hostname.includes('.') && url.username === '' && url.password === '';
@@ -132,6 +139,10 @@ export const connectionView = z.object({
   provider: z.string(),
   label: z.string(),
   connectedAt: z.string(),
+  /** What the provider told us about who connected (shop, seller, region); never a credential. */
+  details: z.array(z.object({ label: z.string(), value: z.string() })),
+  /** Set when the same seller, shop or organisation is connected to another of the seller's accounts. */
+  alsoConnectedTo: z.string().nullable(),
 });
 
 export const accountView = z.object({
@@ -141,8 +152,8 @@ export const accountView = z.object({
   channelName: z.string(),
   region: z.object({ id: z.string(), name: z.string() }).nullable(),
   marketplaces: z.array(marketplaceView),
-  shopDomain: z.string().nullable(),
-  storeUrl: z.string().nullable(),
+  /** What the seller told us about their store (Shopify shop, WooCommerce URL), labelled. */
+  fields: z.array(z.object({ key: z.string(), label: z.string(), value: z.string() })),
   setup: setupView,
   connections: z.array(connectionView),
   createdAt: z.string(),
@@ -169,13 +180,16 @@ export const catalogResponse = z.object({
       id: z.enum(CHANNEL_IDS),
       name: z.string(),
       group: z.string(),
-      connection: z.enum(['oauth', 'keys']),
+      kind: z.enum(['oauth-code', 'amazon-consent', 'shopify-install', 'tiktok-shop', 'api-keys']),
       beta: z.boolean(),
-      storeField: z.enum(['shopDomain', 'storeUrl']).nullable(),
+      fields: z.array(
+        z.object({ key: z.string(), label: z.string(), hint: z.string(), required: z.boolean(), inputType: z.enum(['text', 'url']) }),
+      ),
       regions: z.array(z.object({ id: z.string(), name: z.string(), marketplaces: z.array(marketplaceView) })).nullable(),
+      connect: z.object({ button: z.string(), explanation: z.string() }),
     }),
   ),
-  books: z.array(z.object({ id: z.string(), name: z.string() })),
+  books: z.array(z.object({ id: z.string(), name: z.string(), connect: z.object({ button: z.string(), explanation: z.string() }) })),
 });
 export type CatalogResponse = z.infer<typeof catalogResponse>;
 
@@ -189,5 +203,10 @@ export const errorResponse = z.object({
   }),
 });
 export type ErrorResponse = z.infer<typeof errorResponse>;
+
+/** `POST /api/accounts/{id}/channel/connect` for OAuth channels: an empty object. */
+export const connectRequest = z.strictObject({});
+export const connectResponse = z.object({ authorizeUrl: z.string() });
+export type ConnectResponse = z.infer<typeof connectResponse>;
 
 export { BOOKS_PLATFORMS, CHANNEL_GROUPS };

@@ -14,8 +14,10 @@ export function accountView(account: Account): AccountView {
     channelName: channel?.name ?? account.channel,
     region: region ? { id: region.id, name: region.name } : null,
     marketplaces: region?.marketplaces ? [...region.marketplaces] : [],
-    shopDomain: account.shopDomain,
-    storeUrl: account.storeUrl,
+    fields: (channel?.accountFields ?? []).flatMap((f) => {
+      const value = account.fields[f.key];
+      return value ? [{ key: f.key, label: f.label, value }] : [];
+    }),
     setup: {
       step: account.step,
       status: account.status,
@@ -27,6 +29,8 @@ export function accountView(account: Account): AccountView {
       provider: c.provider,
       label: c.label,
       connectedAt: c.connectedAt,
+      details: c.details ? c.details.map((d) => ({ label: d.label, value: d.value })) : [],
+      alsoConnectedTo: c.alsoConnectedTo ?? null,
     })),
     createdAt: account.createdAt,
     updatedAt: account.updatedAt,

@@ -2,8 +2,8 @@
 import { baseEnv, parseEnv } from '#shared/config.js';
 import { loginRequest, signupRequest } from '#shared/schemas.js';
 import { signIn, signOut, signUp, whoAmI } from '#shared/use-cases/auth.js';
-import { sessionFrom, stores } from '../deps.js';
-import { SESSION_COOKIE, clearedSessionCookie, httpHandler, route, sessionCookie } from '../http.js';
+import { stores } from '../deps.js';
+import { SESSION_COOKIE, clearedSessionCookie, httpHandler, route, sellerRoute, sessionCookie } from '../http.js';
 
 const env = parseEnv(baseEnv);
 const deps = { ...stores(env), sessionTtlHours: env.SESSION_TTL_HOURS };
@@ -30,9 +30,9 @@ export const handler = httpHandler(
         return { status: 204, cookies: [clearedSessionCookie(env.COOKIE_SECURE)] };
       },
     }),
-    'GET /api/me': route({
-      handle: async ({ cookies }) => ({ body: { user: await whoAmI(deps, await sessionFrom(deps, cookies)) } }),
+    'GET /api/me': sellerRoute({
+      handle: async ({ session }) => ({ body: { user: await whoAmI(deps, session) } }),
     }),
   },
-  { allowedOrigins: env.ALLOWED_ORIGINS },
+  { allowedOrigins: env.ALLOWED_ORIGINS, sessions: deps.sessions },
 );

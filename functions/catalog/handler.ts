@@ -1,23 +1,22 @@
 /** The channels and bookkeeping platforms we connect, for the web app's pickers. */
-import { BOOKS_PLATFORMS, CHANNELS, CHANNEL_GROUPS, type Channel } from '#shared/catalog.js';
+import { BOOKS_PLATFORMS, CHANNELS, CHANNEL_GROUPS } from '#shared/catalog.js';
 import type { CatalogResponse } from '#shared/schemas.js';
 import { httpHandler, route } from '../http.js';
 
-/** The catalog as the API returns it (computed once: it is static data). */
+/** The catalog as the API returns it, derived from the provider definitions (computed once: it is static data). */
 export const catalog: CatalogResponse = {
   groups: CHANNEL_GROUPS.map((g) => ({ id: g.id, name: g.name })),
-  channels: (CHANNELS as readonly Channel[]).map((c) => ({
-    id: c.id as CatalogResponse['channels'][number]['id'],
+  channels: CHANNELS.map((c) => ({
+    id: c.id,
     name: c.name,
     group: c.group,
-    connection: c.connection,
-    beta: c.beta ?? false,
-    storeField: c.storeField ?? null,
-    regions: c.regions
-      ? c.regions.map((r) => ({ id: r.id, name: r.name, marketplaces: r.marketplaces ? [...r.marketplaces] : [] }))
-      : null,
+    kind: c.kind,
+    beta: 'beta' in c ? c.beta : false,
+    fields: c.accountFields.map((f) => ({ key: f.key, label: f.label, hint: f.hint, required: f.required, inputType: f.inputType })),
+    regions: 'regions' in c ? c.regions.map((r) => ({ id: r.id, name: r.name, marketplaces: 'marketplaces' in r ? [...r.marketplaces] : [] })) : null,
+    connect: { button: c.connect.button, explanation: c.connect.explanation },
   })),
-  books: BOOKS_PLATFORMS.map((b) => ({ id: b.id, name: b.name })),
+  books: BOOKS_PLATFORMS.map((b) => ({ id: b.id, name: b.name, connect: { button: b.connect.button, explanation: b.connect.explanation } })),
 };
 
 export const handler = httpHandler({

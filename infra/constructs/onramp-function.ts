@@ -9,6 +9,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import path from 'node:path';
@@ -78,24 +79,28 @@ export class OnrampFunction extends NodejsFunction {
     return this;
   }
 
-  /** Manages the connection secrets under `prefix` (one secret per connection). */
-  useConnectionSecrets(prefix: string): this {
+  /**
+   * The connection secrets under `prefix` (one per connection), with only the
+   * actions this function calls: `write` creates and updates them (the
+   * callback that stores tokens), `delete` lists and deletes an account's
+   * (start over, reset). Nothing on the public API reads one back.
+   */
+  useConnectionSecrets(prefix: string, access: 'write' | 'delete'): this {
     this.addEnvironment('SECRET_PREFIX', prefix);
     const { region, account } = Stack.of(this);
-    this.addToRolePolicy(
-      new PolicyStatement({
-        actions: [
-          'secretsmanager:CreateSecret',
-          'secretsmanager:GetSecretValue',
-          'secretsmanager:PutSecretValue',
-          'secretsmanager:DeleteSecret',
-          'secretsmanager:DescribeSecret',
-          'secretsmanager:TagResource',
-        ],
-        resources: [`arn:aws:secretsmanager:${region}:${account}:secret:${prefix}*`],
-      }),
-    );
-    this.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }));
+    const actions =
+      access === 'write'
+        ? ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource']
+        : ['secretsmanager:DeleteSecret'];
+    this.addToRolePolicy(new PolicyStatement({ actions, resources: [`arn:aws:secretsmanager:${region}:${account}:secret:${prefix}*`] }));
+    if (access === 'delete') this.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }));
+    return this;
+  }
+
+  /** Reads the app's own credentials with each provider (one secret per provider app). */
+  useAppSecrets(prefix: string, secrets: readonly ISecret[]): this {
+    this.addEnvironment('APP_SECRET_PREFIX', prefix);
+    for (const secret of secrets) secret.grantRead(this);
     return this;
   }
 }

@@ -1,17 +1,23 @@
 /** Stateful resources, kept apart from everything that can be redeployed freely. */
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { OAUTH_PROVIDERS } from '../../shared/providers/index.js';
 import { TABLE_KEYS } from '../../shared/table.js';
 
 export interface StatefulStackProps extends StackProps {
   /** Where connection secrets are named: `<prefix><accountId>/<kind>`. */
   readonly secretPrefix: string;
+  /** Where the app's own credentials with each provider are named: `<prefix><provider>`. */
+  readonly appSecretPrefix: string;
 }
 
 export class StatefulStack extends Stack {
   readonly table: TableV2;
   readonly secretPrefix: string;
+  /** One secret per provider app (client id and secret, and the provider's extra ids), filled in by the operator. */
+  readonly appSecrets: Readonly<Record<string, Secret>>;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -31,5 +37,15 @@ export class StatefulStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.appSecrets = Object.fromEntries(
+      OAUTH_PROVIDERS.map((p) => [
+        p.id,
+        new Secret(this, `AppSecret-${p.id}`, {
+          secretName: `${props.appSecretPrefix}${p.id}`,
+          description: `Onramp's app credentials with ${p.name} (JSON: clientId, clientSecret and the provider's own ids); set by the operator`,
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+      ]),
+    );
   }
 }

@@ -4,6 +4,7 @@ import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ROUTES, type FunctionId } from '../../shared/routes.js';
@@ -14,6 +15,9 @@ export interface StatelessStackProps extends StackProps {
   readonly root: string;
   readonly table: ITableV2;
   readonly secretPrefix: string;
+  readonly appSecrets: Readonly<Record<string, ISecret>>;
+  /** The https origin sellers open; provider callbacks come back to it. */
+  readonly appOrigin: string;
   readonly wizardStepTimeout: Duration;
 }
 
@@ -38,18 +42,29 @@ export class StatelessStack extends Stack {
       stateMachineName,
     });
     const cookies = { COOKIE_SECURE: 'true' };
+    const appSecrets = Object.values(props.appSecrets);
+    const appSecretPrefix = 'onramp-apps/';
     this.functions = {
       auth: fn('auth', 'AuthFunction', cookies).useTable(props.table, 'readWrite'),
       catalog: fn('catalog', 'CatalogFunction'),
       accounts: fn('accounts', 'AccountsFunction', cookies)
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)
-        .useConnectionSecrets(props.secretPrefix),
+        .useConnectionSecrets(props.secretPrefix, 'delete'),
+      connect: fn('connect', 'ConnectFunction', { ...cookies, APP_ORIGIN: props.appOrigin })
+        .useTable(props.table, 'readWrite')
+        .useStateMachine(this.wizard.stateMachine)
+        .useAppSecrets(appSecretPrefix, appSecrets),
+      oauthCallback: fn('oauthCallback', 'OAuthCallbackFunction', { ...cookies, APP_ORIGIN: props.appOrigin })
+        .useTable(props.table, 'readWrite')
+        .useStateMachine(this.wizard.stateMachine)
+        .useConnectionSecrets(props.secretPrefix, 'write')
+        .useAppSecrets(appSecretPrefix, appSecrets),
       wizardTask,
       support: fn('support', 'SupportFunction')
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)
-        .useConnectionSecrets(props.secretPrefix),
+        .useConnectionSecrets(props.secretPrefix, 'delete'),
     };
 
     // Support staff get this policy (through their group); the function has no API route.

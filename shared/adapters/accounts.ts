@@ -6,17 +6,22 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Account, AccountEvent, Connection, WizardRecord } from '../model.js';
+import type { AccountStore } from '../ports.js';
+export type { AccountStore } from '../ports.js';
 
-export interface AccountStore {
-  /** Stores a new account; throws if the id is already in use. */
-  create(account: Account | WizardRecord): Promise<void>;
-  get(sellerId: string, accountId: string): Promise<Account | undefined>;
-  list(sellerId: string): Promise<Account[]>;
-  addEvent(sellerId: string, event: AccountEvent): Promise<void>;
-  listEvents(sellerId: string, accountId: string): Promise<AccountEvent[]>;
-}
 
 const accountKey = (sellerId: string, accountId: string) => ({ pk: `SELLER#${sellerId}`, sk: `ACCOUNT#${accountId}` });
+
+/** The store fields of an item; items written before fields were grouped kept them at the top level. */
+function accountFields(item: Record<string, unknown>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const stored = item.fields && typeof item.fields === 'object' ? (item.fields as Record<string, unknown>) : {};
+  for (const key of ['shopDomain', 'storeUrl']) {
+    const v = stored[key] ?? item[key];
+    if (typeof v === 'string' && v) fields[key] = v;
+  }
+  return fields;
+}
 
 export function toAccount(item: Record<string, unknown>): Account {
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
@@ -26,8 +31,7 @@ export function toAccount(item: Record<string, unknown>): Account {
     name: String(item.name),
     channel: item.channel as Account['channel'],
     region: str(item.region),
-    shopDomain: str(item.shopDomain),
-    storeUrl: str(item.storeUrl),
+    fields: accountFields(item),
     step: item.step as Account['step'],
     status: item.status as Account['status'],
     version: Number(item.version),

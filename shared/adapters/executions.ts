@@ -7,23 +7,10 @@ import {
   StopExecutionCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import type { WaitingStep } from '../wizard.js';
+import type { ExecutionPort } from '../ports.js';
+export type { WizardInput, ExecutionPort } from '../ports.js';
 
-export interface WizardInput {
-  readonly accountId: string;
-  readonly sellerId: string;
-  readonly startAt: WaitingStep;
-}
 
-export interface ExecutionPort {
-  /** The ARN an execution of this name will have (so the account can name it before it starts). */
-  arnFor(name: string): string;
-  start(name: string, input: WizardInput): Promise<void>;
-  /** Stops an execution; one that has ended or never started is fine. */
-  stop(executionArn: string): Promise<void>;
-  isRunning(executionArn: string): Promise<boolean>;
-  sendSuccess(taskToken: string, output: unknown): Promise<void>;
-}
 
 /** Answers task tokens; the task function needs only this (it does not know the state machine's ARN). */
 export function sfnTaskSender(sfn: Pick<SFNClient, 'send'>): Pick<ExecutionPort, 'sendSuccess'> {

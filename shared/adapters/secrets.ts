@@ -7,16 +7,9 @@ import {
   ResourceExistsException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import type { SecretPort } from '../ports.js';
+export type { SecretPort } from '../ports.js';
 
-export interface SecretPort {
-  /** The secret's name for one of an account's connections. */
-  nameFor(accountId: string, kind: string): string;
-  /** Creates or replaces the secret. */
-  save(name: string, value: Record<string, string>, tags: { accountId: string; sellerId: string }): Promise<void>;
-  /** Deletes every secret of the account at once (no recovery window); returns how many. */
-  deleteForAccount(accountId: string): Promise<number>;
-  listForAccount(accountId: string): Promise<string[]>;
-}
 
 export function secretsManagerPort(sm: Pick<SecretsManagerClient, 'send'>, prefix: string): SecretPort {
   const accountPrefix = (accountId: string) => `${prefix}${accountId}/`;

@@ -1,14 +1,9 @@
 /** Server-side sessions in DynamoDB, keyed by a hash of the token so the token itself is never stored. */
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Session } from '../model.js';
+import type { SessionStore } from '../ports.js';
+export type { SessionStore } from '../ports.js';
 
-export interface SessionStore {
-  create(token: string, session: Session): Promise<void>;
-  /** The live session for a token; expired sessions are treated as absent (TTL deletion is lazy). */
-  find(token: string, nowSeconds: number): Promise<Session | undefined>;
-  delete(token: string): Promise<void>;
-}
 
 const key = (token: string) => ({
   pk: `SESSION#${createHash('sha256').update(token).digest('base64url')}`,

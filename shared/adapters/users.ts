@@ -1,13 +1,9 @@
 /** Sellers in DynamoDB, keyed by email so that sign-up claims it with one conditional put. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { User } from '../model.js';
+import type { UserStore } from '../ports.js';
+export type { UserStore } from '../ports.js';
 
-export interface UserStore {
-  /** Stores the user; false when the email is already taken. */
-  create(user: User): Promise<boolean>;
-  findByEmail(email: string): Promise<User | undefined>;
-}
 
 const key = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'USER' });
 

@@ -1,43 +1,14 @@
 /** The wizard's conditional writes on the account item. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Account, WizardRecord } from '../model.js';
-import { allPages, toAccount, toWizardRecord, dynamoAccountStore, type AccountStore } from './accounts.js';
-import type { WaitingStep } from '../wizard.js';
+import { allPages, toAccount, toWizardRecord, dynamoAccountStore } from './accounts.js';
+import { VersionConflictError } from '../errors.js';
+import type { WizardStore, WizardTaskStore } from '../ports.js';
+export type { Change, WizardStore, WizardTaskStore } from '../ports.js';
 
-/** The account changed since it was read: the write did not happen. */
-export class VersionConflict extends Error {
-  override readonly name = 'VersionConflict';
-}
 
-export interface Change {
-  readonly set?: Record<string, unknown>;
-  readonly remove?: readonly string[];
-}
 
-export interface WizardStore extends AccountStore {
-  load(sellerId: string, accountId: string): Promise<WizardRecord | undefined>;
-  /** Finds an account by id alone (support, the task function). */
-  findById(accountId: string): Promise<WizardRecord | undefined>;
-  /** The seller an account id belongs or belonged to, from its account item or its audit trail. */
-  ownerOf(accountId: string): Promise<string | undefined>;
-  /** Every account (support's list of stuck setups); pages through the table. */
-  scanAccounts(): Promise<WizardRecord[]>;
-  /**
-   * Applies `change` and bumps the version, only if the item is still at
-   * `expectedVersion`; returns the item as it was before. Throws VersionConflict.
-   */
-  apply(rec: Pick<WizardRecord, 'sellerId' | 'id'>, expectedVersion: number, change: Change, at: string): Promise<WizardRecord>;
-  /** Deletes the account item, only if it is still at `expectedVersion`. */
-  remove(rec: Pick<WizardRecord, 'sellerId' | 'id'>, expectedVersion: number): Promise<void>;
-}
 
-export interface WizardTaskStore {
-  /** Records the token if the execution is still current; the account after, or undefined. */
-  recordToken(input: { sellerId: string; accountId: string; executionArn: string; step: WaitingStep; taskToken: string }): Promise<Account | undefined>;
-  /** Ends the current execution as paused; false when it was no longer current or not running. */
-  endExecution(input: { sellerId: string; accountId: string; executionArn: string; step: WaitingStep }, at: string, failure: string | null): Promise<boolean>;
-}
 
 const key = (sellerId: string, accountId: string) => ({ pk: `SELLER#${sellerId}`, sk: `ACCOUNT#${accountId}` });
 
@@ -119,7 +90,7 @@ export function dynamoWizardStore(db: Pick<DynamoDBDocumentClient, 'send'>, tabl
         );
         return toWizardRecord(Attributes ?? {});
       } catch (err) {
-        if (err instanceof ConditionalCheckFailedException) throw new VersionConflict(`account ${rec.id} is not at version ${expectedVersion}`);
+        if (err instanceof ConditionalCheckFailedException) throw new VersionConflictError(`account ${rec.id} is not at version ${expectedVersion}`);
         throw err;
       }
     },
@@ -135,7 +106,7 @@ export function dynamoWizardStore(db: Pick<DynamoDBDocumentClient, 'send'>, tabl
           }),
         );
       } catch (err) {
-        if (err instanceof ConditionalCheckFailedException) throw new VersionConflict(`account ${rec.id} is not at version ${expectedVersion}`);
+        if (err instanceof ConditionalCheckFailedException) throw new VersionConflictError(`account ${rec.id} is not at version ${expectedVersion}`);
         throw err;
       }
     },

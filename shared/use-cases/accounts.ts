@@ -1,12 +1,24 @@
 /** A seller's accounts: create, list, view. */
 import { randomUUID } from 'node:crypto';
-import type { AccountStore } from '../adapters/accounts.js';
+import type { AccountStore } from '../ports.js';
 import { NotFoundError, ServiceUnavailableError } from '../errors.js';
 import type { AccountEvent, WizardRecord } from '../model.js';
-import type { AccountView, CreateAccountRequest, EventView } from '../schemas.js';
+import { findChannel } from '../catalog.js';
+import type { AccountView, EventView, ValidAccountRequest } from '../schemas.js';
 import { accountView, eventView } from '../views.js';
 import { FIRST_STEP } from '../wizard.js';
 import { executionName, startFirstExecution, type WizardDeps } from './wizard.js';
+
+/** The store fields the channel takes, as the seller entered them. */
+function storeFields(req: ValidAccountRequest): Record<string, string> {
+  const provider = findChannel(req.channel);
+  const fields: Record<string, string> = {};
+  for (const f of provider?.accountFields ?? []) {
+    const v = req[f.key];
+    if (typeof v === 'string' && v) fields[f.key] = v;
+  }
+  return fields;
+}
 
 export interface AccountDeps {
   readonly accounts: AccountStore;
@@ -21,7 +33,7 @@ export interface AccountDeps {
 export async function createAccount(
   deps: Pick<WizardDeps, 'accounts' | 'executions' | 'now'>,
   sellerId: string,
-  req: CreateAccountRequest,
+  req: ValidAccountRequest,
 ): Promise<AccountView> {
   const now = (deps.now?.() ?? new Date()).toISOString();
   const id = randomUUID();
@@ -31,8 +43,7 @@ export async function createAccount(
     name: req.name,
     channel: req.channel,
     region: req.region ?? null,
-    shopDomain: req.shopDomain ?? null,
-    storeUrl: req.storeUrl ?? null,
+    fields: storeFields(req),
     step: FIRST_STEP,
     status: 'active',
     version: 1,

@@ -1,7 +1,6 @@
 /** Sign-up, sign-in, sign-out and session lookup. */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { SessionStore } from '../adapters/sessions.js';
-import type { UserStore } from '../adapters/users.js';
+import type { SessionStore, UserStore } from '../ports.js';
 import { UnauthorizedError, ValidationError } from '../errors.js';
 import type { Session, User } from '../model.js';
 import { dummyHash, hashPassword, verifyPassword } from '../password.js';

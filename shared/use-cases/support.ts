@@ -5,8 +5,8 @@
  * is idempotent (a second run reports nothing to do), and races a seller's
  * own actions through the same conditional writes as the wizard.
  */
-import type { UserStore } from '../adapters/users.js';
-import { VersionConflict } from '../adapters/wizard.js';
+import type { UserStore } from '../ports.js';
+import { VersionConflictError } from '../errors.js';
 import { AppError, ConflictError } from '../errors.js';
 import type { WizardRecord } from '../model.js';
 import { eventView } from '../views.js';
@@ -140,7 +140,7 @@ async function resetOne(deps: SupportDeps, plan: ResetPlan, options: ResetOption
       await deps.accounts.remove(rec, rec.version + 1);
       break;
     } catch (err) {
-      if (err instanceof VersionConflict && attempt < RETRIES) continue;
+      if (err instanceof VersionConflictError && attempt < RETRIES) continue;
       throw err;
     }
   }

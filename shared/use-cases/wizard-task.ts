@@ -4,8 +4,7 @@
  * Every write is conditional on the execution still being the account's own,
  * so a stopped or superseded execution can never move an account.
  */
-import type { ExecutionPort } from '../adapters/executions.js';
-import type { WizardTaskStore } from '../adapters/wizard.js';
+import type { ExecutionPort, WizardTaskStore } from '../ports.js';
 import { SETUP_STEPS, type WaitingStep } from '../wizard.js';
 
 export interface WizardTaskDeps {

@@ -5,11 +5,8 @@
  * (`transition`), and every AWS call after it is ordered so that a failure
  * leaves a state the model allows and a retry finishes the job.
  */
-import type { WizardStore } from '../adapters/wizard.js';
-import { VersionConflict } from '../adapters/wizard.js';
-import type { ExecutionPort } from '../adapters/executions.js';
-import type { SecretPort } from '../adapters/secrets.js';
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '../errors.js';
+import type { ExecutionPort, SecretPort, WizardStore } from '../ports.js';
+import { ConflictError, NotFoundError, ServiceUnavailableError, VersionConflictError } from '../errors.js';
 import { logger } from '../logger.js';
 import type { AccountEvent, Connection, WizardRecord } from '../model.js';
 import type { AccountView } from '../schemas.js';
@@ -29,6 +26,10 @@ export interface NewConnection {
   readonly provider: string;
   readonly label: string;
   readonly credentials: Record<string, string>;
+  /** Who connected (seller id, shop, organisation), to spot the same identity twice; never a credential. */
+  readonly identity?: string;
+  readonly details?: Connection['details'];
+  readonly alsoConnectedTo?: string | null;
 }
 
 export interface StepResult {
@@ -47,7 +48,7 @@ async function aws<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    if (err instanceof VersionConflict) throw err;
+    if (err instanceof VersionConflictError) throw err;
     logger.warn('aws call failed', { what, errorName: (err as Error)?.name });
     throw new ServiceUnavailableError();
   }
@@ -101,7 +102,7 @@ async function restart(deps: WizardDeps, rec: WizardRecord, set: Record<string, 
   try {
     await deps.accounts.apply(rec, rec.version, { set: { ...set, status, executionArn, execSeq: seq }, remove: ['taskToken', 'tokenStep', 'lastFailure'] }, nowIso(deps));
   } catch (err) {
-    if (err instanceof VersionConflict) return conflict(deps, rec);
+    if (err instanceof VersionConflictError) return conflict(deps, rec);
     throw new ServiceUnavailableError();
   }
   let after: WizardRecord = { ...rec, ...(set as Partial<WizardRecord>), step, status, executionArn, execSeq: seq, version: rec.version + 1, taskToken: null, tokenStep: null, lastFailure: null };
@@ -152,7 +153,17 @@ export async function completeStep(deps: WizardDeps, sellerId: string, accountId
     const c = input.connection;
     const secretName = deps.secrets.nameFor(accountId, c.kind);
     await aws('save credentials', () => deps.secrets.save(secretName, c.credentials, { accountId, sellerId }));
-    connections = [...rec.connections.filter((x) => x.kind !== c.kind), { kind: c.kind, provider: c.provider, label: c.label, secretName, connectedAt: at }];
+    const made: Connection = {
+      kind: c.kind,
+      provider: c.provider,
+      label: c.label,
+      secretName,
+      connectedAt: at,
+      ...(c.identity ? { identity: c.identity } : {}),
+      ...(c.details ? { details: c.details } : {}),
+      ...(c.alsoConnectedTo ? { alsoConnectedTo: c.alsoConnectedTo } : {}),
+    };
+    connections = [...rec.connections.filter((x) => x.kind !== c.kind), made];
   }
   let before: WizardRecord;
   try {
@@ -163,7 +174,7 @@ export async function completeStep(deps: WizardDeps, sellerId: string, accountId
       at,
     );
   } catch (err) {
-    if (err instanceof VersionConflict) return conflict(deps, rec);
+    if (err instanceof VersionConflictError) return conflict(deps, rec);
     throw new ServiceUnavailableError();
   }
   let after: WizardRecord = { ...rec, step: next.step, status: next.status, version: rec.version + 1, connections };

@@ -3,7 +3,12 @@ import type { UserView } from '#shared/schemas.js';
 import { api } from './api.js';
 import { Header } from './components.js';
 import { navigate, usePath } from './router.js';
-import { AccountList, AccountSettings, NewAccount, Setup, SignIn, SignUp } from './screens.js';
+import { AccountList } from './screens/account-list.js';
+import { AccountSettings } from './screens/account-settings.js';
+import { NewAccount } from './screens/new-account.js';
+import { Setup } from './screens/setup.js';
+import { SignIn } from './screens/sign-in.js';
+import { SignUp } from './screens/sign-up.js';
 
 export function App() {
   const path = usePath();

@@ -1,5 +1,14 @@
-/** The API as the web app sees it: typed with the shared schemas, errors as sentences. */
-import type { AccountView, CatalogResponse, CreateAccountRequest, EventView, UserView } from '#shared/schemas.js';
+/** The API as the web app sees it: every answer parsed with the shared schemas, errors as sentences. */
+import type * as z from 'zod';
+import {
+  accountListResponse,
+  accountResponse,
+  catalogResponse,
+  connectResponse,
+  eventListResponse,
+  meResponse,
+  type CreateAccountRequest,
+} from '#shared/schemas.js';
 
 /** A failed call, with the sentence to show and the fields to mark. */
 export class ApiError extends Error {
@@ -12,7 +21,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function call<S extends z.ZodType>(schema: S | null, method: 'GET' | 'POST', path: string, body?: unknown): Promise<z.infer<S>> {
   let res: Response;
   try {
     res = await fetch(`/api${path}`, {
@@ -24,7 +33,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
   } catch {
     throw new ApiError(0, 'We could not reach Onramp. Check your connection and try again.');
   }
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204 || schema === null) return undefined as z.infer<S>;
   const data = (await res.json().catch(() => undefined)) as
     | { error?: { message?: string; fields?: Record<string, string>; correlationId?: string } }
     | undefined;
@@ -33,19 +42,24 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
     const ref = e?.correlationId ? ` (reference ${e.correlationId})` : '';
     throw new ApiError(res.status, (e?.message ?? 'Something went wrong. Please try again.') + ref, e?.fields ?? {});
   }
-  return data as T;
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new ApiError(res.status, 'Onramp answered in a way this page does not understand. Reload the page and try again.');
+  return parsed.data;
 }
 
+const id = (accountId: string) => encodeURIComponent(accountId);
+
 export const api = {
-  signUp: (b: { name: string; email: string; password: string }) => call<{ user: UserView }>('POST', '/auth/signup', b),
-  signIn: (b: { email: string; password: string }) => call<{ user: UserView }>('POST', '/auth/login', b),
-  signOut: () => call<void>('POST', '/auth/logout', {}),
-  me: () => call<{ user: UserView }>('GET', '/me'),
-  catalog: () => call<CatalogResponse>('GET', '/catalog'),
-  accounts: () => call<{ accounts: AccountView[] }>('GET', '/accounts'),
-  account: (id: string) => call<{ account: AccountView }>('GET', `/accounts/${encodeURIComponent(id)}`),
-  createAccount: (b: CreateAccountRequest) => call<{ account: AccountView }>('POST', '/accounts', b),
-  events: (id: string) => call<{ events: EventView[] }>('GET', `/accounts/${encodeURIComponent(id)}/events`),
-  resume: (id: string) => call<{ account: AccountView }>('POST', `/accounts/${encodeURIComponent(id)}/resume`, {}),
-  startOver: (id: string) => call<{ account: AccountView }>('POST', `/accounts/${encodeURIComponent(id)}/start-over`, {}),
+  signUp: (b: { name: string; email: string; password: string }) => call(meResponse, 'POST', '/auth/signup', b),
+  signIn: (b: { email: string; password: string }) => call(meResponse, 'POST', '/auth/login', b),
+  signOut: () => call(null, 'POST', '/auth/logout', {}),
+  me: () => call(meResponse, 'GET', '/me'),
+  catalog: () => call(catalogResponse, 'GET', '/catalog'),
+  accounts: () => call(accountListResponse, 'GET', '/accounts'),
+  account: (accountId: string) => call(accountResponse, 'GET', `/accounts/${id(accountId)}`),
+  createAccount: (b: CreateAccountRequest) => call(accountResponse, 'POST', '/accounts', b),
+  events: (accountId: string) => call(eventListResponse, 'GET', `/accounts/${id(accountId)}/events`),
+  resume: (accountId: string) => call(accountResponse, 'POST', `/accounts/${id(accountId)}/resume`, {}),
+  startOver: (accountId: string) => call(accountResponse, 'POST', `/accounts/${id(accountId)}/start-over`, {}),
+  connectChannel: (accountId: string) => call(connectResponse, 'POST', `/accounts/${id(accountId)}/channel/connect`, {}),
 };

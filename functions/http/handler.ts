@@ -1,0 +1,158 @@
+/**
+ * Builds one function's handler from its routes. The middleware, in order:
+ * logger keys, error rendering, the same-origin guard, the route policy
+ * (path parameters parsed, session resolved as the route table says), the
+ * JSON body parsed with the route's zod schema; then the route's handler.
+ */
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type * as z from 'zod';
+import { NotFoundError, ValidationError } from '#shared/errors.js';
+import { logger } from '#shared/logger.js';
+import type { Session } from '#shared/model.js';
+import type { SessionStore } from '#shared/ports.js';
+import { PATH_PARAMS, pathParamNames, routeFor, type RouteAuth, type RouteKey } from '#shared/routes.js';
+import { requireSession } from '#shared/use-cases/auth.js';
+import { SESSION_COOKIE, parseCookies } from './cookies.js';
+import { correlationIdOf, errorRenderer, fieldErrors } from './errors.js';
+import { guardStateChange, type GuardOptions } from './guard.js';
+import { toResult, type HttpResult, type Result } from './respond.js';
+
+export type { HttpResult } from './respond.js';
+
+type SessionOf<A extends RouteAuth> = A extends 'session' ? Session : A extends 'oauth-callback' ? Session | undefined : undefined;
+
+export interface HttpRequest<B, A extends RouteAuth = RouteAuth> {
+  readonly event: APIGatewayProxyEventV2;
+  readonly body: B;
+  /** Path parameters, each parsed by its schema in the route table. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly cookies: Readonly<Record<string, string>>;
+  readonly correlationId: string;
+  /** The seller's session, as the route's policy resolves it. */
+  readonly session: SessionOf<A>;
+}
+
+/** A route's policy, body schema and handling, as the builders below make it. */
+export interface RouteSpec {
+  readonly auth: RouteAuth;
+  readonly body?: z.ZodType;
+  readonly handle: (req: HttpRequest<never, never>) => Promise<HttpResult>;
+}
+
+type Builder<A extends RouteAuth> = {
+  <S extends z.ZodType>(spec: { body: S; handle: (req: HttpRequest<z.infer<S>, A>) => Promise<HttpResult> }): RouteSpec;
+  (spec: { handle: (req: HttpRequest<undefined, A>) => Promise<HttpResult> }): RouteSpec;
+};
+
+const builder =
+  <A extends RouteAuth>(auth: A): Builder<A> =>
+  (spec: { body?: z.ZodType; handle: (req: never) => Promise<HttpResult> }) =>
+    ({ auth, ...spec }) as RouteSpec;
+
+/** A public route: no session. */
+export const route = builder('public');
+/** A seller's route: the handler gets the session; without one the answer is a 401. */
+export const sellerRoute = builder('session');
+/** A provider's redirect back: the session if there is one; the handler answers with redirects. */
+export const callbackRoute = builder('oauth-callback');
+
+export interface HttpOptions extends GuardOptions {
+  /** Resolves sessions; required when any route needs one. */
+  readonly sessions?: SessionStore;
+}
+
+interface Resolved {
+  params: Record<string, string>;
+  session: Session | undefined;
+}
+const resolved = new WeakMap<APIGatewayProxyEventV2, Resolved>();
+
+/**
+ * The route policy, from the route table: parses the path parameters (a
+ * malformed one is a 404 before any AWS call) and resolves the session the
+ * route's `auth` asks for. A route the table does not list is a 404.
+ */
+export function routePolicy(options: HttpOptions): MiddlewareObj<APIGatewayProxyEventV2, Result> {
+  return {
+    before: async (request) => {
+      const event = request.event;
+      const entry = routeFor(event.routeKey);
+      if (!entry) throw new NotFoundError('There is nothing here.');
+      const params: Record<string, string> = {};
+      for (const name of pathParamNames(entry.path)) {
+        const parsed = PATH_PARAMS[name].safeParse(event.pathParameters?.[name]);
+        if (!parsed.success) throw new NotFoundError(name === 'id' ? 'We could not find that account. It may have been removed.' : 'There is nothing here.');
+        params[name] = parsed.data;
+      }
+      let session: Session | undefined;
+      if (entry.auth !== 'public') {
+        const token = parseCookies(event)[SESSION_COOKIE];
+        if (entry.auth === 'session') session = await requireSession({ sessions: options.sessions! }, token);
+        else session = token ? await requireSession({ sessions: options.sessions! }, token).catch(() => undefined) : undefined;
+      }
+      resolved.set(event, { params, session });
+    },
+  };
+}
+
+export function loggerContext(): MiddlewareObj<APIGatewayProxyEventV2, Result> {
+  return {
+    before: async (request) => {
+      logger.resetKeys();
+      logger.appendKeys({ correlationId: correlationIdOf(request.event), route: request.event.routeKey });
+    },
+  };
+}
+
+function parseBody(event: APIGatewayProxyEventV2): unknown {
+  if (!event.body) return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError('The request body is not valid JSON.', { body: 'Send a JSON object.' });
+  }
+}
+
+/** Builds one function's handler from its routes (keys from the shared route table, policies checked against it). */
+export function httpHandler(routes: Partial<Record<RouteKey, RouteSpec>>, options: HttpOptions = {}) {
+  for (const [key, spec] of Object.entries(routes)) {
+    const entry = routeFor(key);
+    if (!entry) throw new Error(`Route ${key} is not in the route table`);
+    // The table decides; a handler written for another policy is a mistake caught at cold start.
+    if (entry.auth !== spec!.auth) throw new Error(`Route ${key} is "${entry.auth}" in the route table but its handler is "${spec!.auth}"`);
+    if (entry.auth !== 'public' && !options.sessions) throw new Error(`Route ${key} needs a session store`);
+  }
+  const base = async (event: APIGatewayProxyEventV2, _context: Context): Promise<Result> => {
+    const spec = routes[event.routeKey as RouteKey];
+    if (!spec) throw new NotFoundError('There is nothing here.');
+    const { params, session } = resolved.get(event) ?? { params: {}, session: undefined };
+    let body: unknown;
+    if (spec.body) {
+      const parsed = spec.body.safeParse(parseBody(event) ?? {});
+      if (!parsed.success) {
+        const fields = fieldErrors(parsed.error);
+        const first = Object.values(fields)[0] ?? 'Check the form and try again.';
+        throw new ValidationError(first, fields);
+      }
+      body = parsed.data;
+    }
+    const result = await spec.handle({
+      event,
+      body: body as never,
+      params,
+      query: (event.queryStringParameters ?? {}) as Record<string, string>,
+      cookies: parseCookies(event),
+      correlationId: correlationIdOf(event),
+      session: session as never,
+    });
+    return toResult(result);
+  };
+  return middy<APIGatewayProxyEventV2, Result>(base)
+    .use(loggerContext())
+    .use(errorRenderer())
+    .use({ before: async (request) => guardStateChange(request.event, options) })
+    .use(routePolicy(options));
+}

@@ -1,0 +1,21 @@
+/**
+ * The providers' redirects back (`GET /api/oauth/{provider}/callback`): a
+ * browser navigation, so every answer is a redirect into the web app, with
+ * the outcome as a code the app puts in the seller's words.
+ */
+import { connectEnv, parseEnv } from '#shared/config.js';
+import { finishConnect } from '#shared/use-cases/connect.js';
+import { connectDeps, stores } from '../deps.js';
+import { callbackRoute, httpHandler } from '../http.js';
+
+const env = parseEnv(connectEnv);
+const deps = connectDeps(env);
+
+export const handler = httpHandler(
+  {
+    'GET /api/oauth/{provider}/callback': callbackRoute({
+      handle: async ({ params, query, session }) => ({ redirect: await finishConnect(deps, params.provider!, query, session) }),
+    }),
+  },
+  { allowedOrigins: env.ALLOWED_ORIGINS, sessions: stores(env).sessions },
+);

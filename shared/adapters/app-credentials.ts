@@ -1,0 +1,36 @@
+/**
+ * The app's credentials with each provider, one Secrets Manager secret per
+ * provider app (`<prefix><provider>`), read once per cold start.
+ */
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import * as z from 'zod';
+import type { AppCredentialStore, AppCredentials } from '../ports.js';
+
+const appSecret = z.object({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  applicationId: z.string().min(1).optional(),
+  serviceId: z.string().min(1).optional(),
+  ruName: z.string().min(1).optional(),
+});
+
+export function secretsManagerAppCredentials(sm: Pick<SecretsManagerClient, 'send'>, prefix: string): AppCredentialStore {
+  const cache = new Map<string, Promise<AppCredentials>>();
+  return {
+    get(provider) {
+      let found = cache.get(provider);
+      if (!found) {
+        found = sm.send(new GetSecretValueCommand({ SecretId: `${prefix}${provider}` })).then((res) => {
+          const parsed = appSecret.safeParse(JSON.parse(res.SecretString ?? '{}'));
+          // Never echo the secret: name the provider and the fields only.
+          if (!parsed.success) throw new Error(`The app secret for ${provider} is missing ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+          return parsed.data as AppCredentials;
+        });
+        // A failed read is not cached: the next request tries again.
+        found.catch(() => cache.delete(provider));
+        cache.set(provider, found);
+      }
+      return found;
+    },
+  };
+}

@@ -1,0 +1,253 @@
+/**
+ * Contract tests: each OAuth channel's connector against its sandbox (written
+ * from the providers' documentation, independently of the connectors), on
+ * the local stack, as a seller's browser would go through it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectErrorMessage } from '#shared/connect-errors.js';
+import { accountResponse } from '#shared/schemas.js';
+import { connectThroughSandbox, followCallback, newAccount, newSeller, type Client } from '#local/test-helpers.js';
+import { consent } from '#local/sandboxes/consent.js';
+import { withStack } from '#local/test-helpers.js';
+import type { LocalStack } from '#local/stack.js';
+
+let stack: LocalStack;
+beforeAll(async () => {
+  stack = await withStack({ sandboxSlowMs: 2_500, providerTimeoutMs: 800 });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const landingCode = (landing: string | undefined) => (landing ? new URL(landing, 'http://app').searchParams.get('connect_error') : null);
+
+async function account(c: Client, id: string) {
+  const res = await c.call('GET', `/api/accounts/${id}`);
+  expect(res.status).toBe(200);
+  return accountResponse.parse(res.body).account;
+}
+
+function secretsOf(accountId: string): string[] {
+  return stack.secrets.names().filter((n) => n.startsWith(`onramp/${accountId}/`));
+}
+
+/** The account is as it was: at its first step, at its version, with nothing connected and no secret. */
+async function expectNothingWritten(c: Client, before: { id: string; updatedAt: string }) {
+  const after = await account(c, before.id);
+  expect(after.setup.step).toBe('connect_channel');
+  expect(after.connections).toEqual([]);
+  expect(after.updatedAt).toBe(before.updatedAt);
+  expect(secretsOf(before.id)).toEqual([]);
+}
+
+const HAPPY = [
+  { name: 'Amazon in Europe', body: { name: 'Amazon EU', channel: 'amazon', region: 'europe' }, decision: 'confirm', choices: { agree: 'on' }, shows: 'Europe' },
+  { name: 'Amazon in North America', body: { name: 'Amazon NA', channel: 'amazon', region: 'north-america' }, decision: 'confirm', choices: { agree: 'on' }, shows: 'North America' },
+  { name: 'Amazon in Japan', body: { name: 'Amazon JP', channel: 'amazon', region: 'japan' }, decision: 'confirm', choices: { agree: 'on' }, shows: 'Japan' },
+  { name: 'eBay', body: { name: 'eBay UK', channel: 'ebay' }, decision: 'agree', choices: {}, shows: 'eBay user' },
+  { name: 'Shopify', body: { name: 'Shopify', channel: 'shopify', shopDomain: 'onramp-test.myshopify.com' }, decision: 'install', choices: {}, shows: 'onramp-test.myshopify.com' },
+  { name: 'Etsy', body: { name: 'Etsy', channel: 'etsy' }, decision: 'grant', choices: {}, shows: 'Etsy shop' },
+  { name: 'TikTok Shop UK', body: { name: 'TikTok UK', channel: 'tiktok-shop', region: 'UK' }, decision: 'authorize', choices: { seller_region: 'UK' }, shows: 'United Kingdom' },
+  { name: 'TikTok Shop US', body: { name: 'TikTok US', channel: 'tiktok-shop', region: 'US' }, decision: 'authorize', choices: { seller_region: 'US' }, shows: 'United States' },
+  { name: 'Square', body: { name: 'Square', channel: 'square' }, decision: 'allow', choices: {}, shows: 'Square business' },
+] as const;
+
+describe('connecting a sales channel through its sandbox', () => {
+  it.each(HAPPY)('$name: consents, stores the tokens in the channel secret and moves on to Connect Bookkeeping', async ({ body, decision, choices, shows }) => {
+    const c = await newSeller(stack);
+    const created = await newAccount(c, body);
+    const { landing, status } = await connectThroughSandbox(c, created.id, decision, choices);
+    expect(status).toBe(302);
+    expect(landing).toBe(`/accounts/${created.id}/setup`);
+    const after = await account(c, created.id);
+    expect(after.setup.step).toBe('connect_bookkeeping');
+    const [connection] = after.connections;
+    expect(connection?.provider).toBe(body.channel);
+    expect(JSON.stringify(connection?.details)).toContain(shows);
+    // The tokens are in the account's channel secret, with their expiry, and nowhere in the view.
+    const [secretName] = secretsOf(created.id);
+    const secret = JSON.parse((await stack.secrets.operations.GetSecretValue!({ SecretId: secretName }) as { SecretString: string }).SecretString);
+    expect(secret.accessToken).toBeTruthy();
+    expect(JSON.stringify(after)).not.toContain(secret.accessToken);
+  });
+
+  it('flags a seller, shop or organisation already connected to another of the seller\u2019s accounts', async () => {
+    const c = await newSeller(stack);
+    const first = await newAccount(c, { name: 'Square main', channel: 'square' });
+    await connectThroughSandbox(c, first.id, 'allow');
+    const second = await newAccount(c, { name: 'Square again', channel: 'square' });
+    const { landing } = await connectThroughSandbox(c, second.id, 'allow');
+    expect(landing).toBe(`/accounts/${second.id}/setup`);
+    expect((await account(c, second.id)).connections[0]?.alsoConnectedTo).toBe('Square main');
+  });
+});
+
+describe('a consent that does not finish', () => {
+  it.each([
+    ['Amazon', { name: 'A', channel: 'amazon', region: 'europe' }],
+    ['eBay', { name: 'E', channel: 'ebay' }],
+    ['Etsy', { name: 'E', channel: 'etsy' }],
+    ['TikTok Shop', { name: 'T', channel: 'tiktok-shop', region: 'UK' }],
+    ['Square', { name: 'S', channel: 'square' }],
+  ])('%s: Cancel at the provider brings the seller back to the channel step with a sentence, and writes nothing', async (_name, body) => {
+    const c = await newSeller(stack);
+    const created = await newAccount(c, body);
+    const { landing } = await connectThroughSandbox(c, created.id, 'cancel');
+    expect(landingCode(landing)).toBe('denied');
+    expect(landing).toMatch(/^\/(accounts\/[^/]+\/setup)?\?/);
+    await expectNothingWritten(c, created);
+  });
+
+  it('refuses an Amazon seller whose marketplaces are in another region', async () => {
+    const c = await newSeller(stack);
+    const created = await newAccount(c, { name: 'Amazon EU', channel: 'amazon', region: 'europe' });
+    const { landing } = await connectThroughSandbox(c, created.id, 'confirm', { agree: 'on', scenario: 'other_region' });
+    expect(landing).toBe(`/accounts/${created.id}/setup?connect_error=wrong_region`);
+    expect(connectErrorMessage('wrong_region', { provider: 'Amazon', button: 'Connect to Amazon', region: 'Europe' })).toMatch(/does not sell in Europe/);
+    await expectNothingWritten(c, created);
+  });
+
+  it('refuses a TikTok Shop seller of another market', async () => {
+    const c = await newSeller(stack);
+    const created = await newAccount(c, { name: 'TikTok US', channel: 'tiktok-shop', region: 'US' });
+    const { landing } = await connectThroughSandbox(c, created.id, 'authorize', { seller_region: 'UK' });
+    expect(landingCode(landing)).toBe('wrong_market');
+    await expectNothingWritten(c, created);
+  });
+
+  it.each([
+    ['a token endpoint that answers 500', 'token_error', 'provider_error'],
+    ['a token endpoint slower than our timeout', 'token_slow', 'provider_timeout'],
+  ])('handles %s: a clear message, nothing written', async (_what, scenario, code) => {
+    const c = await newSeller(stack);
+    const created = await newAccount(c, { name: 'eBay', channel: 'ebay' });
+    const { landing } = await connectThroughSandbox(c, created.id, 'agree', { scenario });
+    expect(landingCode(landing)).toBe(code);
+    await expectNothingWritten(c, created);
+  });
+
+  it('refuses a replayed state: the second use of a callback writes nothing more', async () => {
+    const c = await newSeller(stack);
+    const created = await newAccount(c, { name: 'Square', channel: 'square' });
+    const { callback } = await connectThroughSandbox(c, created.id, 'allow');
+    const connected = await account(c, created.id);
+    const again = await followCallback(c, callback!);
+    expect(landingCode(again.landing)).toBe('expired');
+    expect((await account(c, created.id)).updatedAt).toBe(connected.updatedAt);
+  });
+
+  it('refuses a state started by another seller, and leaves it for its owner', async () => {
+    const owner = await newSeller(stack);
+    const other = await newSeller(stack);
+    const created = await newAccount(owner, { name: 'Etsy', channel: 'etsy' });
+    const start = await owner.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
+    const page = await consent(start.body.authorizeUrl, 'grant');
+    const stolen = await followCallback(other, page.location!);
+    expect(landingCode(stolen.landing)).toBe('other_seller');
+    expect(stolen.landing).not.toContain(created.id);
+    await expectNothingWritten(owner, created);
+    // The owner's own browser still finishes.
+    expect((await followCallback(owner, page.location!)).landing).toBe(`/accounts/${created.id}/setup`);
+  });
+
+  it('refuses a state used on another provider\u2019s callback path', async () => {
+    const c = await newSeller(stack);
+    const created = await newAccount(c, { name: 'Square', channel: 'square' });
+    const start = await c.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
+    const page = await consent(start.body.authorizeUrl, 'allow');
+    const mixed = await followCallback(c, page.location!, (u) => {
+      u.pathname = '/api/oauth/etsy/callback';
+    });
+    expect(landingCode(mixed.landing)).toBe('other_provider');
+    await expectNothingWritten(c, created);
+  });
+
+  it('refuses a code used before, even with a fresh state', async () => {
+    const c = await newSeller(stack);
+    const first = await newAccount(c, { name: 'Etsy 1', channel: 'etsy' });
+    const { callback } = await connectThroughSandbox(c, first.id, 'grant');
+    const usedCode = new URL(callback!).searchParams.get('code')!;
+    const second = await newAccount(c, { name: 'Etsy 2', channel: 'etsy' });
+    const start = await c.call('POST', `/api/accounts/${second.id}/channel/connect`, {});
+    const page = await consent(start.body.authorizeUrl, 'grant');
+    const replay = await followCallback(c, page.location!, (u) => u.searchParams.set('code', usedCode));
+    expect(landingCode(replay.landing)).toBe('expired');
+    await expectNothingWritten(c, second);
+  });
+
+  it('sends a signed-out browser to sign in, and writes nothing', async () => {
+    const c = await newSeller(stack);
+    const created = await newAccount(c, { name: 'Square', channel: 'square' });
+    const start = await c.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
+    const page = await consent(start.body.authorizeUrl, 'allow');
+    const res = await fetch(page.location!, { redirect: 'manual' });
+    expect(res.headers.get('location')).toBe('/login?connect_error=signed_out');
+    await expectNothingWritten(c, created);
+  });
+});
+
+describe('Shopify\u2019s signed callback', () => {
+  async function shopifyCallback(c: Client, shop = 'signed-shop.myshopify.com') {
+    const created = await newAccount(c, { name: 'Shopify', channel: 'shopify', shopDomain: shop });
+    const start = await c.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
+    expect(new URL(start.body.authorizeUrl).pathname).toBe(`/${shop}/admin/oauth/authorize`);
+    const page = await consent(start.body.authorizeUrl, 'install');
+    return { created, location: page.location! };
+  }
+
+  it('refuses a tampered HMAC and writes nothing', async () => {
+    const c = await newSeller(stack);
+    const { created, location } = await shopifyCallback(c);
+    const res = await followCallback(c, location, (u) => u.searchParams.set('hmac', '0'.repeat(64)));
+    expect(landingCode(res.landing)).toBe('bad_signature');
+    await expectNothingWritten(c, created);
+  });
+
+  it('refuses a tampered parameter under a valid-looking HMAC', async () => {
+    const c = await newSeller(stack);
+    const { created, location } = await shopifyCallback(c);
+    const res = await followCallback(c, location, (u) => u.searchParams.set('timestamp', String(Number(u.searchParams.get('timestamp')) + 1)));
+    expect(landingCode(res.landing)).toBe('bad_signature');
+    await expectNothingWritten(c, created);
+  });
+
+  it('refuses a shop outside myshopify.com', async () => {
+    const c = await newSeller(stack);
+    const { created, location } = await shopifyCallback(c);
+    const res = await followCallback(c, location, (u) => u.searchParams.set('shop', 'evil.example.com'));
+    expect(landingCode(res.landing)).toBe('bad_signature');
+    await expectNothingWritten(c, created);
+  });
+
+  it('refuses an install on another shop than the one the seller entered', async () => {
+    const c = await newSeller(stack);
+    const created = await newAccount(c, { name: 'Shopify', channel: 'shopify', shopDomain: 'mine.myshopify.com' });
+    const { landing } = await connectThroughSandbox(c, created.id, 'install', { scenario: 'other_shop' });
+    expect(landingCode(landing)).toBe('wrong_shop');
+    await expectNothingWritten(c, created);
+  });
+});
+
+describe('abandoning the consent page', () => {
+  it('leaves the account page at 200, and Continue setup starts a fresh consent that finishes', async () => {
+    const c = await newSeller(stack);
+    const created = await newAccount(c, { name: 'eBay', channel: 'ebay' });
+    const first = await c.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
+    // The seller closes the tab at eBay's page and comes back.
+    expect((await c.call('GET', `/api/accounts/${created.id}`)).status).toBe(200);
+    const resumed = await c.call('POST', `/api/accounts/${created.id}/resume`, {});
+    expect(resumed.status).toBe(200);
+    const { authorizeUrl, landing } = await connectThroughSandbox(c, created.id, 'agree');
+    expect(new URL(authorizeUrl).searchParams.get('state')).not.toBe(new URL(first.body.authorizeUrl).searchParams.get('state'));
+    expect(landing).toBe(`/accounts/${created.id}/setup`);
+  });
+
+  it('refuses to start a consent for an account past its channel step', async () => {
+    const c = await newSeller(stack);
+    const created = await newAccount(c, { name: 'Square', channel: 'square' });
+    await connectThroughSandbox(c, created.id, 'allow');
+    const again = await c.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(/already connected/);
+  });
+});

@@ -1,0 +1,20 @@
+/** The strategy for each kind of consent: the engine looks it up by the provider's `kind`. */
+import type { OAuthProviderDefinition } from '../providers/types.js';
+import { amazonConsent } from './amazon.js';
+import { oauthCode } from './oauth-code.js';
+import { shopifyInstall } from './shopify.js';
+import { tiktokShopAuthorization } from './tiktok-shop.js';
+import type { ConnectStrategy } from './types.js';
+
+const STRATEGIES: { [K in OAuthProviderDefinition['kind']]: ConnectStrategy<Extract<OAuthProviderDefinition, { kind: K }>> } = {
+  'oauth-code': oauthCode,
+  'amazon-consent': amazonConsent,
+  'shopify-install': shopifyInstall,
+  'tiktok-shop': tiktokShopAuthorization,
+};
+
+export function strategyFor<P extends OAuthProviderDefinition>(p: P): ConnectStrategy<P> {
+  return STRATEGIES[p.kind] as unknown as ConnectStrategy<P>;
+}
+
+export type { ConnectStrategy, Identity, TokenSet } from './types.js';

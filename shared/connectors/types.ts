@@ -1,0 +1,57 @@
+/** The connection engine's strategies: how each kind of provider starts, finishes and identifies a consent. */
+import type { Account } from '../model.js';
+import type { AppCredentials, PendingConsent, ProviderHttp } from '../ports.js';
+import type { OAuthProviderDefinition } from '../providers/types.js';
+
+/** The tokens a consent yields, with their expiry times (ISO 8601). Kept only in the secret store. */
+export interface TokenSet {
+  readonly accessToken: string;
+  readonly refreshToken?: string;
+  readonly accessTokenExpiresAt?: string;
+  readonly refreshTokenExpiresAt?: string;
+}
+
+/** Who connected, as the provider says: the identity (to spot the same one twice), a label and details to show. */
+export interface Identity {
+  readonly id: string;
+  readonly label: string;
+  readonly details: readonly { readonly label: string; readonly value: string }[];
+}
+
+export interface StartContext {
+  readonly app: AppCredentials;
+  readonly account: Account;
+  readonly state: string;
+  readonly redirectUri: string;
+  /** The PKCE challenge, when the provider takes PKCE. */
+  readonly codeChallenge?: string;
+}
+
+export interface FinishContext {
+  readonly app: AppCredentials;
+  readonly account: Account;
+  readonly pending: PendingConsent;
+  readonly redirectUri: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly http: ProviderHttp;
+  readonly now: Date;
+}
+
+export interface ConnectStrategy<P extends OAuthProviderDefinition = OAuthProviderDefinition> {
+  /** The provider's consent URL. */
+  authorizeUrl(p: P, ctx: StartContext): string;
+  /**
+   * Reads the callback: the code, or the provider's refusal. Verifies what the
+   * provider signs (Shopify's HMAC) before anything else is done with it.
+   */
+  readCallback(p: P, ctx: Pick<FinishContext, 'app' | 'query' | 'now'>): { readonly code: string } | { readonly denied: true };
+  /** Exchanges the code with the provider's own token request. */
+  exchange(p: P, ctx: FinishContext & { readonly code: string }): Promise<TokenSet>;
+  /** The identity call; refuses an identity that is not what the seller chose (region, shop, market). */
+  identify(p: P, ctx: FinishContext & { readonly tokens: TokenSet }): Promise<Identity>;
+}
+
+/** What the app sends as `redirect_uri` for a provider. */
+export function redirectUriFor(p: OAuthProviderDefinition, app: AppCredentials, callbackUrl: string): string {
+  return p.kind === 'oauth-code' && p.redirectUri === 'registered-name' ? (app.ruName ?? callbackUrl) : callbackUrl;
+}

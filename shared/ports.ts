@@ -1,0 +1,136 @@
+/**
+ * The ports: what the use cases need from the world, as interfaces. The core
+ * (use cases, rules) imports only these and the typed errors; the adapters
+ * (`shared/adapters/`) implement them on AWS and translate its errors.
+ */
+import type { Account, AccountEvent, Session, User, WizardRecord } from './model.js';
+import type { WaitingStep } from './wizard.js';
+
+export interface AccountStore {
+  /** Stores a new account; throws if the id is already in use. */
+  create(account: Account | WizardRecord): Promise<void>;
+  get(sellerId: string, accountId: string): Promise<Account | undefined>;
+  list(sellerId: string): Promise<Account[]>;
+  addEvent(sellerId: string, event: AccountEvent): Promise<void>;
+  listEvents(sellerId: string, accountId: string): Promise<AccountEvent[]>;
+}
+
+export interface Change {
+  readonly set?: Record<string, unknown>;
+  readonly remove?: readonly string[];
+}
+
+export interface WizardStore extends AccountStore {
+  load(sellerId: string, accountId: string): Promise<WizardRecord | undefined>;
+  /** Finds an account by id alone (support, the task function). */
+  findById(accountId: string): Promise<WizardRecord | undefined>;
+  /** The seller an account id belongs or belonged to, from its account item or its audit trail. */
+  ownerOf(accountId: string): Promise<string | undefined>;
+  /** Every account (support's list of stuck setups); pages through the table. */
+  scanAccounts(): Promise<WizardRecord[]>;
+  /**
+   * Applies `change` and bumps the version, only if the item is still at
+   * `expectedVersion`; returns the item as it was before. Throws VersionConflictError.
+   */
+  apply(rec: Pick<WizardRecord, 'sellerId' | 'id'>, expectedVersion: number, change: Change, at: string): Promise<WizardRecord>;
+  /** Deletes the account item, only if it is still at `expectedVersion`. */
+  remove(rec: Pick<WizardRecord, 'sellerId' | 'id'>, expectedVersion: number): Promise<void>;
+}
+
+export interface WizardTaskStore {
+  /** Records the token if the execution is still current; the account after, or undefined. */
+  recordToken(input: { sellerId: string; accountId: string; executionArn: string; step: WaitingStep; taskToken: string }): Promise<Account | undefined>;
+  /** Ends the current execution as paused; false when it was no longer current or not running. */
+  endExecution(input: { sellerId: string; accountId: string; executionArn: string; step: WaitingStep }, at: string, failure: string | null): Promise<boolean>;
+}
+
+export interface WizardInput {
+  readonly accountId: string;
+  readonly sellerId: string;
+  readonly startAt: WaitingStep;
+}
+
+export interface ExecutionPort {
+  /** The ARN an execution of this name will have (so the account can name it before it starts). */
+  arnFor(name: string): string;
+  start(name: string, input: WizardInput): Promise<void>;
+  /** Stops an execution; one that has ended or never started is fine. */
+  stop(executionArn: string): Promise<void>;
+  isRunning(executionArn: string): Promise<boolean>;
+  sendSuccess(taskToken: string, output: unknown): Promise<void>;
+}
+
+export interface SecretPort {
+  /** The secret's name for one of an account's connections. */
+  nameFor(accountId: string, kind: string): string;
+  /** Creates or replaces the secret. */
+  save(name: string, value: Record<string, string>, tags: { accountId: string; sellerId: string }): Promise<void>;
+  /** Deletes every secret of the account at once (no recovery window); returns how many. */
+  deleteForAccount(accountId: string): Promise<number>;
+  listForAccount(accountId: string): Promise<string[]>;
+}
+
+export interface SessionStore {
+  create(token: string, session: Session): Promise<void>;
+  /** The live session for a token; expired sessions are treated as absent (TTL deletion is lazy). */
+  find(token: string, nowSeconds: number): Promise<Session | undefined>;
+  delete(token: string): Promise<void>;
+}
+
+export interface UserStore {
+  /** Stores the user; false when the email is already taken. */
+  create(user: User): Promise<boolean>;
+  findByEmail(email: string): Promise<User | undefined>;
+}
+
+/** A consent in flight: what the `state` sent to the provider stands for. Kept server-side, single-use, short-lived. */
+export interface PendingConsent {
+  readonly sellerId: string;
+  readonly accountId: string;
+  readonly provider: string;
+  readonly purpose: 'channel' | 'books';
+  /** The PKCE verifier, where the provider takes PKCE. */
+  readonly codeVerifier?: string;
+  /** Epoch seconds after which the state is refused. */
+  readonly expiresAt: number;
+}
+
+/** Why a state was not taken. */
+export type StateRefusal = 'unknown' | 'expired' | 'other_seller' | 'other_provider';
+
+export interface ConsentStateStore {
+  /** Records a pending consent under its state (stored only as a hash). */
+  put(state: string, pending: PendingConsent): Promise<void>;
+  /**
+   * Takes the pending consent for `state` if it belongs to `sellerId` and
+   * `provider` and has not expired, deleting it so it cannot be used again.
+   */
+  take(state: string, sellerId: string, provider: string, nowSeconds: number): Promise<PendingConsent | StateRefusal>;
+}
+
+/** An app's credentials with one provider (in the cloud: one Secrets Manager secret per provider app). */
+export interface AppCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Amazon's SP-API application id (`amzn1.sp.solution…`). */
+  readonly applicationId?: string;
+  /** TikTok Shop's Service ID. */
+  readonly serviceId?: string;
+  /** eBay's RuName. */
+  readonly ruName?: string;
+}
+
+export interface AppCredentialStore {
+  get(provider: string): Promise<AppCredentials>;
+}
+
+/**
+ * Calls to providers. The adapter maps provider URLs to the sandboxes when
+ * configured, applies a timeout, and throws `ProviderUnavailableError` when
+ * the provider cannot be reached in time.
+ */
+export interface ProviderHttp {
+  fetch(url: string, init?: RequestInit): Promise<Response>;
+  /** Where a provider URL is served for the seller's browser (the provider itself, or its local sandbox). */
+  locate(url: string): string;
+}

@@ -1,0 +1,137 @@
+/**
+ * What a provider is, as data. Each provider is one typed definition
+ * (`satisfies ProviderDefinition`), discriminated by how it connects; the
+ * catalog, account validation, views, web forms and `npm run providers` are
+ * all derived from these definitions, and the connection engine reads them.
+ * Protocol differences live in a few named strategies (`shared/connectors/`),
+ * never in `if (provider === …)` branches.
+ */
+
+/** A marketplace an Amazon region connects (connecting a region connects all of them). */
+export interface Marketplace {
+  readonly domain: string;
+  readonly country: string;
+  readonly countryCode: string;
+  readonly marketplaceId: string;
+}
+
+/** A region or market a provider is connected in, with its own endpoints where they differ. */
+export interface Region {
+  readonly id: string;
+  readonly name: string;
+  readonly marketplaces?: readonly Marketplace[];
+  /** Per-region endpoints (Amazon's Seller Central and SP-API hosts, TikTok Shop's authorize host). */
+  readonly urls?: Readonly<Record<string, string>>;
+}
+
+export type ChannelGroup = 'marketplace' | 'cart';
+
+/** A field the seller enters about their store when creating the account. */
+export interface AccountField {
+  readonly key: 'shopDomain' | 'storeUrl';
+  readonly label: string;
+  readonly hint: string;
+  readonly required: boolean;
+  readonly inputType: 'text' | 'url';
+  /** The pattern the value must match, and the sentence when it does not. */
+  readonly pattern: RegExp;
+  readonly message: string;
+  /** Normalises what the seller typed before it is checked. */
+  readonly normalise?: 'lowercase';
+}
+
+/** What the seller sees on the connect step. */
+export interface ConnectCopy {
+  readonly button: string;
+  /** What will happen, in one or two sentences. */
+  readonly explanation: string;
+}
+
+/** How the token request authenticates the app and carries its parameters. */
+export type TokenRequestStyle =
+  /** Form body, client id and secret in the body (RFC 6749 client_secret_post). */
+  | 'form-body'
+  /** Form body, client id and secret as HTTP Basic (client_secret_basic). */
+  | 'form-basic'
+  /** Form body, public client: client id only, PKCE verifier (Etsy). */
+  | 'form-public'
+  /** JSON body with the client id and secret (Square, Shopify). */
+  | 'json-body'
+  /** GET with the app key and secret in the query, answered in an envelope (TikTok Shop). */
+  | 'get-query';
+
+/** The first API call, which proves the connection and says who connected. */
+export interface IdentityCall {
+  readonly method: 'GET' | 'POST';
+  /** URL template: `{api}` is the API base, `{shop}` the shop's host. */
+  readonly url: string;
+  readonly description: string;
+}
+
+interface Common {
+  readonly id: string;
+  readonly name: string;
+  readonly role: 'channel' | 'books';
+  readonly group?: ChannelGroup;
+  readonly beta?: boolean;
+  /** Present when the seller must pick one; absent when the provider is global. */
+  readonly regions?: readonly Region[];
+  readonly accountFields: readonly AccountField[];
+  readonly connect: ConnectCopy;
+  /** Where the facts below come from (providers.md sections). */
+  readonly sources: readonly string[];
+}
+
+interface OAuthCommon extends Common {
+  readonly tokenUrl: string;
+  readonly tokenRequest: TokenRequestStyle;
+  readonly scopes: readonly string[];
+  readonly scopeSeparator: ' ' | ',';
+  readonly pkce: 'S256' | 'none';
+  /** Names of the callback's query parameters. */
+  readonly callback: { readonly code: string; readonly state: string; readonly error: string; readonly extra?: readonly string[] };
+  readonly identity: IdentityCall;
+  /** The API base URL (global providers); regional ones put `api` in their region's urls. */
+  readonly apiUrl?: string;
+}
+
+/** The standard authorization-code flow (eBay, Etsy, Square, Xero, QuickBooks). */
+export interface OAuthCodeProvider extends OAuthCommon {
+  readonly kind: 'oauth-code';
+  readonly authorizeUrl: string;
+  /** What the app sends as `redirect_uri`: its callback URL, or a registered name (eBay's RuName). */
+  readonly redirectUri: 'callback-url' | 'registered-name';
+}
+
+/** Amazon's Seller Central consent: per-region consent host, `application_id`, `spapi_oauth_code`. */
+export interface AmazonConsentProvider extends OAuthCommon {
+  readonly kind: 'amazon-consent';
+  readonly regions: readonly Region[];
+  /** Path of the consent page on the region's Seller Central host. */
+  readonly consentPath: string;
+}
+
+/** Shopify's install flow: per-shop host, HMAC-signed callback. */
+export interface ShopifyInstallProvider extends OAuthCommon {
+  readonly kind: 'shopify-install';
+  readonly authorizePath: string;
+  readonly tokenPath: string;
+  readonly apiVersion: string;
+  /** How old a signed callback may be. */
+  readonly hmacMaxAgeSeconds: number;
+}
+
+/** TikTok Shop's service authorization: per-market host, `service_id`, GET token call in an envelope. */
+export interface TikTokShopProvider extends OAuthCommon {
+  readonly kind: 'tiktok-shop';
+  readonly regions: readonly Region[];
+}
+
+/** Keys the seller pastes (Walmart, WooCommerce). */
+export interface ApiKeysProvider extends Common {
+  readonly kind: 'api-keys';
+}
+
+export type OAuthProviderDefinition = OAuthCodeProvider | AmazonConsentProvider | ShopifyInstallProvider | TikTokShopProvider;
+export type ProviderDefinition = OAuthProviderDefinition | ApiKeysProvider;
+export type ConnectKind = ProviderDefinition['kind'];

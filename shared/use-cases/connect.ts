@@ -1,0 +1,156 @@
+/**
+ * The connection engine: starting a consent (a random, single-use,
+ * ten-minute `state` bound to the seller, account, provider and purpose, and
+ * PKCE where the provider takes it) and finishing it at the provider's
+ * callback (state checked, code exchanged, identity checked against what the
+ * seller chose, tokens to the secret store, the wizard step completed).
+ * Whatever goes wrong brings the seller back to the step with one clear
+ * sentence, and nothing is written.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { findChannel } from '../catalog.js';
+import { ConflictError, ConnectError, DependencyError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.js';
+import type { ConnectErrorCode } from '../connect-errors.js';
+import { strategyFor, type TokenSet } from '../connectors/index.js';
+import { redirectUriFor } from '../connectors/types.js';
+import { logger } from '../logger.js';
+import type { Session } from '../model.js';
+import type { AppCredentialStore, ConsentStateStore, ProviderHttp } from '../ports.js';
+import { findProvider, type OAuthProviderDefinition } from '../providers/index.js';
+import { accountView } from '../views.js';
+import { completeStep, type WizardDeps } from './wizard.js';
+
+/** How long a consent may take, from the click to the callback. */
+export const STATE_TTL_SECONDS = 600;
+
+export interface ConnectDeps extends WizardDeps {
+  readonly states: ConsentStateStore;
+  readonly apps: AppCredentialStore;
+  readonly http: ProviderHttp;
+  /** Where the web app and API are served (callbacks are `<origin>/api/oauth/<provider>/callback`). */
+  readonly appOrigin: string;
+}
+
+const nowOf = (deps: Pick<WizardDeps, 'now'>) => deps.now?.() ?? new Date();
+export const callbackUrl = (appOrigin: string, provider: string) => `${appOrigin}/api/oauth/${provider}/callback`;
+
+function oauthProvider(id: string): OAuthProviderDefinition | undefined {
+  const p = findProvider(id);
+  return p && p.kind !== 'api-keys' ? p : undefined;
+}
+
+/** Starts connecting the account's sales channel: the URL of the provider's consent page. */
+export async function startChannelConnect(deps: ConnectDeps, sellerId: string, accountId: string): Promise<{ authorizeUrl: string }> {
+  const account = await deps.accounts.load(sellerId, accountId);
+  if (!account) throw new NotFoundError('We could not find that account. It may have been removed.');
+  if (account.step !== 'connect_channel') {
+    throw new ConflictError('This account has already connected its sales channel. Here is where it stands now.', 'not_at_step', accountView(account));
+  }
+  const channel = findChannel(account.channel);
+  const provider = channel ? oauthProvider(channel.id) : undefined;
+  if (!provider) throw new ValidationError(`${channel?.name ?? 'This channel'} connects with keys you paste, not by signing in.`);
+  const app = await deps.apps.get(provider.id);
+  const state = randomBytes(32).toString('base64url');
+  const codeVerifier = provider.pkce === 'S256' ? randomBytes(32).toString('base64url') : undefined;
+  const codeChallenge = codeVerifier ? createHash('sha256').update(codeVerifier).digest('base64url') : undefined;
+  await deps.states.put(state, {
+    sellerId,
+    accountId,
+    provider: provider.id,
+    purpose: 'channel',
+    expiresAt: Math.floor(nowOf(deps).getTime() / 1000) + STATE_TTL_SECONDS,
+    ...(codeVerifier ? { codeVerifier } : {}),
+  });
+  const redirectUri = redirectUriFor(provider, app, callbackUrl(deps.appOrigin, provider.id));
+  const authorizeUrl = strategyFor(provider).authorizeUrl(provider, {
+    app,
+    account,
+    state,
+    redirectUri,
+    ...(codeChallenge ? { codeChallenge } : {}),
+  });
+  return { authorizeUrl: deps.http.locate(authorizeUrl) };
+}
+
+/** The tokens as the channel secret keeps them (with their expiry times). */
+function credentials(tokens: TokenSet): Record<string, string> {
+  return {
+    accessToken: tokens.accessToken,
+    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+    ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}),
+    ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}),
+  };
+}
+
+const withError = (path: string, code: ConnectErrorCode) => `${path}${path.includes('?') ? '&' : '?'}connect_error=${code}`;
+
+/**
+ * Finishes a consent at the provider's callback and answers where the
+ * browser goes next: the account's next step, or back to the channel step
+ * with the reason. Never throws for anything a seller or provider can cause.
+ */
+export async function finishConnect(
+  deps: ConnectDeps,
+  providerId: string,
+  query: Readonly<Record<string, string>>,
+  session: Session | undefined,
+): Promise<string> {
+  const provider = oauthProvider(providerId);
+  if (!provider) return withError('/', 'other_provider');
+  const state = query[provider.callback.state];
+  if (!session) return withError('/login', 'signed_out');
+  if (!state) return withError('/', query[provider.callback.error] ? 'denied' : 'expired');
+  const now = nowOf(deps);
+
+  let pending;
+  try {
+    pending = await deps.states.take(state, session.userId, provider.id, Math.floor(now.getTime() / 1000));
+  } catch {
+    return withError('/', 'try_again');
+  }
+  if (typeof pending === 'string') {
+    logger.warn('consent state refused', { provider: provider.id, refusal: pending });
+    const code: ConnectErrorCode = pending === 'other_seller' ? 'other_seller' : pending === 'other_provider' ? 'other_provider' : 'expired';
+    return withError('/', code);
+  }
+  const setup = `/accounts/${pending.accountId}/setup`;
+  try {
+    const account = await deps.accounts.load(session.userId, pending.accountId);
+    if (!account) return withError('/', 'expired');
+    if (account.step !== 'connect_channel') return withError(setup, 'not_at_step');
+    const app = await deps.apps.get(provider.id);
+    const strategy = strategyFor(provider);
+    const read = strategy.readCallback(provider, { app, query, now });
+    if ('denied' in read) throw new ConnectError('denied');
+    const ctx = { app, account, pending, query, http: deps.http, now, redirectUri: redirectUriFor(provider, app, callbackUrl(deps.appOrigin, provider.id)) };
+    const tokens = await strategy.exchange(provider, { ...ctx, code: read.code });
+    const identity = await strategy.identify(provider, { ...ctx, tokens });
+    const others = await deps.accounts.list(session.userId);
+    const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === provider.id && c.identity === identity.id));
+    await completeStep(deps, session.userId, account.id, 'connect_channel', {
+      expectedVersion: account.version,
+      connection: {
+        kind: 'channel',
+        provider: provider.id,
+        label: `${provider.name}: ${identity.label}`,
+        credentials: credentials(tokens),
+        identity: identity.id,
+        details: identity.details,
+        alsoConnectedTo: twin?.name ?? null,
+      },
+    });
+    return setup;
+  } catch (err) {
+    if (err instanceof ConnectError) {
+      logger.warn('connect failed', { provider: provider.id, code: err.code, reason: err.reason });
+      return withError(setup, err.code);
+    }
+    if (err instanceof ConflictError) return withError(setup, 'not_at_step');
+    if (err instanceof DependencyError || err instanceof ServiceUnavailableError) {
+      logger.warn('connect failed', { provider: provider.id, code: 'try_again', errorName: err.name });
+      return withError(setup, 'try_again');
+    }
+    logger.error('connect failed unexpectedly', { provider: provider.id, errorName: (err as Error)?.name });
+    return withError(setup, 'try_again');
+  }
+}

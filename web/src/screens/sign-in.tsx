@@ -1,0 +1,39 @@
+/** Sign in. */
+import { useState } from 'react';
+import type { UserView } from '#shared/schemas.js';
+import { api } from '../api.js';
+import { Alert, Field } from '../components.js';
+import { useSubmit } from '../hooks.js';
+import { navigate } from '../router.js';
+
+export function SignIn({ onSignedIn }: { onSignedIn: (u: UserView) => void }) {
+  const [form, setForm] = useState({ email: '', password: '' });
+  const { errors, busy, submit } = useSubmit(async () => {
+    const { user } = await api.signIn(form);
+    onSignedIn(user);
+    navigate('/');
+  });
+  return (
+    <main className="card narrow">
+      <h1>Sign in to Onramp</h1>
+      {errors.message && <Alert>{errors.message}</Alert>}
+      <form onSubmit={submit} noValidate>
+        <Field id="email" label="Email" error={errors.fields.email}>
+          {(a) => <input {...a} type="email" autoComplete="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />}
+        </Field>
+        <Field id="password" label="Password" error={errors.fields.password}>
+          {(a) => <input {...a} type="password" autoComplete="current-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />}
+        </Field>
+        <button type="submit" className="primary" disabled={busy}>
+          Sign in
+        </button>
+      </form>
+      <p>
+        New to Onramp?{' '}
+        <a href="/signup" onClick={(e) => { e.preventDefault(); navigate('/signup'); }}>
+          Create a login
+        </a>
+      </p>
+    </main>
+  );
+}
