@@ -82,7 +82,7 @@ describe('credentials during connections', () => {
         if (/token|secret/i.test(key)) credentials.add(value);
       }
     }
-    for (const app of Object.values(appSecretsFor(sandboxRegistrations(stack.url)))) credentials.add(app.clientSecret);
+    for (const app of Object.values(appSecretsFor(sandboxRegistrations(stack.url)))) credentials.add(app.clientSecret!);
     expect(credentials.size).toBeGreaterThan(12);
 
     const { Items } = await dynamoClient().send(new ScanCommand({ TableName: 'onramp' }));
