@@ -104,7 +104,7 @@ describe('the standard consent URLs', () => {
   });
 
   it('never puts a client secret in a consent URL', () => {
-    for (const p of OAUTH_PROVIDERS) {
+    for (const p of OAUTH_PROVIDERS as readonly OAuthProviderDefinition[]) {
       const over = { region: p.regions?.[0]?.id ?? null, fields: { shopDomain: 'x.myshopify.com' } };
       expect(urlFor(p, over).href).not.toContain(APP.clientSecret);
     }
