@@ -83,8 +83,11 @@ describe('the stateless stack', () => {
     expect(secretActions('SupportFunction', true)).toEqual(['secretsmanager:DeleteSecret']);
     expect(secretActions('OAuthCallbackFunction', true)).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource']);
     expect(secretActions('ConnectFunction', true)).toEqual([]);
+    expect(secretActions('BooksFunction', true)).toEqual([
+      'secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource',
+    ]);
     // The app secrets: read by the two functions that talk to providers, by nobody else.
-    for (const fn of ['ConnectFunction', 'OAuthCallbackFunction']) expect(secretActions(fn, false)).toContain('secretsmanager:GetSecretValue');
+    for (const fn of ['ConnectFunction', 'OAuthCallbackFunction', 'BooksFunction']) expect(secretActions(fn, false)).toContain('secretsmanager:GetSecretValue');
     for (const fn of ['AccountsFunction', 'SupportFunction', 'AuthFunction', 'WizardTaskFunction']) expect(secretActions(fn, false)).not.toContain('secretsmanager:GetSecretValue');
   });
 

@@ -31,6 +31,19 @@ export interface Connection {
   readonly alsoConnectedTo?: string | null;
 }
 
+export interface PendingBooks {
+  readonly provider: string;
+  /** Where the consent's tokens wait until an organisation is picked (the account's own secret). */
+  readonly secretName: string;
+  readonly choices: readonly { readonly id: string; readonly name: string; readonly connectionId?: string }[];
+}
+
+export interface SavedMapping {
+  readonly accounts: Readonly<Record<string, string>>;
+  readonly taxRates: Readonly<Record<string, string>>;
+  readonly startDate: string;
+}
+
 export interface Account {
   readonly id: string;
   readonly sellerId: string;
@@ -45,6 +58,10 @@ export interface Account {
   readonly version: number;
   readonly executionArn: string | null;
   readonly connections: readonly Connection[];
+  /** A books consent that covered several organisations, waiting for the seller to pick one. */
+  readonly pendingBooks?: PendingBooks | null;
+  /** The Accounts & Taxes mapping, once saved. */
+  readonly mapping?: SavedMapping | null;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

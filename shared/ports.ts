@@ -65,6 +65,10 @@ export interface SecretPort {
   nameFor(accountId: string, kind: string): string;
   /** Creates or replaces the secret. */
   save(name: string, value: Record<string, string>, tags: { accountId: string; sellerId: string }): Promise<void>;
+  /** Reads a secret (only the functions that talk to providers may). */
+  read(name: string): Promise<Record<string, string>>;
+  /** Deletes one secret at once (no recovery window); a missing one is fine. */
+  remove(name: string): Promise<void>;
   /** Deletes every secret of the account at once (no recovery window); returns how many. */
   deleteForAccount(accountId: string): Promise<number>;
   listForAccount(accountId: string): Promise<string[]>;

@@ -12,6 +12,7 @@ export const FUNCTIONS = {
   catalog: { entry: 'functions/catalog/handler.ts', description: 'The channels and books we connect' },
   accounts: { entry: 'functions/accounts/handler.ts', description: 'A seller\u2019s accounts and their settings' },
   connect: { entry: 'functions/connect/handler.ts', description: 'Starts connecting a channel or books (consent URL)' },
+  books: { entry: 'functions/books/handler.ts', description: 'Connect Bookkeeping (reuse, organisation) and Accounts & Taxes (live chart, mapping)' },
   oauthCallback: { entry: 'functions/oauth-callback/handler.ts', description: 'Finishes a provider consent: tokens, identity, next step' },
   wizardTask: { entry: 'functions/wizard-task/handler.ts', description: 'Records the wizard\u2019s task tokens' },
   support: { entry: 'functions/support/handler.ts', description: 'Support: show, list stuck and reset accounts (not on the API)' },
@@ -53,6 +54,10 @@ export const ROUTES = [
   { method: 'POST', path: '/api/accounts/{id}/resume', fn: 'accounts', auth: 'session' },
   { method: 'POST', path: '/api/accounts/{id}/start-over', fn: 'accounts', auth: 'session' },
   { method: 'POST', path: '/api/accounts/{id}/channel/connect', fn: 'connect', auth: 'session' },
+  { method: 'POST', path: '/api/accounts/{id}/books/connect', fn: 'books', auth: 'session' },
+  { method: 'POST', path: '/api/accounts/{id}/books/organisation', fn: 'books', auth: 'session' },
+  { method: 'GET', path: '/api/accounts/{id}/books/chart', fn: 'books', auth: 'session' },
+  { method: 'PUT', path: '/api/accounts/{id}/mapping', fn: 'books', auth: 'session' },
   // One callback path per provider (`{provider}` is one of them); the state must name the same provider.
   { method: 'GET', path: '/api/oauth/{provider}/callback', fn: 'oauthCallback', auth: 'oauth-callback' },
 ] as const satisfies readonly Route[];

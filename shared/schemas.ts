@@ -3,7 +3,8 @@
  * app so both sides agree on every shape. Messages are written for sellers.
  */
 import * as z from 'zod';
-import { BOOKS_PLATFORMS, CHANNEL_GROUPS, CHANNEL_IDS, findChannel, findRegion, type ChannelId } from './catalog.js';
+import { BOOKS_PLATFORMS, BOOKS_PLATFORM_IDS, CHANNEL_GROUPS, CHANNEL_IDS, findChannel, findRegion, type ChannelId } from './catalog.js';
+import { CATEGORIES, type CategoryId } from './books/mapping.js';
 import { CHANNEL_PROVIDERS } from './providers/index.js';
 import type { AccountField } from './providers/types.js';
 import { ACCOUNT_EVENT_TYPES } from './model.js';
@@ -141,6 +142,8 @@ export const connectionView = z.object({
   connectedAt: z.string(),
   /** What the provider told us about who connected (shop, seller, region); never a credential. */
   details: z.array(z.object({ label: z.string(), value: z.string() })),
+  /** For books: what another account passes to reuse this connection (`provider:organisation`). */
+  reference: z.string().nullable(),
   /** Set when the same seller, shop or organisation is connected to another of the seller's accounts. */
   alsoConnectedTo: z.string().nullable(),
 });
@@ -156,6 +159,9 @@ export const accountView = z.object({
   fields: z.array(z.object({ key: z.string(), label: z.string(), value: z.string() })),
   setup: setupView,
   connections: z.array(connectionView),
+  /** Organisations a books consent covered, when the seller must pick one. */
+  pendingOrganisations: z.array(z.object({ id: z.string(), name: z.string() })).nullable(),
+  mapping: z.lazy(() => savedMapping).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -203,6 +209,41 @@ export const errorResponse = z.object({
   }),
 });
 export type ErrorResponse = z.infer<typeof errorResponse>;
+
+const CATEGORY_IDS = CATEGORIES.map((c) => c.id) as [CategoryId, ...CategoryId[]];
+const idString = z.string().trim().min(1, { error: 'Choose one.' }).max(200);
+
+/** `PUT /api/accounts/{id}/mapping`: an account per category, a tax rate per marketplace country, the date to import from. */
+export const savedMapping = z.strictObject({
+  accounts: z.partialRecord(z.enum(CATEGORY_IDS), idString),
+  taxRates: z.record(z.string().regex(/^[A-Z]{2,3}$/), idString),
+  startDate: z.string({ error: 'Enter the date to import from.' }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Enter the date to import from, like 2026-11-01.' }),
+});
+export const mappingRequest = savedMapping;
+export type MappingRequest = z.infer<typeof mappingRequest>;
+
+/** `POST /api/accounts/{id}/books/connect`: a platform to consent to, or books another account already connected. */
+export const booksConnectRequest = z.union([
+  z.strictObject({ provider: z.enum(BOOKS_PLATFORM_IDS, { error: 'Choose Xero or QuickBooks Online.' }) }),
+  z.strictObject({ reuse: z.string().min(3).max(300) }),
+], { error: 'Choose Xero or QuickBooks Online, or books you already connected.' });
+export const booksConnectResponse = z.union([z.object({ authorizeUrl: z.string() }), z.object({ account: z.lazy(() => accountView) })]);
+
+export const chooseOrganisationRequest = z.strictObject({ organisation: z.string({ error: 'Choose one of the organisations.' }).min(1).max(200) });
+
+export const chartResponse = z.object({
+  platform: z.string(),
+  organisation: z.string(),
+  chart: z.object({
+    accounts: z.array(z.object({ id: z.string(), code: z.string().nullable(), name: z.string(), kind: z.string(), type: z.string(), active: z.boolean() })),
+    taxRates: z.array(z.object({ id: z.string(), name: z.string(), rate: z.number().nullable(), active: z.boolean() })),
+  }),
+  categories: z.array(z.object({ id: z.string(), label: z.string(), group: z.string(), accountIds: z.array(z.string()) })),
+  countries: z.array(z.object({ code: z.string(), name: z.string() })),
+  suggestions: savedMapping,
+  saved: savedMapping.nullable(),
+});
+export type ChartResponse = z.infer<typeof chartResponse>;
 
 /** `POST /api/accounts/{id}/channel/connect` for OAuth channels: an empty object. */
 export const connectRequest = z.strictObject({});

@@ -30,8 +30,11 @@ export function accountView(account: Account): AccountView {
       label: c.label,
       connectedAt: c.connectedAt,
       details: c.details ? c.details.map((d) => ({ label: d.label, value: d.value })) : [],
+      reference: c.kind === 'books' && c.identity ? `${c.provider}:${c.identity}` : null,
       alsoConnectedTo: c.alsoConnectedTo ?? null,
     })),
+    pendingOrganisations: account.pendingBooks ? account.pendingBooks.choices.map((c) => ({ id: c.id, name: c.name })) : null,
+    mapping: account.mapping ? { accounts: { ...account.mapping.accounts }, taxRates: { ...account.mapping.taxRates }, startDate: account.mapping.startDate } : null,
     createdAt: account.createdAt,
     updatedAt: account.updatedAt,
   };

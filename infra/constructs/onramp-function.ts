@@ -83,15 +83,16 @@ export class OnrampFunction extends NodejsFunction {
    * The connection secrets under `prefix` (one per connection), with only the
    * actions this function calls: `write` creates and updates them (the
    * callback that stores tokens), `delete` lists and deletes an account's
-   * (start over, reset). Nothing on the public API reads one back.
+   * (start over, reset); `readWrite` (Accounts & Taxes) reads the books tokens
+   * to call the books, and writes refreshed ones. No response ever carries one.
    */
-  useConnectionSecrets(prefix: string, access: 'write' | 'delete'): this {
+  useConnectionSecrets(prefix: string, access: 'write' | 'delete' | 'readWrite'): this {
     this.addEnvironment('SECRET_PREFIX', prefix);
     const { region, account } = Stack.of(this);
+    const write = ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'];
+    // readWrite: the books function reads a connection's tokens, writes refreshed ones, removes a pending copy.
     const actions =
-      access === 'write'
-        ? ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource']
-        : ['secretsmanager:DeleteSecret'];
+      access === 'write' ? write : access === 'delete' ? ['secretsmanager:DeleteSecret'] : [...write, 'secretsmanager:GetSecretValue', 'secretsmanager:DeleteSecret'];
     this.addToRolePolicy(new PolicyStatement({ actions, resources: [`arn:aws:secretsmanager:${region}:${account}:secret:${prefix}*`] }));
     if (access === 'delete') this.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }));
     return this;

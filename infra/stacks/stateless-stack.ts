@@ -55,6 +55,11 @@ export class StatelessStack extends Stack {
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)
         .useAppSecrets(appSecretPrefix, appSecrets),
+      books: fn('books', 'BooksFunction', { ...cookies, APP_ORIGIN: props.appOrigin })
+        .useTable(props.table, 'readWrite')
+        .useStateMachine(this.wizard.stateMachine)
+        .useConnectionSecrets(props.secretPrefix, 'readWrite')
+        .useAppSecrets(appSecretPrefix, appSecrets),
       oauthCallback: fn('oauthCallback', 'OAuthCallbackFunction', { ...cookies, APP_ORIGIN: props.appOrigin })
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)

@@ -37,6 +37,10 @@ export function toAccount(item: Record<string, unknown>): Account {
     version: Number(item.version),
     executionArn: str(item.executionArn),
     connections: Array.isArray(item.connections) ? (item.connections as Connection[]) : [],
+    pendingBooks: item.pendingBooks && typeof item.pendingBooks === 'object' ? (item.pendingBooks as Account['pendingBooks']) : null,
+    mapping: item.result_accounts_and_taxes && typeof item.result_accounts_and_taxes === 'object' && 'accounts' in (item.result_accounts_and_taxes as object)
+      ? (item.result_accounts_and_taxes as Account['mapping'])
+      : null,
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
   };

@@ -1,6 +1,7 @@
 /** Connection credentials in Secrets Manager: one secret per connection, named and tagged by account. */
 import {
   CreateSecretCommand,
+  GetSecretValueCommand,
   DeleteSecretCommand,
   ListSecretsCommand,
   PutSecretValueCommand,
@@ -44,6 +45,17 @@ export function secretsManagerPort(sm: Pick<SecretsManagerClient, 'send'>, prefi
       } catch (err) {
         if (!(err instanceof ResourceExistsException) && (err as Error).name !== 'ResourceExistsException') throw err;
         await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString }));
+      }
+    },
+    async read(name) {
+      const res = await sm.send(new GetSecretValueCommand({ SecretId: name }));
+      return JSON.parse(res.SecretString ?? '{}') as Record<string, string>;
+    },
+    async remove(name) {
+      try {
+        await sm.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
+      } catch (err) {
+        if ((err as Error).name !== 'ResourceNotFoundException') throw err;
       }
     },
     async deleteForAccount(accountId) {

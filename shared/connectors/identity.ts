@@ -6,7 +6,9 @@
 import { ConnectError } from '../errors.js';
 import { ebay } from '../providers/ebay.js';
 import { etsy } from '../providers/etsy.js';
+import { quickbooks } from '../providers/quickbooks.js';
 import { square } from '../providers/square.js';
+import { xero } from '../providers/xero.js';
 import { jsonFrom, str } from './http.js';
 import type { FinishContext, Identity, TokenSet } from './types.js';
 
@@ -59,7 +61,43 @@ const HOOKS: Record<string, IdentityHook> = {
       ],
     };
   },
+  async [xero.id]({ http, tokens }) {
+    // Only the organisations approved in this consent: the access token names its authentication event.
+    const authEventId = jwtClaim(tokens.accessToken, 'authentication_event_id');
+    const url = `${xero.apiUrl}/connections${authEventId ? `?authEventId=${encodeURIComponent(authEventId)}` : ''}`;
+    const res = await http.fetch(url, { headers: bearer(tokens) });
+    const body = await jsonFrom(res, 'Xero connections');
+    const list = (Array.isArray(body) ? body : []) as Record<string, any>[];
+    const orgs = list
+      .filter((c) => c.tenantType === 'ORGANISATION' && typeof c.tenantId === 'string')
+      .map((c) => ({ id: String(c.tenantId), name: String(c.tenantName ?? c.tenantId), connectionId: String(c.id ?? '') }));
+    if (orgs.length === 0) throw new ConnectError('provider_error', 'Xero consent covered no organisation');
+    if (orgs.length > 1) return { id: '', label: '', details: [], choices: orgs };
+    const org = orgs[0]!;
+    return { id: org.id, label: org.name, details: [{ label: 'Xero organisation', value: org.name }] };
+  },
+  async [quickbooks.id]({ http, tokens, query }) {
+    const realmId = query.realmId ?? '';
+    if (!/^\d{1,32}$/.test(realmId)) throw new ConnectError('provider_error', 'QuickBooks callback has no realmId');
+    const url = `${quickbooks.apiUrl}/v3/company/${realmId}/companyinfo/${realmId}?minorversion=75`;
+    const body = await jsonFrom(await http.fetch(url, { headers: bearer(tokens) }), 'QuickBooks company info');
+    const info = (body.CompanyInfo ?? {}) as Record<string, any>;
+    const name = typeof info.CompanyName === 'string' && info.CompanyName ? info.CompanyName : `Company ${realmId}`;
+    return { id: realmId, label: name, details: [{ label: 'QuickBooks company', value: name }] };
+  },
 };
+
+/** A claim of a JWT's payload, read without verifying (the token came straight from the token endpoint). */
+function jwtClaim(jwt: string, claim: string): string | undefined {
+  const payload = jwt.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const value = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>)[claim];
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The identity hook of a standard-flow provider. */
 export function identityOf(providerId: string): IdentityHook {

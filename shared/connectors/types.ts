@@ -16,6 +16,8 @@ export interface Identity {
   readonly id: string;
   readonly label: string;
   readonly details: readonly { readonly label: string; readonly value: string }[];
+  /** When the consent covered several organisations (Xero), the seller picks one of these; `id` is then empty. */
+  readonly choices?: readonly { readonly id: string; readonly name: string; readonly connectionId?: string }[];
 }
 
 export interface StartContext {

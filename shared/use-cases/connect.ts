@@ -9,12 +9,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { findChannel } from '../catalog.js';
-import { ConflictError, ConnectError, DependencyError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.js';
+import { ConflictError, ConnectError, DependencyError, NotFoundError, ServiceUnavailableError, ValidationError, VersionConflictError } from '../errors.js';
 import type { ConnectErrorCode } from '../connect-errors.js';
-import { strategyFor, type TokenSet } from '../connectors/index.js';
+import { strategyFor, type Identity, type TokenSet } from '../connectors/index.js';
 import { redirectUriFor } from '../connectors/types.js';
 import { logger } from '../logger.js';
-import type { Session } from '../model.js';
+import type { Session, WizardRecord } from '../model.js';
 import type { AppCredentialStore, ConsentStateStore, ProviderHttp } from '../ports.js';
 import { findProvider, type OAuthProviderDefinition } from '../providers/index.js';
 import { accountView } from '../views.js';
@@ -39,16 +39,37 @@ function oauthProvider(id: string): OAuthProviderDefinition | undefined {
   return p && p.kind !== 'api-keys' ? p : undefined;
 }
 
+/** The wizard step a consent of this purpose completes. */
+const STEP_OF = { channel: 'connect_channel', books: 'connect_bookkeeping' } as const;
+
 /** Starts connecting the account's sales channel: the URL of the provider's consent page. */
 export async function startChannelConnect(deps: ConnectDeps, sellerId: string, accountId: string): Promise<{ authorizeUrl: string }> {
+  return startConnect(deps, sellerId, accountId, 'channel', undefined);
+}
+
+/**
+ * Starts a consent of `purpose` for the account: `state` recorded server-side
+ * (single-use, ten minutes, bound to seller, account, provider and purpose),
+ * PKCE where the provider takes it; answers the consent page's URL.
+ */
+export async function startConnect(
+  deps: ConnectDeps,
+  sellerId: string,
+  accountId: string,
+  purpose: 'channel' | 'books',
+  booksProvider: string | undefined,
+): Promise<{ authorizeUrl: string }> {
   const account = await deps.accounts.load(sellerId, accountId);
   if (!account) throw new NotFoundError('We could not find that account. It may have been removed.');
-  if (account.step !== 'connect_channel') {
-    throw new ConflictError('This account has already connected its sales channel. Here is where it stands now.', 'not_at_step', accountView(account));
+  if (account.step !== STEP_OF[purpose]) {
+    const what = purpose === 'channel' ? 'connected its sales channel' : 'connected its books';
+    throw new ConflictError(`This account has already ${what}. Here is where it stands now.`, 'not_at_step', accountView(account));
   }
   const channel = findChannel(account.channel);
-  const provider = channel ? oauthProvider(channel.id) : undefined;
-  if (!provider) throw new ValidationError(`${channel?.name ?? 'This channel'} connects with keys you paste, not by signing in.`);
+  const provider = oauthProvider(purpose === 'channel' ? (channel?.id ?? '') : (booksProvider ?? ''));
+  if (!provider || (purpose === 'books' && provider.role !== 'books')) {
+    throw new ValidationError(purpose === 'channel' ? `${channel?.name ?? 'This channel'} connects with keys you paste, not by signing in.` : 'Choose Xero or QuickBooks Online.', purpose === 'books' ? { provider: 'Choose Xero or QuickBooks Online.' } : undefined);
+  }
   const app = await deps.apps.get(provider.id);
   const state = randomBytes(32).toString('base64url');
   const codeVerifier = provider.pkce === 'S256' ? randomBytes(32).toString('base64url') : undefined;
@@ -57,7 +78,7 @@ export async function startChannelConnect(deps: ConnectDeps, sellerId: string, a
     sellerId,
     accountId,
     provider: provider.id,
-    purpose: 'channel',
+    purpose,
     expiresAt: Math.floor(nowOf(deps).getTime() / 1000) + STATE_TTL_SECONDS,
     ...(codeVerifier ? { codeVerifier } : {}),
   });
@@ -71,6 +92,10 @@ export async function startChannelConnect(deps: ConnectDeps, sellerId: string, a
   });
   return { authorizeUrl: deps.http.locate(authorizeUrl) };
 }
+
+/** The shared secret of a books connection: one per seller and organisation, used by every account that connects it. */
+export const booksSecretName = (deps: Pick<WizardDeps, 'secrets'>, sellerId: string, provider: string, identity: string) =>
+  deps.secrets.nameFor(`books-${sellerId}`, `${provider}-${createHash('sha256').update(identity).digest('hex').slice(0, 24)}`);
 
 /** The tokens as the channel secret keeps them (with their expiry times). */
 function credentials(tokens: TokenSet): Record<string, string> {
@@ -117,7 +142,7 @@ export async function finishConnect(
   try {
     const account = await deps.accounts.load(session.userId, pending.accountId);
     if (!account) return withError('/', 'expired');
-    if (account.step !== 'connect_channel') return withError(setup, 'not_at_step');
+    if (account.step !== STEP_OF[pending.purpose]) return withError(setup, 'not_at_step');
     const app = await deps.apps.get(provider.id);
     const strategy = strategyFor(provider);
     const read = strategy.readCallback(provider, { app, query, now });
@@ -125,6 +150,10 @@ export async function finishConnect(
     const ctx = { app, account, pending, query, http: deps.http, now, redirectUri: redirectUriFor(provider, app, callbackUrl(deps.appOrigin, provider.id)) };
     const tokens = await strategy.exchange(provider, { ...ctx, code: read.code });
     const identity = await strategy.identify(provider, { ...ctx, tokens });
+    if (pending.purpose === 'books') {
+      await finishBooks(deps, session.userId, account, provider, tokens, identity);
+      return `${setup}?connected=books`;
+    }
     const others = await deps.accounts.list(session.userId);
     const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === provider.id && c.identity === identity.id));
     await completeStep(deps, session.userId, account.id, 'connect_channel', {
@@ -153,4 +182,36 @@ export async function finishConnect(
     logger.error('connect failed unexpectedly', { provider: provider.id, errorName: (err as Error)?.name });
     return withError(setup, 'try_again');
   }
+}
+
+/**
+ * Books: one organisation → its tokens go to the seller's shared secret for
+ * that organisation and the step completes; several (a Xero consent covering
+ * more than one) → the tokens wait in the account's own secret and the
+ * seller picks one in Onramp.
+ */
+async function finishBooks(deps: ConnectDeps, sellerId: string, account: WizardRecord, provider: OAuthProviderDefinition, tokens: TokenSet, identity: Identity): Promise<void> {
+  if (identity.choices && identity.choices.length > 1) {
+    const secretName = deps.secrets.nameFor(account.id, 'books-pending');
+    await deps.secrets.save(secretName, credentials(tokens), { accountId: account.id, sellerId });
+    try {
+      await deps.accounts.apply(account, account.version, { set: { pendingBooks: { provider: provider.id, secretName, choices: identity.choices } } }, nowOf(deps).toISOString());
+    } catch (err) {
+      if (err instanceof VersionConflictError) throw new ConnectError('not_at_step', 'account moved while connecting');
+      throw err;
+    }
+    return;
+  }
+  await completeStep(deps, sellerId, account.id, 'connect_bookkeeping', {
+    expectedVersion: account.version,
+    connection: {
+      kind: 'books',
+      provider: provider.id,
+      label: identity.label,
+      credentials: { ...credentials(tokens), identity: identity.id },
+      secretName: booksSecretName(deps, sellerId, provider.id, identity.id),
+      identity: identity.id,
+      details: identity.details,
+    },
+  });
 }

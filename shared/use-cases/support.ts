@@ -11,7 +11,7 @@ import { AppError, ConflictError } from '../errors.js';
 import type { WizardRecord } from '../model.js';
 import { eventView } from '../views.js';
 import { FIRST_STEP } from '../wizard.js';
-import { startOver, type WizardDeps } from './wizard.js';
+import { releaseSharedSecrets, startOver, type WizardDeps } from './wizard.js';
 
 export interface SupportDeps extends WizardDeps {
   readonly users: Pick<UserStore, 'findByEmail'>;
@@ -137,6 +137,7 @@ async function resetOne(deps: SupportDeps, plan: ResetPlan, options: ResetOption
     try {
       await deps.accounts.apply(rec, rec.version, { set: { connections: [], status: 'paused' }, remove: ['taskToken', 'tokenStep'] }, at);
       await deps.secrets.deleteForAccount(rec.id);
+      await releaseSharedSecrets(deps, plan.sellerId, rec.id, rec.connections);
       await deps.accounts.remove(rec, rec.version + 1);
       break;
     } catch (err) {

@@ -25,7 +25,10 @@ export interface NewConnection {
   readonly kind: Connection['kind'];
   readonly provider: string;
   readonly label: string;
-  readonly credentials: Record<string, string>;
+  /** Stored in the secret store first; absent when the connection reuses an existing secret (books shared by accounts). */
+  readonly credentials?: Record<string, string>;
+  /** The secret to use instead of the account's own (books connections are shared by reference). */
+  readonly secretName?: string;
   /** Who connected (seller id, shop, organisation), to spot the same identity twice; never a credential. */
   readonly identity?: string;
   readonly details?: Connection['details'];
@@ -151,8 +154,9 @@ export async function completeStep(deps: WizardDeps, sellerId: string, accountId
   let connections = rec.connections;
   if (input.connection) {
     const c = input.connection;
-    const secretName = deps.secrets.nameFor(accountId, c.kind);
-    await aws('save credentials', () => deps.secrets.save(secretName, c.credentials, { accountId, sellerId }));
+    const secretName = c.secretName ?? deps.secrets.nameFor(accountId, c.kind);
+    const credentials = c.credentials;
+    if (credentials) await aws('save credentials', () => deps.secrets.save(secretName, credentials, { accountId, sellerId }));
     const made: Connection = {
       kind: c.kind,
       provider: c.provider,
@@ -218,6 +222,21 @@ export async function resume(deps: WizardDeps, sellerId: string, accountId: stri
 }
 
 /**
+ * Deletes the shared secrets (books connections) among `released` that no
+ * other account of the seller still uses; the ones still in use are kept.
+ */
+export async function releaseSharedSecrets(deps: WizardDeps, sellerId: string, accountId: string, released: readonly Connection[]): Promise<void> {
+  const own = deps.secrets.nameFor(accountId, '');
+  const shared = released.filter((c) => !c.secretName.startsWith(own));
+  if (shared.length === 0) return;
+  const others = await aws('list accounts', () => deps.accounts.list(sellerId));
+  for (const c of shared) {
+    const stillUsed = others.some((a) => a.id !== accountId && a.connections.some((x) => x.secretName === c.secretName));
+    if (!stillUsed) await aws('delete credentials', () => deps.secrets.remove(c.secretName));
+  }
+}
+
+/**
  * Start over: stop the execution, return the account to its first step with a
  * new execution, and delete the connection secrets. Each part is
  * idempotent, so a start over that failed half-way is finished by running it again.
@@ -234,8 +253,10 @@ export async function startOver(deps: WizardDeps, sellerId: string, accountId: s
     result_connect_channel: null,
     result_connect_bookkeeping: null,
     result_accounts_and_taxes: null,
+    pendingBooks: null,
   });
   await aws('delete credentials', () => deps.secrets.deleteForAccount(accountId));
+  await releaseSharedSecrets(deps, sellerId, accountId, rec.connections);
   await event(deps, rec, actor.startsWith('support:') ? 'reset' : 'started_over', actor, detail);
   return accountView(after);
 }
