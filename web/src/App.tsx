@@ -4,7 +4,7 @@ import { api } from './api.js';
 import { Header } from './components.js';
 import { navigate, usePath } from './router.js';
 import { AccountList } from './screens/account-list.js';
-import { AccountSettings } from './screens/account-settings.js';
+import { AccountSettings, ChangeMapping } from './screens/account-settings.js';
 import { NewAccount } from './screens/new-account.js';
 import { Setup } from './screens/setup.js';
 import { SignIn } from './screens/sign-in.js';
@@ -27,6 +27,7 @@ export function App() {
   if (user === undefined) screen = <main className="card"><p role="status">Loading…</p></main>;
   else if (!user) screen = path === '/login' ? <SignIn onSignedIn={setUser} /> : <SignUp onSignedIn={setUser} />;
   else if (path === '/accounts/new') screen = <NewAccount />;
+  else if (/^\/accounts\/[^/]+\/mapping$/.test(path)) screen = <ChangeMapping key={path} id={decodeURIComponent(path.split('/')[2] ?? '')} />;
   else if (/^\/accounts\/[^/]+\/setup$/.test(path)) screen = <Setup key={path} id={decodeURIComponent(path.split('/')[2] ?? '')} />;
   else if (path.startsWith('/accounts/')) screen = <AccountSettings key={path} id={decodeURIComponent(path.slice('/accounts/'.length))} />;
   else screen = <AccountList />;

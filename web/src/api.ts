@@ -3,11 +3,14 @@ import type * as z from 'zod';
 import {
   accountListResponse,
   accountResponse,
+  booksConnectResponse,
   catalogResponse,
+  chartResponse,
   connectResponse,
   eventListResponse,
   meResponse,
   type CreateAccountRequest,
+  type MappingRequest,
 } from '#shared/schemas.js';
 
 /** A failed call, with the sentence to show and the fields to mark. */
@@ -21,14 +24,14 @@ export class ApiError extends Error {
   }
 }
 
-async function call<S extends z.ZodType>(schema: S | null, method: 'GET' | 'POST', path: string, body?: unknown): Promise<z.infer<S>> {
+async function call<S extends z.ZodType>(schema: S | null, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<z.infer<S>> {
   let res: Response;
   try {
     res = await fetch(`/api${path}`, {
       method,
       credentials: 'same-origin',
       headers: body === undefined && method === 'GET' ? {} : { 'content-type': 'application/json' },
-      ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}),
+      ...(method !== 'GET' ? { body: JSON.stringify(body ?? {}) } : {}),
     });
   } catch {
     throw new ApiError(0, 'We could not reach Onramp. Check your connection and try again.');
@@ -62,4 +65,9 @@ export const api = {
   resume: (accountId: string) => call(accountResponse, 'POST', `/accounts/${id(accountId)}/resume`, {}),
   startOver: (accountId: string) => call(accountResponse, 'POST', `/accounts/${id(accountId)}/start-over`, {}),
   connectChannel: (accountId: string) => call(connectResponse, 'POST', `/accounts/${id(accountId)}/channel/connect`, {}),
+  connectBooks: (accountId: string, b: { provider: string } | { reuse: string }) => call(booksConnectResponse, 'POST', `/accounts/${id(accountId)}/books/connect`, b),
+  chooseOrganisation: (accountId: string, organisation: string) =>
+    call(accountResponse, 'POST', `/accounts/${id(accountId)}/books/organisation`, { organisation }),
+  chart: (accountId: string) => call(chartResponse, 'GET', `/accounts/${id(accountId)}/books/chart`),
+  saveMapping: (accountId: string, b: MappingRequest) => call(accountResponse, 'PUT', `/accounts/${id(accountId)}/mapping`, b),
 };

@@ -104,7 +104,7 @@ function page(status: number, title: string, main: string): SandboxResponse {
   select { width: 100%; }
   .actions { display: flex; flex-wrap: wrap; gap: 0.75rem; margin-top: 1.25rem; }
   .actions button { flex: 1 1 10rem; border-radius: 6px; border: 1px solid #2ca01c; padding: 0.5rem 1rem; }
-  .primary { background: #2ca01c; color: #fff; }
+  .primary { background: #1d7513; color: #fff; }
   .secondary { background: #fff; color: #1d6f13; }
   button:focus-visible, select:focus-visible { outline: 3px solid #1d6f13; outline-offset: 2px; }
   .error { color: #a4161a; }

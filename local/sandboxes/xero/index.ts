@@ -119,7 +119,7 @@ function page(status: number, title: string, main: string): SandboxResponse {
   select { width: 100%; }
   .actions { display: flex; flex-wrap: wrap; gap: 0.75rem; margin-top: 1.25rem; }
   .actions button { flex: 1 1 10rem; border-radius: 6px; border: 1px solid #13b5ea; padding: 0.5rem 1rem; }
-  .primary { background: #13b5ea; color: #fff; }
+  .primary { background: #0b6b8f; color: #fff; }
   .secondary { background: #fff; color: #0b6e8f; }
   button:focus-visible, select:focus-visible, input:focus-visible { outline: 3px solid #0b6e8f; outline-offset: 2px; }
   .error { color: #a4161a; }

@@ -5,6 +5,7 @@ import { api } from '../api.js';
 import { Alert, ProgressBar } from '../components.js';
 import { STATUS_TEXT, stageIndex, toErrors, useAccount } from '../hooks.js';
 import { navigate } from '../router.js';
+import { AccountsAndTaxes } from './accounts-and-taxes.js';
 
 /** Account Settings: where setup stands, Resume / Start over, what is connected, and the activity. */
 export function AccountSettings({ id }: { id: string }) {
@@ -97,6 +98,18 @@ export function AccountSettings({ id }: { id: string }) {
             <dd>{f.value}</dd>
           </Fragment>
         ))}
+        {account.mapping && (
+          <>
+            <dt>Accounts &amp; Taxes</dt>
+            <dd>
+              Saved: {Object.keys(account.mapping.accounts).length} accounts and {Object.keys(account.mapping.taxRates).length} tax rates, importing from{' '}
+              {account.mapping.startDate}.{' '}
+              <a href={`/accounts/${account.id}/mapping`} onClick={(e) => { e.preventDefault(); navigate(`/accounts/${account.id}/mapping`); }}>
+                Change Accounts &amp; Taxes
+              </a>
+            </dd>
+          </>
+        )}
         <dt>Connections</dt>
         <dd>
           {account.connections.length === 0 ? (
@@ -126,6 +139,19 @@ export function AccountSettings({ id }: { id: string }) {
           ))}
         </ul>
       </section>
+    </main>
+  );
+}
+
+/** Changing the Accounts & Taxes mapping of an account already set up (checked against the live chart, as in the wizard). */
+export function ChangeMapping({ id }: { id: string }) {
+  const { account, error } = useAccount(id);
+  if (error) return <main className="card"><Alert>{error}</Alert></main>;
+  if (!account) return <main className="card"><p role="status">Loading…</p></main>;
+  return (
+    <main className="card">
+      <h1>Accounts &amp; Taxes for {account.name}</h1>
+      <AccountsAndTaxes account={account} submitLabel="Save changes" onSaved={() => navigate(`/accounts/${id}`)} />
     </main>
   );
 }

@@ -7,6 +7,8 @@ import { api } from '../api.js';
 import { Alert, ProgressBar } from '../components.js';
 import { STATUS_TEXT, stageIndex, toErrors, useAccount, useCatalog } from '../hooks.js';
 import { navigate } from '../router.js';
+import { AccountsAndTaxes } from './accounts-and-taxes.js';
+import { BooksConnected, ChooseOrganisation, ConnectBooks } from './books.js';
 
 /** The reason a provider's callback sent the seller back, from `?connect_error=`, if it is one we know. */
 export function connectErrorCode(search: string): ConnectErrorCode | undefined {
@@ -57,37 +59,40 @@ function ConnectChannel({ account, channel }: { account: AccountView; channel: C
 }
 
 export function Setup({ id }: { id: string }) {
-  const { account, error } = useAccount(id);
+  const { account, setAccount, error } = useAccount(id);
   const { catalog, error: catalogError } = useCatalog();
+  const justConnected = new URLSearchParams(window.location.search).get('connected') === 'books';
   if (error || catalogError) return <main className="card"><Alert>{error ?? catalogError}</Alert></main>;
   if (!account || !catalog) return <main className="card"><p role="status">Loading…</p></main>;
   const channel = catalog.channels.find((c) => c.id === account.channel);
   const step = account.setup.step;
-  const channelConnection = account.connections.find((c) => c.kind === 'channel');
   return (
     <main className="card">
       <ProgressBar current={stageIndex(account)} />
       {step === 'connect_channel' && channel && <ConnectChannel account={account} channel={channel} />}
-      {step === 'connect_bookkeeping' && (
-        <>
-          <h1>Connect Bookkeeping</h1>
-          <p role="status">
-            {channelConnection ? `Connected ${channelConnection.label}.` : `${account.channelName} is connected.`} Now choose the bookkeeping software your sales
-            should be posted to.
-          </p>
-          {channelConnection?.alsoConnectedTo && (
-            <p className="notice">This is also connected to your account "{channelConnection.alsoConnectedTo}". Both accounts will import the same sales.</p>
-          )}
-          <p className="notice">Connecting Xero or QuickBooks Online is not available in this version yet. Your account is saved at this step.</p>
-        </>
-      )}
-      {step === 'accounts_and_taxes' && (
+      {step === 'connect_bookkeeping' && account.pendingOrganisations && <ChooseOrganisation account={account} onChange={setAccount} />}
+      {step === 'connect_bookkeeping' && !account.pendingOrganisations && <ConnectBooks account={account} catalog={catalog} onChange={setAccount} />}
+      {step === 'accounts_and_taxes' && justConnected && <BooksConnected account={account} />}
+      {step === 'accounts_and_taxes' && !justConnected && (
         <>
           <h1>Accounts &amp; Taxes</h1>
-          <p className="notice">Mapping accounts and tax rates is not available in this version yet. Your account is saved at this step.</p>
+          <AccountsAndTaxes account={account} onSaved={(a) => setAccount(a)} />
         </>
       )}
-      {step === 'complete' && <h1>Done</h1>}
+      {step === 'complete' && (
+        <>
+          <h1>Done</h1>
+          <p role="status">{account.name} is set up: its sales, fees and taxes will be imported into your books with the accounts you chose.</p>
+          <div className="actions left">
+            <button type="button" className="primary" onClick={() => navigate(`/accounts/${id}`)}>
+              View account
+            </button>
+            <button type="button" onClick={() => navigate('/accounts/new')}>
+              Add new account
+            </button>
+          </div>
+        </>
+      )}
       <p>
         Setup: {stepLabel(step)} ({STATUS_TEXT[account.setup.status]})
       </p>
