@@ -38,7 +38,7 @@ async function bundles(): Promise<void> {
       logLevel: 'silent',
     });
     const kb = fs.statSync(file).size / 1024;
-    const env = { ...process.env, TABLE_NAME: 't', STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:0:stateMachine:x', AWS_REGION: 'us-east-1', LOG_LEVEL: 'SILENT' };
+    const env = { ...process.env, TABLE_NAME: 't', STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:0:stateMachine:x', AWS_REGION: 'us-east-1', LOG_LEVEL: 'SILENT', APP_ORIGIN: 'https://onramp.example.com' };
     const times: number[] = [];
     for (let i = 0; i < COLD_RUNS; i++) {
       const t0 = performance.now();
