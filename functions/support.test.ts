@@ -151,6 +151,15 @@ describe('the support reset', () => {
     expect(res.message).toMatch(/reason/);
   });
 
+  it.each([
+    ['reason', { reason: 'Ticket 8\u001b[2K\u202e', operator: 'sam' }],
+    ['operator', { reason: 'Ticket 8', operator: 'sam\r\u0007' }],
+  ])('refuses a %s with control characters or bidi overrides, and changes nothing', async (field, input) => {
+    const res = await support({ action: 'reset', target: { accountId: 'x' }, ...input });
+    expect(res.outcome).toBe('invalid');
+    expect(res.message).toContain(`${field}: Use letters, numbers and punctuation only`);
+  });
+
   it('shows the seller the reset in the audit trail: "Reset by support: <reason>"', async () => {
     const { seller, id } = await accountAt('connect_bookkeeping');
     await resetAccount(id);

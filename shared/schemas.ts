@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { BOOKS_PLATFORMS, CHANNEL_GROUPS, CHANNEL_IDS, findChannel, findRegion } from './catalog.js';
 import { ACCOUNT_EVENT_TYPES } from './model.js';
+import { plainText } from './text.js';
 import { SETUP_STATUSES, SETUP_STEPS } from './wizard.js';
 
 const COMMON_PASSWORDS = new Set([
@@ -28,11 +29,14 @@ export const passwordSchema = z
   })
   .refine((p) => new Set(p).size >= 5, { error: 'Use a mix of at least 5 different characters.' });
 
-const personName = z
-  .string({ error: 'Enter your name.' })
-  .trim()
-  .min(1, { error: 'Enter your name.' })
-  .max(100, { error: 'Use at most 100 characters for your name.' });
+const personName = plainText(
+  z
+    .string({ error: 'Enter your name.' })
+    .trim()
+    .min(1, { error: 'Enter your name.' })
+    .max(100, { error: 'Use at most 100 characters for your name.' }),
+  'your name',
+);
 
 export const signupRequest = z.strictObject({ name: personName, email: emailSchema, password: passwordSchema });
 export type SignupRequest = z.infer<typeof signupRequest>;
@@ -51,11 +55,14 @@ const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
 export const createAccountRequest = z
   .strictObject({
-    name: z
-      .string({ error: 'Give the account a name.' })
-      .trim()
-      .min(1, { error: 'Give the account a name, like "Amazon EU".' })
-      .max(60, { error: 'Use at most 60 characters for the account name.' }),
+    name: plainText(
+      z
+        .string({ error: 'Give the account a name.' })
+        .trim()
+        .min(1, { error: 'Give the account a name, like "Amazon EU".' })
+        .max(60, { error: 'Use at most 60 characters for the account name.' }),
+      'the account name',
+    ),
     channel: z.enum(CHANNEL_IDS, { error: 'Choose one of the sales channels we offer.' }),
     region: z.string().trim().min(1).max(40).optional(),
     shopDomain: z.string().trim().toLowerCase().max(255).optional(),

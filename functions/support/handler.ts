@@ -8,6 +8,7 @@ import { dynamoClient } from '#shared/adapters/aws.js';
 import { dynamoUserStore } from '#shared/adapters/users.js';
 import { parseEnv, wizardEnv } from '#shared/config.js';
 import { logger } from '#shared/logger.js';
+import { operatorLabel, supportReason } from '#shared/support-input.js';
 import { listStuck, reset, show, type SupportDeps } from '#shared/use-cases/support.js';
 import { wizardDeps } from '../deps.js';
 
@@ -24,8 +25,8 @@ export const supportRequest = z.discriminatedUnion('action', [
   z.strictObject({
     action: z.literal('reset'),
     target,
-    reason: z.string().trim().min(3, { error: 'Give a reason of at least 3 characters.' }).max(500),
-    operator: z.string().trim().min(1).max(100),
+    reason: supportReason,
+    operator: operatorLabel,
     delete: z.boolean().optional(),
     dryRun: z.boolean().optional(),
   }),
