@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
+import { operatorLabel, supportReason } from '../shared/support-input.js';
+import { visible, visibleJson } from '../shared/text.js';
 
 /** Exit codes, one per outcome, so scripts can tell them apart. */
 export const EXIT = { done: 0, failed: 1, usage: 2, nothing_to_do: 3, not_found: 4, refused: 5 } as const;
@@ -52,6 +54,13 @@ function parseDuration(value: string): number {
   return Number(m[1]) * unit;
 }
 
+/** `value` parsed with `schema`, or a usage error naming the option. */
+function checked<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown, option: string): T {
+  const res = schema.safeParse(value);
+  if (!res.success) throw new Usage(`${option}: ${res.error.issues[0]?.message ?? 'not accepted'}`);
+  return res.data;
+}
+
 function target(value: string): { accountId: string } | { email: string } {
   return value.includes('@') ? { email: value } : { accountId: value };
 }
@@ -76,6 +85,8 @@ function client(g: Global, io: Io): { lambda: LambdaClient; functionName: string
 }
 
 class Refused extends Error {}
+/** Bad input on the command line: exits with the usage code. */
+class Usage extends Error {}
 
 async function invoke(g: Global, io: Io, payload: unknown): Promise<Record<string, any>> {
   const { lambda, functionName } = client(g, io);
@@ -123,8 +134,14 @@ function planLines(a: Record<string, any>): string[] {
 
 /** Runs the CLI; resolves to its exit code. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const out = (s = '') => io.stdout.write(`${s}\n`);
-  const err = (s: string) => io.stderr.write(`${s}\n`);
+  // Every line printed passes through `visible`, and every JSON document
+  // through `visibleJson`: names, reasons and errors come from data that a
+  // seller or a bad write may have filled with terminal escapes.
+  const out = (s = '') => io.stdout.write(`${visible(s)}\n`);
+  const err = (s: string) => io.stderr.write(`${visible(s)}\n`);
+  const outJson = (value: unknown) => io.stdout.write(`${visibleJson(value)}\n`);
+  /** Commander's own text (help, usage errors) has line breaks of its own; the arguments it echoes do not get any. */
+  const lines = (s: string) => s.split('\n').map(visible).join('\n');
   let code: number = EXIT.done;
 
   const program = new Command('onramp-support')
@@ -136,7 +153,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--operator <name>', 'who is running this, for the audit trail (default: $ONRAMP_OPERATOR or your user name)')
     .addHelpText('after', EXAMPLES)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .configureOutput({ writeOut: (s) => io.stdout.write(lines(s)), writeErr: (s) => io.stderr.write(lines(s)) });
 
   const global = () => program.opts<Global>();
 
@@ -147,7 +164,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--json', 'print JSON')
     .action(async (who: string, opts: { json?: boolean }) => {
       const res = await invoke(global(), io, { action: 'show', target: target(who) });
-      if (opts.json) out(JSON.stringify(res, null, 2));
+      if (opts.json) outJson(res);
       if (res.outcome === 'not_found') {
         if (!opts.json) err(`No account or seller matches "${who}".`);
         code = EXIT.not_found;
@@ -173,12 +190,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--yes', 'do not ask for confirmation (required when there is no terminal)')
     .option('--json', 'print JSON')
     .action(async (who: string, opts: { reason: string; delete?: boolean; dryRun?: boolean; yes?: boolean; json?: boolean }) => {
-      const operator = global().operator ?? io.env.ONRAMP_OPERATOR ?? os.userInfo().username;
-      const base = { action: 'reset', target: target(who), reason: opts.reason, operator, delete: opts.delete ?? false };
+      const operator = checked(operatorLabel, global().operator ?? io.env.ONRAMP_OPERATOR ?? os.userInfo().username, '--operator');
+      const reason = checked(supportReason, opts.reason, '--reason');
+      const base = { action: 'reset', target: target(who), reason, operator, delete: opts.delete ?? false };
       const plan = await invoke(global(), io, { ...base, dryRun: true });
       if (plan.outcome === 'invalid') throw new Error(plan.message);
       const finish = (res: Record<string, any>) => {
-        if (opts.json) out(JSON.stringify(res, null, 2));
+        if (opts.json) outJson(res);
         else {
           out(res.message);
           for (const a of res.accounts ?? []) if (a.result === 'failed') err(`  ${a.name} (${a.accountId}): ${a.error}`);
@@ -211,7 +229,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .action(async (opts: { olderThan: string; json?: boolean }) => {
       const res = await invoke(global(), io, { action: 'list-stuck', olderThanSeconds: parseDuration(opts.olderThan) });
       if (opts.json) {
-        out(JSON.stringify(res, null, 2));
+        outJson(res);
         return;
       }
       if (res.accounts.length === 0) {
@@ -226,6 +244,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.done : EXIT.usage;
+    if (e instanceof Usage) {
+      err(`onramp-support: ${e.message}`);
+      return EXIT.usage;
+    }
     if (e instanceof Refused) {
       err(e.message);
       return EXIT.refused;
