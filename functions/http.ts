@@ -84,7 +84,8 @@ export function parseCookies(event: APIGatewayProxyEventV2): Record<string, stri
 
 /** Turns zod issues into `{ field: reason }`, one reason per field, in the seller's words. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
+  // No prototype: a key named "__proto__" or "constructor" is a field like any other.
+  const fields = Object.create(null) as Record<string, string>;
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const k of issue.keys) fields[k] ??= `"${k}" is not a field we accept. Remove it and try again.`;
