@@ -10,6 +10,7 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError, UnsupportedMedi
 import { logger } from '#shared/logger.js';
 import type { Session } from '#shared/model.js';
 import { ROUTES, type RouteKey } from '#shared/routes.js';
+import { lambdaLogContext } from './logging.js';
 
 export const SESSION_COOKIE = 'onramp_session';
 
@@ -233,7 +234,7 @@ export function httpHandler(
     });
     return json(result.status ?? 200, result.body, result.cookies);
   };
-  return middy<APIGatewayProxyEventV2, Result>(base).use(loggerContext()).use(errorRenderer());
+  return middy<APIGatewayProxyEventV2, Result>(base).use(lambdaLogContext()).use(loggerContext()).use(errorRenderer());
 }
 
 /** The `Set-Cookie` value that starts a session. */

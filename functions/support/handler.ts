@@ -11,6 +11,7 @@ import { logger } from '#shared/logger.js';
 import { operatorLabel, supportReason } from '#shared/support-input.js';
 import { listStuck, reset, show, type SupportDeps } from '#shared/use-cases/support.js';
 import { wizardDeps } from '../deps.js';
+import { withLogContext } from '../logging.js';
 
 const env = parseEnv(wizardEnv);
 const deps: SupportDeps = { ...wizardDeps(env), users: dynamoUserStore(dynamoClient(), env.TABLE_NAME) };
@@ -34,7 +35,7 @@ export const supportRequest = z.discriminatedUnion('action', [
 ]);
 export type SupportRequest = z.infer<typeof supportRequest>;
 
-export async function handler(event: unknown) {
+export const handler = withLogContext(async (event: unknown) => {
   try {
     return await handle(event);
   } catch (err) {
@@ -42,7 +43,7 @@ export async function handler(event: unknown) {
     logger.error('support action failed', { errorName: (err as Error)?.name, errorMessage: (err as Error)?.message });
     return { outcome: 'failed', message: `${(err as Error)?.name ?? 'Error'}: the action stopped part-way. Run the same command again to finish it.` };
   }
-}
+});
 
 async function handle(event: unknown) {
   const parsed = supportRequest.safeParse(event);
