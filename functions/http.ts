@@ -6,7 +6,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, UnsupportedMediaTypeError, ValidationError } from '#shared/errors.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, UnsupportedMediaTypeError, ValidationError } from '#shared/errors.js';
 import { logger } from '#shared/logger.js';
 import type { Session } from '#shared/model.js';
 import { ROUTES, type RouteKey } from '#shared/routes.js';
@@ -163,6 +163,7 @@ export function errorRenderer(): MiddlewareObj<APIGatewayProxyEventV2, Result> {
             ...(err instanceof ConflictError && err.current !== undefined ? { current: err.current } : {}),
           },
         });
+        if (err instanceof TooManyRequestsError) request.response.headers = { ...request.response.headers, 'retry-after': String(err.retryAfterSeconds) };
         return;
       }
       if (isAwsFailure(err)) {

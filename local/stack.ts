@@ -41,6 +41,8 @@ export interface LocalStackOptions {
   readonly dynamoPort?: number;
   readonly awsPort?: number;
   readonly logLevel?: LogLevel;
+  /** Extra environment for the functions (e.g. stricter attempt limits in a test). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface LocalStack {
@@ -164,6 +166,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     COOKIE_SECURE: 'false',
     STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
     SECRET_PREFIX: 'onramp/',
+    // Every tab and test on this machine is 127.0.0.1: per-client limits would count them all as one client.
+    SIGN_IN_MAX_PER_CLIENT: '100000',
+    SIGN_UP_MAX_PER_CLIENT: '100000',
+    ...options.env,
   });
   logger.setLogLevel(options.logLevel ?? 'WARN');
   resetClients();

@@ -67,3 +67,16 @@ export class UnsupportedMediaTypeError extends AppError {
   readonly status = 415;
   readonly code = 'unsupported_media_type';
 }
+
+/** Too many attempts in a while: the seller is told how long to wait (and the response carries `Retry-After`). */
+export class TooManyRequestsError extends AppError {
+  readonly status = 429;
+  readonly code = 'too_many_attempts';
+  constructor(
+    message: string,
+    /** Whole seconds until trying again can succeed. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,17 +1,42 @@
 /** Sign-up, sign-in, sign-out and session lookup. */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { AttemptCounter } from '../adapters/attempts.js';
 import type { SessionStore } from '../adapters/sessions.js';
 import type { UserStore } from '../adapters/users.js';
-import { UnauthorizedError, ValidationError } from '../errors.js';
+import { TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors.js';
 import type { Session, User } from '../model.js';
 import { dummyHash, hashPassword, verifyPassword } from '../password.js';
 import type { LoginRequest, SignupRequest, UserView } from '../schemas.js';
 
+/** How many sign-in and sign-up attempts one email, or one client address, may make in a window. */
+export interface AuthLimits {
+  readonly windowSeconds: number;
+  readonly signInPerEmail: number;
+  readonly signInPerClient: number;
+  readonly signUpPerEmail: number;
+  readonly signUpPerClient: number;
+}
+
+export const DEFAULT_AUTH_LIMITS: AuthLimits = {
+  windowSeconds: 15 * 60,
+  signInPerEmail: 10,
+  signInPerClient: 100,
+  signUpPerEmail: 5,
+  signUpPerClient: 20,
+};
+
 export interface AuthDeps {
   readonly users: UserStore;
   readonly sessions: SessionStore;
+  readonly attempts: AttemptCounter;
+  readonly limits?: AuthLimits;
   readonly sessionTtlHours: number;
   readonly now?: () => Date;
+}
+
+/** Who is asking: the client's address, as the edge saw it. */
+export interface Caller {
+  readonly client: string;
 }
 
 export interface SignedIn {
@@ -31,8 +56,38 @@ async function startSession(deps: AuthDeps, user: User): Promise<SignedIn> {
   return { user: view(user), token, maxAgeSeconds };
 }
 
+const nowSeconds = (deps: Pick<AuthDeps, 'now'>) => Math.floor((deps.now?.() ?? new Date()).getTime() / 1000);
+
+/**
+ * Counts one attempt against each key, the client's first (one address
+ * trying many emails), and refuses with a 429 once any is over its limit.
+ */
+async function limitAttempts(deps: AuthDeps, what: 'sign-in' | 'sign-up', checks: readonly (readonly [key: string, limit: number])[]): Promise<void> {
+  const windowSeconds = (deps.limits ?? DEFAULT_AUTH_LIMITS).windowSeconds;
+  for (const [key, limit] of checks) {
+    const verdict = await deps.attempts.hit(key, limit, windowSeconds, nowSeconds(deps));
+    if (!verdict.allowed) {
+      const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
+      const wait = `${minutes} minute${minutes === 1 ? '' : 's'}`;
+      throw new TooManyRequestsError(
+        what === 'sign-in'
+          ? `Too many sign-in attempts. To keep your account safe, please wait ${wait} and try again.`
+          : `Too many sign-up attempts. Please wait ${wait} and try again.`,
+        verdict.retryAfterSeconds,
+      );
+    }
+  }
+}
+
+const signInEmailKey = (email: string) => `signin:email:${email}`;
+
 /** Creates a seller and signs them in; a taken email is a 400 on `email` and writes nothing. */
-export async function signUp(deps: AuthDeps, req: SignupRequest): Promise<SignedIn> {
+export async function signUp(deps: AuthDeps, req: SignupRequest, caller: Caller): Promise<SignedIn> {
+  const limits = deps.limits ?? DEFAULT_AUTH_LIMITS;
+  await limitAttempts(deps, 'sign-up', [
+    [`signup:client:${caller.client}`, limits.signUpPerClient],
+    [`signup:email:${req.email}`, limits.signUpPerEmail],
+  ]);
   const user: User = {
     id: randomUUID(),
     name: req.name,
@@ -49,10 +104,17 @@ export async function signUp(deps: AuthDeps, req: SignupRequest): Promise<Signed
 }
 
 /** Signs a seller in; a wrong email or password gets the same answer, in the same time. */
-export async function signIn(deps: AuthDeps, req: LoginRequest): Promise<SignedIn> {
+export async function signIn(deps: AuthDeps, req: LoginRequest, caller: Caller): Promise<SignedIn> {
+  const limits = deps.limits ?? DEFAULT_AUTH_LIMITS;
+  await limitAttempts(deps, 'sign-in', [
+    [`signin:client:${caller.client}`, limits.signInPerClient],
+    [signInEmailKey(req.email), limits.signInPerEmail],
+  ]);
   const user = await deps.users.findByEmail(req.email);
   const ok = await verifyPassword(req.password, user?.passwordHash ?? (await dummyHash()));
   if (!user || !ok) throw new UnauthorizedError('That email and password do not match. Check them and try again.');
+  // The seller got in: earlier typos no longer count against the email.
+  await deps.attempts.clear(signInEmailKey(req.email));
   return startSession(deps, user);
 }
 
