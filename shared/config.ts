@@ -36,6 +36,8 @@ export const authEnv = baseEnv.extend({
    * (`ip:port`); without it, the client is the connection's own address.
    */
   CLIENT_ADDRESS_HEADER: z.string().trim().toLowerCase().min(1).optional(),
+  /** log2 of scrypt's N for new password hashes: 17 in the cloud and on `npm start`; the tests lower it to stay fast. */
+  PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(17),
 });
 export type AuthEnv = z.infer<typeof authEnv>;
 

@@ -2,6 +2,7 @@
 import { dynamoAttemptCounter } from '#shared/adapters/attempts.js';
 import { dynamoClient } from '#shared/adapters/aws.js';
 import { authEnv, parseEnv } from '#shared/config.js';
+import { PASSWORD_COST } from '#shared/password.js';
 import { loginRequest, signupRequest } from '#shared/schemas.js';
 import { signIn, signOut, signUp, whoAmI } from '#shared/use-cases/auth.js';
 import { sessionFrom, stores } from '../deps.js';
@@ -20,6 +21,7 @@ const deps = {
     signUpPerClient: env.SIGN_UP_MAX_PER_CLIENT,
   },
   sessionTtlHours: env.SESSION_TTL_HOURS,
+  passwordCost: { ...PASSWORD_COST, N: 2 ** env.PASSWORD_SCRYPT_LOG_N },
 };
 const caller = (event: Parameters<typeof clientAddress>[0]) => ({ client: clientAddress(event, env.CLIENT_ADDRESS_HEADER) });
 

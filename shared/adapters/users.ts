@@ -1,12 +1,14 @@
 /** Sellers in DynamoDB, keyed by email so that sign-up claims it with one conditional put. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { User } from '../model.js';
 
 export interface UserStore {
   /** Stores the user; false when the email is already taken. */
   create(user: User): Promise<boolean>;
   findByEmail(email: string): Promise<User | undefined>;
+  /** Replaces the password hash if it is still `from`; false when it changed meanwhile. */
+  replacePasswordHash(email: string, from: string, to: string): Promise<boolean>;
 }
 
 const key = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'USER' });
@@ -20,6 +22,23 @@ export function dynamoUserStore(db: Pick<DynamoDBDocumentClient, 'send'>, tableN
             TableName: tableName,
             Item: { ...key(user.email), entity: 'user', ...user },
             ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false;
+        throw err;
+      }
+    },
+    async replacePasswordHash(email, from, to) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(email),
+            UpdateExpression: 'SET passwordHash = :to',
+            ConditionExpression: 'passwordHash = :from',
+            ExpressionAttributeValues: { ':from': from, ':to': to },
           }),
         );
         return true;

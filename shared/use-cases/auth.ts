@@ -5,7 +5,7 @@ import type { SessionStore } from '../adapters/sessions.js';
 import type { UserStore } from '../adapters/users.js';
 import { TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors.js';
 import type { Session, User } from '../model.js';
-import { dummyHash, hashPassword, verifyPassword } from '../password.js';
+import { dummyHash, hashPassword, needsRehash, PASSWORD_COST, verifyPassword, type ScryptCost } from '../password.js';
 import type { LoginRequest, SignupRequest, UserView } from '../schemas.js';
 
 /** How many sign-in and sign-up attempts one email, or one client address, may make in a window. */
@@ -31,6 +31,8 @@ export interface AuthDeps {
   readonly attempts: AttemptCounter;
   readonly limits?: AuthLimits;
   readonly sessionTtlHours: number;
+  /** The scrypt cost of new hashes; lower only in tests. */
+  readonly passwordCost?: ScryptCost;
   readonly now?: () => Date;
 }
 
@@ -92,7 +94,7 @@ export async function signUp(deps: AuthDeps, req: SignupRequest, caller: Caller)
     id: randomUUID(),
     name: req.name,
     email: req.email,
-    passwordHash: await hashPassword(req.password),
+    passwordHash: await hashPassword(req.password, deps.passwordCost ?? PASSWORD_COST),
     createdAt: (deps.now?.() ?? new Date()).toISOString(),
   };
   if (!(await deps.users.create(user))) {
@@ -111,8 +113,13 @@ export async function signIn(deps: AuthDeps, req: LoginRequest, caller: Caller):
     [signInEmailKey(req.email), limits.signInPerEmail],
   ]);
   const user = await deps.users.findByEmail(req.email);
-  const ok = await verifyPassword(req.password, user?.passwordHash ?? (await dummyHash()));
+  const cost = deps.passwordCost ?? PASSWORD_COST;
+  const ok = await verifyPassword(req.password, user?.passwordHash ?? (await dummyHash(cost)));
   if (!user || !ok) throw new UnauthorizedError('That email and password do not match. Check them and try again.');
+  if (needsRehash(user.passwordHash, cost)) {
+    // The one moment the password is known: store it again at today's cost (unless it changed meanwhile).
+    await deps.users.replacePasswordHash(user.email, user.passwordHash, await hashPassword(req.password, cost));
+  }
   // The seller got in: earlier typos no longer count against the email.
   await deps.attempts.clear(signInEmailKey(req.email));
   return startSession(deps, user);
