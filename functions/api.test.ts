@@ -64,6 +64,20 @@ describe('sign-up and sessions', () => {
     expect((await c.call('GET', '/api/me')).status).toBe(401);
   });
 
+  it('ends every session of the seller on "sign out everywhere", and leaves other sellers signed in', async () => {
+    const phone = await newSeller(stack);
+    const email = (await phone.call('GET', '/api/me')).body.user.email as string;
+    const laptop = client(stack);
+    expect((await laptop.call('POST', '/api/auth/login', { email, password: 'a long enough passphrase' })).status).toBe(200);
+    const other = await newSeller(stack);
+    const res = await laptop.call('POST', '/api/auth/logout-everywhere', {});
+    expect(res.status).toBe(204);
+    expect(res.headers.getSetCookie()[0]).toMatch(/Max-Age=0/);
+    expect((await phone.call('GET', '/api/me')).status).toBe(401);
+    expect((await other.call('GET', '/api/me')).status).toBe(200);
+    expect((await client(stack).call('POST', '/api/auth/logout-everywhere', {})).status).toBe(401);
+  });
+
   it('rejects a taken email with 400 on "email" and writes nothing', async () => {
     await client(stack).call('POST', '/api/auth/signup', { name: 'Di', email: 'di@example.com', password: 'di has a passphrase' });
     const before = await itemCount();

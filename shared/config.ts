@@ -26,6 +26,8 @@ export type BaseEnv = z.infer<typeof baseEnv>;
 
 /** The auth function's limits on attempts, and where it learns the client's address. */
 export const authEnv = baseEnv.extend({
+  /** A session unused for this long ends (besides SESSION_TTL_HOURS, its absolute end). */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(12 * 60),
   ATTEMPT_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
   SIGN_IN_MAX_PER_EMAIL: z.coerce.number().int().positive().default(10),
   SIGN_IN_MAX_PER_CLIENT: z.coerce.number().int().positive().default(100),

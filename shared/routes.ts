@@ -25,6 +25,7 @@ export const ROUTES = [
   { method: 'POST', path: '/api/auth/signup', fn: 'auth', public: true },
   { method: 'POST', path: '/api/auth/login', fn: 'auth', public: true },
   { method: 'POST', path: '/api/auth/logout', fn: 'auth', public: true },
+  { method: 'POST', path: '/api/auth/logout-everywhere', fn: 'auth' },
   { method: 'GET', path: '/api/me', fn: 'auth' },
   { method: 'GET', path: '/api/catalog', fn: 'catalog', public: true },
   { method: 'GET', path: '/api/accounts', fn: 'accounts' },

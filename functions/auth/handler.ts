@@ -4,7 +4,7 @@ import { dynamoClient } from '#shared/adapters/aws.js';
 import { authEnv, parseEnv } from '#shared/config.js';
 import { PASSWORD_COST } from '#shared/password.js';
 import { loginRequest, signupRequest } from '#shared/schemas.js';
-import { signIn, signOut, signUp, whoAmI } from '#shared/use-cases/auth.js';
+import { signIn, signOut, signOutEverywhere, signUp, whoAmI } from '#shared/use-cases/auth.js';
 import { sessionFrom, stores } from '../deps.js';
 import { clientAddress } from '../client-address.js';
 import { SESSION_COOKIE, clearedSessionCookie, httpHandler, route, sessionCookie } from '../http.js';
@@ -21,6 +21,7 @@ const deps = {
     signUpPerClient: env.SIGN_UP_MAX_PER_CLIENT,
   },
   sessionTtlHours: env.SESSION_TTL_HOURS,
+  sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
   passwordCost: { ...PASSWORD_COST, N: 2 ** env.PASSWORD_SCRYPT_LOG_N },
 };
 const caller = (event: Parameters<typeof clientAddress>[0]) => ({ client: clientAddress(event, env.CLIENT_ADDRESS_HEADER) });
@@ -44,6 +45,13 @@ export const handler = httpHandler(
     'POST /api/auth/logout': route({
       handle: async ({ cookies }) => {
         await signOut(deps, cookies[SESSION_COOKIE]);
+        return { status: 204, cookies: [clearedSessionCookie(env.COOKIE_SECURE)] };
+      },
+    }),
+    'POST /api/auth/logout-everywhere': route({
+      handle: async ({ cookies }) => {
+        const session = await sessionFrom(deps, cookies);
+        await signOutEverywhere(deps, session, cookies[SESSION_COOKIE] ?? '');
         return { status: 204, cookies: [clearedSessionCookie(env.COOKIE_SECURE)] };
       },
     }),

@@ -31,6 +31,10 @@ export interface AuthDeps {
   readonly attempts: AttemptCounter;
   readonly limits?: AuthLimits;
   readonly sessionTtlHours: number;
+  /** A session unused for this long ends, however long it had left. */
+  readonly sessionIdleMinutes?: number;
+  /** At most this many live sessions per seller: a new one ends the oldest. */
+  readonly maxSessions?: number;
   /** The scrypt cost of new hashes; lower only in tests. */
   readonly passwordCost?: ScryptCost;
   readonly now?: () => Date;
@@ -48,17 +52,32 @@ export interface SignedIn {
   readonly maxAgeSeconds: number;
 }
 
+const nowSeconds = (deps: Pick<AuthDeps, 'now'>) => Math.floor((deps.now?.() ?? new Date()).getTime() / 1000);
+
 const view = (u: User): UserView => ({ id: u.id, name: u.name, email: u.email });
+
+export const DEFAULT_SESSION_IDLE_MINUTES = 12 * 60;
+export const DEFAULT_MAX_SESSIONS = 10;
+
+const isLive = (s: Session, now: number) => s.expiresAt > now && s.lastSeenAt + s.idleSeconds > now;
 
 async function startSession(deps: AuthDeps, user: User): Promise<SignedIn> {
   const token = randomBytes(32).toString('base64url');
   const maxAgeSeconds = deps.sessionTtlHours * 3600;
-  const now = Math.floor((deps.now?.() ?? new Date()).getTime() / 1000);
-  await deps.sessions.create(token, { userId: user.id, email: user.email, expiresAt: now + maxAgeSeconds });
+  const now = nowSeconds(deps);
+  const idleSeconds = Math.min(maxAgeSeconds, (deps.sessionIdleMinutes ?? DEFAULT_SESSION_IDLE_MINUTES) * 60);
+  await deps.sessions.create(token, { userId: user.id, email: user.email, expiresAt: now + maxAgeSeconds, createdAt: now, lastSeenAt: now, idleSeconds });
+  await endSurplusSessions(deps, user.id, now);
   return { user: view(user), token, maxAgeSeconds };
 }
 
-const nowSeconds = (deps: Pick<AuthDeps, 'now'>) => Math.floor((deps.now?.() ?? new Date()).getTime() / 1000);
+/** Ends the seller's sessions that are over (idle or expired) and, beyond the newest `maxSessions` live ones, the oldest. */
+async function endSurplusSessions(deps: AuthDeps, userId: string, now: number): Promise<void> {
+  const all = await deps.sessions.listForUser(userId);
+  const live = all.filter((s) => isLive(s, now)).sort((a, b) => b.createdAt - a.createdAt);
+  const ended = [...all.filter((s) => !isLive(s, now)), ...live.slice(deps.maxSessions ?? DEFAULT_MAX_SESSIONS)];
+  for (const s of ended) await deps.sessions.deleteById(s.id);
+}
 
 /**
  * Counts one attempt against each key, the client's first (one address
@@ -129,11 +148,27 @@ export async function signOut(deps: AuthDeps, token: string | undefined): Promis
   if (token) await deps.sessions.delete(token);
 }
 
-/** The session for a cookie token, or a 401. */
+/** Ends every session of the signed-in seller, this one included ("Sign out everywhere"). */
+export async function signOutEverywhere(deps: Pick<AuthDeps, 'sessions'>, session: Session, token: string): Promise<void> {
+  // The index may miss a session started a moment ago; this one, at least, is ended by its key.
+  await deps.sessions.delete(token);
+  for (const s of await deps.sessions.listForUser(session.userId)) await deps.sessions.deleteById(s.id);
+}
+
+/**
+ * The live session for a cookie token, or a 401: past its absolute end, or
+ * unused for longer than its idle timeout, a session is over. Use is
+ * recorded at most every few minutes, not on every request.
+ */
 export async function requireSession(deps: Pick<AuthDeps, 'sessions' | 'now'>, token: string | undefined): Promise<Session> {
-  const now = Math.floor((deps.now?.() ?? new Date()).getTime() / 1000);
-  const session = token ? await deps.sessions.find(token, now) : undefined;
-  if (!session) throw new UnauthorizedError();
+  const now = nowSeconds(deps);
+  const session = token ? await deps.sessions.find(token) : undefined;
+  if (!token || !session || !isLive(session, now)) throw new UnauthorizedError();
+  const touchEvery = Math.min(300, Math.floor(session.idleSeconds / 10));
+  if (now - session.lastSeenAt >= touchEvery) {
+    await deps.sessions.touch(token, now);
+    return { ...session, lastSeenAt: now };
+  }
   return session;
 }
 

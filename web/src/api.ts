@@ -40,6 +40,7 @@ export const api = {
   signUp: (b: { name: string; email: string; password: string }) => call<{ user: UserView }>('POST', '/auth/signup', b),
   signIn: (b: { email: string; password: string }) => call<{ user: UserView }>('POST', '/auth/login', b),
   signOut: () => call<void>('POST', '/auth/logout', {}),
+  signOutEverywhere: () => call<void>('POST', '/auth/logout-everywhere', {}),
   me: () => call<{ user: UserView }>('GET', '/me'),
   catalog: () => call<CatalogResponse>('GET', '/catalog'),
   accounts: () => call<{ accounts: AccountView[] }>('GET', '/accounts'),
