@@ -96,6 +96,8 @@ describe('onramp-support', () => {
     expect(JSON.parse(first.out)).toMatchObject({ outcome: 'done', accounts: [{ accountId: id, result: 'done' }] });
     const events = (await seller.call('GET', `/api/accounts/${id}/events`)).body.events.map((e: { text: string }) => e.text);
     expect(events).toContain('Reset by support: Ticket 11');
+    const shown = await cli(['show', id]);
+    expect(shown.out).toContain(`Reset by support: Ticket 11 (support:sam, invoked by local:${os.userInfo().username})`);
     await new Promise((r) => setTimeout(r, 100));
     const second = await cli(['reset', id, '--reason', 'Ticket 11', '--yes']);
     expect(second.code).toBe(EXIT.nothing_to_do);

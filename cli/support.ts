@@ -4,6 +4,7 @@
  * table or the secrets directly.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError, Option } from 'commander';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -82,6 +83,24 @@ function client(g: Global, io: Io): { lambda: LambdaClient; functionName: string
     lambda: new LambdaClient({ region, ...(g.profile ? { profile: g.profile } : {}) }),
     functionName: g.functionName ?? io.env.ONRAMP_SUPPORT_FUNCTION ?? 'onramp-support',
   };
+}
+
+/**
+ * Who is calling, for the audit trail: the AWS identity (STS
+ * GetCallerIdentity's ARN) whose credentials invoke the support function,
+ * or `local:<user>` against the local stack. The operator label stays a label.
+ */
+async function callerIdentity(g: Global, io: Io): Promise<string> {
+  if (g.local) return `local:${os.userInfo().username}`;
+  const region = g.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+  const sts = new STSClient({ ...(region ? { region } : {}), ...(g.profile ? { profile: g.profile } : {}) });
+  try {
+    const { Arn } = await sts.send(new GetCallerIdentityCommand({}));
+    if (!Arn) throw new Error('STS did not say who you are.');
+    return Arn;
+  } finally {
+    sts.destroy();
+  }
 }
 
 class Refused extends Error {}
@@ -175,7 +194,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       for (const a of res.accounts) {
         for (const line of describeAccount(a)) out(line);
         out('  last events:');
-        for (const e of a.events ?? []) out(`    ${e.at}  ${e.text} (${e.actor})`);
+        for (const e of a.events ?? []) out(`    ${e.at}  ${e.text} (${e.actor}${e.caller ? `, invoked by ${e.caller}` : ''})`);
         out();
       }
     });
@@ -192,7 +211,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .action(async (who: string, opts: { reason: string; delete?: boolean; dryRun?: boolean; yes?: boolean; json?: boolean }) => {
       const operator = checked(operatorLabel, global().operator ?? io.env.ONRAMP_OPERATOR ?? os.userInfo().username, '--operator');
       const reason = checked(supportReason, opts.reason, '--reason');
-      const base = { action: 'reset', target: target(who), reason, operator, delete: opts.delete ?? false };
+      const caller = await callerIdentity(global(), io);
+      const base = { action: 'reset', target: target(who), reason, operator, caller, delete: opts.delete ?? false };
       const plan = await invoke(global(), io, { ...base, dryRun: true });
       if (plan.outcome === 'invalid') throw new Error(plan.message);
       const finish = (res: Record<string, any>) => {

@@ -67,7 +67,9 @@ export interface AccountEvent {
   readonly accountId: string;
   readonly type: AccountEventType;
   readonly at: string;
-  /** Who did it: `seller`, `system` or `support:<operator>`. */
+  /** Who did it: `seller`, `system` or `support:<operator>` (the operator's own label). */
   readonly actor: string;
   readonly detail: string | null;
+  /** For support actions: the AWS identity that invoked the support function, as its CLI reported it (CloudTrail holds the authoritative record). */
+  readonly caller?: string;
 }

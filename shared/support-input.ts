@@ -13,3 +13,9 @@ export const supportReason = plainText(
 
 /** The operator's own label for the audit trail (who they say they are; the caller's identity is recorded apart). */
 export const operatorLabel = plainText(z.string().trim().min(1).max(100, { error: 'Use at most 100 characters for the operator name.' }), 'the operator name');
+
+/**
+ * Who invoked the support function, as the CLI learned it from STS
+ * GetCallerIdentity (an ARN), or `local:<user>` on the local stack.
+ */
+export const callerIdentity = plainText(z.string().trim().min(1).max(2048), 'the caller identity');

@@ -8,7 +8,7 @@ import { dynamoClient } from '#shared/adapters/aws.js';
 import { dynamoUserStore } from '#shared/adapters/users.js';
 import { parseEnv, wizardEnv } from '#shared/config.js';
 import { logger } from '#shared/logger.js';
-import { operatorLabel, supportReason } from '#shared/support-input.js';
+import { callerIdentity, operatorLabel, supportReason } from '#shared/support-input.js';
 import { listStuck, reset, show, type SupportDeps } from '#shared/use-cases/support.js';
 import { wizardDeps } from '../deps.js';
 import { withLogContext } from '../logging.js';
@@ -28,6 +28,7 @@ export const supportRequest = z.discriminatedUnion('action', [
     target,
     reason: supportReason,
     operator: operatorLabel,
+    caller: callerIdentity,
     delete: z.boolean().optional(),
     dryRun: z.boolean().optional(),
   }),
@@ -61,11 +62,13 @@ async function handle(event: unknown) {
       const result = await reset(deps, req.target, {
         reason: req.reason,
         operator: req.operator,
+        caller: req.caller,
         ...(req.delete !== undefined ? { delete: req.delete } : {}),
         ...(req.dryRun !== undefined ? { dryRun: req.dryRun } : {}),
       });
       logger.info('support reset', {
         operator: req.operator,
+        caller: req.caller,
         reason: req.reason,
         delete: req.delete ?? false,
         dryRun: result.dryRun,
