@@ -83,6 +83,22 @@ describe('the stateless stack', () => {
     });
   });
 
+  it('records every Invoke of the support function, and only that, in a CloudTrail trail of its own', () => {
+    const [logicalId] = Object.keys(stateless.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { ONRAMP_FUNCTION: 'support' } } } }));
+    stateless.resourceCountIs('AWS::CloudTrail::Trail', 1);
+    stateless.hasResourceProperties('AWS::CloudTrail::Trail', {
+      IsLogging: true,
+      EnableLogFileValidation: true,
+      EventSelectors: [
+        {
+          IncludeManagementEvents: false,
+          ReadWriteType: 'All',
+          DataResources: [{ Type: 'AWS::Lambda::Function', Values: [{ 'Fn::GetAtt': [logicalId, 'Arn'] }] }],
+        },
+      ],
+    });
+  });
+
   it('has exactly one Standard state machine whose definition passes asl-validator', () => {
     stateless.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'STANDARD' });

@@ -8,6 +8,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ROUTES, type FunctionId } from '../../shared/routes.js';
 import { OnrampFunction } from '../constructs/onramp-function.js';
+import { SupportAuditTrail } from '../constructs/support-audit-trail.js';
 import { WizardStateMachine } from '../constructs/wizard-state-machine.js';
 
 export interface StatelessStackProps extends StackProps {
@@ -57,6 +58,7 @@ export class StatelessStack extends Stack {
       description: 'Lets support staff run onramp-support (invoke the support function), nothing else',
       statements: [new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.functions.support.functionArn] })],
     });
+    new SupportAuditTrail(this, 'SupportAudit', { fn: this.functions.support });
     new CfnOutput(this, 'SupportFunctionName', { value: this.functions.support.functionName, description: 'onramp-support --function-name' });
     new CfnOutput(this, 'SupportPolicyArn', { value: this.supportPolicy.managedPolicyArn, description: 'Attach to the support group' });
 
