@@ -1,6 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '#shared/adapters/aws.js';
+import { SECURITY_HEADERS } from '#shared/security-headers.js';
 import { accountListResponse, accountResponse, catalogResponse, errorResponse, meResponse } from '#shared/schemas.js';
 import { client, newSeller, withStack } from '#local/test-helpers.js';
 import type { LocalStack } from '#local/stack.js';
@@ -120,14 +121,25 @@ describe('sign-up and sessions', () => {
     expect(form.status).toBe(415);
   });
 
-  it('accepts a request from the origin the browser used, as CloudFront forwards it', async () => {
+  it('accepts a state-changing request whose Origin is the configured site origin', async () => {
     const res = await client(stack).call(
       'POST',
       '/api/auth/signup',
       { name: 'Cf', email: 'cf@example.com', password: 'a long enough passphrase' },
-      { origin: 'https://app.example.com', 'x-forwarded-host': 'app.example.com', 'sec-fetch-site': 'same-origin' },
+      { origin: stack.url, 'sec-fetch-site': 'same-origin' },
     );
     expect(res.status).toBe(201);
+  });
+
+  it.each([
+    ['whose host only matches the X-Forwarded-Host it sends', { origin: 'https://app.example.com', 'x-forwarded-host': 'app.example.com' }],
+    ['whose host only matches the Host it sends', { origin: 'https://app.example.com', host: 'app.example.com' }],
+    ['from the site\u2019s host on another port', { origin: 'http://127.0.0.1:1' }],
+    ['from the site\u2019s host over another scheme', { origin: 'https://127.0.0.1' }],
+    ['with an opaque "null" origin', { origin: 'null' }],
+  ])('refuses a state-changing request %s', async (_what, headers) => {
+    const res = await client(stack).call('POST', '/api/auth/login', { email: 'x@example.com', password: 'whatever it is' }, headers);
+    expect(res.status).toBe(403);
   });
 
   it('refuses state-changing requests from another origin', async () => {
@@ -213,6 +225,13 @@ describe('catalog', () => {
 });
 
 describe('the gateway', () => {
+  it('sends the shared security headers with the page and with API answers, errors included', async () => {
+    for (const path of ['/', '/accounts/new', '/api/catalog', '/api/me', '/api/nothing']) {
+      const res = await fetch(stack.url + path);
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(res.headers.get(name), `${name} on ${path}`).toBe(value);
+    }
+  });
+
   it('answers unknown API paths with a JSON 404 and wrong methods with 405', async () => {
     expect((await client(stack).call('GET', '/api/nothing')).status).toBe(404);
     expect((await client(stack).call('DELETE', '/api/accounts')).status).toBe(405);

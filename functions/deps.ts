@@ -10,7 +10,7 @@ import type { BaseEnv, WizardEnv } from '#shared/config.js';
 import { requireSession } from '#shared/use-cases/auth.js';
 import type { WizardDeps } from '#shared/use-cases/wizard.js';
 import type { Session } from '#shared/model.js';
-import { SESSION_COOKIE } from './http.js';
+import { sessionCookieHere } from './session-cookie.js';
 
 export function stores(env: BaseEnv) {
   const db = dynamoClient();
@@ -32,5 +32,5 @@ export function wizardDeps(env: WizardEnv): WizardDeps {
 
 /** The signed-in seller's session from the request cookies, or a 401. */
 export function sessionFrom(deps: { sessions: ReturnType<typeof stores>['sessions'] }, cookies: Readonly<Record<string, string>>): Promise<Session> {
-  return requireSession(deps, cookies[SESSION_COOKIE]);
+  return requireSession(deps, cookies[sessionCookieHere()]);
 }

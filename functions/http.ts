@@ -10,9 +10,10 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError, TooManyRequests
 import { logger } from '#shared/logger.js';
 import type { Session } from '#shared/model.js';
 import { ROUTES, type RouteKey } from '#shared/routes.js';
+import { isOwnOrigin, requireEdge } from './edge.js';
 import { lambdaLogContext } from './logging.js';
+import { sessionCookieName } from './session-cookie.js';
 
-export const SESSION_COOKIE = 'onramp_session';
 
 export interface HttpRequest<B> {
   readonly event: APIGatewayProxyEventV2;
@@ -125,16 +126,8 @@ function guardStateChange(event: APIGatewayProxyEventV2, options: HttpOptions): 
     throw new ForbiddenError('This request must come from the Onramp web app.');
   }
   const origin = event.headers.origin;
-  if (origin) {
-    const host = event.headers['x-forwarded-host'] ?? event.headers.host;
-    let originHost: string | undefined;
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      originHost = undefined;
-    }
-    const allowed = options.allowedOrigins?.includes(origin) || (host !== undefined && originHost === host);
-    if (!allowed) throw new ForbiddenError('This request must come from the Onramp web app.');
+  if (origin && !(options.allowedOrigins?.includes(origin) || isOwnOrigin(origin))) {
+    throw new ForbiddenError('This request must come from the Onramp web app.');
   }
 }
 
@@ -214,6 +207,7 @@ export function httpHandler(
   }
   const base = async (event: APIGatewayProxyEventV2, _context: Context): Promise<Result> => {
     const spec = routes[event.routeKey as RouteKey];
+    requireEdge(event);
     if (!spec) throw new NotFoundError('There is nothing here.');
     guardStateChange(event, options);
     let body: unknown;
@@ -240,12 +234,12 @@ export function httpHandler(
 
 /** The `Set-Cookie` value that starts a session. */
 export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
-  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
+  return `${sessionCookieName(secure)}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
 }
 
 /** The `Set-Cookie` value that ends a session. */
 export function clearedSessionCookie(secure: boolean): string {
-  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`;
+  return `${sessionCookieName(secure)}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`;
 }
 
 export type { Session };

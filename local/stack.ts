@@ -12,6 +12,7 @@ import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resetEdgeConfig } from '../functions/edge.js';
 import { resetClients } from '../shared/adapters/aws.js';
 import { logger, type LogLevel } from '../shared/logger.js';
 import { FUNCTIONS, type FunctionId } from '../shared/routes.js';
@@ -178,6 +179,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     createGateway({ functions, webRoot: path.join(ROOT, 'web', 'dist'), config: { apiBase: '/api' } }),
   );
   const port = await listen(gateway, options.port ?? 0, host);
+  const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  // The same-origin check compares a browser's Origin with the site's: this stack's address, by either loopback name.
+  process.env.SITE_ORIGIN = url;
+  process.env.ALLOWED_ORIGINS = [`http://localhost:${port}`, `http://127.0.0.1:${port}`].join(',');
+  resetEdgeConfig();
   if (options.dataDir) {
     // Lets `npm run support` find this stack's Lambda endpoint.
     fs.writeFileSync(
@@ -188,7 +194,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 
   return {
-    url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+    url,
     dynamoPort,
     awsPort,
     secrets,

@@ -7,7 +7,8 @@ import { loginRequest, signupRequest } from '#shared/schemas.js';
 import { signIn, signOut, signOutEverywhere, signUp, whoAmI } from '#shared/use-cases/auth.js';
 import { sessionFrom, stores } from '../deps.js';
 import { clientAddress } from '../client-address.js';
-import { SESSION_COOKIE, clearedSessionCookie, httpHandler, route, sessionCookie } from '../http.js';
+import { clearedSessionCookie, httpHandler, route, sessionCookie } from '../http.js';
+import { sessionCookieHere } from '../session-cookie.js';
 
 const env = parseEnv(authEnv);
 const deps = {
@@ -44,14 +45,14 @@ export const handler = httpHandler(
     }),
     'POST /api/auth/logout': route({
       handle: async ({ cookies }) => {
-        await signOut(deps, cookies[SESSION_COOKIE]);
+        await signOut(deps, cookies[sessionCookieHere()]);
         return { status: 204, cookies: [clearedSessionCookie(env.COOKIE_SECURE)] };
       },
     }),
     'POST /api/auth/logout-everywhere': route({
       handle: async ({ cookies }) => {
         const session = await sessionFrom(deps, cookies);
-        await signOutEverywhere(deps, session, cookies[SESSION_COOKIE] ?? '');
+        await signOutEverywhere(deps, session, cookies[sessionCookieHere()] ?? '');
         return { status: 204, cookies: [clearedSessionCookie(env.COOKIE_SECURE)] };
       },
     }),
