@@ -9,9 +9,9 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { parseEnv } from '#shared/config.js';
 import { ForbiddenError } from '#shared/errors.js';
+import { ORIGIN_SECRET_HEADER } from '#shared/security-headers.js';
 
-/** The header CloudFront adds to every request it sends the API (an origin custom header). */
-export const ORIGIN_SECRET_HEADER = 'x-onramp-origin-verify';
+export { ORIGIN_SECRET_HEADER };
 
 const list = z
   .string()

@@ -35,3 +35,10 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
 };
+
+/**
+ * The header CloudFront adds to every request it forwards to the API (an
+ * origin custom header holding a secret), so the API can refuse requests
+ * that went around CloudFront, and with it the WAF.
+ */
+export const ORIGIN_SECRET_HEADER = 'x-onramp-origin-verify';
