@@ -26,7 +26,7 @@ export function wizardDeps(env: WizardEnv): WizardDeps {
   return {
     accounts: dynamoWizardStore(dynamoClient(), env.TABLE_NAME),
     executions: sfnExecutions(sfnClient(), env.STATE_MACHINE_ARN),
-    secrets: secretsManagerPort(secretsClient(), env.SECRET_PREFIX),
+    secrets: secretsManagerPort(secretsClient(), env.SECRET_PREFIX, env.SECRETS_KMS_KEY_ID),
   };
 }
 

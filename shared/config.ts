@@ -46,6 +46,8 @@ export type AuthEnv = z.infer<typeof authEnv>;
 export const wizardEnv = baseEnv.extend({
   STATE_MACHINE_ARN: z.string().min(1),
   SECRET_PREFIX: z.string().min(1).default('onramp/'),
+  /** The key that encrypts connection secrets (set by the CDK; the local stack has none). */
+  SECRETS_KMS_KEY_ID: z.string().min(1).optional(),
 });
 export type WizardEnv = z.infer<typeof wizardEnv>;
 
