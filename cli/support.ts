@@ -71,9 +71,10 @@ function client(g: Global, io: Io): { lambda: LambdaClient; functionName: string
     const dataDir = io.env.ONRAMP_DATA_DIR ?? path.join(io.cwd, '.onramp-data');
     const file = path.join(dataDir, 'local-stack.json');
     if (!fs.existsSync(file)) throw new Error(`No local stack found (${path.relative(io.cwd, file)} is missing). Start one with: npm start`);
-    const local = JSON.parse(fs.readFileSync(file, 'utf8')) as { lambdaEndpoint: string; region: string; supportFunction: string };
+    const local = JSON.parse(fs.readFileSync(file, 'utf8')) as { lambdaEndpoint: string; region: string; supportFunction: string; accessKeyId: string };
     return {
-      lambda: new LambdaClient({ endpoint: local.lambdaEndpoint, region: local.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+      // The local stack's endpoints take its random token as the access key id (the file is its owner's alone).
+      lambda: new LambdaClient({ endpoint: local.lambdaEndpoint, region: local.region, credentials: { accessKeyId: local.accessKeyId, secretAccessKey: 'local' } }),
       functionName: g.functionName ?? local.supportFunction,
     };
   }

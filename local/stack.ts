@@ -18,6 +18,7 @@ import { logger, type LogLevel } from '../shared/logger.js';
 import { FUNCTIONS, type FunctionId } from '../shared/routes.js';
 import { createTableInput } from '../shared/table.js';
 import { AwsError, readBody, sendAwsError, sendJson, type Operation } from './aws-protocol.js';
+import { guardServer, LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, refusal, refuse } from './endpoint-guard.js';
 import { synthesizeWizardDefinition, LOCAL_REGION } from './definition.js';
 import { LocalFunctions } from './functions.js';
 import { createGateway } from './gateway.js';
@@ -71,7 +72,7 @@ function close(server: Server): Promise<void> {
 }
 
 async function ensureTable(endpoint: string): Promise<void> {
-  const db = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const db = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY } });
   try {
     await db.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
   } catch (err) {
@@ -123,6 +124,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     updateTableMs: 0,
     ...(options.dataDir ? { path: path.join(options.dataDir, 'dynamodb') } : {}),
   }) as Server;
+  guardServer(dynamo);
   const dynamoPort = await listen(dynamo, options.dynamoPort ?? 0, host);
 
   const functions = new LocalFunctions(ROOT);
@@ -135,6 +137,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     secretsmanager: secrets.operations,
   };
   const aws = http.createServer(async (req, res) => {
+    const why = refusal(req);
+    if (why) return refuse(res, why);
     const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(new URL(req.url ?? '/', 'http://local').pathname);
     if (invoke) return lambdaInvoke(functions, decodeURIComponent(invoke[1]!), req, res);
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -156,8 +160,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    // The endpoints' token (see endpoint-guard.ts): the functions sign with it like any access key.
+    AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY,
     AWS_ENDPOINT_URL_DYNAMODB: `http://${host}:${dynamoPort}`,
     AWS_ENDPOINT_URL_SFN: `http://${host}:${awsPort}`,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://${host}:${awsPort}`,
@@ -188,9 +193,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Lets `npm run support` find this stack's Lambda endpoint.
     fs.writeFileSync(
       path.join(options.dataDir, 'local-stack.json'),
-      JSON.stringify({ lambdaEndpoint: `http://${host}:${awsPort}`, region: LOCAL_REGION, supportFunction: 'onramp-support' }),
+      JSON.stringify({ lambdaEndpoint: `http://${host}:${awsPort}`, region: LOCAL_REGION, supportFunction: 'onramp-support', accessKeyId: LOCAL_ACCESS_KEY_ID }),
       { mode: 0o600 },
     );
+    // `mode` applies only to a new file: make sure an older one is private too.
+    fs.chmodSync(path.join(options.dataDir, 'local-stack.json'), 0o600);
   }
 
   return {
