@@ -14,7 +14,6 @@ import { isOwnOrigin, requireEdge } from './edge.js';
 import { lambdaLogContext } from './logging.js';
 import { sessionCookieName } from './session-cookie.js';
 
-
 export interface HttpRequest<B> {
   readonly event: APIGatewayProxyEventV2;
   readonly body: B;
