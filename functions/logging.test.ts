@@ -89,17 +89,17 @@ describe('the log context', () => {
           return { status: 204 };
         },
       }),
-      'GET /api/me': route({
+      'GET /api/catalog': route({
         handle: async () => {
-          logger.info('who am I');
+          logger.info('the catalog');
           return { body: {} };
         },
       }),
     });
     const first = await logLines(() => handler(httpEvent('POST /api/auth/login', { body: '{"email":"ada@example.com"}', requestId: 'api-1' }), lambdaContext('lambda-1')));
-    const second = await logLines(() => handler(httpEvent('GET /api/me', { requestId: 'api-2' }), lambdaContext('lambda-2')));
+    const second = await logLines(() => handler(httpEvent('GET /api/catalog', { requestId: 'api-2' }), lambdaContext('lambda-2')));
     expect(first[0]).toMatchObject({ function_request_id: 'lambda-1', correlationId: 'api-1', sellerEmail: 'ada@example.com' });
-    expect(second[0]).toMatchObject({ function_request_id: 'lambda-2', correlationId: 'api-2', route: 'GET /api/me' });
+    expect(second[0]).toMatchObject({ function_request_id: 'lambda-2', correlationId: 'api-2', route: 'GET /api/catalog' });
     expect(JSON.stringify(second)).not.toMatch(/ada@example\.com|lambda-1|api-1/);
   });
 

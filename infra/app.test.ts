@@ -299,11 +299,12 @@ describe('connection secrets', () => {
 
   it('are created with that key by the functions that keep secrets, which may use it only through Secrets Manager', () => {
     const users = functionsWith(stateless, 'SECRET_PREFIX');
-    expect(users.map(fnId).sort()).toEqual(['accounts', 'support']);
-    expect(functionsWith(stateless, 'SECRETS_KMS_KEY_ID').map(fnId).sort()).toEqual(['accounts', 'support']);
+    const keepers = ['accounts', 'books', 'oauthCallback', 'support'];
+    expect(users.map(fnId).sort()).toEqual(keepers);
+    expect(functionsWith(stateless, 'SECRETS_KMS_KEY_ID').map(fnId).sort()).toEqual(keepers);
     const policies = Object.values(stateless.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p));
     const kms = policies.filter((p) => p.includes('kms:Decrypt'));
-    expect(kms).toHaveLength(2);
+    expect(kms).toHaveLength(keepers.length);
     for (const p of kms) expect(p).toContain('kms:ViaService');
   });
 });
