@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoClient } from '../shared/adapters/aws.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSeller, settled, type Client } from '../local/test-helpers.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
@@ -94,6 +96,8 @@ describe('onramp-support', () => {
     expect(JSON.parse(first.out)).toMatchObject({ outcome: 'done', accounts: [{ accountId: id, result: 'done' }] });
     const events = (await seller.call('GET', `/api/accounts/${id}/events`)).body.events.map((e: { text: string }) => e.text);
     expect(events).toContain('Reset by support: Ticket 11');
+    const shown = await cli(['show', id]);
+    expect(shown.out).toContain(`Reset by support: Ticket 11 (support:sam, invoked by local:${os.userInfo().username})`);
     await new Promise((r) => setTimeout(r, 100));
     const second = await cli(['reset', id, '--reason', 'Ticket 11', '--yes']);
     expect(second.code).toBe(EXIT.nothing_to_do);
@@ -122,5 +126,56 @@ describe('onramp-support', () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(EXIT.done);
     expect(help.out).toContain('Examples:');
+  });
+
+  describe('with hostile text in the data', () => {
+    const HOSTILE = 'Etsy\u001b[2K\r\u001b[32mSAFE \u001b]8;;https://evil.example\u0007x\u202e\u009b';
+    const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/;
+
+    /** A paused account whose name was written straight into the table, as a bad write or old data could. */
+    async function hostileAccount() {
+      const { seller, id } = await pausedAccount();
+      const sellerId = (await seller.call('GET', '/api/me')).body.user.id as string;
+      await dynamoClient().send(
+        new UpdateCommand({
+          TableName: 'onramp',
+          Key: { pk: `SELLER#${sellerId}`, sk: `ACCOUNT#${id}` },
+          UpdateExpression: 'SET #n = :n',
+          ExpressionAttributeNames: { '#n': 'name' },
+          ExpressionAttributeValues: { ':n': HOSTILE },
+        }),
+      );
+      return id;
+    }
+
+    it('prints no raw escape, bell, carriage return, C1 control or bidi override, in tables or JSON', async () => {
+      const id = await hostileAccount();
+      const runs = [
+        await cli(['show', id]),
+        await cli(['show', id, '--json']),
+        await cli(['list', '--stuck', '--older-than', '0s']),
+        await cli(['list', '--stuck', '--older-than', '0s', '--json']),
+        await cli(['reset', id, '--reason', 'Ticket 13', '--dry-run']),
+        await cli(['show', `nobody\u001b[2J@example.com`]),
+      ];
+      for (const { out, err } of runs) {
+        expect(out).not.toMatch(RAW);
+        expect(err).not.toMatch(RAW);
+      }
+      expect(runs[0]!.out).toContain('Etsy\\u001b[2K\\u000d\\u001b[32mSAFE');
+      expect(runs[2]!.out).toContain(id);
+      expect(JSON.parse(runs[1]!.out).accounts[0].name).toBe(HOSTILE);
+      expect(JSON.parse(runs[3]!.out).accounts.find((a: { accountId: string }) => a.accountId === id).name).toBe(HOSTILE);
+    });
+
+    it('refuses a reason or an operator name with hidden characters as a usage error, and calls nothing', async () => {
+      const { seller, id } = await pausedAccount();
+      const reason = await cli(['reset', id, '--reason', 'Ticket\u001b[2K 14', '--yes']);
+      expect(reason.code).toBe(EXIT.usage);
+      expect(reason.err).toContain('--reason: Use letters, numbers and punctuation only');
+      const operator = await cli(['--operator', 'sam\u202e', 'reset', id, '--reason', 'Ticket 14', '--yes']);
+      expect(operator.code).toBe(EXIT.usage);
+      expect((await seller.call('GET', `/api/accounts/${id}`)).body.account.setup.status).toBe('paused');
+    });
   });
 });

@@ -4,12 +4,15 @@
  * table or the secrets directly.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError, Option } from 'commander';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
+import { operatorLabel, supportReason } from '../shared/support-input.js';
+import { visible, visibleJson } from '../shared/text.js';
 
 /** Exit codes, one per outcome, so scripts can tell them apart. */
 export const EXIT = { done: 0, failed: 1, usage: 2, nothing_to_do: 3, not_found: 4, refused: 5 } as const;
@@ -52,6 +55,13 @@ function parseDuration(value: string): number {
   return Number(m[1]) * unit;
 }
 
+/** `value` parsed with `schema`, or a usage error naming the option. */
+function checked<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown, option: string): T {
+  const res = schema.safeParse(value);
+  if (!res.success) throw new Usage(`${option}: ${res.error.issues[0]?.message ?? 'not accepted'}`);
+  return res.data;
+}
+
 function target(value: string): { accountId: string } | { email: string } {
   return value.includes('@') ? { email: value } : { accountId: value };
 }
@@ -61,9 +71,10 @@ function client(g: Global, io: Io): { lambda: LambdaClient; functionName: string
     const dataDir = io.env.ONRAMP_DATA_DIR ?? path.join(io.cwd, '.onramp-data');
     const file = path.join(dataDir, 'local-stack.json');
     if (!fs.existsSync(file)) throw new Error(`No local stack found (${path.relative(io.cwd, file)} is missing). Start one with: npm start`);
-    const local = JSON.parse(fs.readFileSync(file, 'utf8')) as { lambdaEndpoint: string; region: string; supportFunction: string };
+    const local = JSON.parse(fs.readFileSync(file, 'utf8')) as { lambdaEndpoint: string; region: string; supportFunction: string; accessKeyId: string };
     return {
-      lambda: new LambdaClient({ endpoint: local.lambdaEndpoint, region: local.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+      // The local stack's endpoints take its random token as the access key id (the file is its owner's alone).
+      lambda: new LambdaClient({ endpoint: local.lambdaEndpoint, region: local.region, credentials: { accessKeyId: local.accessKeyId, secretAccessKey: 'local' } }),
       functionName: g.functionName ?? local.supportFunction,
     };
   }
@@ -75,7 +86,27 @@ function client(g: Global, io: Io): { lambda: LambdaClient; functionName: string
   };
 }
 
+/**
+ * Who is calling, for the audit trail: the AWS identity (STS
+ * GetCallerIdentity's ARN) whose credentials invoke the support function,
+ * or `local:<user>` against the local stack. The operator label stays a label.
+ */
+async function callerIdentity(g: Global, io: Io): Promise<string> {
+  if (g.local) return `local:${os.userInfo().username}`;
+  const region = g.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+  const sts = new STSClient({ ...(region ? { region } : {}), ...(g.profile ? { profile: g.profile } : {}) });
+  try {
+    const { Arn } = await sts.send(new GetCallerIdentityCommand({}));
+    if (!Arn) throw new Error('STS did not say who you are.');
+    return Arn;
+  } finally {
+    sts.destroy();
+  }
+}
+
 class Refused extends Error {}
+/** Bad input on the command line: exits with the usage code. */
+class Usage extends Error {}
 
 async function invoke(g: Global, io: Io, payload: unknown): Promise<Record<string, any>> {
   const { lambda, functionName } = client(g, io);
@@ -123,8 +154,14 @@ function planLines(a: Record<string, any>): string[] {
 
 /** Runs the CLI; resolves to its exit code. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const out = (s = '') => io.stdout.write(`${s}\n`);
-  const err = (s: string) => io.stderr.write(`${s}\n`);
+  // Every line printed passes through `visible`, and every JSON document
+  // through `visibleJson`: names, reasons and errors come from data that a
+  // seller or a bad write may have filled with terminal escapes.
+  const out = (s = '') => io.stdout.write(`${visible(s)}\n`);
+  const err = (s: string) => io.stderr.write(`${visible(s)}\n`);
+  const outJson = (value: unknown) => io.stdout.write(`${visibleJson(value)}\n`);
+  /** Commander's own text (help, usage errors) has line breaks of its own; the arguments it echoes do not get any. */
+  const lines = (s: string) => s.split('\n').map(visible).join('\n');
   let code: number = EXIT.done;
 
   const program = new Command('onramp-support')
@@ -136,7 +173,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--operator <name>', 'who is running this, for the audit trail (default: $ONRAMP_OPERATOR or your user name)')
     .addHelpText('after', EXAMPLES)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .configureOutput({ writeOut: (s) => io.stdout.write(lines(s)), writeErr: (s) => io.stderr.write(lines(s)) });
 
   const global = () => program.opts<Global>();
 
@@ -147,7 +184,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--json', 'print JSON')
     .action(async (who: string, opts: { json?: boolean }) => {
       const res = await invoke(global(), io, { action: 'show', target: target(who) });
-      if (opts.json) out(JSON.stringify(res, null, 2));
+      if (opts.json) outJson(res);
       if (res.outcome === 'not_found') {
         if (!opts.json) err(`No account or seller matches "${who}".`);
         code = EXIT.not_found;
@@ -158,7 +195,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       for (const a of res.accounts) {
         for (const line of describeAccount(a)) out(line);
         out('  last events:');
-        for (const e of a.events ?? []) out(`    ${e.at}  ${e.text} (${e.actor})`);
+        for (const e of a.events ?? []) out(`    ${e.at}  ${e.text} (${e.actor}${e.caller ? `, invoked by ${e.caller}` : ''})`);
         out();
       }
     });
@@ -173,12 +210,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--yes', 'do not ask for confirmation (required when there is no terminal)')
     .option('--json', 'print JSON')
     .action(async (who: string, opts: { reason: string; delete?: boolean; dryRun?: boolean; yes?: boolean; json?: boolean }) => {
-      const operator = global().operator ?? io.env.ONRAMP_OPERATOR ?? os.userInfo().username;
-      const base = { action: 'reset', target: target(who), reason: opts.reason, operator, delete: opts.delete ?? false };
+      const operator = checked(operatorLabel, global().operator ?? io.env.ONRAMP_OPERATOR ?? os.userInfo().username, '--operator');
+      const reason = checked(supportReason, opts.reason, '--reason');
+      const caller = await callerIdentity(global(), io);
+      const base = { action: 'reset', target: target(who), reason, operator, caller, delete: opts.delete ?? false };
       const plan = await invoke(global(), io, { ...base, dryRun: true });
       if (plan.outcome === 'invalid') throw new Error(plan.message);
       const finish = (res: Record<string, any>) => {
-        if (opts.json) out(JSON.stringify(res, null, 2));
+        if (opts.json) outJson(res);
         else {
           out(res.message);
           for (const a of res.accounts ?? []) if (a.result === 'failed') err(`  ${a.name} (${a.accountId}): ${a.error}`);
@@ -211,7 +250,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .action(async (opts: { olderThan: string; json?: boolean }) => {
       const res = await invoke(global(), io, { action: 'list-stuck', olderThanSeconds: parseDuration(opts.olderThan) });
       if (opts.json) {
-        out(JSON.stringify(res, null, 2));
+        outJson(res);
         return;
       }
       if (res.accounts.length === 0) {
@@ -226,6 +265,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.done : EXIT.usage;
+    if (e instanceof Usage) {
+      err(`onramp-support: ${e.message}`);
+      return EXIT.usage;
+    }
     if (e instanceof Refused) {
       err(e.message);
       return EXIT.refused;

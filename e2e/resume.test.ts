@@ -71,6 +71,7 @@ describe('a seller who leaves the wizard at Connect Bookkeeping', () => {
       target: { accountId },
       reason: 'Ticket 77: starting fresh as asked',
       operator: 'sam',
+      caller: 'local:sam',
     })) as { outcome: string };
     expect(reset.outcome).toBe('done');
     await again.goto(`${stack.url}/accounts/${accountId}`);

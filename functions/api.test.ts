@@ -1,6 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '#shared/adapters/aws.js';
+import { SECURITY_HEADERS } from '#shared/security-headers.js';
 import { accountListResponse, accountResponse, catalogResponse, errorResponse, meResponse } from '#shared/schemas.js';
 import { client, newSeller, withStack } from '#local/test-helpers.js';
 import type { LocalStack } from '#local/stack.js';
@@ -64,6 +65,20 @@ describe('sign-up and sessions', () => {
     expect((await c.call('GET', '/api/me')).status).toBe(401);
   });
 
+  it('ends every session of the seller on "sign out everywhere", and leaves other sellers signed in', async () => {
+    const phone = await newSeller(stack);
+    const email = (await phone.call('GET', '/api/me')).body.user.email as string;
+    const laptop = client(stack);
+    expect((await laptop.call('POST', '/api/auth/login', { email, password: 'a long enough passphrase' })).status).toBe(200);
+    const other = await newSeller(stack);
+    const res = await laptop.call('POST', '/api/auth/logout-everywhere', {});
+    expect(res.status).toBe(204);
+    expect(res.headers.getSetCookie()[0]).toMatch(/Max-Age=0/);
+    expect((await phone.call('GET', '/api/me')).status).toBe(401);
+    expect((await other.call('GET', '/api/me')).status).toBe(200);
+    expect((await client(stack).call('POST', '/api/auth/logout-everywhere', {})).status).toBe(401);
+  });
+
   it('rejects a taken email with 400 on "email" and writes nothing', async () => {
     await client(stack).call('POST', '/api/auth/signup', { name: 'Di', email: 'di@example.com', password: 'di has a passphrase' });
     const before = await itemCount();
@@ -80,7 +95,8 @@ describe('sign-up and sessions', () => {
       ),
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(results.filter((r) => r.status === 400)).toHaveLength(19);
+    // The others are told the email is taken, or (past the per-email limit) to wait.
+    expect(results.filter((r) => r.status === 400 || r.status === 429)).toHaveLength(19);
   });
 
   it.each([
@@ -105,14 +121,25 @@ describe('sign-up and sessions', () => {
     expect(form.status).toBe(415);
   });
 
-  it('accepts a request from the origin the browser used, as CloudFront forwards it', async () => {
+  it('accepts a state-changing request whose Origin is the configured site origin', async () => {
     const res = await client(stack).call(
       'POST',
       '/api/auth/signup',
       { name: 'Cf', email: 'cf@example.com', password: 'a long enough passphrase' },
-      { origin: 'https://app.example.com', 'x-forwarded-host': 'app.example.com', 'sec-fetch-site': 'same-origin' },
+      { origin: stack.url, 'sec-fetch-site': 'same-origin' },
     );
     expect(res.status).toBe(201);
+  });
+
+  it.each([
+    ['whose host only matches the X-Forwarded-Host it sends', { origin: 'https://app.example.com', 'x-forwarded-host': 'app.example.com' }],
+    ['whose host only matches the Host it sends', { origin: 'https://app.example.com', host: 'app.example.com' }],
+    ['from the site\u2019s host on another port', { origin: 'http://127.0.0.1:1' }],
+    ['from the site\u2019s host over another scheme', { origin: 'https://127.0.0.1' }],
+    ['with an opaque "null" origin', { origin: 'null' }],
+  ])('refuses a state-changing request %s', async (_what, headers) => {
+    const res = await client(stack).call('POST', '/api/auth/login', { email: 'x@example.com', password: 'whatever it is' }, headers);
+    expect(res.status).toBe(403);
   });
 
   it('refuses state-changing requests from another origin', async () => {
@@ -207,6 +234,13 @@ describe('catalog', () => {
 });
 
 describe('the gateway', () => {
+  it('sends the shared security headers with the page and with API answers, errors included', async () => {
+    for (const path of ['/', '/accounts/new', '/api/catalog', '/api/me', '/api/nothing']) {
+      const res = await fetch(stack.url + path);
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(res.headers.get(name), `${name} on ${path}`).toBe(value);
+    }
+  });
+
   it('answers unknown API paths with a JSON 404 and wrong methods with 405', async () => {
     expect((await client(stack).call('GET', '/api/nothing')).status).toBe(404);
     expect((await client(stack).call('DELETE', '/api/accounts')).status).toBe(405);

@@ -28,7 +28,7 @@ export function wizardDeps(env: WizardEnv): WizardDeps {
   return {
     accounts: translated('DynamoDB', dynamoWizardStore(dynamoClient(), env.TABLE_NAME)),
     executions: translated('Step Functions', sfnExecutions(sfnClient(), env.STATE_MACHINE_ARN)),
-    secrets: translated('Secrets Manager', secretsManagerPort(secretsClient(), env.SECRET_PREFIX)),
+    secrets: translated('Secrets Manager', secretsManagerPort(secretsClient(), env.SECRET_PREFIX, env.SECRETS_KMS_KEY_ID)),
   };
 }
 

@@ -17,9 +17,10 @@ afterAll(async () => {
   await stack.stop();
 });
 
+const CALLER = 'arn:aws:sts::111111111111:assumed-role/Support/sam';
 const support = (payload: unknown) => stack.functions.invoke('support', payload) as Promise<Record<string, any>>;
 const resetAccount = (accountId: string, extra: Record<string, unknown> = {}) =>
-  support({ action: 'reset', target: { accountId }, reason: 'Ticket 42: wizard stuck', operator: 'sam', ...extra });
+  support({ action: 'reset', target: { accountId }, reason: 'Ticket 42: wizard stuck', operator: 'sam', caller: CALLER, ...extra });
 
 const settled = () => settleAll(stack);
 
@@ -135,7 +136,7 @@ describe('the support reset', () => {
     const a = await accountAt('connect_bookkeeping');
     await a.seller.call('POST', '/api/accounts', { name: 'eBay UK', channel: 'ebay' });
     const email = (await a.seller.call('GET', '/api/me')).body.user.email as string;
-    const res = await support({ action: 'reset', target: { email }, reason: 'Ticket 7', operator: 'sam' });
+    const res = await support({ action: 'reset', target: { email }, reason: 'Ticket 7', operator: 'sam', caller: CALLER });
     expect(res.outcome).toBe('done');
     expect(res.accounts).toHaveLength(2);
   });
@@ -146,9 +147,28 @@ describe('the support reset', () => {
   });
 
   it('refuses a reset without a reason', async () => {
-    const res = await support({ action: 'reset', target: { accountId: 'x' }, reason: '', operator: 'sam' });
+    const res = await support({ action: 'reset', target: { accountId: 'x' }, reason: '', operator: 'sam', caller: CALLER });
     expect(res.outcome).toBe('invalid');
     expect(res.message).toMatch(/reason/);
+  });
+
+  it.each([
+    ['reason', { reason: 'Ticket 8\u001b[2K\u202e', operator: 'sam' }],
+    ['operator', { reason: 'Ticket 8', operator: 'sam\r\u0007' }],
+  ])('refuses a %s with control characters or bidi overrides, and changes nothing', async (field, input) => {
+    const res = await support({ action: 'reset', target: { accountId: 'x' }, caller: CALLER, ...input });
+    expect(res.outcome).toBe('invalid');
+    expect(res.message).toContain(`${field}: Use letters, numbers and punctuation only`);
+  });
+
+  it('records the caller identity beside the operator label, shows it to support and not to the seller', async () => {
+    const { seller, id } = await accountAt('connect_bookkeeping');
+    expect((await support({ action: 'reset', target: { accountId: id }, reason: 'Ticket 43', operator: 'sam' })).outcome).toBe('invalid');
+    await resetAccount(id);
+    const shown = await support({ action: 'show', target: { accountId: id } });
+    expect(shown.accounts[0].events.find((e: { type: string }) => e.type === 'reset')).toMatchObject({ actor: 'support:sam', caller: CALLER });
+    const own = await seller.call('GET', `/api/accounts/${id}/events`);
+    expect(JSON.stringify(own.body)).not.toContain(CALLER);
   });
 
   it('shows the seller the reset in the audit trail: "Reset by support: <reason>"', async () => {

@@ -7,16 +7,23 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveDefinition } from '../local/definition.js';
 import { FUNCTIONS, ROUTES } from '../shared/routes.js';
+import { CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS, ORIGIN_SECRET_HEADER, REFERRER_POLICY } from '../shared/security-headers.js';
+import { SPA_REWRITE_CODE } from './constructs/spa-rewrite.js';
 import { createOnrampApp } from './app.js';
 import { deployAppOrigin, deployEnvironment } from './config.js';
 
 const web = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-web-'));
 fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>Onramp</title>');
+fs.mkdirSync(path.join(web, 'assets'));
+fs.writeFileSync(path.join(web, 'assets', 'index.js'), 'console.log(1);\n//# sourceMappingURL=index.js.map');
+fs.writeFileSync(path.join(web, 'assets', 'index.js.map'), '{"version":3}');
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-cdk-'));
 
 let built: ReturnType<typeof createOnrampApp>;
 let stateful: Template;
 let stateless: Template;
 let site: Template;
+let edge: Template;
 
 beforeAll(() => {
   built = createOnrampApp({
@@ -25,12 +32,19 @@ beforeAll(() => {
     bundle: false,
     webAssetPath: web,
     wizardStepTimeout: Duration.days(14),
-    outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-cdk-')),
+    outdir,
   });
   stateful = Template.fromStack(built.stateful);
   stateless = Template.fromStack(built.stateless);
   site = Template.fromStack(built.site!);
+  edge = Template.fromStack(built.edge!);
 });
+
+const functionsWith = (template: Template, variable: string) =>
+  Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { ONRAMP_FUNCTION: Match.anyValue() } } } })).filter(
+    (f) => f.Properties.Environment.Variables[variable] !== undefined,
+  );
+const fnId = (f: Record<string, any>) => String(f.Properties.Environment.Variables.ONRAMP_FUNCTION);
 
 describe('the stateful stack', () => {
   it('holds one on-demand, encrypted table with point-in-time recovery, kept on stack deletion', () => {
@@ -107,6 +121,22 @@ describe('the stateless stack', () => {
     });
   });
 
+  it('records every Invoke of the support function, and only that, in a CloudTrail trail of its own', () => {
+    const [logicalId] = Object.keys(stateless.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { ONRAMP_FUNCTION: 'support' } } } }));
+    stateless.resourceCountIs('AWS::CloudTrail::Trail', 1);
+    stateless.hasResourceProperties('AWS::CloudTrail::Trail', {
+      IsLogging: true,
+      EnableLogFileValidation: true,
+      EventSelectors: [
+        {
+          IncludeManagementEvents: false,
+          ReadWriteType: 'All',
+          DataResources: [{ Type: 'AWS::Lambda::Function', Values: [{ 'Fn::GetAtt': [logicalId, 'Arn'] }] }],
+        },
+      ],
+    });
+  });
+
   it('has exactly one Standard state machine whose definition passes asl-validator', () => {
     stateless.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'STANDARD' });
@@ -141,14 +171,141 @@ describe('the site stack', () => {
     });
   });
 
-  it('passes the viewer host to the API, so the same-origin check works behind CloudFront', () => {
-    site.hasResourceProperties('AWS::CloudFront::Function', {
-      FunctionCode: Match.stringLikeRegexp("x-forwarded-host"),
+  it('falls back to the web app only on the web behaviour: no error responses, a viewer-request function on the default behaviour alone', () => {
+    const [dist] = Object.values(site.findResources('AWS::CloudFront::Distribution'));
+    const config = dist!.Properties.DistributionConfig;
+    expect(config.CustomErrorResponses).toBeUndefined();
+    const [fnLogicalId] = Object.keys(site.findResources('AWS::CloudFront::Function'));
+    expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fnLogicalId, 'FunctionARN'] } }]);
+    for (const behavior of config.CacheBehaviors) expect(behavior.FunctionAssociations).toBeUndefined();
+    site.hasResourceProperties('AWS::CloudFront::Function', { FunctionCode: SPA_REWRITE_CODE });
+  });
+
+  it.each([
+    ['/', '/index.html'],
+    ['/accounts/new', '/index.html'],
+    ['/accounts/3f0c8a8e-2b1e/setup', '/index.html'],
+    ['/assets/index-C3ti9u_M.js', '/assets/index-C3ti9u_M.js'],
+    ['/config.json', '/config.json'],
+  ])('rewrites %s to %s', (uri, expected) => {
+    const handler = new Function(`${SPA_REWRITE_CODE}; return handler;`)() as (e: unknown) => { uri: string };
+    expect(handler({ request: { uri, headers: {} } }).uri).toBe(expected);
+  });
+
+  it('adds the shared security headers to pages and API answers alike', () => {
+    const [policyId] = Object.keys(site.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+    site.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: {
+          ContentSecurityPolicy: { ContentSecurityPolicy: CONTENT_SECURITY_POLICY, Override: true },
+          StrictTransportSecurity: { AccessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS, IncludeSubdomains: true, Override: true },
+          ReferrerPolicy: { ReferrerPolicy: REFERRER_POLICY, Override: true },
+          ContentTypeOptions: { Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+        },
+      }),
     });
+    expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
+    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-inline');
+    const [dist] = Object.values(site.findResources('AWS::CloudFront::Distribution'));
+    const config = dist!.Properties.DistributionConfig;
+    for (const behavior of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+  });
+
+  it('sends the API a secret origin header resolved at deploy time, and gives every HTTP function the site origin and the secret', () => {
+    const [dist] = Object.values(site.findResources('AWS::CloudFront::Distribution'));
+    const api = dist!.Properties.DistributionConfig.Origins.find((o: { CustomOriginConfig?: unknown }) => o.CustomOriginConfig);
+    expect(api.OriginCustomHeaders).toHaveLength(1);
+    expect(api.OriginCustomHeaders[0].HeaderName).toBe(ORIGIN_SECRET_HEADER);
+    expect(JSON.stringify(api.OriginCustomHeaders[0].HeaderValue)).toContain('{{resolve:secretsmanager:');
+    const httpFunctions = new Set(ROUTES.map((r) => r.fn));
+    expect(new Set(functionsWith(stateless, 'ORIGIN_VERIFY_SECRET').map(fnId))).toEqual(httpFunctions);
+    for (const f of functionsWith(stateless, 'SITE_ORIGIN')) {
+      expect(JSON.stringify(f.Properties.Environment.Variables.ORIGIN_VERIFY_SECRET)).toContain('{{resolve:secretsmanager:');
+      expect(JSON.stringify(f.Properties.Environment.Variables.SITE_ORIGIN)).toContain('https://');
+      expect(f.Properties.Environment.Variables.CLIENT_ADDRESS_HEADER).toBe('cloudfront-viewer-address');
+    }
+    // The execute-api endpoint stays on (CloudFront needs it without a custom domain); the functions refuse requests without the header.
+    stateful.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: false });
+  });
+
+  it('forwards the viewer address to the API, and never the Host', () => {
+    site.hasResourceProperties('AWS::CloudFront::OriginRequestPolicy', {
+      OriginRequestPolicyConfig: Match.objectLike({
+        HeadersConfig: { HeaderBehavior: 'whitelist', Headers: Match.arrayWith(['content-type', 'origin', 'CloudFront-Viewer-Address']) },
+      }),
+    });
+    const [policy] = Object.values(site.findResources('AWS::CloudFront::OriginRequestPolicy'));
+    expect(policy!.Properties.OriginRequestPolicyConfig.HeadersConfig.Headers.map((h: string) => h.toLowerCase())).not.toContain('host');
+  });
+
+  it('publishes no source maps', () => {
+    const staged = fs.readdirSync(outdir).filter((d) => d.startsWith('asset.') && fs.existsSync(path.join(outdir, d, 'index.html')));
+    expect(staged).toHaveLength(1);
+    const files = fs.readdirSync(path.join(outdir, staged[0]!), { recursive: true }).map(String);
+    expect(files).toContain(path.join('assets', 'index.js'));
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
   });
 
   it('deploys a config.json beside the web app', () => {
     site.resourceCountIs('Custom::CDKBucketDeployment', 1);
+  });
+});
+
+describe('the edge stack', () => {
+  it('deploys in us-east-1 a CloudFront web ACL with a rate limit on /api/auth/* and the AWS common rule set, associated to the distribution', () => {
+    expect(built.edge!.region).toBe('us-east-1');
+    edge.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'CLOUDFRONT',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        Match.objectLike({
+          Name: 'RateLimitAuth',
+          Action: { Block: Match.objectLike({ CustomResponse: Match.objectLike({ ResponseCode: 429 }) }) },
+          Statement: {
+            RateBasedStatement: Match.objectLike({
+              AggregateKeyType: 'IP',
+              ScopeDownStatement: { ByteMatchStatement: Match.objectLike({ SearchString: '/api/auth/', PositionalConstraint: 'STARTS_WITH' }) },
+            }),
+          },
+        }),
+        Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } }),
+      ],
+    });
+    const [dist] = Object.values(site.findResources('AWS::CloudFront::Distribution'));
+    expect(JSON.stringify(dist!.Properties.DistributionConfig.WebACLId)).toContain('WebAclArn');
+  });
+});
+
+describe('connection secrets', () => {
+  it('are encrypted with a customer-managed key that rotates, and that denies decryption under the prefix to all but the functions\u2019 stack', () => {
+    stateful.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'kms:Decrypt',
+            Condition: { StringLike: { 'kms:EncryptionContext:SecretARN': Match.anyValue() }, ArnNotLike: { 'aws:PrincipalArn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+    const policy = JSON.stringify(Object.values(stateful.findResources('AWS::KMS::Key'))[0]!.Properties.KeyPolicy);
+    expect(policy).toContain(':secretsmanager:eu-west-1:111111111111:secret:onramp/*');
+    expect(policy).toContain(':iam::111111111111:role/OnrampStateless-*');
+  });
+
+  it('are created with that key by the functions that keep secrets, which may use it only through Secrets Manager', () => {
+    const users = functionsWith(stateless, 'SECRET_PREFIX');
+    const keepers = ['accounts', 'books', 'oauthCallback', 'support'];
+    expect(users.map(fnId).sort()).toEqual(keepers);
+    expect(functionsWith(stateless, 'SECRETS_KMS_KEY_ID').map(fnId).sort()).toEqual(keepers);
+    const policies = Object.values(stateless.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p));
+    const kms = policies.filter((p) => p.includes('kms:Decrypt'));
+    expect(kms).toHaveLength(keepers.length);
+    for (const p of kms) expect(p).toContain('kms:ViaService');
   });
 });
 

@@ -7,6 +7,7 @@ import { App, Duration, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EdgeStack } from './stacks/edge-stack.js';
 import { SiteStack } from './stacks/site-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
 import { StatelessStack } from './stacks/stateless-stack.js';
@@ -40,27 +41,34 @@ export function createOnrampApp(options: OnrampAppOptions) {
     },
   });
   const { env } = options;
-  const stateful = new StatefulStack(app, 'OnrampStateful', { env, secretPrefix: 'onramp/', appSecretPrefix: 'onramp-apps/' });
-  const stateless = new StatelessStack(app, 'OnrampStateless', {
-    env,
-    root: ROOT,
-    table: stateful.table,
-    secretPrefix: stateful.secretPrefix,
-    appSecrets: stateful.appSecrets,
-    appOrigin: options.appOrigin,
-    wizardStepTimeout: options.wizardStepTimeout ?? Duration.days(14),
-  });
+  const stateful = new StatefulStack(app, 'OnrampStateful', { env, secretPrefix: 'onramp/', appSecretPrefix: 'onramp-apps/', secretReadersStackName: 'OnrampStateless' });
+  // WAF for CloudFront lives in us-east-1, whatever the app's region.
+  const edge = options.site === false ? undefined : new EdgeStack(app, 'OnrampEdge', { env: { account: env.account, region: 'us-east-1' } });
   const site =
     options.site === false
       ? undefined
       : new SiteStack(app, 'OnrampSite', {
           env,
-          api: stateless.api,
+          api: stateful.api,
+          originSecret: stateful.originSecret,
+          ...(edge ? { webAclArn: edge.webAclArn } : {}),
           webAssetPath: options.webAssetPath ?? path.join(ROOT, 'web', 'dist'),
         });
+  const stateless = new StatelessStack(app, 'OnrampStateless', {
+    env,
+    root: ROOT,
+    table: stateful.table,
+    secretPrefix: stateful.secretPrefix,
+    secretsKey: stateful.secretsKey,
+    api: stateful.api,
+    appSecrets: stateful.appSecrets,
+    appOrigin: options.appOrigin,
+    ...(site ? { edge: { siteOrigin: site.siteOrigin, originSecret: stateful.originSecret } } : {}),
+    wizardStepTimeout: options.wizardStepTimeout ?? Duration.days(14),
+  });
   if (options.nag !== false) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    acknowledgeFindings({ stateful, stateless, site });
+    acknowledgeFindings({ stateful, stateless, site, edge });
   }
-  return { app, stateful, stateless, site };
+  return { app, stateful, stateless, site, edge };
 }

@@ -9,13 +9,14 @@ interface Stacks {
   readonly stateful: Stack;
   readonly stateless: Stack & { readonly functions: Record<string, IConstruct>; readonly wizard: IConstruct };
   readonly site: Stack | undefined;
+  readonly edge: Stack | undefined;
 }
 
 export function acknowledgeFindings({ stateful, stateless, site }: Stacks): void {
   const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
   const fnPolicy = 'arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
 
-  ack(stateful, 'AwsSolutions-SMG4', 'The app secrets hold credentials each provider issues and rotates on its own console; the operator replaces them when the provider does.');
+  ack(stateful, 'AwsSolutions-SMG4', 'The app secrets hold credentials each provider issues and rotates on its own console (the operator replaces them); the origin secret is a static CloudFront header, rotated by redeploying the site and stateless stacks together.');
   ack(stateless, 'AwsSolutions-APIG4', 'Routes authorize in the function: a server-side session cookie, checked per route; public routes are sign-up, sign-in and the catalog.');
   ack(stateless, `AwsSolutions-IAM4[Policy::${fnPolicy}]`, 'The AWS-managed basic execution role only lets a function write its own logs.');
   ack(stateless, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray, log delivery and secretsmanager:ListSecrets have no resource-level permissions.');
@@ -44,6 +45,5 @@ export function acknowledgeFindings({ stateful, stateless, site }: Stacks): void
     ack(site, `AwsSolutions-IAM5[${finding}]`, 'The CDK bucket-deployment function copies the built web app from the CDK asset bucket into the site bucket.');
   }
   ack(site, 'AwsSolutions-CFR1', 'Sellers anywhere may use Onramp; no geographic restriction applies.');
-  ack(site, 'AwsSolutions-CFR2', 'A WAF web ACL is a per-deployment choice (cost); the API throttles at the stage and authorizes per route.');
   ack(site, 'AwsSolutions-CFR4', 'The default CloudFront certificate is used until a custom domain is configured; viewers are redirected to HTTPS.');
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { matchRoute } from '../shared/routes.js';
 import { logger } from '../shared/logger.js';
+import { SECURITY_HEADERS } from '../shared/security-headers.js';
 import type { LocalFunctions } from './functions.js';
 
 const MAX_BODY = 1024 * 1024;
@@ -27,11 +28,6 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'strict-origin-when-cross-origin',
-};
 
 function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -113,7 +109,7 @@ export function createGateway(options: { functions: LocalFunctions; webRoot: str
 
   function staticFile(req: IncomingMessage, res: ServerResponse, url: URL): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' });
+      res.writeHead(405, { allow: 'GET, HEAD', ...SECURITY_HEADERS });
       res.end();
       return;
     }
@@ -131,7 +127,7 @@ export function createGateway(options: { functions: LocalFunctions; webRoot: str
       file = path.join(webRoot, 'index.html');
     }
     if (!fs.existsSync(file)) {
-      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
       res.end('The web app has not been built. Run "npm run build:web" (npm start does it for you).');
       return;
     }

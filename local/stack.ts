@@ -12,11 +12,13 @@ import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resetEdgeConfig } from '../functions/edge.js';
 import { resetClients } from '../shared/adapters/aws.js';
 import { logger, type LogLevel } from '../shared/logger.js';
 import { FUNCTIONS, type FunctionId } from '../shared/routes.js';
 import { createTableInput } from '../shared/table.js';
 import { AwsError, readBody, sendAwsError, sendJson, type Operation } from './aws-protocol.js';
+import { guardServer, LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, refusal, refuse } from './endpoint-guard.js';
 import { synthesizeWizardDefinition, LOCAL_REGION } from './definition.js';
 import { LocalFunctions } from './functions.js';
 import { createGateway } from './gateway.js';
@@ -52,6 +54,8 @@ export interface LocalStackOptions {
   readonly providerTimeoutMs?: number;
   /** Access-token lifetime in the sandboxes (tests make tokens expire quickly). */
   readonly accessTokenTtlSeconds?: number;
+  /** Extra environment for the functions (e.g. stricter attempt limits in a test). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface LocalStack {
@@ -81,7 +85,7 @@ function close(server: Server): Promise<void> {
 }
 
 async function ensureTable(endpoint: string): Promise<void> {
-  const db = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const db = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY } });
   try {
     await db.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
   } catch (err) {
@@ -133,6 +137,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     updateTableMs: 0,
     ...(options.dataDir ? { path: path.join(options.dataDir, 'dynamodb') } : {}),
   }) as Server;
+  guardServer(dynamo);
   const dynamoPort = await listen(dynamo, options.dynamoPort ?? 0, host);
 
   const functions = new LocalFunctions(ROOT);
@@ -145,6 +150,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     secretsmanager: secrets.operations,
   };
   const aws = http.createServer(async (req, res) => {
+    const why = refusal(req);
+    if (why) return refuse(res, why);
     const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(new URL(req.url ?? '/', 'http://local').pathname);
     if (invoke) return lambdaInvoke(functions, decodeURIComponent(invoke[1]!), req, res);
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -166,8 +173,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    // The endpoints' token (see endpoint-guard.ts): the functions sign with it like any access key.
+    AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY,
     AWS_ENDPOINT_URL_DYNAMODB: `http://${host}:${dynamoPort}`,
     AWS_ENDPOINT_URL_SFN: `http://${host}:${awsPort}`,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://${host}:${awsPort}`,
@@ -177,6 +185,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     COOKIE_SECURE: 'false',
     STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
     SECRET_PREFIX: 'onramp/',
+    // Every tab and test on this machine is 127.0.0.1: per-client limits would count them all as one client.
+    SIGN_IN_MAX_PER_CLIENT: '100000',
+    SIGN_UP_MAX_PER_CLIENT: '100000',
+    ...options.env,
   });
   logger.setLogLevel(options.logLevel ?? 'WARN');
   resetClients();
@@ -207,13 +219,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     PROVIDER_SANDBOX_ORIGIN: sandboxes.origin,
     PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs ?? 8000),
   });
+  // The same-origin check compares a browser's Origin with the site's: this stack's address, by either loopback name.
+  process.env.SITE_ORIGIN = url;
+  process.env.ALLOWED_ORIGINS = [`http://localhost:${port}`, `http://127.0.0.1:${port}`].join(',');
+  resetEdgeConfig();
   if (options.dataDir) {
     // Lets `npm run support` find this stack's Lambda endpoint.
     fs.writeFileSync(
       path.join(options.dataDir, 'local-stack.json'),
-      JSON.stringify({ lambdaEndpoint: `http://${host}:${awsPort}`, region: LOCAL_REGION, supportFunction: 'onramp-support' }),
+      JSON.stringify({ lambdaEndpoint: `http://${host}:${awsPort}`, region: LOCAL_REGION, supportFunction: 'onramp-support', accessKeyId: LOCAL_ACCESS_KEY_ID }),
       { mode: 0o600 },
     );
+    // `mode` applies only to a new file: make sure an older one is private too.
+    fs.chmodSync(path.join(options.dataDir, 'local-stack.json'), 0o600);
   }
 
   return {

@@ -24,9 +24,30 @@ export const baseEnv = z.object({
 });
 export type BaseEnv = z.infer<typeof baseEnv>;
 
+/** The auth function's limits on attempts, and where it learns the client's address. */
+export const authEnv = baseEnv.extend({
+  /** A session unused for this long ends (besides SESSION_TTL_HOURS, its absolute end). */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(12 * 60),
+  ATTEMPT_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+  SIGN_IN_MAX_PER_EMAIL: z.coerce.number().int().positive().default(10),
+  SIGN_IN_MAX_PER_CLIENT: z.coerce.number().int().positive().default(100),
+  SIGN_UP_MAX_PER_EMAIL: z.coerce.number().int().positive().default(5),
+  SIGN_UP_MAX_PER_CLIENT: z.coerce.number().int().positive().default(20),
+  /**
+   * A header in which the CDN in front of the API puts the viewer's address
+   * (`ip:port`); without it, the client is the connection's own address.
+   */
+  CLIENT_ADDRESS_HEADER: z.string().trim().toLowerCase().min(1).optional(),
+  /** log2 of scrypt's N for new password hashes: 17 in the cloud and on `npm start`; the tests lower it to stay fast. */
+  PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(17),
+});
+export type AuthEnv = z.infer<typeof authEnv>;
+
 export const wizardEnv = baseEnv.extend({
   STATE_MACHINE_ARN: z.string().min(1),
   SECRET_PREFIX: z.string().min(1).default('onramp/'),
+  /** The key that encrypts connection secrets (set by the CDK; the local stack has none). */
+  SECRETS_KMS_KEY_ID: z.string().min(1).optional(),
 });
 export type WizardEnv = z.infer<typeof wizardEnv>;
 

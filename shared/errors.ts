@@ -105,3 +105,16 @@ export class ConnectError extends Error {
     super(`connect failed: ${code}${reason ? ` (${reason})` : ''}`);
   }
 }
+
+/** Too many attempts in a while: the seller is told how long to wait (and the response carries `Retry-After`). */
+export class TooManyRequestsError extends AppError {
+  readonly status = 429;
+  readonly code = 'too_many_attempts';
+  constructor(
+    message: string,
+    /** Whole seconds until trying again can succeed. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

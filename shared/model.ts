@@ -13,7 +13,13 @@ export interface User {
 export interface Session {
   readonly userId: string;
   readonly email: string;
+  /** Epoch seconds: the session ends then, however active (the absolute timeout). */
   readonly expiresAt: number;
+  /** Epoch seconds: when it started, and when it was last used (to the minute or so). */
+  readonly createdAt: number;
+  readonly lastSeenAt: number;
+  /** Seconds without use after which it ends (the idle timeout, fixed when it started). */
+  readonly idleSeconds: number;
 }
 
 /** A connection recorded on the account: what and when, never the credential itself. */
@@ -84,7 +90,9 @@ export interface AccountEvent {
   readonly accountId: string;
   readonly type: AccountEventType;
   readonly at: string;
-  /** Who did it: `seller`, `system` or `support:<operator>`. */
+  /** Who did it: `seller`, `system` or `support:<operator>` (the operator's own label). */
   readonly actor: string;
   readonly detail: string | null;
+  /** For support actions: the AWS identity that invoked the support function, as its CLI reported it (CloudTrail holds the authoritative record). */
+  readonly caller?: string;
 }

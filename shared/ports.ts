@@ -74,17 +74,29 @@ export interface SecretPort {
   listForAccount(accountId: string): Promise<string[]>;
 }
 
+/** A session as listed for its seller: its id is the hash of its token, never the token. */
+export interface SessionEntry extends Session {
+  readonly id: string;
+}
+
 export interface SessionStore {
   create(token: string, session: Session): Promise<void>;
-  /** The live session for a token; expired sessions are treated as absent (TTL deletion is lazy). */
-  find(token: string, nowSeconds: number): Promise<Session | undefined>;
+  /** The session for a token, as stored; expiry is the caller's to judge (TTL deletion is lazy). */
+  find(token: string): Promise<Session | undefined>;
+  /** Records that the session was used at `nowSeconds` (nothing if it is gone). */
+  touch(token: string, nowSeconds: number): Promise<void>;
   delete(token: string): Promise<void>;
+  /** Every session of a seller, live or not (the index is eventually consistent: one started a moment ago may be missing). */
+  listForUser(userId: string): Promise<SessionEntry[]>;
+  deleteById(id: string): Promise<void>;
 }
 
 export interface UserStore {
   /** Stores the user; false when the email is already taken. */
   create(user: User): Promise<boolean>;
   findByEmail(email: string): Promise<User | undefined>;
+  /** Replaces the password hash if it is still `from`; false when it changed meanwhile. */
+  replacePasswordHash(email: string, from: string, to: string): Promise<boolean>;
 }
 
 /** A consent in flight: what the `state` sent to the provider stands for. Kept server-side, single-use, short-lived. */

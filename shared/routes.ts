@@ -45,6 +45,7 @@ export const ROUTES = [
   { method: 'POST', path: '/api/auth/signup', fn: 'auth', auth: 'public' },
   { method: 'POST', path: '/api/auth/login', fn: 'auth', auth: 'public' },
   { method: 'POST', path: '/api/auth/logout', fn: 'auth', auth: 'public' },
+  { method: 'POST', path: '/api/auth/logout-everywhere', fn: 'auth', auth: 'session' },
   { method: 'GET', path: '/api/me', fn: 'auth', auth: 'session' },
   { method: 'GET', path: '/api/catalog', fn: 'catalog', auth: 'public' },
   { method: 'GET', path: '/api/accounts', fn: 'accounts', auth: 'session' },

@@ -8,6 +8,7 @@ import { CATEGORIES, type CategoryId } from './books/mapping.js';
 import { CHANNEL_PROVIDERS } from './providers/index.js';
 import type { AccountField } from './providers/types.js';
 import { ACCOUNT_EVENT_TYPES } from './model.js';
+import { plainText } from './text.js';
 import { SETUP_STATUSES, SETUP_STEPS } from './wizard.js';
 
 const COMMON_PASSWORDS = new Set([
@@ -31,11 +32,14 @@ export const passwordSchema = z
   })
   .refine((p) => new Set(p).size >= 5, { error: 'Use a mix of at least 5 different characters.' });
 
-const personName = z
-  .string({ error: 'Enter your name.' })
-  .trim()
-  .min(1, { error: 'Enter your name.' })
-  .max(100, { error: 'Use at most 100 characters for your name.' });
+const personName = plainText(
+  z
+    .string({ error: 'Enter your name.' })
+    .trim()
+    .min(1, { error: 'Enter your name.' })
+    .max(100, { error: 'Use at most 100 characters for your name.' }),
+  'your name',
+);
 
 export const signupRequest = z.strictObject({ name: personName, email: emailSchema, password: passwordSchema });
 export type SignupRequest = z.infer<typeof signupRequest>;
@@ -55,11 +59,14 @@ const ACCOUNT_FIELD_KEYS = [...new Set(CHANNEL_PROVIDERS.flatMap((p) => p.accoun
 
 export const createAccountRequest = z
   .strictObject({
-    name: z
-      .string({ error: 'Give the account a name.' })
-      .trim()
-      .min(1, { error: 'Give the account a name, like "Amazon EU".' })
-      .max(60, { error: 'Use at most 60 characters for the account name.' }),
+    name: plainText(
+      z
+        .string({ error: 'Give the account a name.' })
+        .trim()
+        .min(1, { error: 'Give the account a name, like "Amazon EU".' })
+        .max(60, { error: 'Use at most 60 characters for the account name.' }),
+      'the account name',
+    ),
     channel: z.enum(CHANNEL_IDS, { error: 'Choose one of the sales channels we offer.' }),
     region: z.string().trim().min(1).max(40).optional(),
     ...Object.fromEntries(ACCOUNT_FIELD_KEYS.map((k) => [k, z.string().trim().max(2048).optional()])),

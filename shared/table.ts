@@ -6,7 +6,9 @@
  * - `EMAIL#<email>` / `USER`: a seller, keyed by email so sign-up claims the
  *   email with one conditional put (the local DynamoDB has no transactions).
  * - `SESSION#<sha256(token)>` / `SESSION`: a server-side session; the token
- *   itself is never stored.
+ *   itself is never stored. `gsi1pk = SELLER_SESSIONS#<userId>` lists a
+ *   seller's sessions (to end the oldest, or all of them).
+ * - `ATTEMPTS#<sha256(key)>` / `ATTEMPTS`: a count of sign-in or sign-up attempts in a window.
  * - `SELLER#<userId>` / `ACCOUNT#<accountId>`: an account; reading it by the
  *   seller's own key is the ownership check. `gsi1pk = ACCOUNT#<accountId>`
  *   finds it by id alone (support, the wizard task).

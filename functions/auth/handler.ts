@@ -1,32 +1,57 @@
 /** Sign up, sign in, sign out and who-am-I. */
-import { baseEnv, parseEnv } from '#shared/config.js';
+import { dynamoAttemptCounter } from '#shared/adapters/attempts.js';
+import { dynamoClient } from '#shared/adapters/aws.js';
+import { authEnv, parseEnv } from '#shared/config.js';
+import { PASSWORD_COST } from '#shared/password.js';
 import { loginRequest, signupRequest } from '#shared/schemas.js';
-import { signIn, signOut, signUp, whoAmI } from '#shared/use-cases/auth.js';
+import { signIn, signOut, signOutEverywhere, signUp, whoAmI } from '#shared/use-cases/auth.js';
 import { stores } from '../deps.js';
-import { SESSION_COOKIE, clearedSessionCookie, httpHandler, route, sellerRoute, sessionCookie } from '../http.js';
+import { clientAddress } from '../client-address.js';
+import { clearedSessionCookie, httpHandler, route, sellerRoute, sessionCookie } from '../http.js';
+import { sessionCookieHere } from '../session-cookie.js';
 
-const env = parseEnv(baseEnv);
-const deps = { ...stores(env), sessionTtlHours: env.SESSION_TTL_HOURS };
+const env = parseEnv(authEnv);
+const deps = {
+  ...stores(env),
+  attempts: dynamoAttemptCounter(dynamoClient(), env.TABLE_NAME),
+  limits: {
+    windowSeconds: env.ATTEMPT_WINDOW_MINUTES * 60,
+    signInPerEmail: env.SIGN_IN_MAX_PER_EMAIL,
+    signInPerClient: env.SIGN_IN_MAX_PER_CLIENT,
+    signUpPerEmail: env.SIGN_UP_MAX_PER_EMAIL,
+    signUpPerClient: env.SIGN_UP_MAX_PER_CLIENT,
+  },
+  sessionTtlHours: env.SESSION_TTL_HOURS,
+  sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
+  passwordCost: { ...PASSWORD_COST, N: 2 ** env.PASSWORD_SCRYPT_LOG_N },
+};
+const caller = (event: Parameters<typeof clientAddress>[0]) => ({ client: clientAddress(event, env.CLIENT_ADDRESS_HEADER) });
 
 export const handler = httpHandler(
   {
     'POST /api/auth/signup': route({
       body: signupRequest,
-      handle: async ({ body }) => {
-        const { user, token, maxAgeSeconds } = await signUp(deps, body);
+      handle: async ({ body, event }) => {
+        const { user, token, maxAgeSeconds } = await signUp(deps, body, caller(event));
         return { status: 201, body: { user }, cookies: [sessionCookie(token, maxAgeSeconds, env.COOKIE_SECURE)] };
       },
     }),
     'POST /api/auth/login': route({
       body: loginRequest,
-      handle: async ({ body }) => {
-        const { user, token, maxAgeSeconds } = await signIn(deps, body);
+      handle: async ({ body, event }) => {
+        const { user, token, maxAgeSeconds } = await signIn(deps, body, caller(event));
         return { body: { user }, cookies: [sessionCookie(token, maxAgeSeconds, env.COOKIE_SECURE)] };
       },
     }),
     'POST /api/auth/logout': route({
       handle: async ({ cookies }) => {
-        await signOut(deps, cookies[SESSION_COOKIE]);
+        await signOut(deps, cookies[sessionCookieHere()]);
+        return { status: 204, cookies: [clearedSessionCookie(env.COOKIE_SECURE)] };
+      },
+    }),
+    'POST /api/auth/logout-everywhere': sellerRoute({
+      handle: async ({ cookies, session }) => {
+        await signOutEverywhere(deps, session, cookies[sessionCookieHere()] ?? '');
         return { status: 204, cookies: [clearedSessionCookie(env.COOKIE_SECURE)] };
       },
     }),

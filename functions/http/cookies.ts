@@ -1,7 +1,6 @@
 /** The session cookie. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-
-export const SESSION_COOKIE = 'onramp_session';
+import { sessionCookieName } from '../session-cookie.js';
 
 export function parseCookies(event: APIGatewayProxyEventV2): Record<string, string> {
   const out: Record<string, string> = {};
@@ -21,10 +20,10 @@ export function parseCookies(event: APIGatewayProxyEventV2): Record<string, stri
 
 /** The `Set-Cookie` value that starts a session. */
 export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
-  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
+  return `${sessionCookieName(secure)}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
 }
 
 /** The `Set-Cookie` value that ends a session. */
 export function clearedSessionCookie(secure: boolean): string {
-  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`;
+  return `${sessionCookieName(secure)}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`;
 }

@@ -2,7 +2,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
-import { AppError, ConflictError, DependencyError } from '#shared/errors.js';
+import { AppError, ConflictError, DependencyError, TooManyRequestsError } from '#shared/errors.js';
 import { logger } from '#shared/logger.js';
 import { json, type Result } from './respond.js';
 
@@ -10,7 +10,8 @@ export const correlationIdOf = (event: APIGatewayProxyEventV2) => event.requestC
 
 /** Turns zod issues into `{ field: reason }`, one reason per field, in the seller's words. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
+  // No prototype: a key named "__proto__" or "constructor" is a field like any other.
+  const fields = Object.create(null) as Record<string, string>;
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const k of issue.keys) fields[k] ??= `"${k}" is not a field we accept. Remove it and try again.`;
@@ -37,6 +38,7 @@ export function errorRenderer(): MiddlewareObj<APIGatewayProxyEventV2, Result> {
             ...(err instanceof ConflictError && err.current !== undefined ? { current: err.current } : {}),
           },
         });
+        if (err instanceof TooManyRequestsError) request.response.headers = { ...request.response.headers, 'retry-after': String(err.retryAfterSeconds) };
         return;
       }
       if (err instanceof DependencyError) {

@@ -1,6 +1,7 @@
 /** The same-origin JSON guard on state-changing requests. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ForbiddenError, UnsupportedMediaTypeError } from '#shared/errors.js';
+import { isOwnOrigin } from '../edge.js';
 
 export interface GuardOptions {
   /** Origins allowed to make state-changing requests besides the request's own. */
@@ -24,15 +25,8 @@ export function guardStateChange(event: APIGatewayProxyEventV2, options: GuardOp
     throw new ForbiddenError('This request must come from the Onramp web app.');
   }
   const origin = event.headers.origin;
-  if (origin) {
-    const host = event.headers['x-forwarded-host'] ?? event.headers.host;
-    let originHost: string | undefined;
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      originHost = undefined;
-    }
-    const allowed = options.allowedOrigins?.includes(origin) || (host !== undefined && originHost === host);
-    if (!allowed) throw new ForbiddenError('This request must come from the Onramp web app.');
+  // The full origin (scheme, host, port) must be the site's own, as configured; no forwarded header is trusted.
+  if (origin && !(options.allowedOrigins?.includes(origin) || isOwnOrigin(origin))) {
+    throw new ForbiddenError('This request must come from the Onramp web app.');
   }
 }

@@ -13,7 +13,10 @@ import type { Session } from '#shared/model.js';
 import type { SessionStore } from '#shared/ports.js';
 import { PATH_PARAMS, pathParamNames, routeFor, type RouteAuth, type RouteKey } from '#shared/routes.js';
 import { requireSession } from '#shared/use-cases/auth.js';
-import { SESSION_COOKIE, parseCookies } from './cookies.js';
+import { parseCookies } from './cookies.js';
+import { requireEdge } from '../edge.js';
+import { lambdaLogContext } from '../logging.js';
+import { sessionCookieHere } from '../session-cookie.js';
 import { correlationIdOf, errorRenderer, fieldErrors } from './errors.js';
 import { guardStateChange, type GuardOptions } from './guard.js';
 import { toResult, type HttpResult, type Result } from './respond.js';
@@ -88,7 +91,7 @@ export function routePolicy(options: HttpOptions): MiddlewareObj<APIGatewayProxy
       }
       let session: Session | undefined;
       if (entry.auth !== 'public') {
-        const token = parseCookies(event)[SESSION_COOKIE];
+        const token = parseCookies(event)[sessionCookieHere()];
         if (entry.auth === 'session') session = await requireSession({ sessions: options.sessions! }, token);
         else session = token ? await requireSession({ sessions: options.sessions! }, token).catch(() => undefined) : undefined;
       }
@@ -151,8 +154,10 @@ export function httpHandler(routes: Partial<Record<RouteKey, RouteSpec>>, option
     return toResult(result);
   };
   return middy<APIGatewayProxyEventV2, Result>(base)
+    .use(lambdaLogContext())
     .use(loggerContext())
     .use(errorRenderer())
-    .use({ before: async (request) => guardStateChange(request.event, options) })
+    // Only CloudFront reaches the API (its secret header), then the same-origin JSON guard.
+    .use({ before: async (request) => { requireEdge(request.event); guardStateChange(request.event, options); } })
     .use(routePolicy(options));
 }

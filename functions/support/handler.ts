@@ -8,8 +8,10 @@ import { dynamoClient } from '#shared/adapters/aws.js';
 import { dynamoUserStore } from '#shared/adapters/users.js';
 import { parseEnv, wizardEnv } from '#shared/config.js';
 import { logger } from '#shared/logger.js';
+import { callerIdentity, operatorLabel, supportReason } from '#shared/support-input.js';
 import { listStuck, reset, show, type SupportDeps } from '#shared/use-cases/support.js';
 import { wizardDeps } from '../deps.js';
+import { withLogContext } from '../logging.js';
 
 const env = parseEnv(wizardEnv);
 const deps: SupportDeps = { ...wizardDeps(env), users: dynamoUserStore(dynamoClient(), env.TABLE_NAME) };
@@ -24,8 +26,9 @@ export const supportRequest = z.discriminatedUnion('action', [
   z.strictObject({
     action: z.literal('reset'),
     target,
-    reason: z.string().trim().min(3, { error: 'Give a reason of at least 3 characters.' }).max(500),
-    operator: z.string().trim().min(1).max(100),
+    reason: supportReason,
+    operator: operatorLabel,
+    caller: callerIdentity,
     delete: z.boolean().optional(),
     dryRun: z.boolean().optional(),
   }),
@@ -33,7 +36,7 @@ export const supportRequest = z.discriminatedUnion('action', [
 ]);
 export type SupportRequest = z.infer<typeof supportRequest>;
 
-export async function handler(event: unknown) {
+export const handler = withLogContext(async (event: unknown) => {
   try {
     return await handle(event);
   } catch (err) {
@@ -41,7 +44,7 @@ export async function handler(event: unknown) {
     logger.error('support action failed', { errorName: (err as Error)?.name, errorMessage: (err as Error)?.message });
     return { outcome: 'failed', message: `${(err as Error)?.name ?? 'Error'}: the action stopped part-way. Run the same command again to finish it.` };
   }
-}
+});
 
 async function handle(event: unknown) {
   const parsed = supportRequest.safeParse(event);
@@ -59,11 +62,13 @@ async function handle(event: unknown) {
       const result = await reset(deps, req.target, {
         reason: req.reason,
         operator: req.operator,
+        caller: req.caller,
         ...(req.delete !== undefined ? { delete: req.delete } : {}),
         ...(req.dryRun !== undefined ? { dryRun: req.dryRun } : {}),
       });
       logger.info('support reset', {
         operator: req.operator,
+        caller: req.caller,
         reason: req.reason,
         delete: req.delete ?? false,
         dryRun: result.dryRun,

@@ -10,6 +10,7 @@ import { baseEnv, parseEnv } from '#shared/config.js';
 import { logger } from '#shared/logger.js';
 import { markPaused, recordFailure, recordTaskToken } from '#shared/use-cases/wizard-task.js';
 import { WAITING_STEPS } from '#shared/wizard.js';
+import { withLogContext } from '../logging.js';
 
 const env = parseEnv(baseEnv);
 const deps = { store: dynamoWizardTaskStore(dynamoClient(), env.TABLE_NAME), tasks: sfnTaskSender(sfnClient()) };
@@ -21,7 +22,7 @@ const taskEvent = z.discriminatedUnion('action', [
   z.object({ action: z.literal('fail'), ...ids, error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional() }),
 ]);
 
-export async function handler(event: unknown): Promise<{ outcome: string }> {
+export const handler = withLogContext(async (event: unknown): Promise<{ outcome: string }> => {
   const input = taskEvent.parse(event);
   logger.appendKeys({ accountId: input.accountId, step: input.step, action: input.action });
   switch (input.action) {
@@ -35,4 +36,4 @@ export async function handler(event: unknown): Promise<{ outcome: string }> {
       return { outcome: (await recordFailure(deps, { ...input, reason })) ? 'recorded' : 'not current' };
     }
   }
-}
+});

@@ -6,10 +6,11 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import path from 'node:path';
@@ -22,7 +23,18 @@ export interface OnrampFunctionProps {
   readonly environment?: Record<string, string>;
 }
 
+/** What an HTTP function needs to know about the edge in front of it. */
+export interface EdgeBinding {
+  /** `https://<distribution domain>`, compared with a browser's `Origin`. */
+  readonly siteOrigin: string;
+  /** The secret CloudFront sends as an origin header. */
+  readonly originSecret: ISecret;
+}
+
 export class OnrampFunction extends NodejsFunction {
+  /** Whether it manages connection secrets (and so encrypts them with the secrets key). */
+  usesConnectionSecrets = false;
+
   constructor(scope: Construct, id: string, props: OnrampFunctionProps) {
     const def = FUNCTIONS[props.functionId];
     super(scope, id, {
@@ -87,6 +99,7 @@ export class OnrampFunction extends NodejsFunction {
    * to call the books, and writes refreshed ones. No response ever carries one.
    */
   useConnectionSecrets(prefix: string, access: 'write' | 'delete' | 'readWrite'): this {
+    this.usesConnectionSecrets = true;
     this.addEnvironment('SECRET_PREFIX', prefix);
     const { region, account } = Stack.of(this);
     const write = ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'];
@@ -102,6 +115,33 @@ export class OnrampFunction extends NodejsFunction {
   useAppSecrets(prefix: string, secrets: readonly ISecret[]): this {
     this.addEnvironment('APP_SECRET_PREFIX', prefix);
     for (const secret of secrets) secret.grantRead(this);
+    return this;
+  }
+
+  /** Creates connection secrets encrypted with `key`, and reads them (through Secrets Manager only). */
+  useSecretsKey(key: IKey): this {
+    this.addEnvironment('SECRETS_KMS_KEY_ID', key.keyArn);
+    const { region } = Stack.of(this);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+      }),
+    );
+    return this;
+  }
+
+  /**
+   * Serves the HTTP API behind CloudFront: the site origin for the
+   * same-origin check, the origin secret CloudFront sends (resolved by
+   * CloudFormation at deploy time, never in the template), and the header
+   * holding the viewer's address.
+   */
+  useEdge(edge: EdgeBinding): this {
+    this.addEnvironment('SITE_ORIGIN', edge.siteOrigin);
+    this.addEnvironment('ORIGIN_VERIFY_SECRET', edge.originSecret.secretValue.unsafeUnwrap());
+    this.addEnvironment('CLIENT_ADDRESS_HEADER', 'cloudfront-viewer-address');
     return this;
   }
 }

@@ -1,9 +1,11 @@
 /**
  * The static web app: a private bucket behind CloudFront with origin access
  * control, `/api/*` routed to the HTTP API on the same origin (so the session
- * cookie is first-party), and a deploy-time `config.json`.
+ * cookie is first-party), and a deploy-time `config.json`. CloudFront adds
+ * the security headers to every answer, proves itself to the API with an
+ * origin secret, and sits behind the WAF web ACL of the edge stack.
  */
-import { Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AllowedMethods,
@@ -13,27 +15,42 @@ import {
   FunctionCode,
   FunctionEventType,
   FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
   HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestCookieBehavior,
+  OriginRequestHeaderBehavior,
   OriginRequestPolicy,
+  OriginRequestQueryStringBehavior,
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS, ORIGIN_SECRET_HEADER, REFERRER_POLICY } from '../../shared/security-headers.js';
+import { SPA_REWRITE_CODE } from '../constructs/spa-rewrite.js';
 
 export interface SiteStackProps extends StackProps {
   readonly api: IHttpApi;
+  /** Sent to the API with every request, so the API can tell CloudFront from anyone else. */
+  readonly originSecret: ISecret;
+  /** The WAF web ACL (scope CLOUDFRONT, in us-east-1). */
+  readonly webAclArn?: string;
   /** The built web app (`web/dist`). */
   readonly webAssetPath: string;
 }
 
 export class SiteStack extends Stack {
   readonly distribution: Distribution;
+  /** `https://<distribution domain>`: the origin the API expects in a browser's `Origin` header. */
+  readonly siteOrigin: string;
 
   constructor(scope: Construct, id: string, props: SiteStackProps) {
-    super(scope, id, props);
+    super(scope, id, { ...props, crossRegionReferences: true });
     const logs = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
@@ -51,14 +68,28 @@ export class SiteStack extends Stack {
       autoDeleteObjects: false,
     });
     const apiDomain = Fn.select(2, Fn.split('/', props.api.apiEndpoint));
-    // API Gateway sees its own host, not the one the browser used: pass the
-    // viewer's host on, so the API can tell a same-origin request (CSRF check).
-    const forwardHost = new CloudFrontFunction(this, 'ForwardHost', {
+    // The same headers as the local gateway sends (shared/security-headers.ts), on pages and API answers alike.
+    const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'Onramp: strict CSP, HSTS, no referrer, nosniff, no framing',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.seconds(HSTS_MAX_AGE_SECONDS), includeSubdomains: true, override: true },
+        referrerPolicy: { referrerPolicy: REFERRER_POLICY as HeadersReferrerPolicy, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+      },
+    });
+    const spaRewrite = new CloudFrontFunction(this, 'SpaRewrite', {
       runtime: FunctionRuntime.JS_2_0,
-      comment: 'Passes the viewer host to the API as x-forwarded-host',
-      code: FunctionCode.fromInline(
-        "function handler(event) { var r = event.request; r.headers['x-forwarded-host'] = { value: r.headers.host.value }; return r; }",
-      ),
+      comment: 'Serves /index.html for the web app\u2019s own paths (no file extension)',
+      code: FunctionCode.fromInline(SPA_REWRITE_CODE),
+    });
+    // What the API needs from the viewer, and the viewer's address for per-client limits; never the Host.
+    const apiRequests = new OriginRequestPolicy(this, 'ApiRequests', {
+      comment: 'Onramp API: JSON, same-origin check, cookies, viewer address',
+      headerBehavior: OriginRequestHeaderBehavior.allowList('content-type', 'origin', 'sec-fetch-site', 'user-agent', 'accept', 'CloudFront-Viewer-Address'),
+      cookieBehavior: OriginRequestCookieBehavior.all(),
+      queryStringBehavior: OriginRequestQueryStringBehavior.all(),
     });
     this.distribution = new Distribution(this, 'Distribution', {
       defaultRootObject: 'index.html',
@@ -66,31 +97,35 @@ export class SiteStack extends Stack {
       enableLogging: true,
       logBucket: logs,
       logFilePrefix: 'cdn/',
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: securityHeaders,
+        functionAssociations: [{ function: spaRewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
         '/api/*': {
-          origin: new HttpOrigin(apiDomain),
+          origin: new HttpOrigin(apiDomain, {
+            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+            // Resolved by CloudFormation at deploy time: the value is not in the template.
+            customHeaders: { [ORIGIN_SECRET_HEADER]: props.originSecret.secretValue.unsafeUnwrap() },
+          }),
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,
-          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          functionAssociations: [{ function: forwardHost, eventType: FunctionEventType.VIEWER_REQUEST }],
+          originRequestPolicy: apiRequests,
+          responseHeadersPolicy: securityHeaders,
         },
       },
-      // The single-page app owns every other path.
-      errorResponses: [
-        { httpStatus: 403, responseHttpStatus: 200, responsePagePath: '/index.html' },
-        { httpStatus: 404, responseHttpStatus: 200, responsePagePath: '/index.html' },
-      ],
     });
+    this.siteOrigin = `https://${this.distribution.distributionDomainName}`;
     new BucketDeployment(this, 'Deploy', {
       destinationBucket: bucket,
-      sources: [Source.asset(props.webAssetPath), Source.jsonData('config.json', { apiBase: '/api' })],
+      // Source maps stay with the build: they are not published.
+      sources: [Source.asset(props.webAssetPath, { exclude: ['*.map', '**/*.map'] }), Source.jsonData('config.json', { apiBase: '/api' })],
       distribution: this.distribution,
     });
   }
 }
+

@@ -1,16 +1,26 @@
-/** Stateful resources, kept apart from everything that can be redeployed freely. */
+/**
+ * Stateful resources, kept apart from everything that can be redeployed
+ * freely: the table, the key that encrypts connection secrets, and the
+ * identities the edge points at (the HTTP API itself, whose address
+ * CloudFront is configured with, and the secret CloudFront proves itself with).
+ */
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { OAUTH_PROVIDERS } from '../../shared/providers/index.js';
 import { TABLE_KEYS } from '../../shared/table.js';
+import { protectSecretsKey } from '../constructs/secrets-key-policy.js';
 
 export interface StatefulStackProps extends StackProps {
   /** Where connection secrets are named: `<prefix><accountId>/<kind>`. */
   readonly secretPrefix: string;
   /** Where the app's own credentials with each provider are named: `<prefix><provider>`. */
   readonly appSecretPrefix: string;
+  /** The stack whose function roles may read connection secrets (their names start with it). */
+  readonly secretReadersStackName: string;
 }
 
 export class StatefulStack extends Stack {
@@ -18,6 +28,16 @@ export class StatefulStack extends Stack {
   readonly secretPrefix: string;
   /** One secret per provider app (client id and secret, and the provider's extra ids), filled in by the operator. */
   readonly appSecrets: Readonly<Record<string, Secret>>;
+  /** Encrypts every connection secret; only the functions that use them may decrypt (see its policy). */
+  readonly secretsKey: Key;
+  /**
+   * The HTTP API, created here and filled (routes, stage) by the stateless
+   * stack: CloudFront needs its address, and the functions need CloudFront's,
+   * so neither of those two stacks can own both.
+   */
+  readonly api: HttpApi;
+  /** Sent by CloudFront to the API as an origin header; the functions refuse requests without it. */
+  readonly originSecret: Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -47,5 +67,24 @@ export class StatefulStack extends Stack {
         }),
       ]),
     );
+    this.secretsKey = new Key(this, 'SecretsKey', {
+      description: 'Encrypts Onramp connection secrets (channel and bookkeeping credentials)',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    protectSecretsKey(this.secretsKey, { secretPrefix: props.secretPrefix, readersStackName: props.secretReadersStackName });
+
+    this.api = new HttpApi(this, 'Api', {
+      createDefaultStage: false,
+      description: 'Onramp API',
+      // Kept on: without a custom domain, CloudFront reaches an HTTP API only
+      // through it. Requests that go around CloudFront lack the origin secret
+      // and are refused by every function (see README, "The edge").
+      disableExecuteApiEndpoint: false,
+    });
+    this.originSecret = new Secret(this, 'OriginSecret', {
+      description: 'Sent by CloudFront to the Onramp API (x-onramp-origin-verify); requests without it are refused',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
   }
 }

@@ -1,14 +1,16 @@
 /** The API, its functions and the wizard's state machine: all redeployable at will. */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination, type HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ROUTES, type FunctionId } from '../../shared/routes.js';
-import { OnrampFunction } from '../constructs/onramp-function.js';
+import { OnrampFunction, type EdgeBinding } from '../constructs/onramp-function.js';
+import { SupportAuditTrail } from '../constructs/support-audit-trail.js';
 import { WizardStateMachine } from '../constructs/wizard-state-machine.js';
 
 export interface StatelessStackProps extends StackProps {
@@ -18,6 +20,12 @@ export interface StatelessStackProps extends StackProps {
   readonly appSecrets: Readonly<Record<string, ISecret>>;
   /** The https origin sellers open; provider callbacks come back to it. */
   readonly appOrigin: string;
+  /** Encrypts the connection secrets. */
+  readonly secretsKey: IKey;
+  /** The HTTP API (created in the stateful stack); routes and stage are added here. */
+  readonly api: HttpApi;
+  /** The site's origin and CloudFront's origin secret, for the HTTP functions (absent when no site is deployed). */
+  readonly edge?: EdgeBinding;
   readonly wizardStepTimeout: Duration;
 }
 
@@ -72,15 +80,20 @@ export class StatelessStack extends Stack {
         .useConnectionSecrets(props.secretPrefix, 'delete'),
     };
 
+    // The HTTP functions check the site origin and CloudFront's secret; the functions that keep secrets encrypt them with the key.
+    for (const id of new Set(ROUTES.map((r) => r.fn))) if (props.edge) this.functions[id].useEdge(props.edge);
+    for (const f of Object.values(this.functions)) if (f.usesConnectionSecrets) f.useSecretsKey(props.secretsKey);
+
     // Support staff get this policy (through their group); the function has no API route.
     this.supportPolicy = new ManagedPolicy(this, 'SupportInvokePolicy', {
       description: 'Lets support staff run onramp-support (invoke the support function), nothing else',
       statements: [new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.functions.support.functionArn] })],
     });
+    new SupportAuditTrail(this, 'SupportAudit', { fn: this.functions.support });
     new CfnOutput(this, 'SupportFunctionName', { value: this.functions.support.functionName, description: 'onramp-support --function-name' });
     new CfnOutput(this, 'SupportPolicyArn', { value: this.supportPolicy.managedPolicyArn, description: 'Attach to the support group' });
 
-    this.api = new HttpApi(this, 'Api', { createDefaultStage: false, description: 'Onramp API' });
+    this.api = props.api;
     new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
@@ -97,7 +110,8 @@ export class StatelessStack extends Stack {
         integration = new HttpLambdaIntegration(`${route.fn}Integration`, this.functions[route.fn]);
         integrations.set(route.fn, integration);
       }
-      this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+      // In this stack's scope (not the API's, which lives in the stateful stack).
+      new HttpRoute(this, `Route ${route.method} ${route.path}`, { httpApi: this.api, routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]), integration });
     }
   }
 }

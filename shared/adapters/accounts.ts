@@ -134,6 +134,7 @@ export function dynamoAccountStore(db: Pick<DynamoDBDocumentClient, 'send'>, tab
         at: String(i.at),
         actor: String(i.actor),
         detail: typeof i.detail === 'string' ? i.detail : null,
+        ...(typeof i.caller === 'string' ? { caller: i.caller } : {}),
       }));
     },
   };

@@ -12,7 +12,8 @@ import type { SecretPort } from '../ports.js';
 export type { SecretPort } from '../ports.js';
 
 
-export function secretsManagerPort(sm: Pick<SecretsManagerClient, 'send'>, prefix: string): SecretPort {
+/** `kmsKeyId`: the customer-managed key new secrets are encrypted with (the account's default key when absent, as on the local stack). */
+export function secretsManagerPort(sm: Pick<SecretsManagerClient, 'send'>, prefix: string, kmsKeyId?: string): SecretPort {
   const accountPrefix = (accountId: string) => `${prefix}${accountId}/`;
   const list = async (accountId: string) => {
     const names: string[] = [];
@@ -36,6 +37,7 @@ export function secretsManagerPort(sm: Pick<SecretsManagerClient, 'send'>, prefi
           new CreateSecretCommand({
             Name: name,
             SecretString,
+            ...(kmsKeyId ? { KmsKeyId: kmsKeyId } : {}),
             Tags: [
               { Key: 'onramp:account', Value: tags.accountId },
               { Key: 'onramp:seller', Value: tags.sellerId },

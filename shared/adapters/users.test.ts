@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -36,5 +36,17 @@ describe('dynamoUserStore', () => {
     expect(await store.findByEmail('ada@example.com')).toEqual(user);
     expect(db.commandCalls(GetCommand)[0]!.args[0].input.ConsistentRead).toBe(true);
     expect(await store.findByEmail('nobody@example.com')).toBeUndefined();
+  });
+
+  it('replaces a password hash only if it is still the one read', async () => {
+    db.on(UpdateCommand).resolves({});
+    expect(await store.replacePasswordHash('ada@example.com', 'scrypt$old', 'scrypt$new')).toBe(true);
+    expect(db.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({
+      Key: { pk: 'EMAIL#ada@example.com', sk: 'USER' },
+      ConditionExpression: 'passwordHash = :from',
+      ExpressionAttributeValues: { ':from': 'scrypt$old', ':to': 'scrypt$new' },
+    });
+    db.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'changed', $metadata: {} }));
+    expect(await store.replacePasswordHash('ada@example.com', 'scrypt$old', 'scrypt$new')).toBe(false);
   });
 });

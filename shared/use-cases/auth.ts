@@ -1,16 +1,47 @@
 /** Sign-up, sign-in, sign-out and session lookup. */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { AttemptCounter } from '../adapters/attempts.js';
 import type { SessionStore, UserStore } from '../ports.js';
-import { UnauthorizedError, ValidationError } from '../errors.js';
+import { TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors.js';
 import type { Session, User } from '../model.js';
-import { dummyHash, hashPassword, verifyPassword } from '../password.js';
+import { dummyHash, hashPassword, needsRehash, PASSWORD_COST, verifyPassword, type ScryptCost } from '../password.js';
 import type { LoginRequest, SignupRequest, UserView } from '../schemas.js';
+
+/** How many sign-in and sign-up attempts one email, or one client address, may make in a window. */
+export interface AuthLimits {
+  readonly windowSeconds: number;
+  readonly signInPerEmail: number;
+  readonly signInPerClient: number;
+  readonly signUpPerEmail: number;
+  readonly signUpPerClient: number;
+}
+
+export const DEFAULT_AUTH_LIMITS: AuthLimits = {
+  windowSeconds: 15 * 60,
+  signInPerEmail: 10,
+  signInPerClient: 100,
+  signUpPerEmail: 5,
+  signUpPerClient: 20,
+};
 
 export interface AuthDeps {
   readonly users: UserStore;
   readonly sessions: SessionStore;
+  readonly attempts: AttemptCounter;
+  readonly limits?: AuthLimits;
   readonly sessionTtlHours: number;
+  /** A session unused for this long ends, however long it had left. */
+  readonly sessionIdleMinutes?: number;
+  /** At most this many live sessions per seller: a new one ends the oldest. */
+  readonly maxSessions?: number;
+  /** The scrypt cost of new hashes; lower only in tests. */
+  readonly passwordCost?: ScryptCost;
   readonly now?: () => Date;
+}
+
+/** Who is asking: the client's address, as the edge saw it. */
+export interface Caller {
+  readonly client: string;
 }
 
 export interface SignedIn {
@@ -20,23 +51,68 @@ export interface SignedIn {
   readonly maxAgeSeconds: number;
 }
 
+const nowSeconds = (deps: Pick<AuthDeps, 'now'>) => Math.floor((deps.now?.() ?? new Date()).getTime() / 1000);
+
 const view = (u: User): UserView => ({ id: u.id, name: u.name, email: u.email });
+
+export const DEFAULT_SESSION_IDLE_MINUTES = 12 * 60;
+export const DEFAULT_MAX_SESSIONS = 10;
+
+const isLive = (s: Session, now: number) => s.expiresAt > now && s.lastSeenAt + s.idleSeconds > now;
 
 async function startSession(deps: AuthDeps, user: User): Promise<SignedIn> {
   const token = randomBytes(32).toString('base64url');
   const maxAgeSeconds = deps.sessionTtlHours * 3600;
-  const now = Math.floor((deps.now?.() ?? new Date()).getTime() / 1000);
-  await deps.sessions.create(token, { userId: user.id, email: user.email, expiresAt: now + maxAgeSeconds });
+  const now = nowSeconds(deps);
+  const idleSeconds = Math.min(maxAgeSeconds, (deps.sessionIdleMinutes ?? DEFAULT_SESSION_IDLE_MINUTES) * 60);
+  await deps.sessions.create(token, { userId: user.id, email: user.email, expiresAt: now + maxAgeSeconds, createdAt: now, lastSeenAt: now, idleSeconds });
+  await endSurplusSessions(deps, user.id, now);
   return { user: view(user), token, maxAgeSeconds };
 }
 
+/** Ends the seller's sessions that are over (idle or expired) and, beyond the newest `maxSessions` live ones, the oldest. */
+async function endSurplusSessions(deps: AuthDeps, userId: string, now: number): Promise<void> {
+  const all = await deps.sessions.listForUser(userId);
+  const live = all.filter((s) => isLive(s, now)).sort((a, b) => b.createdAt - a.createdAt);
+  const ended = [...all.filter((s) => !isLive(s, now)), ...live.slice(deps.maxSessions ?? DEFAULT_MAX_SESSIONS)];
+  for (const s of ended) await deps.sessions.deleteById(s.id);
+}
+
+/**
+ * Counts one attempt against each key, the client's first (one address
+ * trying many emails), and refuses with a 429 once any is over its limit.
+ */
+async function limitAttempts(deps: AuthDeps, what: 'sign-in' | 'sign-up', checks: readonly (readonly [key: string, limit: number])[]): Promise<void> {
+  const windowSeconds = (deps.limits ?? DEFAULT_AUTH_LIMITS).windowSeconds;
+  for (const [key, limit] of checks) {
+    const verdict = await deps.attempts.hit(key, limit, windowSeconds, nowSeconds(deps));
+    if (!verdict.allowed) {
+      const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
+      const wait = `${minutes} minute${minutes === 1 ? '' : 's'}`;
+      throw new TooManyRequestsError(
+        what === 'sign-in'
+          ? `Too many sign-in attempts. To keep your account safe, please wait ${wait} and try again.`
+          : `Too many sign-up attempts. Please wait ${wait} and try again.`,
+        verdict.retryAfterSeconds,
+      );
+    }
+  }
+}
+
+const signInEmailKey = (email: string) => `signin:email:${email}`;
+
 /** Creates a seller and signs them in; a taken email is a 400 on `email` and writes nothing. */
-export async function signUp(deps: AuthDeps, req: SignupRequest): Promise<SignedIn> {
+export async function signUp(deps: AuthDeps, req: SignupRequest, caller: Caller): Promise<SignedIn> {
+  const limits = deps.limits ?? DEFAULT_AUTH_LIMITS;
+  await limitAttempts(deps, 'sign-up', [
+    [`signup:client:${caller.client}`, limits.signUpPerClient],
+    [`signup:email:${req.email}`, limits.signUpPerEmail],
+  ]);
   const user: User = {
     id: randomUUID(),
     name: req.name,
     email: req.email,
-    passwordHash: await hashPassword(req.password),
+    passwordHash: await hashPassword(req.password, deps.passwordCost ?? PASSWORD_COST),
     createdAt: (deps.now?.() ?? new Date()).toISOString(),
   };
   if (!(await deps.users.create(user))) {
@@ -48,10 +124,22 @@ export async function signUp(deps: AuthDeps, req: SignupRequest): Promise<Signed
 }
 
 /** Signs a seller in; a wrong email or password gets the same answer, in the same time. */
-export async function signIn(deps: AuthDeps, req: LoginRequest): Promise<SignedIn> {
+export async function signIn(deps: AuthDeps, req: LoginRequest, caller: Caller): Promise<SignedIn> {
+  const limits = deps.limits ?? DEFAULT_AUTH_LIMITS;
+  await limitAttempts(deps, 'sign-in', [
+    [`signin:client:${caller.client}`, limits.signInPerClient],
+    [signInEmailKey(req.email), limits.signInPerEmail],
+  ]);
   const user = await deps.users.findByEmail(req.email);
-  const ok = await verifyPassword(req.password, user?.passwordHash ?? (await dummyHash()));
+  const cost = deps.passwordCost ?? PASSWORD_COST;
+  const ok = await verifyPassword(req.password, user?.passwordHash ?? (await dummyHash(cost)));
   if (!user || !ok) throw new UnauthorizedError('That email and password do not match. Check them and try again.');
+  if (needsRehash(user.passwordHash, cost)) {
+    // The one moment the password is known: store it again at today's cost (unless it changed meanwhile).
+    await deps.users.replacePasswordHash(user.email, user.passwordHash, await hashPassword(req.password, cost));
+  }
+  // The seller got in: earlier typos no longer count against the email.
+  await deps.attempts.clear(signInEmailKey(req.email));
   return startSession(deps, user);
 }
 
@@ -59,11 +147,27 @@ export async function signOut(deps: AuthDeps, token: string | undefined): Promis
   if (token) await deps.sessions.delete(token);
 }
 
-/** The session for a cookie token, or a 401. */
+/** Ends every session of the signed-in seller, this one included ("Sign out everywhere"). */
+export async function signOutEverywhere(deps: Pick<AuthDeps, 'sessions'>, session: Session, token: string): Promise<void> {
+  // The index may miss a session started a moment ago; this one, at least, is ended by its key.
+  await deps.sessions.delete(token);
+  for (const s of await deps.sessions.listForUser(session.userId)) await deps.sessions.deleteById(s.id);
+}
+
+/**
+ * The live session for a cookie token, or a 401: past its absolute end, or
+ * unused for longer than its idle timeout, a session is over. Use is
+ * recorded at most every few minutes, not on every request.
+ */
 export async function requireSession(deps: Pick<AuthDeps, 'sessions' | 'now'>, token: string | undefined): Promise<Session> {
-  const now = Math.floor((deps.now?.() ?? new Date()).getTime() / 1000);
-  const session = token ? await deps.sessions.find(token, now) : undefined;
-  if (!session) throw new UnauthorizedError();
+  const now = nowSeconds(deps);
+  const session = token ? await deps.sessions.find(token) : undefined;
+  if (!token || !session || !isLive(session, now)) throw new UnauthorizedError();
+  const touchEvery = Math.min(300, Math.floor(session.idleSeconds / 10));
+  if (now - session.lastSeenAt >= touchEvery) {
+    await deps.sessions.touch(token, now);
+    return { ...session, lastSeenAt: now };
+  }
   return session;
 }
 

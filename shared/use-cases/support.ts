@@ -91,7 +91,7 @@ export async function show(deps: SupportDeps, target: Target) {
   const out = [];
   for (const rec of accounts) {
     const events = (await deps.accounts.listEvents(rec.sellerId, rec.id)).slice(0, 10);
-    out.push({ ...(await summarize(deps, rec)), events: events.map((e) => ({ ...eventView(e), actor: e.actor })) });
+    out.push({ ...(await summarize(deps, rec)), events: events.map((e) => ({ ...eventView(e), actor: e.actor, ...(e.caller ? { caller: e.caller } : {}) })) });
   }
   return { outcome: 'done' as const, accounts: out };
 }
@@ -102,7 +102,10 @@ function isClean(s: AccountSummary): boolean {
 
 export interface ResetOptions {
   readonly reason: string;
+  /** The operator's own label (free text, shown as a label only). */
   readonly operator: string;
+  /** The AWS identity that invoked the support function, as the CLI got it from STS. */
+  readonly caller: string;
   readonly delete?: boolean;
   readonly dryRun?: boolean;
 }
@@ -114,7 +117,7 @@ async function resetOne(deps: SupportDeps, plan: ResetPlan, options: ResetOption
   if (plan.action === 'reset') {
     for (let attempt = 1; ; attempt++) {
       try {
-        await startOver(deps, plan.sellerId, plan.accountId, actor, options.reason);
+        await startOver(deps, plan.sellerId, plan.accountId, actor, options.reason, options.caller);
         return;
       } catch (err) {
         // The seller moved the account meanwhile: read it again and reset from there.
@@ -151,6 +154,7 @@ async function resetOne(deps: SupportDeps, plan: ResetPlan, options: ResetOption
     at: (deps.now?.() ?? new Date()).toISOString(),
     actor,
     detail: `account deleted: ${options.reason}`,
+    caller: options.caller,
   });
 }
 

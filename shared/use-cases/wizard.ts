@@ -57,9 +57,9 @@ async function aws<T>(what: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
-async function event(deps: WizardDeps, rec: Pick<WizardRecord, 'sellerId' | 'id'>, type: AccountEvent['type'], actor: string, detail: string | null) {
+async function event(deps: WizardDeps, rec: Pick<WizardRecord, 'sellerId' | 'id'>, type: AccountEvent['type'], actor: string, detail: string | null, caller?: string) {
   try {
-    await deps.accounts.addEvent(rec.sellerId, { accountId: rec.id, type, at: nowIso(deps), actor, detail });
+    await deps.accounts.addEvent(rec.sellerId, { accountId: rec.id, type, at: nowIso(deps), actor, detail, ...(caller ? { caller } : {}) });
   } catch (err) {
     // The state change stands; a lost audit line is logged rather than failing the seller's action.
     logger.warn('audit event not written', { accountId: rec.id, type, errorName: (err as Error)?.name });
@@ -241,7 +241,7 @@ export async function releaseSharedSecrets(deps: WizardDeps, sellerId: string, a
  * new execution, and delete the connection secrets. Each part is
  * idempotent, so a start over that failed half-way is finished by running it again.
  */
-export async function startOver(deps: WizardDeps, sellerId: string, accountId: string, actor = 'seller', detail: string | null = null): Promise<AccountView> {
+export async function startOver(deps: WizardDeps, sellerId: string, accountId: string, actor = 'seller', detail: string | null = null, caller?: string): Promise<AccountView> {
   const rec = await load(deps, sellerId, accountId);
   decide(rec, { type: 'start_over' });
   // The item is reset first, so it never names a connection whose secret is gone;
@@ -257,6 +257,6 @@ export async function startOver(deps: WizardDeps, sellerId: string, accountId: s
   });
   await aws('delete credentials', () => deps.secrets.deleteForAccount(accountId));
   await releaseSharedSecrets(deps, sellerId, accountId, rec.connections);
-  await event(deps, rec, actor.startsWith('support:') ? 'reset' : 'started_over', actor, detail);
+  await event(deps, rec, actor.startsWith('support:') ? 'reset' : 'started_over', actor, detail, caller);
   return accountView(after);
 }

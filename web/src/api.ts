@@ -56,6 +56,7 @@ export const api = {
   signUp: (b: { name: string; email: string; password: string }) => call(meResponse, 'POST', '/auth/signup', b),
   signIn: (b: { email: string; password: string }) => call(meResponse, 'POST', '/auth/login', b),
   signOut: () => call(null, 'POST', '/auth/logout', {}),
+  signOutEverywhere: () => call(null, 'POST', '/auth/logout-everywhere', {}),
   me: () => call(meResponse, 'GET', '/me'),
   catalog: () => call(catalogResponse, 'GET', '/catalog'),
   accounts: () => call(accountListResponse, 'GET', '/accounts'),

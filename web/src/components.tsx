@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { PROGRESS_STAGES } from '#shared/wizard.js';
 import type { UserView } from '#shared/schemas.js';
+import { api } from './api.js';
 import { navigate } from './router.js';
 
 /** The setup progress bar; `current` is the index of the stage the seller is at. */
@@ -94,6 +95,7 @@ export function Header({ user, onSignOut }: { user: UserView | null; onSignOut: 
                 { label: 'Add new account', onSelect: () => navigate('/accounts/new') },
                 { label: 'My accounts', onSelect: () => navigate('/') },
                 { label: 'Sign out', onSelect: onSignOut },
+                { label: 'Sign out everywhere', onSelect: () => void api.signOutEverywhere().then(onSignOut, onSignOut) },
               ].map((item) => (
                 <li role="none" key={item.label}>
                   <button

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestTable, type TestTable } from '#local/test-table.js';
+import type { AttemptCounter } from '../adapters/attempts.js';
+import { dynamoSessionStore, type SessionStore } from '../adapters/sessions.js';
+import type { UserStore } from '../adapters/users.js';
+import type { User } from '../model.js';
+import { hashPassword, verifyPassword } from '../password.js';
+import { requireSession, signIn, signOutEverywhere, signUp, type AuthDeps } from './auth.js';
+
+const LOW = { N: 2 ** 14, r: 8, p: 1 };
+const HIGHER = { N: 2 ** 15, r: 8, p: 1 };
+
+function memoryUsers(users: User[]): UserStore & { byEmail: Map<string, User> } {
+  const byEmail = new Map(users.map((u) => [u.email, u]));
+  return {
+    byEmail,
+    create: async (u) => !byEmail.has(u.email) && Boolean(byEmail.set(u.email, u)),
+    findByEmail: async (email) => byEmail.get(email),
+    replacePasswordHash: async (email, from, to) => {
+      const u = byEmail.get(email);
+      if (!u || u.passwordHash !== from) return false;
+      byEmail.set(email, { ...u, passwordHash: to });
+      return true;
+    },
+  };
+}
+
+let table: TestTable;
+let sessions: SessionStore;
+beforeAll(async () => {
+  table = await startTestTable();
+  sessions = dynamoSessionStore(table.db, table.tableName);
+});
+afterAll(async () => {
+  await table.stop();
+});
+const attempts: AttemptCounter = { hit: async () => ({ allowed: true }), clear: async () => undefined };
+const caller = { client: '192.0.2.1' };
+
+describe('signIn', () => {
+  it('replaces a hash made at a lower cost with one at the current cost, once the password is right', async () => {
+    const user: User = { id: 'u1', name: 'Ada', email: 'ada@example.com', passwordHash: await hashPassword('a long enough passphrase', LOW), createdAt: '2026-01-01T00:00:00.000Z' };
+    const users = memoryUsers([user]);
+    const deps: AuthDeps = { users, sessions, attempts, sessionTtlHours: 1, passwordCost: HIGHER };
+
+    await expect(signIn(deps, { email: 'ada@example.com', password: 'wrong passphrase' }, caller)).rejects.toThrow(/do not match/);
+    expect(users.byEmail.get('ada@example.com')!.passwordHash).toBe(user.passwordHash);
+
+    await signIn(deps, { email: 'ada@example.com', password: 'a long enough passphrase' }, caller);
+    const upgraded = users.byEmail.get('ada@example.com')!.passwordHash;
+    expect(upgraded.startsWith('scrypt$32768$8$1$')).toBe(true);
+    expect(await verifyPassword('a long enough passphrase', upgraded)).toBe(true);
+
+    await signIn(deps, { email: 'ada@example.com', password: 'a long enough passphrase' }, caller);
+    expect(users.byEmail.get('ada@example.com')!.passwordHash).toBe(upgraded);
+  });
+});
+
+describe('sessions', () => {
+  /** Deps with a clock the test moves, in seconds. */
+  function clocked(extra: Partial<AuthDeps> = {}) {
+    let t = 1_800_000_000;
+    const deps: AuthDeps = {
+      users: memoryUsers([]),
+      sessions,
+      attempts,
+      sessionTtlHours: 24,
+      sessionIdleMinutes: 30,
+      passwordCost: LOW,
+      now: () => new Date(t * 1000),
+      ...extra,
+    };
+    return { deps, advance: (seconds: number) => (t += seconds) };
+  }
+  let n = 0;
+  const signUpAs = (deps: AuthDeps) => signUp(deps, { name: 'Ada', email: `ada${n++}@example.com`, password: 'a long enough passphrase' }, caller);
+
+  it('ends a session unused for longer than the idle timeout, though its absolute end is far off', async () => {
+    const { deps, advance } = clocked();
+    const { token } = await signUpAs(deps);
+    advance(29 * 60);
+    await requireSession(deps, token);
+    advance(29 * 60);
+    await requireSession(deps, token);
+    advance(31 * 60);
+    await expect(requireSession(deps, token)).rejects.toThrow(/sign in/);
+  });
+
+  it('ends a session at its absolute end, however active', async () => {
+    const { deps, advance } = clocked({ sessionTtlHours: 1 });
+    const { token } = await signUpAs(deps);
+    for (let i = 0; i < 3; i++) {
+      advance(20 * 60);
+      if (i < 2) await requireSession(deps, token);
+    }
+    await expect(requireSession(deps, token)).rejects.toThrow(/sign in/);
+  });
+
+  it('keeps at most maxSessions live sessions per seller, ending the oldest', async () => {
+    const { deps, advance } = clocked({ maxSessions: 3 });
+    const users = deps.users as ReturnType<typeof memoryUsers>;
+    const first = await signUpAs(deps);
+    const email = first.user.email;
+    const tokens = [first.token];
+    for (let i = 0; i < 4; i++) {
+      advance(1);
+      tokens.push((await signIn(deps, { email, password: 'a long enough passphrase' }, caller)).token);
+    }
+    expect(users.byEmail.size).toBe(1);
+    const results = await Promise.all(tokens.map((t) => requireSession(deps, t).then(() => 'live', () => 'ended')));
+    expect(results).toEqual(['ended', 'ended', 'live', 'live', 'live']);
+  });
+
+  it('signs out everywhere: every session of the seller ends, and other sellers’ stay', async () => {
+    const { deps } = clocked();
+    const a = await signUpAs(deps);
+    const a2 = await signIn(deps, { email: a.user.email, password: 'a long enough passphrase' }, caller);
+    const b = await signUpAs(deps);
+    await signOutEverywhere(deps, await requireSession(deps, a.token), a.token);
+    await expect(requireSession(deps, a.token)).rejects.toThrow();
+    await expect(requireSession(deps, a2.token)).rejects.toThrow();
+    await expect(requireSession(deps, b.token)).resolves.toMatchObject({ userId: b.user.id });
+  });
+});

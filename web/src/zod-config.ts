@@ -1,0 +1,7 @@
+/**
+ * No eval: zod's JIT probes with `new Function`, which the page's CSP refuses
+ * (and reports). Imported first by main.tsx, so it runs before any schema is built.
+ */
+import * as z from 'zod';
+
+z.config({ jitless: true });
