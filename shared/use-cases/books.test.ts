@@ -12,7 +12,8 @@ import type { LocalStack } from '#local/stack.js';
 let stack: LocalStack;
 beforeAll(async () => {
   // Access tokens shorter than Onramp's refresh margin: every chart load goes through the refresh path.
-  stack = await withStack({ accessTokenTtlSeconds: 30, sandboxSlowMs: 2_000, providerTimeoutMs: 600 });
+  // A generous provider timeout: the Xero sandbox makes its signing key on its first token request.
+  stack = await withStack({ accessTokenTtlSeconds: 30, providerTimeoutMs: 5_000 });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -193,5 +194,24 @@ describe('the shared books secret', () => {
     for (const s of secret) expect(stack.secrets.has(s)).toBe(true);
     expect((await c.call('POST', `/api/accounts/${second}/start-over`, {})).status).toBe(200);
     for (const s of secret) expect(stack.secrets.has(s)).toBe(false);
+  });
+
+  it('survives a support reset while another account uses it, and goes with a support delete of the last one', async () => {
+    const support = (payload: unknown) => stack.functions.invoke('support', payload) as Promise<Record<string, any>>;
+    const caller = 'arn:aws:sts::111111111111:assumed-role/Support/sam';
+    const c = await newSeller(stack);
+    const first = await atBooks(c);
+    await booksConsent(c, first, 'quickbooks', 'connect');
+    const secret = await sellerBooksSecrets(c);
+    expect(secret).toHaveLength(1);
+    const second = await atBooks(c, { name: 'Etsy', channel: 'etsy' });
+    const reused = (await account(c, first)).connections.find((x) => x.kind === 'books')!.reference!;
+    expect((await c.call('POST', `/api/accounts/${second}/books/connect`, { reuse: reused })).status).toBe(200);
+    const reset = await support({ action: 'reset', target: { accountId: first }, reason: 'Ticket 9', operator: 'sam', caller });
+    expect(reset.outcome).toBe('done');
+    expect(stack.secrets.has(secret[0]!)).toBe(true);
+    const deleted = await support({ action: 'reset', target: { accountId: second }, reason: 'Ticket 9', operator: 'sam', caller, delete: true });
+    expect(deleted.outcome).toBe('done');
+    expect(stack.secrets.has(secret[0]!)).toBe(false);
   });
 });
