@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consent } from '../consent.js';
 import { sandboxRegistrations } from '../registrations.js';
 import { startSandboxServer, type SandboxServer } from '../server.js';
+import { startSandbox } from '../test-support.js';
 import { AMAZON_SANDBOX_SELLER, createAmazonSandbox, SELLER_CENTRAL_HOSTS, type AmazonSandbox } from './index.js';
 
 const reg = sandboxRegistrations('http://127.0.0.1:1').amazon;
@@ -10,7 +11,7 @@ const SLOW_MS = 150;
 
 let server: SandboxServer;
 beforeEach(async () => {
-  server = await startSandboxServer({ registrations: () => sandboxRegistrations('http://127.0.0.1:1'), factories: [createAmazonSandbox], slowMs: SLOW_MS });
+  server = await startSandbox(createAmazonSandbox, { slowMs: SLOW_MS });
 });
 afterEach(async () => {
   await server.stop();

@@ -23,6 +23,7 @@
  *   which redirects to the app's redirect URI with a code, as above.
  */
 import { randomBytes } from 'node:crypto';
+import { escapeHtml, html, htmlDocument, isForm, jsonWith, redirect, sleep, STRICT_PAGE_HEADERS, withQuery } from '../http.js';
 import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 
 type Region = 'na' | 'eu' | 'fe';
@@ -151,9 +152,6 @@ interface AccessRecord {
 // ---------------------------------------------------------------------------
 // HTML
 
-const escapeHtml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-
 const STYLE = [
   'body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;background:#f3f3f3;color:#0f1111;line-height:1.5}',
   'main{box-sizing:border-box;max-width:36rem;margin:0 auto;padding:1.25rem;background:#fff;min-height:100vh}',
@@ -172,29 +170,8 @@ const STYLE = [
   'ul{padding-left:1.25rem}',
 ].join('');
 
-const HTML_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-};
-
 function htmlPage(status: number, title: string, body: string): SandboxResponse {
-  const html = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
-  return { status, headers: HTML_HEADERS, body: html };
+  return html(status, htmlDocument({ title, css: STYLE, body }), STRICT_PAGE_HEADERS);
 }
 
 function errorPage(message: string): SandboxResponse {
@@ -210,11 +187,8 @@ function errorPage(message: string): SandboxResponse {
 // ---------------------------------------------------------------------------
 // JSON
 
-const json = (status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): SandboxResponse => ({
-  status,
-  headers: { 'content-type': 'application/json;charset=UTF-8', ...headers },
-  body: JSON.stringify(body),
-});
+/** LWA and the SP-API label their JSON `application/json;charset=UTF-8`. */
+const json = jsonWith({ 'content-type': 'application/json;charset=UTF-8' });
 
 /** LWA errors: `{"error_description": …, "error": …}` (the order LWA writes them). */
 const lwaError = (status: number, error: string, description: string): SandboxResponse =>
@@ -242,11 +216,6 @@ const requestId = (): string => {
   const h = randomBytes(16).toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 };
-
-const isForm = (req: SandboxRequest): boolean =>
-  (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const parseScenario = (value: string | null): Scenario => (SCENARIOS as readonly string[]).includes(value ?? '') ? (value as Scenario) : 'ok';
 
@@ -346,12 +315,6 @@ ${options}
     return htmlPage(200, 'Authorize Onramp – Amazon Seller Central', body);
   }
 
-  const redirect = (base: string, params: Record<string, string>): SandboxResponse => {
-    const url = new URL(base);
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-    return { status: 302, headers: { location: url.href } };
-  };
-
   function handleConsent(req: SandboxRequest): SandboxResponse {
     if (req.method === 'GET') {
       const a = readAuthorize(req.host, req.query);
@@ -364,7 +327,7 @@ ${options}
     if (typeof a === 'string') return errorPage(a);
     const scenario = parseScenario(form.get('scenario'));
     const decision = form.get('decision');
-    if (decision === 'cancel') return redirect(a.redirectUri, { state: a.state, error: 'access_denied' });
+    if (decision === 'cancel') return redirect(withQuery(a.redirectUri, { state: a.state, error: 'access_denied' }));
     if (decision !== 'confirm') return errorPage('Choose Confirm or Cancel.');
     if (!form.get('agree')) return consentPage(a, scenario, true);
     return callback(a.sellerCentral, a.redirectUri, a.state, scenario);
@@ -375,7 +338,7 @@ ${options}
     const code = `AN${randomAlnum(18)}`;
     const marketplaces = scenario === 'other_region' ? otherRegionMarketplaces(sellerCentral.region) : sellerCentral.marketplaces;
     codes.set(code, { region: sellerCentral.region, marketplaces, redirectUri, scenario, expiresAt: ctx.now() + CODE_TTL_MS, used: false });
-    return redirect(redirectUri, { state, selling_partner_id: AMAZON_SANDBOX_SELLER.sellingPartnerId, spapi_oauth_code: code });
+    return redirect(withQuery(redirectUri, { state, selling_partner_id: AMAZON_SANDBOX_SELLER.sellingPartnerId, spapi_oauth_code: code }));
   }
 
   /** `amazon_callback_uri`: the app returns here from its Login URI with `amazon_state`, its own `state` and optionally `redirect_uri`. */

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consent } from '../consent.js';
 import { sandboxRegistrations } from '../registrations.js';
 import { startSandboxServer, type SandboxServer } from '../server.js';
+import { startSandbox } from '../test-support.js';
 import { createEbaySandbox, EBAY_SANDBOX_USER, IDENTITY_SCOPE } from './index.js';
 
 const reg = sandboxRegistrations('http://127.0.0.1:1').ebay;
@@ -11,7 +12,7 @@ const SLOW_MS = 150;
 
 let server: SandboxServer;
 beforeEach(async () => {
-  server = await startSandboxServer({ registrations: () => sandboxRegistrations('http://127.0.0.1:1'), factories: [createEbaySandbox], slowMs: SLOW_MS });
+  server = await startSandbox(createEbaySandbox, { slowMs: SLOW_MS });
 });
 afterEach(async () => {
   await server.stop();

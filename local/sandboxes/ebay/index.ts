@@ -20,6 +20,7 @@
  *   401/403.
  */
 import { randomBytes } from 'node:crypto';
+import { basicCredentials, bearerToken, escapeHtml, html, htmlDocument, isForm, jsonWith, redirect, sleep, STRICT_PAGE_HEADERS, withQuery } from '../http.js';
 import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 
 const AUTH_HOST = 'auth.ebay.com';
@@ -69,9 +70,6 @@ interface TokenRecord {
 // ---------------------------------------------------------------------------
 // HTML
 
-const escapeHtml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-
 const STYLE = [
   'body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;background:#f7f7f7;color:#191919;line-height:1.5}',
   'main{box-sizing:border-box;max-width:36rem;margin:0 auto;padding:1.25rem;background:#fff;min-height:100vh}',
@@ -87,29 +85,8 @@ const STYLE = [
   'ul{padding-left:1.25rem;overflow-wrap:anywhere}',
 ].join('');
 
-const HTML_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-};
-
 function htmlPage(status: number, title: string, body: string): SandboxResponse {
-  const html = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
-  return { status, headers: HTML_HEADERS, body: html };
+  return html(status, htmlDocument({ title, css: STYLE, body }), STRICT_PAGE_HEADERS);
 }
 
 /** eBay answers a bad consent request with `{error_id, error_description, http_status_code}`; the sandbox shows it on an HTML page. */
@@ -126,11 +103,8 @@ function errorPage(errorId: string, description: string): SandboxResponse {
 // ---------------------------------------------------------------------------
 // JSON
 
-const json = (status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): SandboxResponse => ({
-  status,
-  headers: { 'content-type': 'application/json', ...headers },
-  body: JSON.stringify(body),
-});
+/** eBay labels its JSON plain `application/json`. */
+const json = jsonWith({ 'content-type': 'application/json' });
 
 const oauthError = (status: number, error: string, description: string): SandboxResponse => json(status, { error, error_description: description });
 
@@ -151,23 +125,9 @@ const ebayToken = (kind: 'code' | 'access' | 'refresh'): string => {
   return `${prefix}${randomBytes(kind === 'code' ? 48 : 96).toString('base64')}`;
 };
 
-const isForm = (req: SandboxRequest): boolean =>
-  (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 const parseScenario = (value: string | null): Scenario => (SCENARIOS as readonly string[]).includes(value ?? '') ? (value as Scenario) : 'ok';
 
 const splitScopes = (scope: string): string[] => scope.split(' ').filter((s) => s !== '');
-
-/** `Authorization: Basic base64(client_id:client_secret)` → the pair, or undefined. */
-function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
-  const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
-  if (!m?.[1]) return undefined;
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon < 0 ? undefined : { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
-}
 
 // ---------------------------------------------------------------------------
 
@@ -230,12 +190,6 @@ ${options}
     return htmlPage(200, 'Grant application access: Onramp – eBay', body);
   }
 
-  const redirect = (base: string, params: Record<string, string | undefined>): SandboxResponse => {
-    const url = new URL(base);
-    for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
-    return { status: 302, headers: { location: url.href } };
-  };
-
   function handleAuthorize(req: SandboxRequest): SandboxResponse {
     if (req.method === 'GET') {
       const c = readConsent(req.query);
@@ -247,11 +201,11 @@ ${options}
     const c = readConsent(form);
     if (Array.isArray(c)) return errorPage(c[0], c[1]);
     const decision = form.get('decision');
-    if (decision === 'cancel') return redirect(reg.declineUrl, { state: c.state });
+    if (decision === 'cancel') return redirect(withQuery(reg.declineUrl, { state: c.state }));
     if (decision !== 'agree') return errorPage('invalid_request', 'Choose I agree or Cancel.');
     const code = ebayToken('code');
     codes.set(code, { scopes: c.scopes, scenario: parseScenario(form.get('scenario')), expiresAt: ctx.now() + CODE_TTL_S * 1000, used: false });
-    return redirect(reg.acceptUrl, { state: c.state, code, expires_in: String(CODE_TTL_S) });
+    return redirect(withQuery(reg.acceptUrl, { state: c.state, code, expires_in: String(CODE_TTL_S) }));
   }
 
   function issueAccessToken(scopes: readonly string[]): { token: string; expiresIn: number } {
@@ -309,8 +263,8 @@ ${options}
 
   function handleIdentity(req: SandboxRequest): SandboxResponse | undefined {
     if (req.method !== 'GET') return undefined;
-    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    const record = m?.[1] ? accessTokens.get(m[1]) : undefined;
+    const token = bearerToken(req.headers.authorization);
+    const record = token ? accessTokens.get(token) : undefined;
     if (!record || ctx.now() >= record.expiresAt)
       return apiError(401, 1001, 'OAuth', 'Invalid access token', 'Invalid access token. Check the value of the Authorization HTTP request header.');
     if (!record.scopes.includes(IDENTITY_SCOPE)) return apiError(403, 1100, 'ACCESS', 'Access denied', 'Insufficient permissions to fulfill the request.');

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consent } from '../consent.js';
 import { sandboxRegistrations } from '../registrations.js';
-import { startSandboxServer, type SandboxServer } from '../server.js';
+import type { SandboxServer } from '../server.js';
+import { startSandbox } from '../test-support.js';
 import { createEtsySandbox } from './index.js';
 
 const registration = sandboxRegistrations('http://127.0.0.1:1').etsy;
@@ -12,7 +13,7 @@ const API_KEY = `${registration.keystring}:${registration.sharedSecret}`;
 let server: SandboxServer;
 
 beforeAll(async () => {
-  server = await startSandboxServer({ registrations: () => sandboxRegistrations('http://127.0.0.1:1'), factories: [createEtsySandbox], slowMs: 200 });
+  server = await startSandbox(createEtsySandbox, { slowMs: 200 });
 });
 
 afterAll(async () => {

@@ -24,6 +24,7 @@
  *   <keystring>:<shared secret>` and `Authorization: Bearer <access token>`.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { bearerToken, escapeHtml, html, htmlDocument, isForm, json, mediaType, redirect, sleep } from '../http.js';
 import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 
 const WWW = 'www.etsy.com';
@@ -100,10 +101,6 @@ type Check<T> = { readonly ok: true; readonly value: T } | { readonly ok: false;
 // Small helpers
 // ---------------------------------------------------------------------------
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
 const CSS = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;background:#faf7f2}
@@ -120,33 +117,7 @@ code{word-break:break-all}
 `;
 
 function htmlPage(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
-}
-
-function html(status: number, page: string): SandboxResponse {
-  return { status, headers: { 'content-type': 'text/html; charset=utf-8' }, body: page };
-}
-
-function json(status: number, value: unknown): SandboxResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(value) };
-}
-
-function redirect(location: string): SandboxResponse {
-  return { status: 302, headers: { location }, body: '' };
+  return htmlDocument({ title, css: CSS, body });
 }
 
 /** A connect request Etsy refuses: its "An error occurred" page, 400, no form. */
@@ -162,13 +133,9 @@ function errorPage(message: string): SandboxResponse {
   );
 }
 
-function contentType(req: SandboxRequest): string {
-  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-}
-
 /** A form (or JSON) body as string fields. */
 function parseFields(req: SandboxRequest): Map<string, string> | undefined {
-  const type = contentType(req);
+  const type = mediaType(req);
   const fields = new Map<string, string>();
   if (type === 'application/x-www-form-urlencoded') {
     for (const [k, v] of new URLSearchParams(req.body)) if (!fields.has(k)) fields.set(k, v);
@@ -189,7 +156,6 @@ function parseFields(req: SandboxRequest): Map<string, string> | undefined {
 }
 
 const random = (bytes: number) => randomBytes(bytes).toString('base64url');
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 
 function shopResource() {
@@ -310,7 +276,7 @@ ${options}
       return check.ok ? grantPage(check.value) : errorPage(check.message);
     }
     if (req.method !== 'POST') return errorPage('Unsupported method');
-    if (contentType(req) !== 'application/x-www-form-urlencoded') return errorPage('Unsupported form encoding');
+    if (!isForm(req)) return errorPage('Unsupported form encoding');
     const form = new URLSearchParams(req.body);
     const check = readConnect(form);
     if (!check.ok) return errorPage(check.message);
@@ -405,8 +371,7 @@ ${options}
     if (keystring !== registration.keystring) return json(403, { error: 'Invalid API key' });
     if (secret === '') return json(403, { error: 'Shared secret is required in x-api-key header.' });
     if (secret !== registration.sharedSecret) return json(403, { error: 'Invalid API key' });
-    const authorization = req.headers.authorization ?? '';
-    const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+    const bearer = bearerToken(req.headers.authorization);
     if (!bearer) return json(401, { error: 'invalid_token', error_description: 'access token is required' });
     const record = accessTokens.get(bearer);
     if (!record || record.revoked) return json(401, { error: 'invalid_token', error_description: 'access token is invalid' });

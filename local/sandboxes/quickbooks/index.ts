@@ -17,7 +17,7 @@
  * a 5-year hard limit from the first authorization.
  */
 import { generateKeyPairSync, randomBytes, randomUUID, sign as cryptoSign, type KeyObject } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { bearerToken, escapeHtml as esc, html, htmlDocument, jsonWith, redirect, sleep, withQuery } from '../http.js';
 import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 
 export const QUICKBOOKS_SANDBOX_COMPANY = {
@@ -52,7 +52,6 @@ const ACCOUNTING = 'com.intuit.quickbooks.accounting';
 /* Small helpers                                                       */
 /* ------------------------------------------------------------------ */
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const base62 = (n: number) => [...randomBytes(n)].map((b) => BASE62[b % 62] ?? 'A').join('');
@@ -81,21 +80,13 @@ function pacific(ms: number): string {
   return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}.${String(ms % 1000).padStart(3, '0')}${offset}`;
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): SandboxResponse {
-  return { status, headers: { 'content-type': 'application/json;charset=UTF-8', ...headers }, body: JSON.stringify(body) };
-}
+/** Intuit labels its JSON `application/json;charset=UTF-8`. */
+const json = jsonWith({ 'content-type': 'application/json;charset=UTF-8' });
 
 const oauthError = (status: number, error: string, description?: string): SandboxResponse =>
   json(status, description ? { error, error_description: description } : { error }, { intuit_tid: randomUUID() });
 
-function page(status: number, title: string, main: string): SandboxResponse {
-  const body = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>
+const STYLE = `
   body { font-family: system-ui, sans-serif; margin: 0; background: #f4f5f8; color: #21262a; }
   main { max-width: 32rem; margin: 0 auto; padding: 1.5rem 1rem; box-sizing: border-box; }
   h1 { font-size: 1.4rem; line-height: 1.3; }
@@ -108,15 +99,10 @@ function page(status: number, title: string, main: string): SandboxResponse {
   .secondary { background: #fff; color: #1d6f13; }
   button:focus-visible, select:focus-visible { outline: 3px solid #1d6f13; outline-offset: 2px; }
   .error { color: #a4161a; }
-</style>
-</head>
-<body>
-<main>
-${main}
-</main>
-</body>
-</html>`;
-  return { status, headers: { 'content-type': 'text/html; charset=utf-8' }, body };
+`;
+
+function page(status: number, title: string, main: string): SandboxResponse {
+  return html(status, htmlDocument({ title, css: STYLE, body: main }));
 }
 
 const errorPage = (message: string) =>
@@ -641,17 +627,11 @@ ${hidden.join('\n')}
     );
   }
 
-  function redirect(to: string, params: Record<string, string | undefined>): SandboxResponse {
-    const u = new URL(to);
-    for (const [k, v] of Object.entries(params)) if (v !== undefined) u.searchParams.append(k, v);
-    return { status: 302, headers: { location: u.href } };
-  }
-
   function decide(form: URLSearchParams): SandboxResponse {
     const a = validate(form);
     if (typeof a === 'string') return errorPage(a);
     const decision = form.get('decision');
-    if (decision === 'cancel') return redirect(a.redirectUri, { error: 'access_denied', state: a.state });
+    if (decision === 'cancel') return redirect(withQuery(a.redirectUri, { error: 'access_denied', state: a.state }, 'append'));
     if (decision !== 'connect') return errorPage('The consent form was sent without a decision.');
     const scenario = (form.get('scenario') ?? 'ok') as Scenario;
     if (!SCENARIOS.includes(scenario)) return errorPage(`Unknown sandbox outcome: ${scenario}`);
@@ -659,7 +639,7 @@ ${hidden.join('\n')}
     const realmId = a.scopes.some((s) => COMPANY_SCOPES.includes(s)) ? QUICKBOOKS_SANDBOX_COMPANY.realmId : undefined;
     const code = `AB11${Math.floor(now / 1000)}${base62(36)}`;
     codes.set(code, { ...a, ...(realmId ? { realmId } : {}), expiresAt: now + CODE_TTL_MS, scenario, authTime: now, used: false });
-    return redirect(a.redirectUri, { code, state: a.state, realmId });
+    return redirect(withQuery(a.redirectUri, { code, state: a.state, realmId }, 'append'));
   }
 
   /* ---------------- tokens ---------------- */
@@ -836,7 +816,7 @@ ${hidden.join('\n')}
     const isQuery = what.toLowerCase() === 'query';
     if (isQuery ? req.method !== 'GET' && req.method !== 'POST' : req.method !== 'GET') return { status: 405, headers: { allow: isQuery ? 'GET, POST' : 'GET' } };
 
-    const bearer = /^bearer\s+(\S+)$/i.exec(header(req, 'authorization') ?? '')?.[1];
+    const bearer = bearerToken(header(req, 'authorization'));
     const record = bearer ? accessTokens.get(bearer) : undefined;
     if (!record || record.grant.revoked) return unauthorized(req, bearer ? 'Token revoked or invalid' : 'Authorization header is missing');
     if (record.expiresAt <= ctx.now()) return unauthorized(req, 'Token expired');

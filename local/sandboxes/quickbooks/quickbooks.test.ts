@@ -2,7 +2,8 @@ import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consent } from '../consent.js';
 import { sandboxRegistrations } from '../registrations.js';
-import { startSandboxServer, type SandboxServer } from '../server.js';
+import type { SandboxServer } from '../server.js';
+import { readJsonOrText, readJsonOrXml, startSandbox, type Json } from '../test-support.js';
 import { createQuickbooksSandbox, QUICKBOOKS_SANDBOX_COMPANY } from './index.js';
 
 const reg = sandboxRegistrations('http://127.0.0.1:1').quickbooks;
@@ -10,17 +11,10 @@ const REDIRECT = reg.redirectUris[0] ?? '';
 const REALM = QUICKBOOKS_SANDBOX_COMPANY.realmId;
 const SCOPE = 'com.intuit.quickbooks.accounting openid';
 
-type Json = Record<string, unknown>;
-
 let server: SandboxServer;
 
 beforeEach(async () => {
-  server = await startSandboxServer({
-    registrations: () => sandboxRegistrations('http://127.0.0.1:1'),
-    factories: [createQuickbooksSandbox],
-    slowMs: 200,
-    accessTokenTtlSeconds: 60,
-  });
+  server = await startSandbox(createQuickbooksSandbox, { slowMs: 200, accessTokenTtlSeconds: 60 });
 });
 afterEach(() => server.stop());
 
@@ -48,14 +42,7 @@ async function tokenRequest(form: Record<string, string>, opts: { secret?: strin
     },
     body: new URLSearchParams(form),
   });
-  const text = await res.text();
-  let body: Json = {};
-  try {
-    body = JSON.parse(text) as Json;
-  } catch {
-    body = { text };
-  }
-  return { status: res.status, body };
+  return readJsonOrText(res);
 }
 
 async function tokensFor(params: Record<string, string> = {}): Promise<Json> {
@@ -69,14 +56,7 @@ async function api(path: string, accessToken: unknown, opts: { host?: string; ac
   const res = await fetch(server.sandboxUrl(`https://${opts.host ?? 'sandbox-quickbooks.api.intuit.com'}${path}`), {
     headers: { authorization: `Bearer ${String(accessToken)}`, accept: opts.accept ?? 'application/json' },
   });
-  const text = await res.text();
-  let body: Json = {};
-  try {
-    body = JSON.parse(text) as Json;
-  } catch {
-    /* XML */
-  }
-  return { status: res.status, body, text };
+  return readJsonOrXml(res);
 }
 
 const query = (sql: string) => `/v3/company/${REALM}/query?query=${encodeURIComponent(sql)}&minorversion=75`;

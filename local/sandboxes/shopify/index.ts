@@ -23,7 +23,8 @@
  * - `POST /admin/api/<version>/graphql.json` with `X-Shopify-Access-Token`
  *   answers a `shop { … }` query, returning only the selected fields.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { escapeHtml, html, htmlDocument, isForm, json, mediaType, redirect, safeEqual, sleep } from '../http.js';
 import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 
 const SHOP_HOST = /^([a-z0-9][a-z0-9-]*)\.myshopify\.com$/;
@@ -94,10 +95,6 @@ type Check<T> = { readonly ok: true; readonly value: T } | { readonly ok: false;
 // Small helpers (HTML, JSON, bodies, tokens)
 // ---------------------------------------------------------------------------
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
 const CSS = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#f1f1f1}
@@ -114,33 +111,7 @@ code{word-break:break-all}
 `;
 
 function htmlPage(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
-}
-
-function html(status: number, page: string): SandboxResponse {
-  return { status, headers: { 'content-type': 'text/html; charset=utf-8' }, body: page };
-}
-
-function json(status: number, value: unknown): SandboxResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(value) };
-}
-
-function redirect(location: string): SandboxResponse {
-  return { status: 302, headers: { location }, body: '' };
+  return htmlDocument({ title, css: CSS, body });
 }
 
 /** An authorize request Shopify would refuse: its "Oauth error" page, 400, no form. */
@@ -155,13 +126,9 @@ function oauthErrorPage(kind: string, message: string): SandboxResponse {
   );
 }
 
-function contentType(req: SandboxRequest): string {
-  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-}
-
 /** A JSON or form body as string fields (Shopify's token endpoint takes both). */
 function parseFields(req: SandboxRequest): Map<string, string> | undefined {
-  const type = contentType(req);
+  const type = mediaType(req);
   const fields = new Map<string, string>();
   if (type === 'application/json') {
     let parsed: unknown;
@@ -184,14 +151,7 @@ function parseFields(req: SandboxRequest): Map<string, string> | undefined {
   return undefined;
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The `k=v&k=v` message Shopify signs: every parameter but hmac/signature, sorted by key (§3.2). */
 function shopifyHmacMessage(params: URLSearchParams): string {
@@ -514,7 +474,7 @@ ${options}
       return check.ok ? grantPage(check.value) : refuse(check);
     }
     if (req.method !== 'POST') return oauthErrorPage('invalid_request', 'Unsupported method');
-    if (contentType(req) !== 'application/x-www-form-urlencoded') return oauthErrorPage('invalid_request', 'Unsupported form encoding');
+    if (!isForm(req)) return oauthErrorPage('invalid_request', 'Unsupported form encoding');
     const form = new URLSearchParams(req.body);
     const check = readAuthorize(shop, form);
     if (!check.ok) return refuse(check);
@@ -622,7 +582,7 @@ ${options}
     if (!fields) return json(400, { error: 'invalid_request', error_description: 'The request body must be JSON or form-encoded' });
     const clientId = fields.get('client_id') ?? '';
     const clientSecret = fields.get('client_secret') ?? '';
-    if (clientId !== registration.clientId || !sameSecret(clientSecret, registration.clientSecret)) {
+    if (clientId !== registration.clientId || !safeEqual(clientSecret, registration.clientSecret)) {
       return json(401, { error: 'invalid_client', error_description: 'Client authentication failed: unknown client_id or wrong client_secret' });
     }
     const grantType = fields.get('grant_type');
@@ -641,7 +601,7 @@ ${options}
       return { status: 401, headers: { 'content-type': 'application/json; charset=utf-8' }, body: INVALID_TOKEN_BODY };
     }
     let query: string | undefined;
-    const type = contentType(req);
+    const type = mediaType(req);
     if (type === 'application/json') {
       try {
         const parsed = JSON.parse(req.body) as unknown;

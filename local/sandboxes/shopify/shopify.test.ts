@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consent } from '../consent.js';
 import { sandboxRegistrations } from '../registrations.js';
-import { startSandboxServer, type SandboxServer } from '../server.js';
+import type { SandboxServer } from '../server.js';
+import { startSandbox } from '../test-support.js';
 import { createShopifySandbox } from './index.js';
 
 const registration = sandboxRegistrations('http://127.0.0.1:1').shopify;
@@ -14,7 +15,7 @@ const SHOP_QUERY = '{ shop { id name myshopifyDomain currencyCode ianaTimezone }
 let server: SandboxServer;
 
 beforeAll(async () => {
-  server = await startSandboxServer({ registrations: () => sandboxRegistrations('http://127.0.0.1:1'), factories: [createShopifySandbox], slowMs: 200 });
+  server = await startSandbox(createShopifySandbox, { slowMs: 200 });
 });
 
 afterAll(async () => {

@@ -15,7 +15,8 @@
  * `V1_ERROR` `service.not_authorized`), so both readings of a failure agree. API errors under `/v2`
  * carry only `errors`.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { bearerToken, escapeHtml, html, htmlDocument, jsonWith, redirect, safeEqual, sleep, withQuery } from '../http.js';
 import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 
 const SQUARE_HOST = 'connect.squareup.com';
@@ -102,9 +103,6 @@ interface AccessToken {
 
 type Json = Record<string, unknown>;
 
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-
 const STYLE = `
   :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
   body { margin: 0; background: #f2f2f2; color: #1a1a1a; }
@@ -122,28 +120,11 @@ const STYLE = `
 `;
 
 function htmlPage(title: string, content: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-${content}
-</main>
-</body>
-</html>
-`;
+  return htmlDocument({ title, css: STYLE, body: content });
 }
 
-const htmlResponse = (status: number, body: string): SandboxResponse => ({
-  status,
-  headers: { 'content-type': 'text/html; charset=utf-8', 'x-frame-options': 'DENY' },
-  body,
-});
+/** Square's pages may not be framed. */
+const htmlResponse = (status: number, body: string): SandboxResponse => html(status, body, { 'x-frame-options': 'DENY' });
 
 function errorPage(status: number, message: string): SandboxResponse {
   const content = `<h1>Square: Onramp cannot be authorized</h1>
@@ -151,11 +132,8 @@ function errorPage(status: number, message: string): SandboxResponse {
   return htmlResponse(status, htmlPage('Square authorization error', content));
 }
 
-const json = (status: number, body: unknown): SandboxResponse => ({
-  status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
+/** Square labels its JSON plain `application/json`. */
+const json = jsonWith({ 'content-type': 'application/json' });
 
 interface SquareError {
   readonly category: string;
@@ -179,12 +157,6 @@ const apiError = (status: number, error: SquareError): SandboxResponse => json(s
 const randomToken = (bytes: number) => randomBytes(bytes).toString('base64url');
 /** Square timestamps: RFC 3339 with second precision. */
 const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export const createSquareSandbox: SandboxFactory = (ctx: SandboxContext): Sandbox => {
   const reg = ctx.registrations.square;
@@ -253,13 +225,9 @@ ${items}
       return errorPage(400, 'This authorization request has expired. Start again from Onramp.');
     }
     const decision = form.get('decision');
-    const redirect = new URL(reg.redirectUrl);
     if (decision === 'cancel') {
       pending.delete(id);
-      redirect.searchParams.append('error', 'access_denied');
-      redirect.searchParams.append('error_description', 'user_denied');
-      if (p.state !== null) redirect.searchParams.append('state', p.state);
-      return { status: 302, headers: { location: redirect.href } };
+      return redirect(withQuery(reg.redirectUrl, { error: 'access_denied', error_description: 'user_denied', state: p.state ?? undefined }, 'append'));
     }
     if (decision !== 'allow') return errorPage(400, 'Choose Allow or Cancel.');
     const scenario = form.get('scenario') ?? 'ok';
@@ -274,10 +242,7 @@ ${items}
       expiresAt: ctx.now() + CODE_TTL_MS,
       used: false,
     });
-    redirect.searchParams.append('code', code);
-    redirect.searchParams.append('response_type', 'code');
-    if (p.state !== null) redirect.searchParams.append('state', p.state);
-    return { status: 302, headers: { location: redirect.href } };
+    return redirect(withQuery(reg.redirectUrl, { code, response_type: 'code', state: p.state ?? undefined }, 'append'));
   }
 
   // ---- token -----------------------------------------------------------------
@@ -343,7 +308,7 @@ ${items}
       if (code.scenario === 'token_error') {
         return oauthError(500, 'internal_server_error', { category: 'API_ERROR', code: 'INTERNAL_SERVER_ERROR', detail: 'An internal error has occurred.' });
       }
-      if (code.scenario === 'token_slow') await new Promise((r) => setTimeout(r, ctx.slowMs));
+      if (code.scenario === 'token_slow') await sleep(ctx.slowMs);
       const verifier = str(body, 'code_verifier');
       if (code.codeChallenge !== null) {
         if (!verifier) return badRequest('MISSING_REQUIRED_PARAMETER', 'Missing required parameter: code_verifier.', 'code_verifier');
@@ -390,12 +355,11 @@ ${items}
   // ---- bearer-authenticated calls ---------------------------------------------
 
   function bearer(req: SandboxRequest): { readonly error: SandboxResponse } | { readonly token: AccessToken } {
-    const header = req.headers.authorization ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m?.[1]) {
+    const presented = bearerToken(req.headers.authorization);
+    if (!presented) {
       return { error: apiError(401, { category: 'AUTHENTICATION_ERROR', code: 'UNAUTHORIZED', detail: 'Your request did not include an `Authorization` http header with an access token.' }) };
     }
-    const token = accessTokens.get(m[1]);
+    const token = accessTokens.get(presented);
     if (!token) {
       return { error: apiError(401, { category: 'AUTHENTICATION_ERROR', code: 'UNAUTHORIZED', detail: 'This request could not be authorized.' }) };
     }

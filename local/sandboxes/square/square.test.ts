@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consent } from '../consent.js';
 import { sandboxRegistrations } from '../registrations.js';
-import { startSandboxServer, type SandboxServer } from '../server.js';
+import type { SandboxServer } from '../server.js';
+import { startSandbox } from '../test-support.js';
 import { createSquareSandbox } from './index.js';
 
 const reg = sandboxRegistrations('http://127.0.0.1:1').square;
@@ -50,9 +51,7 @@ describe('Square sandbox', () => {
 
   const start = async (accessTokenTtlSeconds?: number) => {
     skew = 0;
-    server = await startSandboxServer({
-      registrations: () => sandboxRegistrations('http://127.0.0.1:1'),
-      factories: [createSquareSandbox],
+    server = await startSandbox(createSquareSandbox, {
       slowMs: 200,
       now: () => base,
       ...(accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds } : {}),

@@ -12,7 +12,8 @@
  * Where providers.md is silent the choices are marked "chosen" below; error codes and messages
  * follow those seen in public answers from TikTok where one was found.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { escapeHtml, html, htmlDocument, json, redirect, safeEqual, sleep, withQuery } from '../http.js';
 import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 
 const TIKTOK_CONSENT_HOST_US = 'services.us.tiktokshop.com';
@@ -158,9 +159,6 @@ function tiktokSign(appSecret: string, path: string, query: URLSearchParams, bod
   return createHmac('sha256', appSecret).update(message).digest('hex');
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-
 const STYLE = `
   :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
   body { margin: 0; background: #f6f6f7; color: #161823; }
@@ -182,28 +180,11 @@ const STYLE = `
 `;
 
 function htmlPage(title: string, content: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-${content}
-</main>
-</body>
-</html>
-`;
+  return htmlDocument({ title, css: STYLE, body: content });
 }
 
-const htmlResponse = (status: number, body: string): SandboxResponse => ({
-  status,
-  headers: { 'content-type': 'text/html; charset=utf-8', 'x-frame-options': 'DENY' },
-  body,
-});
+/** TikTok Shop's pages may not be framed. */
+const htmlResponse = (status: number, body: string): SandboxResponse => html(status, body, { 'x-frame-options': 'DENY' });
 
 function errorPage(status: number, message: string): SandboxResponse {
   const content = `<h1>TikTok Shop: Onramp cannot be authorized</h1>
@@ -230,11 +211,8 @@ export const createTiktokShopSandbox: SandboxFactory = (ctx: SandboxContext): Sa
     return `${stamp}${randomBytes(10).toString('hex').toUpperCase()}`;
   };
 
-  const envelope = (status: number, code: number, message: string, data: unknown = null): SandboxResponse => ({
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: JSON.stringify({ code, message, request_id: requestId(), data }),
-  });
+  const envelope = (status: number, code: number, message: string, data: unknown = null): SandboxResponse =>
+    json(status, { code, message, request_id: requestId(), data });
 
   const sweep = () => {
     const t = ctx.now();
@@ -291,13 +269,10 @@ ${radios}
       return errorPage(400, 'This authorization request has expired. Start again from Onramp.');
     }
     const decision = form.get('decision');
-    const redirect = new URL(reg.redirectUrl);
     if (decision === 'cancel') {
       pending.delete(id);
       // Chosen: TikTok's denial format is unconfirmed; an OAuth-style access_denied with the state.
-      redirect.searchParams.append('error', 'access_denied');
-      if (p.state !== null) redirect.searchParams.append('state', p.state);
-      return { status: 302, headers: { location: redirect.href } };
+      return redirect(withQuery(reg.redirectUrl, { error: 'access_denied', state: p.state ?? undefined }, 'append'));
     }
     if (decision !== 'authorize') return errorPage(400, 'Choose Authorize or Cancel.');
     const regionField = form.get('seller_region') ?? (host === TIKTOK_CONSENT_HOST_US ? 'US' : 'UK');
@@ -313,9 +288,7 @@ ${radios}
       expiresAt: ctx.now() + CODE_TTL_MS,
       used: false,
     });
-    redirect.searchParams.append('code', code);
-    if (p.state !== null) redirect.searchParams.append('state', p.state);
-    return { status: 302, headers: { location: redirect.href } };
+    return redirect(withQuery(reg.redirectUrl, { code, state: p.state ?? undefined }, 'append'));
   }
 
   // ---- token endpoints ------------------------------------------------------
@@ -366,7 +339,7 @@ ${radios}
     const code = codes.get(authCode);
     if (!code || code.appKey !== reg.appKey) return envelope(200, ERR.invalidAuthCode, 'invalid auth code');
     if (code.scenario === 'token_error') return envelope(500, ERR.internal, 'Internal system error. Please try again later.');
-    if (code.scenario === 'token_slow') await new Promise((r) => setTimeout(r, ctx.slowMs));
+    if (code.scenario === 'token_slow') await sleep(ctx.slowMs);
     if (code.used) return envelope(200, ERR.invalidAuthCode, 'invalid auth code: the auth code has already been used');
     if (ctx.now() > code.expiresAt) return envelope(200, ERR.invalidAuthCode, 'invalid auth code: the auth code has expired');
     code.used = true;
@@ -413,9 +386,7 @@ ${radios}
     }
     const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
     const signedBody = contentType.startsWith('multipart/form-data') ? '' : req.body;
-    const expected = Buffer.from(tiktokSign(reg.appSecret, req.path, q, signedBody));
-    const given = Buffer.from(q.get('sign') ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!safeEqual(q.get('sign') ?? '', tiktokSign(reg.appSecret, req.path, q, signedBody))) {
       return { error: envelope(401, ERR.invalidSign, "Invalid credentials. The 'sign' query parameter is invalid.") };
     }
     const header = req.headers['x-tts-access-token'];

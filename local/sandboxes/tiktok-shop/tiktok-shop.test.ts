@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consent } from '../consent.js';
 import { sandboxRegistrations } from '../registrations.js';
 import { startSandboxServer, type SandboxServer } from '../server.js';
+import { startSandbox } from '../test-support.js';
 import { createTiktokShopSandbox } from './index.js';
 
 const reg = sandboxRegistrations('http://127.0.0.1:1')['tiktok-shop'];
@@ -53,12 +54,7 @@ describe('TikTok Shop sandbox', () => {
 
   beforeEach(async () => {
     skew = 0;
-    server = await startSandboxServer({
-      registrations: () => sandboxRegistrations('http://127.0.0.1:1'),
-      factories: [createTiktokShopSandbox],
-      slowMs: 200,
-      now: () => base,
-    });
+    server = await startSandbox(createTiktokShopSandbox, { slowMs: 200, now: () => base });
   });
   afterEach(async () => {
     await server.stop();

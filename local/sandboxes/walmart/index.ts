@@ -23,8 +23,8 @@
  * - `sandbox-walmart-down` / `sandbox-secret-down`: the token endpoint answers 500.
  * - `sandbox-walmart-slow` / `sandbox-secret-slow`: the token endpoint stalls `ctx.slowMs`, then issues a token.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { randomBytes } from 'node:crypto';
+import { basicCredentials, isForm, jsonWith, safeEqual, sleep } from '../http.js';
 import type { SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 
 export const WALMART_HOST = 'marketplace.walmartapis.com';
@@ -84,6 +84,9 @@ interface WalmartError {
   readonly errorIdentifiers: Readonly<Record<string, never>>;
 }
 
+/** Walmart labels its JSON plain `application/json`. */
+const json = jsonWith({ 'content-type': 'application/json' });
+
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
 
@@ -101,7 +104,7 @@ const wantsJson = (req: SandboxRequest) => /\bapplication\/(?:[\w.+-]*\+)?json\b
 function errorResponse(req: SandboxRequest, status: number, e: Omit<WalmartError, 'severity' | 'causes' | 'errorIdentifiers'>): SandboxResponse {
   const err: WalmartError = { ...e, severity: 'ERROR', causes: [], errorIdentifiers: {} };
   if (wantsJson(req)) {
-    return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: [err] }) };
+    return json(status, { error: [err] });
   }
   const x = (tag: string, v: string) => `<ns2:${tag}>${xmlEscape(v)}</ns2:${tag}>`;
   const body =
@@ -154,20 +157,9 @@ function checkCommonHeaders(req: SandboxRequest): SandboxResponse | Market {
   return market;
 }
 
-function parseBasic(value: string | undefined): { id: string; secret: string } | undefined {
-  const m = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(value ?? '');
-  if (!m?.[1]) return undefined;
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const i = decoded.indexOf(':');
-  if (i <= 0) return undefined;
-  return { id: decoded.slice(0, i), secret: decoded.slice(i + 1) };
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+/** The gateway reads only a base64 Basic credential; anything else in it is unauthorized. */
+const BASE64_BASIC = /^Basic\s+[A-Za-z0-9+/=_-]+\s*$/i;
+const parseBasic = (value: string | undefined) => (value && BASE64_BASIC.test(value) ? basicCredentials(value) : undefined);
 
 /** Walmart access tokens are opaque JWE-looking strings (`eyJ…`). */
 const newAccessToken = () =>
@@ -183,11 +175,10 @@ export const createWalmartSandbox: SandboxFactory = (ctx: SandboxContext) => {
 
     // Walmart checks the credentials against the market named by WM_MARKET (default us).
     const creds = parseBasic(header(req, 'authorization'));
-    const key = creds && WALMART_SANDBOX_KEYS.find((k) => k.clientId === creds.id && sameSecret(k.clientSecret, creds.secret));
+    const key = creds && WALMART_SANDBOX_KEYS.find((k) => k.clientId === creds.id && safeEqual(k.clientSecret, creds.secret));
     if (!key || key.market !== market) return unauthorized(req);
 
-    const contentType = (header(req, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-    if (contentType !== 'application/x-www-form-urlencoded') {
+    if (!isForm(req)) {
       return invalidHeader(req, 'Content-Type', 'Content-Type must be application/x-www-form-urlencoded');
     }
     const grantType = new URLSearchParams(req.body).get('grant_type');
@@ -215,7 +206,7 @@ export const createWalmartSandbox: SandboxFactory = (ctx: SandboxContext) => {
     tokens.set(accessToken, { key, market, issuedAt, expiresAt: issuedAt + ttl * 1000 });
 
     if (wantsJson(req)) {
-      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ access_token: accessToken, token_type: 'Bearer', expires_in: ttl }) };
+      return json(200, { access_token: accessToken, token_type: 'Bearer', expires_in: ttl });
     }
     const body = `${XML_HEAD}<OAuthTokenDTO><accessToken>${xmlEscape(accessToken)}</accessToken><tokenType>Bearer</tokenType><expiresIn>${ttl}</expiresIn></OAuthTokenDTO>`;
     return { status: 200, headers: { 'content-type': 'application/xml' }, body };
@@ -243,7 +234,7 @@ export const createWalmartSandbox: SandboxFactory = (ctx: SandboxContext) => {
       isValid: true,
       isChannelMatch: true,
     };
-    if (wantsJson(req)) return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(detail) };
+    if (wantsJson(req)) return json(200, detail);
     const scopes = Object.entries(detail.scopes)
       .map(([area, level]) => `<${area}>${level}</${area}>`)
       .join('');

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxRegistrations } from '../registrations.js';
 import { startSandboxServer, type SandboxServer } from '../server.js';
+import { startSandbox } from '../test-support.js';
 import { createWalmartSandbox } from './index.js';
 
 let server: SandboxServer;
 
 beforeAll(async () => {
-  server = await startSandboxServer({ registrations: () => sandboxRegistrations('http://127.0.0.1:1'), factories: [createWalmartSandbox], slowMs: 200 });
+  server = await startSandbox(createWalmartSandbox, { slowMs: 200 });
 });
 afterAll(async () => {
   await server.stop();

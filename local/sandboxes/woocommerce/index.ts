@@ -26,7 +26,8 @@
  * (a real store accepts Basic only over HTTPS; over HTTP it wants OAuth 1.0a,
  * which this sandbox does not play).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { basicCredentials, escapeHtml as esc, html, jsonWith, redirect, safeEqual, withQuery } from '../http.js';
 import type { SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 
 export const WOO_STORE_HOST = 'woocommerce';
@@ -58,8 +59,6 @@ const NONCE_TTL_MS = 24 * 60 * 60 * 1000;
 const AUTH_PARAMS = ['app_name', 'user_id', 'return_url', 'callback_url', 'scope'] as const;
 type AuthParams = Record<(typeof AUTH_PARAMS)[number], string>;
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-
 const SCOPE_LABEL: Record<Permission, string> = { read: 'Read', write: 'Write', read_write: 'Read/Write' };
 /** What each scope allows, in WooCommerce's words (`get_permissions_in_scope`). */
 const SCOPE_PERMISSIONS: Record<Permission, readonly string[]> = {
@@ -73,12 +72,6 @@ const isPermission = (s: string): s is Permission => s === 'read' || s === 'writ
 function header(req: SandboxRequest, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v.join(', ') : v;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** `wc_rand_hash()`: 40 hex characters. */
@@ -108,18 +101,15 @@ function page(title: string, inner: string): string {
   );
 }
 
-const html = (status: number, body: string, headers: Record<string, string> = {}): SandboxResponse => ({
-  status,
-  headers: { 'content-type': 'text/html; charset=UTF-8', 'x-frame-options': 'SAMEORIGIN', ...headers },
-  body,
-});
+/** WordPress's own page headers. */
+const PAGE_HEADERS = { 'content-type': 'text/html; charset=UTF-8', 'x-frame-options': 'SAMEORIGIN' } as const;
 
 /** WordPress's `wp_die()` page as WooCommerce's wc-auth uses it: title "Access denied", status 401. */
 const accessDenied = (message: string) =>
-  html(401, page('Access denied', `<h1>WooCommerce: Access denied</h1><p>${esc(`Error: ${message}.`)}</p>`));
+  html(401, page('Access denied', `<h1>WooCommerce: Access denied</h1><p>${esc(`Error: ${message}.`)}</p>`), PAGE_HEADERS);
 
 const notFoundPage = (siteName: string) =>
-  html(404, page(`Page not found – ${siteName}`, `<h1>Page not found</h1><p>It looks like nothing was found at this location.</p>`));
+  html(404, page(`Page not found – ${siteName}`, `<h1>Page not found</h1><p>It looks like nothing was found at this location.</p>`), PAGE_HEADERS);
 
 // ---------------------------------------------------------------------------
 // REST
@@ -130,16 +120,12 @@ interface WpError {
   readonly status: number;
 }
 
-const json = (status: number, data: unknown, headers: Record<string, string> = {}): SandboxResponse => ({
-  status,
-  headers: {
-    'content-type': 'application/json; charset=UTF-8',
-    'x-robots-tag': 'noindex',
-    'x-content-type-options': 'nosniff',
-    'access-control-expose-headers': 'X-WP-Total, X-WP-TotalPages, Link',
-    ...headers,
-  },
-  body: JSON.stringify(data),
+/** The WordPress REST API's own headers. */
+const json = jsonWith({
+  'content-type': 'application/json; charset=UTF-8',
+  'x-robots-tag': 'noindex',
+  'x-content-type-options': 'nosniff',
+  'access-control-expose-headers': 'X-WP-Total, X-WP-TotalPages, Link',
 });
 
 const restError = (e: WpError) => json(e.status, { code: e.code, message: e.message, data: { status: e.status } });
@@ -177,20 +163,16 @@ export const createWoocommerceSandbox: SandboxFactory = (ctx: SandboxContext) =>
     if (!ck || !cs) {
       ck = '';
       cs = '';
-      const m = /^Basic\s+(\S+)\s*$/i.exec(header(req, 'authorization') ?? '');
-      if (m?.[1]) {
-        const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-        const i = decoded.indexOf(':');
-        if (i >= 0) {
-          ck = decoded.slice(0, i);
-          cs = decoded.slice(i + 1);
-        }
+      const basic = basicCredentials(header(req, 'authorization'));
+      if (basic) {
+        ck = basic.id;
+        cs = basic.secret;
       }
     }
     if (!ck || !cs) return {};
     const key = keys.get(ck);
     if (!key) return {};
-    if (!sameSecret(key.consumerSecret, cs)) return { error: { code: 'woocommerce_rest_authentication_error', message: 'Consumer secret is invalid.', status: 401 } };
+    if (!safeEqual(key.consumerSecret, cs)) return { error: { code: 'woocommerce_rest_authentication_error', message: 'Consumer secret is invalid.', status: 401 } };
     return { key };
   }
 
@@ -515,12 +497,6 @@ export const createWoocommerceSandbox: SandboxFactory = (ctx: SandboxContext) =>
     return data;
   }
 
-  const withQuery = (url: string, params: Record<string, string>) => {
-    const u = new URL(formatUrl(url));
-    for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
-    return u.href;
-  };
-
   function authorizePage(data: AuthParams): SandboxResponse {
     const scope = data.scope as Permission;
     const nonce = randHash();
@@ -538,7 +514,7 @@ export const createWoocommerceSandbox: SandboxFactory = (ctx: SandboxContext) =>
       `<form method="post" action="${esc(action)}" aria-label="Grant ${appName} access">${hidden}` +
       `<div class="actions"><button type="submit" name="decision" value="approve">Approve</button>` +
       `<button type="submit" name="decision" value="deny">Deny</button></div></form>`;
-    return html(200, page(`WooCommerce › ${data.app_name} would like to connect to ${STORE_NAME}`, inner));
+    return html(200, page(`WooCommerce › ${data.app_name} would like to connect to ${STORE_NAME}`, inner), PAGE_HEADERS);
   }
 
   async function accessGranted(data: AuthParams): Promise<SandboxResponse> {
@@ -561,7 +537,7 @@ export const createWoocommerceSandbox: SandboxFactory = (ctx: SandboxContext) =>
       keys.delete(key.consumerKey);
       return accessDenied(e instanceof Error ? e.message : String(e));
     }
-    return { status: 302, headers: { location: withQuery(data.return_url, { success: '1', user_id: data.user_id }) } };
+    return redirect(withQuery(formatUrl(data.return_url), { success: '1', user_id: data.user_id }));
   }
 
   async function wcAuth(req: SandboxRequest, route: string): Promise<SandboxResponse> {
@@ -581,7 +557,7 @@ export const createWoocommerceSandbox: SandboxFactory = (ctx: SandboxContext) =>
       // The sandbox's store owner is signed in: WooCommerce sends them straight on to authorize.
       const next = new URL(ctx.sandboxUrl(`https://${WOO_STORE_HOST}/wc-auth/v1/authorize`));
       for (const n of AUTH_PARAMS) next.searchParams.set(n, data[n]);
-      return { status: 302, headers: { location: next.href } };
+      return redirect(next.href);
     }
     // Like WooCommerce (which reads $_REQUEST), the routes answer whatever the method.
     if (route === 'authorize') return authorizePage(data);
@@ -592,7 +568,7 @@ export const createWoocommerceSandbox: SandboxFactory = (ctx: SandboxContext) =>
       if (expires === undefined || ctx.now() > expires) return accessDenied('Invalid nonce verification');
       const decision = params.get('decision');
       if (decision === 'deny' || decision === 'cancel') {
-        return { status: 302, headers: { location: withQuery(data.return_url, { success: '0', user_id: data.user_id }) } };
+        return redirect(withQuery(formatUrl(data.return_url), { success: '0', user_id: data.user_id }));
       }
       if (decision !== 'approve') return accessDenied('You do not have permission to access this page');
       return accessGranted(data);
@@ -612,7 +588,7 @@ export const createWoocommerceSandbox: SandboxFactory = (ctx: SandboxContext) =>
             ? `<p>Welcome to our shop. Browse the <a href="${esc(`${siteUrl}/shop/`)}">latest products</a>.</p>`
             : `<p>Just another WordPress site. The REST API is switched off here.</p>`),
       ),
-      shop ? { link: `<${storeUrl}/wp-json/>; rel="https://api.w.org/"` } : {},
+      shop ? { ...PAGE_HEADERS, link: `<${storeUrl}/wp-json/>; rel="https://api.w.org/"` } : PAGE_HEADERS,
     );
 
   async function store(req: SandboxRequest): Promise<SandboxResponse> {

@@ -2,8 +2,8 @@ import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { consent } from '../consent.js';
-import { sandboxRegistrations } from '../registrations.js';
-import { startSandboxServer, type SandboxServer } from '../server.js';
+import type { SandboxServer } from '../server.js';
+import { startSandbox } from '../test-support.js';
 import { createWoocommerceSandbox } from './index.js';
 
 interface Received {
@@ -19,7 +19,7 @@ let appStatus = 200;
 let received: Received[] = [];
 
 beforeAll(async () => {
-  server = await startSandboxServer({ registrations: () => sandboxRegistrations('http://127.0.0.1:1'), factories: [createWoocommerceSandbox], slowMs: 200 });
+  server = await startSandbox(createWoocommerceSandbox, { slowMs: 200 });
   // The app's callback endpoint: records each POST and answers `appStatus`.
   app = http.createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -24,7 +24,7 @@
  * unused one after 60 days.
  */
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign as cryptoSign, type KeyObject } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { bearerToken, escapeHtml as esc, html, htmlDocument, json, redirect, sleep, withQuery } from '../http.js';
 import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 
 /* ------------------------------------------------------------------ */
@@ -69,7 +69,6 @@ const SETTINGS_SCOPES = ['accounting.settings', 'accounting.settings.read'];
 /* Small helpers                                                       */
 /* ------------------------------------------------------------------ */
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 const randomHex = (bytes: number) => randomBytes(bytes).toString('hex');
 const header = (req: SandboxRequest, name: string): string | undefined => {
@@ -87,10 +86,6 @@ const msDate = (ms: number) => `/Date(${ms}+0000)/`;
 /** `2019-07-09T23:40:30.1833130`: the Identity API's UTC dates, seven fractional digits and no zone. */
 const identityDate = (ms: number) => `${new Date(ms).toISOString().slice(0, 23)}0000`;
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): SandboxResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
-}
-
 /** The token endpoint's error answer (IdentityServer style: 400 for every OAuth error, invalid_client included). */
 const oauthError = (error: string, description?: string): SandboxResponse =>
   json(400, description ? { error, error_description: description } : { error });
@@ -100,14 +95,7 @@ function problem(status: number, title: string, detail: string, headers: Record<
   return json(status, { Type: null, Title: title, Status: status, Detail: detail, Instance: randomUUID(), Extensions: {} }, headers);
 }
 
-function page(status: number, title: string, main: string): SandboxResponse {
-  const body = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>
+const STYLE = `
   body { font-family: system-ui, sans-serif; margin: 0; background: #f4f6f8; color: #1a1d21; }
   main { max-width: 32rem; margin: 0 auto; padding: 1.5rem 1rem; box-sizing: border-box; }
   h1 { font-size: 1.4rem; line-height: 1.3; }
@@ -123,15 +111,10 @@ function page(status: number, title: string, main: string): SandboxResponse {
   .secondary { background: #fff; color: #0b6e8f; }
   button:focus-visible, select:focus-visible, input:focus-visible { outline: 3px solid #0b6e8f; outline-offset: 2px; }
   .error { color: #a4161a; }
-</style>
-</head>
-<body>
-<main>
-${main}
-</main>
-</body>
-</html>`;
-  return { status, headers: { 'content-type': 'text/html; charset=utf-8' }, body };
+`;
+
+function page(status: number, title: string, main: string): SandboxResponse {
+  return html(status, htmlDocument({ title, css: STYLE, body: main }));
 }
 
 const errorPage = (message: string) =>
@@ -577,17 +560,11 @@ ${orgs}
     );
   }
 
-  function redirect(to: string, params: Record<string, string | undefined>): SandboxResponse {
-    const u = new URL(to);
-    for (const [k, v] of Object.entries(params)) if (v !== undefined) u.searchParams.append(k, v);
-    return { status: 302, headers: { location: u.href } };
-  }
-
   function decide(form: URLSearchParams): SandboxResponse {
     const a = validate(form);
     if (typeof a === 'string') return errorPage(a);
     const decision = form.get('decision');
-    if (decision === 'cancel') return redirect(a.redirectUri, { error: 'access_denied', state: a.state });
+    if (decision === 'cancel') return redirect(withQuery(a.redirectUri, { error: 'access_denied', state: a.state }, 'append'));
     if (decision !== 'allow') return errorPage('The consent form was sent without a decision.');
     const scenario = (form.get('scenario') ?? 'ok') as Scenario;
     if (!SCENARIOS.includes(scenario)) return errorPage(`Unknown sandbox outcome: ${scenario}`);
@@ -614,12 +591,7 @@ ${orgs}
     const code = randomHex(32);
     const sessionId = randomHex(16);
     codes.set(code, { ...a, expiresAt: now + CODE_TTL_MS, scenario, authEventId, authTime: now, sessionId, used: false });
-    return redirect(a.redirectUri, {
-      code,
-      scope: a.scopes.join(' '),
-      state: a.state,
-      session_state: `${randomHex(16)}.${randomHex(8)}`,
-    });
+    return redirect(withQuery(a.redirectUri, { code, scope: a.scopes.join(' '), state: a.state, session_state: `${randomHex(16)}.${randomHex(8)}` }, 'append'));
   }
 
   /* ---------------- tokens ---------------- */
@@ -756,9 +728,8 @@ ${orgs}
   /* ---------------- API ---------------- */
 
   function authenticate(req: SandboxRequest): { grant: Grant } | SandboxResponse {
-    const auth = header(req, 'authorization') ?? '';
-    const m = /^bearer\s+(\S+)$/i.exec(auth);
-    const record = m?.[1] ? accessTokens.get(m[1]) : undefined;
+    const token = bearerToken(header(req, 'authorization'));
+    const record = token ? accessTokens.get(token) : undefined;
     if (!record) return problem(401, 'Unauthorized', 'AuthenticationUnsuccessful', { 'www-authenticate': 'Bearer error="invalid_token"' });
     if (record.expiresAt <= ctx.now()) {
       const at = new Date(record.expiresAt);

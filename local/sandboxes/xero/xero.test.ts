@@ -2,7 +2,8 @@ import { createHash, createPublicKey, randomBytes, verify, type JsonWebKey } fro
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consent } from '../consent.js';
 import { sandboxRegistrations } from '../registrations.js';
-import { startSandboxServer, type SandboxServer } from '../server.js';
+import type { SandboxServer } from '../server.js';
+import { readJsonOrText, readJsonOrXml, startSandbox, type Json } from '../test-support.js';
 import { createXeroSandbox, XERO_SANDBOX_TENANTS } from './index.js';
 
 const reg = sandboxRegistrations('http://127.0.0.1:1').xero;
@@ -10,17 +11,10 @@ const REDIRECT = reg.redirectUris[0] ?? '';
 const [DEMO, SECOND] = XERO_SANDBOX_TENANTS;
 const SCOPE = 'openid profile email accounting.settings.read offline_access';
 
-type Json = Record<string, unknown>;
-
 let server: SandboxServer;
 
 beforeEach(async () => {
-  server = await startSandboxServer({
-    registrations: () => sandboxRegistrations('http://127.0.0.1:1'),
-    factories: [createXeroSandbox],
-    slowMs: 200,
-    accessTokenTtlSeconds: 60,
-  });
+  server = await startSandbox(createXeroSandbox, { slowMs: 200, accessTokenTtlSeconds: 60 });
 });
 afterEach(() => server.stop());
 
@@ -47,14 +41,7 @@ async function tokenRequest(form: Record<string, string>, secret: string = reg.c
     },
     body: new URLSearchParams(form),
   });
-  const text = await res.text();
-  let body: Json = {};
-  try {
-    body = JSON.parse(text) as Json;
-  } catch {
-    body = { text };
-  }
-  return { status: res.status, body };
+  return readJsonOrText(res);
 }
 
 async function tokensFor(choices: Record<string, string> = {}): Promise<Json> {
@@ -68,14 +55,7 @@ async function api(path: string, accessToken: unknown, tenantId?: string, accept
   const headers: Record<string, string> = { authorization: `Bearer ${String(accessToken)}`, accept };
   if (tenantId) headers['xero-tenant-id'] = tenantId;
   const res = await fetch(server.sandboxUrl(`https://api.xero.com${path}`), { headers });
-  const text = await res.text();
-  let body: Json = {};
-  try {
-    body = JSON.parse(text) as Json;
-  } catch {
-    /* XML or empty */
-  }
-  return { status: res.status, body, text };
+  return readJsonOrXml(res);
 }
 
 const decodeJwt = (jwt: string) => {
