@@ -206,6 +206,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     APP_SECRET_PREFIX,
     PROVIDER_SANDBOX_ORIGIN: sandboxes.origin,
     PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs ?? 8000),
+    // The sandbox WooCommerce store is plain http on loopback; only the local stack may call such a store.
+    ALLOW_LOCAL_STORES: 'true',
   });
   if (options.dataDir) {
     // Lets `npm run support` find this stack's Lambda endpoint.

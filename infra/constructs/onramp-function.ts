@@ -83,16 +83,19 @@ export class OnrampFunction extends NodejsFunction {
    * The connection secrets under `prefix` (one per connection), with only the
    * actions this function calls: `write` creates and updates them (the
    * callback that stores tokens), `delete` lists and deletes an account's
-   * (start over, reset). Nothing on the public API reads one back.
+   * (start over, reset). Nothing on the public API reads one back. With
+   * `kind`, only that kind of connection's secrets (`<prefix><account>/<kind>`).
    */
-  useConnectionSecrets(prefix: string, access: 'write' | 'delete'): this {
+  useConnectionSecrets(prefix: string, access: 'write' | 'delete', kind?: 'channel' | 'books'): this {
     this.addEnvironment('SECRET_PREFIX', prefix);
     const { region, account } = Stack.of(this);
     const actions =
       access === 'write'
         ? ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource']
         : ['secretsmanager:DeleteSecret'];
-    this.addToRolePolicy(new PolicyStatement({ actions, resources: [`arn:aws:secretsmanager:${region}:${account}:secret:${prefix}*`] }));
+    // A secret's ARN is its name, then a hyphen and six random characters (matched with or without them).
+    const names = kind ? `${prefix}*/${kind}*` : `${prefix}*`;
+    this.addToRolePolicy(new PolicyStatement({ actions, resources: [`arn:aws:secretsmanager:${region}:${account}:secret:${names}`] }));
     if (access === 'delete') this.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }));
     return this;
   }

@@ -51,15 +51,22 @@ export class StatelessStack extends Stack {
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)
         .useConnectionSecrets(props.secretPrefix, 'delete'),
+      // Also takes pasted keys (Walmart, WooCommerce) on the same route, so it writes channel secrets too.
       connect: fn('connect', 'ConnectFunction', { ...cookies, APP_ORIGIN: props.appOrigin })
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)
+        .useConnectionSecrets(props.secretPrefix, 'write', 'channel')
         .useAppSecrets(appSecretPrefix, appSecrets),
       oauthCallback: fn('oauthCallback', 'OAuthCallbackFunction', { ...cookies, APP_ORIGIN: props.appOrigin })
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)
         .useConnectionSecrets(props.secretPrefix, 'write')
         .useAppSecrets(appSecretPrefix, appSecrets),
+      // WooCommerce's server posts one-click keys here: no app secrets, channel secrets only.
+      keysCallback: fn('keysCallback', 'KeysCallbackFunction', { APP_ORIGIN: props.appOrigin })
+        .useTable(props.table, 'readWrite')
+        .useStateMachine(this.wizard.stateMachine)
+        .useConnectionSecrets(props.secretPrefix, 'write', 'channel'),
       wizardTask,
       support: fn('support', 'SupportFunction')
         .useTable(props.table, 'readWrite')
