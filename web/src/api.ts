@@ -9,6 +9,7 @@ import {
   meResponse,
   type CreateAccountRequest,
 } from '#shared/schemas.js';
+import type { ChannelConnectRequest } from '#shared/key-schemas.js';
 
 /** A failed call, with the sentence to show and the fields to mark. */
 export class ApiError extends Error {
@@ -62,4 +63,8 @@ export const api = {
   resume: (accountId: string) => call(accountResponse, 'POST', `/accounts/${id(accountId)}/resume`, {}),
   startOver: (accountId: string) => call(accountResponse, 'POST', `/accounts/${id(accountId)}/start-over`, {}),
   connectChannel: (accountId: string) => call(connectResponse, 'POST', `/accounts/${id(accountId)}/channel/connect`, {}),
+  /** Pasted keys: checked with the provider, then stored; the account comes back at its next step. */
+  connectChannelKeys: (accountId: string, b: ChannelConnectRequest) => call(accountResponse, 'POST', `/accounts/${id(accountId)}/channel/connect`, b),
+  /** WooCommerce's one-click key creation: the store's approval page. */
+  connectAutomatically: (accountId: string, b: Pick<ChannelConnectRequest, 'storeUrl'>) => call(connectResponse, 'POST', `/accounts/${id(accountId)}/channel/connect`, b),
 };
