@@ -244,6 +244,18 @@ describe('connecting WooCommerce with pasted keys', () => {
     expect(shown).not.toContain(key.consumerKey);
   });
 
+  it('names every field to fix at once, before calling anything', async () => {
+    const c = await newSeller(stack);
+    const created = await newAccount(c, { name: 'Woo', channel: 'woocommerce' });
+    const before = stack.sandboxes.calls.length;
+    const res = await connect(c, created.id, { consumerKey: 'cs_pasted_in_the_wrong_field' });
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body.error.fields).sort()).toEqual(['consumerKey', 'consumerSecret', 'storeUrl']);
+    expect(res.body.error.fields.consumerKey).toMatch(/starts with ck_/);
+    expect(stack.sandboxes.calls.length).toBe(before);
+    await expectNothingWritten(c, created);
+  });
+
   it('uses the store URL the account already has, and accepts a Read/Write key', async () => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Woo', channel: 'woocommerce' });
@@ -462,7 +474,10 @@ describe('the WooCommerce key callback (POST /api/oauth/woocommerce/callback)', 
     const { created, userId } = await pending(c);
     const key = wooKey('read');
     expect((await connect(c, created.id, { storeUrl: store(), consumerKey: key.consumerKey, consumerSecret: key.consumerSecret })).status).toBe(200);
-    expect((await post(keysFor(userId))).status).toBe(409);
+    const late = await post(keysFor(userId));
+    expect(late.status).toBe(409);
+    // The store's server is told nothing about the account.
+    expect(late.body.error.current).toBeUndefined();
     const form = await store$().call('POST', '/api/oauth/woocommerce/callback', new URLSearchParams(keysFor('x'.repeat(20)) as never).toString(), {
       'content-type': 'application/x-www-form-urlencoded',
     });

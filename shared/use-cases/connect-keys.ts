@@ -12,7 +12,7 @@ import { findChannel } from '../catalog.js';
 import { checkWalmartKeys } from '../connectors/walmart-keys.js';
 import { checkWooKeys, findStore, type WooStore } from '../connectors/woocommerce-keys.js';
 import type { KeyConnection } from '../connectors/keys.js';
-import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../errors.js';
+import { AppError, ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../errors.js';
 import { KeyCheckError, KeysNotConnectedError, type KeyCheckCode } from '../key-errors.js';
 import { keyMessage, type KeyMessageContext } from '../key-messages.js';
 import type { ChannelConnectRequest, PostedKeysRequest } from '../key-schemas.js';
@@ -103,13 +103,38 @@ function refuseOthers(p: ApiKeysProvider, body: ChannelConnectRequest): void {
   if (Object.keys(fields).length > 0) throw new ValidationError(Object.values(fields)[0]!, fields);
 }
 
-async function loadAtChannelStep(deps: WizardDeps, sellerId: string, accountId: string): Promise<WizardRecord> {
+/** The account, at its channel step; with `showCurrent`, a 409 carries where it stands (the seller's own requests only). */
+async function loadAtChannelStep(deps: WizardDeps, sellerId: string, accountId: string, showCurrent = true): Promise<WizardRecord> {
   const account = await deps.accounts.load(sellerId, accountId);
   if (!account) throw new NotFoundError('We could not find that account. It may have been removed.');
   if (account.step !== 'connect_channel') {
-    throw new ConflictError('This account has already connected its sales channel. Here is where it stands now.', 'not_at_step', accountView(account));
+    throw new ConflictError('This account has already connected its sales channel. Here is where it stands now.', 'not_at_step', showCurrent ? accountView(account) : undefined);
   }
   return account;
+}
+
+/**
+ * Runs the checks of a form's fields and, if more than one fails, names
+ * every bad field in one 400; one failure is thrown as it is.
+ */
+function together<T>(first: () => T, ...rest: (() => unknown)[]): T {
+  const failures: AppError[] = [];
+  let value: T | undefined;
+  for (const [i, check] of [first, ...rest].entries()) {
+    try {
+      const v = check();
+      if (i === 0) value = v as T;
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status !== 400 || !err.fields) throw err;
+      failures.push(err);
+    }
+  }
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) {
+    const fields = Object.assign({}, ...failures.map((f) => f.fields)) as Record<string, string>;
+    throw new ValidationError(Object.values(fields)[0]!, fields);
+  }
+  return value as T;
 }
 
 /**
@@ -158,7 +183,10 @@ async function keep(deps: KeysDeps, account: WizardRecord, p: ApiKeysProvider, m
   const others = await deps.accounts.list(account.sellerId);
   const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === p.id && c.identity === made.identity));
   let version = account.version;
-  if (newStoreUrl) {
+  if (newStoreUrl && account.fields.storeUrl && account.fields.storeUrl !== newStoreUrl) {
+    throw notConnected(new KeyCheckError('store_url_other', 'account has another store'), p, { accountStoreUrl: account.fields.storeUrl });
+  }
+  if (newStoreUrl && !account.fields.storeUrl) {
     try {
       await deps.accounts.apply(account, version, { set: { fields: { ...account.fields, storeUrl: newStoreUrl } } }, nowOf(deps).toISOString());
     } catch (err) {
@@ -199,20 +227,26 @@ async function connectPasted(deps: KeysDeps, account: WizardRecord, p: ApiKeysPr
     return keep(deps, account, p, made, undefined);
   }
   if (p.id === woocommerce.id) {
-    // The store address is checked first: keys are only sent to a store that passed.
-    const { url, isNew } = storeUrlFor(deps, account, body.storeUrl);
+    // Every field is checked before anything is sent, and all problems are named at once.
+    const { url, isNew } = together(
+      () => storeUrlFor(deps, account, body.storeUrl),
+      () => readKeys(p, body),
+    );
     const keys = readKeys(p, body);
-    const store = await found(deps, url, account);
-    let made: KeyConnection;
+    // The store is found first, then the keys are checked on it: keys are only sent to a store that passed.
+    let made: KeyConnection & { storeBase: string };
     try {
-      made = await within(deps.checkBudgetMs, 'store_timeout', (signal) =>
-        checkWooKeys(woocommerce, store, { consumerKey: keys.consumerKey, consumerSecret: keys.consumerSecret }, deps.stores, signal),
-      );
+      made = await within(deps.checkBudgetMs, 'store_timeout', async (signal) => {
+        const store = await findStore(woocommerce, url, deps.stores, signal);
+        const checked = await checkWooKeys(woocommerce, store, { consumerKey: keys.consumerKey, consumerSecret: keys.consumerSecret }, deps.stores, signal);
+        return { ...checked, storeBase: store.base };
+      });
     } catch (err) {
-      if (err instanceof KeyCheckError) throw notConnected(err, p, { storeUrl: store.base });
+      if (err instanceof KeyCheckError) throw notConnected(err, p, { storeUrl: url, accountStoreUrl: account.fields.storeUrl });
       throw err;
     }
-    return keep(deps, account, p, made, isNew ? store.base : undefined);
+    const { storeBase, ...connection } = made;
+    return keep(deps, account, p, connection, isNew ? storeBase : undefined);
   }
   throw new Error(`No key check for ${p.id}`);
 }
@@ -287,7 +321,8 @@ export async function receivePostedKeys(deps: KeysDeps, body: PostedKeysRequest)
   }
   const p = keysProviderOf(woocommerce.id)!;
   if (pending.provider !== p.id) throw new NotFoundError('There is no connection waiting for these keys.');
-  const account = await loadAtChannelStep(deps, pending.sellerId, pending.accountId);
+  // The caller is the store's server, not the seller: a refusal tells it nothing about the account.
+  const account = await loadAtChannelStep(deps, pending.sellerId, pending.accountId, false);
   let made: KeyConnection;
   try {
     made = await within(deps.checkBudgetMs, 'store_timeout', async (signal) => {
