@@ -60,6 +60,11 @@ describe('findStore', () => {
     expect(await findStore(woocommerce, BASE, stores)).toEqual({ base: BASE, style: 'query', name: 'My Shop' });
   });
 
+  it('lets the authenticated call decide when a security plugin closes the REST index to visitors', async () => {
+    const { stores } = fakeStore({ [`${BASE}/wp-json/`]: wpError(401, 'rest_cannot_access', 'Only authenticated users can access the REST API.') });
+    expect(await findStore(woocommerce, BASE, stores)).toEqual({ base: BASE, style: 'path', name: undefined });
+  });
+
   it.each([
     ['WordPress without WooCommerce', { [`${BASE}/wp-json/`]: json(200, { name: 'Blog', namespaces: ['wp/v2'] }) }, 'store_no_woocommerce'],
     ['WordPress with its REST API blocked', { [`${BASE}/wp-json/`]: html(403, 'Forbidden'), [`${BASE}/?rest_route=/`]: html(200, '<meta name="generator" content="WordPress 6.8">') }, 'store_rest_off'],
@@ -102,6 +107,7 @@ describe('checkWooKeys', () => {
     ['a key of a user who cannot manage WooCommerce', wpError(403, 'woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.'), 'keys_not_manager'],
     ['no WooCommerce route', wpError(404, 'rest_no_route', 'No route was found matching the URL and request method.'), 'store_no_woocommerce'],
     ['a store error', html(500, 'Fatal error'), 'store_error'],
+    ['WordPress refusing the REST API to everyone', wpError(401, 'rest_cannot_access', 'Only authenticated users can access the REST API.'), 'store_rest_off'],
     ['a security plugin\u2019s page instead of the API', html(200, '<html>Access blocked</html>'), 'store_rest_off'],
   ])('refuses %s with its own outcome', async (_what, answer, code) => {
     expect(await outcome(checkWooKeys(woocommerce, STORE, KEYS, fakeStore({ [STATUS_URL]: answer }).stores))).toBe(code);

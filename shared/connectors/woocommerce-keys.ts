@@ -63,6 +63,12 @@ const restIndex = (res: StoreResponse) => {
   return body && Array.isArray(body.namespaces) ? body : undefined;
 };
 
+/** A WordPress REST error (`{code, message, data: {status}}`): the REST API is there, but refused. */
+const restError = (res: StoreResponse) => {
+  const body = jsonObject(res.body);
+  return body && typeof body.code === 'string' && typeof body.message === 'string' ? body : undefined;
+};
+
 /** Signs of WordPress in a page that has no REST API to ask. */
 const looksLikeWordPress = (res: StoreResponse) => /api\.w\.org/.test(res.headers.link ?? '') || /wp-content|wp-includes|wp-json|wordpress/i.test(res.body);
 
@@ -76,6 +82,12 @@ export async function findStore(p: WooCommerce, base: string, stores: StoreHttp,
     // Where the index answered from, after redirects, is where the store lives.
     const at = new URL(pretty.url);
     found = { base: `${at.origin}${at.pathname.replace(/\/wp-json\/?$/, '')}`, style: 'path', name: undefined };
+  }
+  if (!index && (pretty.status === 401 || pretty.status === 403) && restError(pretty)) {
+    // The index is closed to visitors (a security plugin), but the WooCommerce routes may still take keys:
+    // the authenticated call decides, where the index answered (every redirect on the way was checked).
+    const at = new URL(pretty.url);
+    return { base: `${at.origin}${at.pathname.replace(/\/wp-json\/?$/, '')}`.replace(/\/+$/, ''), style: 'path', name: undefined };
   }
   let plain: StoreResponse | undefined;
   if (!index) {
@@ -130,6 +142,8 @@ export async function checkWooKeys(p: WooCommerce, store: WooStore, keys: WooKey
     const probe = jsonObject((await statusCall(p, store, { consumerKey: keys.consumerKey, consumerSecret: 'cs_0' }, stores, signal)).body);
     throw new KeyCheckError(probe?.message === body?.message ? 'keys_wrong_secret' : 'keys_no_read', why);
   }
+  // WordPress's own refusals (`rest_forbidden`, a plugin's `rest_cannot_access`): something other than WooCommerce blocks the API.
+  if (code.startsWith('rest_')) throw new KeyCheckError('store_rest_off', why);
   if (res.status === 401) throw new KeyCheckError('keys_unknown', why);
   if (res.status === 403) throw new KeyCheckError('keys_not_manager', why);
   throw new KeyCheckError('store_error', why);
