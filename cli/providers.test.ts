@@ -14,6 +14,8 @@ describe('npm run providers', () => {
     expect(providers.find((p) => p.id === 'etsy')!.pkce).toBe('S256');
     expect(providers.find((p) => p.id === 'tiktok-shop')!.token.style).toBe('get-query');
     expect(providers.find((p) => p.id === 'ebay')!.token.style).toBe('form-basic');
+    expect(providers.find((p) => p.id === 'walmart')!.endpoints.token).toBe('https://marketplace.walmartapis.com/v3/token');
+    expect(providers.find((p) => p.id === 'woocommerce')!.automatic).toEqual({ path: '/wc-auth/v1/authorize', appName: 'Onramp', scope: 'read' });
     expect(out).not.toMatch(/sandbox|127\.0\.0\.1/i);
   });
 });

@@ -18,7 +18,15 @@ export function providersReport(): unknown[] {
       regions: p.regions?.map((r) => ({ id: r.id, name: r.name, ...(r.marketplaces ? { marketplaces: r.marketplaces.map((m) => m.marketplaceId) } : {}) })) ?? null,
       sources: p.sources,
     };
-    if (p.kind === 'api-keys') return { ...common, connects: 'keys the seller pastes' };
+    if (p.kind === 'api-keys') {
+      return {
+        ...common,
+        connects: p.keys.automatic ? 'keys the seller pastes, or the store creates in one click' : 'keys the seller pastes',
+        keys: p.keys.fields.map((f) => ({ field: f.key, label: f.label, secret: f.secret })),
+        endpoints: p.keys.endpoints,
+        ...(p.keys.automatic ? { automatic: { path: p.keys.automatic.authorizePath, appName: p.keys.automatic.appName, scope: p.keys.automatic.scope } } : {}),
+      };
+    }
     const authorize = (() => {
       switch (p.kind) {
         case 'oauth-code':

@@ -13,6 +13,9 @@ import { providerHttp } from '#shared/adapters/provider-http.js';
 import type { BaseEnv, ConnectEnv, WizardEnv } from '#shared/config.js';
 import type { ConnectDeps } from '#shared/use-cases/connect.js';
 import type { WizardDeps } from '#shared/use-cases/wizard.js';
+import { dynamoPendingKeys } from '#shared/adapters/pending-keys.js';
+import { localStoresAllowed, storeHttp } from '#shared/adapters/store-http.js';
+import type { KeysDeps } from '#shared/use-cases/connect-keys.js';
 
 export function stores(env: BaseEnv) {
   const db = dynamoClient();
@@ -40,5 +43,19 @@ export function connectDeps(env: ConnectEnv): ConnectDeps {
     apps: translated('Secrets Manager', secretsManagerAppCredentials(secretsClient(), env.APP_SECRET_PREFIX)),
     http: providerHttp({ timeoutMs: env.PROVIDER_TIMEOUT_MS, sandboxOrigin: env.PROVIDER_SANDBOX_ORIGIN }),
     appOrigin: env.APP_ORIGIN,
+  };
+}
+
+/** What connecting with keys needs besides the wizard: provider calls, sellers' stores (SSRF-guarded), pending one-click key creations. */
+export function keysDeps(env: ConnectEnv): KeysDeps {
+  const allowLocalStores = localStoresAllowed(env.ALLOW_LOCAL_STORES);
+  return {
+    ...wizardDeps(env),
+    http: providerHttp({ timeoutMs: env.PROVIDER_TIMEOUT_MS, sandboxOrigin: env.PROVIDER_SANDBOX_ORIGIN }),
+    stores: storeHttp({ allowLocal: allowLocalStores, timeoutMs: env.PROVIDER_TIMEOUT_MS }),
+    pendingKeys: translated('DynamoDB', dynamoPendingKeys(dynamoClient(), env.TABLE_NAME)),
+    appOrigin: env.APP_ORIGIN,
+    allowLocalStores,
+    checkBudgetMs: env.PROVIDER_TIMEOUT_MS,
   };
 }

@@ -96,13 +96,36 @@ describe('the stateless stack', () => {
     expect(secretActions('AccountsFunction', true)).toEqual(['secretsmanager:DeleteSecret']);
     expect(secretActions('SupportFunction', true)).toEqual(['secretsmanager:DeleteSecret']);
     expect(secretActions('OAuthCallbackFunction', true)).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource']);
-    expect(secretActions('ConnectFunction', true)).toEqual([]);
+    // Pasted keys (connect) and one-click keys (the WooCommerce callback) go to the channel secret, and nowhere else.
+    const WRITE = ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'];
+    for (const fn of ['ConnectFunction', 'KeysCallbackFunction']) {
+      expect(secretActions(fn, true)).toEqual(WRITE);
+      const onSecrets = actionsOf(fn).filter((s) => s.resource.includes(':secret:onramp/'));
+      for (const s of onSecrets) expect(s.resource).toMatch(/:secret:onramp\/\*\/channel\*"/);
+    }
+    expect(secretActions('KeysCallbackFunction', false)).toEqual(WRITE);
+    // The app secrets: read by the two functions that talk to providers, by nobody else.
     expect(secretActions('BooksFunction', true)).toEqual([
       'secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource',
     ]);
-    // The app secrets: read by the two functions that talk to providers, by nobody else.
     for (const fn of ['ConnectFunction', 'OAuthCallbackFunction', 'BooksFunction']) expect(secretActions(fn, false)).toContain('secretsmanager:GetSecretValue');
-    for (const fn of ['AccountsFunction', 'SupportFunction', 'AuthFunction', 'WizardTaskFunction']) expect(secretActions(fn, false)).not.toContain('secretsmanager:GetSecretValue');
+    for (const fn of ['AccountsFunction', 'SupportFunction', 'AuthFunction', 'WizardTaskFunction', 'KeysCallbackFunction']) {
+      expect(secretActions(fn, false)).not.toContain('secretsmanager:GetSecretValue');
+    }
+  });
+
+  it('never lets a deployed function call local stores', () => {
+    const fns = stateless.findResources('AWS::Lambda::Function');
+    for (const fn of Object.values(fns)) expect(fn.Properties.Environment?.Variables?.ALLOW_LOCAL_STORES).toBeUndefined();
+  });
+
+  it('routes the WooCommerce key callback to a function of its own', () => {
+    const fns = stateless.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { ONRAMP_FUNCTION: 'keysCallback' } } } });
+    const [logicalId] = Object.keys(fns);
+    expect(logicalId).toBeDefined();
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /api/oauth/woocommerce/callback' });
+    const integrations = stateless.findResources('AWS::ApiGatewayV2::Integration');
+    expect(JSON.stringify(integrations)).toContain(logicalId!);
   });
 
   it('gives the catalog function no access to the table', () => {

@@ -22,6 +22,7 @@ export function acknowledgeFindings({ stateful, stateless, site }: Stacks): void
   ack(stateless, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray, log delivery and secretsmanager:ListSecrets have no resource-level permissions.');
   ack(stateless, 'AwsSolutions-IAM5[Resource::OnrampStateful:ExportsOutputFnGetAttTableCD117FA1ArnE2C8C204/index/*]', 'Queries on the table\u2019s own indexes (the CDK grant names them by wildcard).');
   ack(stateless, `AwsSolutions-IAM5[Resource::arn:aws:secretsmanager:${stateless.region}:${stateless.account}:secret:onramp/*]`, 'One secret per connection is created at run time, all under the onramp/ prefix.');
+  ack(stateless, `AwsSolutions-IAM5[Resource::arn:aws:secretsmanager:${stateless.region}:${stateless.account}:secret:onramp/*/channel*]`, 'Pasted and one-click keys go to each account’s channel secret, created at run time.');
   ack(stateless, 'AwsSolutions-IAM5[Resource::<WizardTaskFunction9EA3C6B5.Arn>:*]', 'The state machine invokes any version of its own task function.');
   for (const f of Object.values(stateless.functions)) {
     for (const [id, reason] of [

@@ -218,6 +218,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     APP_SECRET_PREFIX,
     PROVIDER_SANDBOX_ORIGIN: sandboxes.origin,
     PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs ?? 8000),
+    // The sandbox WooCommerce store is plain http on loopback; only the local stack may call such a store.
+    ALLOW_LOCAL_STORES: 'true',
   });
   // The same-origin check compares a browser's Origin with the site's: this stack's address, by either loopback name.
   process.env.SITE_ORIGIN = url;

@@ -64,6 +64,8 @@ export const connectEnv = wizardEnv.extend({
   APP_SECRET_PREFIX: z.string().min(1).default('onramp-apps/'),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().positive().max(30_000).default(8_000),
   PROVIDER_SANDBOX_ORIGIN: loopbackOrigin.optional(),
+  /** The local stack only: WooCommerce stores on plain http and loopback (its sandbox store). Never set in the cloud. */
+  ALLOW_LOCAL_STORES: bool.default(false),
 });
 export type ConnectEnv = z.infer<typeof connectEnv>;
 

@@ -150,3 +150,42 @@ export interface ProviderHttp {
   /** Where a provider URL is served for the seller's browser (the provider itself, or its local sandbox). */
   locate(url: string): string;
 }
+
+/** An answer from a seller's own store (WooCommerce). */
+export interface StoreResponse {
+  readonly status: number;
+  /** The URL that answered (after any redirect followed). */
+  readonly url: string;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * Requests to sellers' own stores, behind the SSRF guard: only https public
+ * addresses (checked again after every redirect, and the connection pinned
+ * to the address checked). Throws `StoreRequestError`.
+ */
+export interface StoreHttp {
+  get(url: string, options?: { readonly headers?: Readonly<Record<string, string>>; readonly followRedirects?: boolean; readonly signal?: AbortSignal }): Promise<StoreResponse>;
+}
+
+/** A one-click WooCommerce key creation in flight: what the `user_id` sent to the store stands for. Single-use, short-lived. */
+export interface PendingKeys {
+  readonly sellerId: string;
+  readonly accountId: string;
+  readonly provider: string;
+  /** The store the keys must work on (its base URL), as checked when the seller started. */
+  readonly storeUrl: string;
+  /** Whether the store URL came with this request (the account had none), to be saved on the account. */
+  readonly storeUrlIsNew: boolean;
+  /** Epoch seconds after which the record is refused. */
+  readonly expiresAt: number;
+}
+
+export interface PendingKeysStore {
+  /** Records a pending key creation under its `user_id` (stored only as a hash). */
+  put(userId: string, pending: PendingKeys): Promise<void>;
+  /** Takes the pending record for `userId` if it has not expired, deleting it so it cannot be used again. */
+  take(userId: string, nowSeconds: number): Promise<PendingKeys | 'unknown' | 'expired'>;
+}

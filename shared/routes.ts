@@ -11,9 +11,10 @@ export const FUNCTIONS = {
   auth: { entry: 'functions/auth/handler.ts', description: 'Sign up, sign in, sign out, who am I' },
   catalog: { entry: 'functions/catalog/handler.ts', description: 'The channels and books we connect' },
   accounts: { entry: 'functions/accounts/handler.ts', description: 'A seller\u2019s accounts and their settings' },
-  connect: { entry: 'functions/connect/handler.ts', description: 'Starts connecting a channel or books (consent URL)' },
+  connect: { entry: 'functions/connect/handler.ts', description: 'Starts connecting a channel (consent URL), or checks and stores pasted keys' },
   books: { entry: 'functions/books/handler.ts', description: 'Connect Bookkeeping (reuse, organisation) and Accounts & Taxes (live chart, mapping)' },
   oauthCallback: { entry: 'functions/oauth-callback/handler.ts', description: 'Finishes a provider consent: tokens, identity, next step' },
+  keysCallback: { entry: 'functions/keys-callback/handler.ts', description: 'Receives the keys a WooCommerce store creates in one click' },
   wizardTask: { entry: 'functions/wizard-task/handler.ts', description: 'Records the wizard\u2019s task tokens' },
   support: { entry: 'functions/support/handler.ts', description: 'Support: show, list stuck and reset accounts (not on the API)' },
 } as const;
@@ -23,9 +24,11 @@ export type FunctionId = keyof typeof FUNCTIONS;
  * How a route is authenticated. `session`: a signed-in seller, or a 401.
  * `public`: nobody in particular. `oauth-callback`: a browser coming back from
  * a provider; the session is resolved if there is one and the handler
- * answers with redirects, never JSON.
+ * answers with redirects, never JSON. `webhook`: a provider's server posting
+ * to us (no session, no browser); what it posts must prove itself (WooCommerce:
+ * a single-use `user_id` we issued).
  */
-export type RouteAuth = 'session' | 'public' | 'oauth-callback';
+export type RouteAuth = 'session' | 'public' | 'oauth-callback' | 'webhook';
 
 /** Every path parameter, parsed before the handler runs: a malformed one is a 404, before any AWS call. */
 export const PATH_PARAMS = {
@@ -61,6 +64,8 @@ export const ROUTES = [
   { method: 'PUT', path: '/api/accounts/{id}/mapping', fn: 'books', auth: 'session' },
   // One callback path per provider (`{provider}` is one of them); the state must name the same provider.
   { method: 'GET', path: '/api/oauth/{provider}/callback', fn: 'oauthCallback', auth: 'oauth-callback' },
+  // WooCommerce's store posts the keys it created here, server to server (its `callback_url`).
+  { method: 'POST', path: '/api/oauth/woocommerce/callback', fn: 'keysCallback', auth: 'webhook' },
 ] as const satisfies readonly Route[];
 
 /** The route table entry for a route key, or undefined. */

@@ -9,6 +9,7 @@ import { CHANNEL_PROVIDERS } from './providers/index.js';
 import type { AccountField } from './providers/types.js';
 import { ACCOUNT_EVENT_TYPES } from './model.js';
 import { plainText } from './text.js';
+import { keysFormView } from './key-schemas.js';
 import { SETUP_STATUSES, SETUP_STEPS } from './wizard.js';
 
 const COMMON_PASSWORDS = new Set([
@@ -200,6 +201,8 @@ export const catalogResponse = z.object({
       ),
       regions: z.array(z.object({ id: z.string(), name: z.string(), marketplaces: z.array(marketplaceView) })).nullable(),
       connect: z.object({ button: z.string(), explanation: z.string() }),
+      /** A keys channel's form: its keys, how to create them, and one-click creation where offered. */
+      keys: keysFormView.optional(),
     }),
   ),
   books: z.array(z.object({ id: z.string(), name: z.string(), connect: z.object({ button: z.string(), explanation: z.string() }) })),

@@ -1,5 +1,6 @@
 /** The channels and bookkeeping platforms we connect, for the web app's pickers. */
 import { BOOKS_PLATFORMS, CHANNELS, CHANNEL_GROUPS } from '#shared/catalog.js';
+import { keysFormOf } from '#shared/key-schemas.js';
 import type { CatalogResponse } from '#shared/schemas.js';
 import { httpHandler, route } from '../http.js';
 
@@ -15,6 +16,7 @@ export const catalog: CatalogResponse = {
     fields: c.accountFields.map((f) => ({ key: f.key, label: f.label, hint: f.hint, required: f.required, inputType: f.inputType })),
     regions: 'regions' in c ? c.regions.map((r) => ({ id: r.id, name: r.name, marketplaces: 'marketplaces' in r ? [...r.marketplaces] : [] })) : null,
     connect: { button: c.connect.button, explanation: c.connect.explanation },
+    ...(c.kind === 'api-keys' ? { keys: keysFormOf(c) } : {}),
   })),
   books: BOOKS_PLATFORMS.map((b) => ({ id: b.id, name: b.name, connect: { button: b.connect.button, explanation: b.connect.explanation } })),
 };

@@ -1,18 +1,22 @@
-/** Starts connecting an account's sales channel: answers the provider's consent URL. */
+/**
+ * Connects an account's sales channel: answers the provider's consent URL,
+ * or (for a keys channel) checks the pasted keys and stores them, or starts
+ * WooCommerce's one-click key creation.
+ */
 import { connectEnv, parseEnv } from '#shared/config.js';
-import { connectRequest } from '#shared/schemas.js';
-import { startChannelConnect } from '#shared/use-cases/connect.js';
-import { connectDeps, stores } from '../deps.js';
+import { channelConnectRequest } from '#shared/key-schemas.js';
+import { connectChannel } from '#shared/use-cases/connect-channel.js';
+import { connectDeps, keysDeps, stores } from '../deps.js';
 import { httpHandler, sellerRoute } from '../http.js';
 
 const env = parseEnv(connectEnv);
-const deps = connectDeps(env);
+const deps = { ...connectDeps(env), ...keysDeps(env) };
 
 export const handler = httpHandler(
   {
     'POST /api/accounts/{id}/channel/connect': sellerRoute({
-      body: connectRequest,
-      handle: async ({ session, params }) => ({ body: await startChannelConnect(deps, session.userId, params.id!) }),
+      body: channelConnectRequest,
+      handle: async ({ session, params, body }) => ({ body: await connectChannel(deps, session.userId, params.id!, body) }),
     }),
   },
   { allowedOrigins: env.ALLOWED_ORIGINS, sessions: stores(env).sessions },

@@ -60,6 +60,8 @@ export const route = builder('public');
 export const sellerRoute = builder('session');
 /** A provider's redirect back: the session if there is one; the handler answers with redirects. */
 export const callbackRoute = builder('oauth-callback');
+/** A provider's server posting to us: no session, ever (a browser's cookie is not looked at); the body must prove itself. */
+export const webhookRoute = builder('webhook');
 
 export interface HttpOptions extends GuardOptions {
   /** Resolves sessions; required when any route needs one. */
@@ -90,7 +92,7 @@ export function routePolicy(options: HttpOptions): MiddlewareObj<APIGatewayProxy
         params[name] = parsed.data;
       }
       let session: Session | undefined;
-      if (entry.auth !== 'public') {
+      if (entry.auth !== 'public' && entry.auth !== 'webhook') {
         const token = parseCookies(event)[sessionCookieHere()];
         if (entry.auth === 'session') session = await requireSession({ sessions: options.sessions! }, token);
         else session = token ? await requireSession({ sessions: options.sessions! }, token).catch(() => undefined) : undefined;
@@ -126,7 +128,7 @@ export function httpHandler(routes: Partial<Record<RouteKey, RouteSpec>>, option
     if (!entry) throw new Error(`Route ${key} is not in the route table`);
     // The table decides; a handler written for another policy is a mistake caught at cold start.
     if (entry.auth !== spec!.auth) throw new Error(`Route ${key} is "${entry.auth}" in the route table but its handler is "${spec!.auth}"`);
-    if (entry.auth !== 'public' && !options.sessions) throw new Error(`Route ${key} needs a session store`);
+    if (entry.auth !== 'public' && entry.auth !== 'webhook' && !options.sessions) throw new Error(`Route ${key} needs a session store`);
   }
   const base = async (event: APIGatewayProxyEventV2, _context: Context): Promise<Result> => {
     const spec = routes[event.routeKey as RouteKey];

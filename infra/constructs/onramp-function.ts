@@ -97,8 +97,9 @@ export class OnrampFunction extends NodejsFunction {
    * callback that stores tokens), `delete` lists and deletes an account's
    * (start over, reset); `readWrite` (Accounts & Taxes) reads the books tokens
    * to call the books, and writes refreshed ones. No response ever carries one.
+   * With `kind`, only that kind of connection's secrets (`<prefix><account>/<kind>`).
    */
-  useConnectionSecrets(prefix: string, access: 'write' | 'delete' | 'readWrite'): this {
+  useConnectionSecrets(prefix: string, access: 'write' | 'delete' | 'readWrite', kind?: 'channel' | 'books'): this {
     this.usesConnectionSecrets = true;
     this.addEnvironment('SECRET_PREFIX', prefix);
     const { region, account } = Stack.of(this);
@@ -106,7 +107,9 @@ export class OnrampFunction extends NodejsFunction {
     // readWrite: the books function reads a connection's tokens, writes refreshed ones, removes a pending copy.
     const actions =
       access === 'write' ? write : access === 'delete' ? ['secretsmanager:DeleteSecret'] : [...write, 'secretsmanager:GetSecretValue', 'secretsmanager:DeleteSecret'];
-    this.addToRolePolicy(new PolicyStatement({ actions, resources: [`arn:aws:secretsmanager:${region}:${account}:secret:${prefix}*`] }));
+    // A secret's ARN is its name, then a hyphen and six random characters (matched with or without them).
+    const names = kind ? `${prefix}*/${kind}*` : `${prefix}*`;
+    this.addToRolePolicy(new PolicyStatement({ actions, resources: [`arn:aws:secretsmanager:${region}:${account}:secret:${names}`] }));
     if (access === 'delete') this.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }));
     return this;
   }

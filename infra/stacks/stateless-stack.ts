@@ -59,9 +59,11 @@ export class StatelessStack extends Stack {
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)
         .useConnectionSecrets(props.secretPrefix, 'delete'),
+      // Also takes pasted keys (Walmart, WooCommerce) on the same route, so it writes channel secrets too.
       connect: fn('connect', 'ConnectFunction', { ...cookies, APP_ORIGIN: props.appOrigin })
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)
+        .useConnectionSecrets(props.secretPrefix, 'write', 'channel')
         .useAppSecrets(appSecretPrefix, appSecrets),
       books: fn('books', 'BooksFunction', { ...cookies, APP_ORIGIN: props.appOrigin })
         .useTable(props.table, 'readWrite')
@@ -73,6 +75,11 @@ export class StatelessStack extends Stack {
         .useStateMachine(this.wizard.stateMachine)
         .useConnectionSecrets(props.secretPrefix, 'write')
         .useAppSecrets(appSecretPrefix, appSecrets),
+      // WooCommerce's server posts one-click keys here: no app secrets, channel secrets only.
+      keysCallback: fn('keysCallback', 'KeysCallbackFunction', { APP_ORIGIN: props.appOrigin })
+        .useTable(props.table, 'readWrite')
+        .useStateMachine(this.wizard.stateMachine)
+        .useConnectionSecrets(props.secretPrefix, 'write', 'channel'),
       wizardTask,
       support: fn('support', 'SupportFunction')
         .useTable(props.table, 'readWrite')

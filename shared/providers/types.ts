@@ -127,9 +127,44 @@ export interface TikTokShopProvider extends OAuthCommon {
   readonly regions: readonly Region[];
 }
 
+/** A key the seller pastes on the connect step (Walmart's Client ID, WooCommerce's Consumer Secret). */
+export interface KeyField {
+  /** The name in the request body. */
+  readonly key: 'clientId' | 'clientSecret' | 'consumerKey' | 'consumerSecret';
+  /** The field's label, which is also its accessible name. */
+  readonly label: string;
+  /** A secret: typed into a password input, never shown back, not even in part. */
+  readonly secret: boolean;
+  /** What the value must look like (after trimming), and the sentence when it is missing or does not. */
+  readonly pattern: RegExp;
+  readonly message: string;
+  /** Shown on the account page by its last four characters only (the key's id half, never a secret). */
+  readonly showLastFour?: boolean;
+}
+
+/** How a keys provider connects: the keys, how the seller creates them, and one-click creation where the provider has it. */
+export interface KeyConnect {
+  readonly fields: readonly KeyField[];
+  /** The calls that check the keys: absolute URLs, or paths on the seller's own store. */
+  readonly endpoints: Readonly<Record<string, string>>;
+  /** Short, numbered steps for creating the keys, in the provider's own menu names. */
+  readonly steps: readonly string[];
+  /** WooCommerce's app-authentication endpoint: the store creates the keys and posts them to us. */
+  readonly automatic?: {
+    readonly button: string;
+    readonly explanation: string;
+    /** Path of the authorize page on the store. */
+    readonly authorizePath: string;
+    /** The name the store shows the merchant, and the permission asked for. */
+    readonly appName: string;
+    readonly scope: 'read';
+  };
+}
+
 /** Keys the seller pastes (Walmart, WooCommerce). */
 export interface ApiKeysProvider extends Common {
   readonly kind: 'api-keys';
+  readonly keys: KeyConnect;
 }
 
 export type OAuthProviderDefinition = OAuthCodeProvider | AmazonConsentProvider | ShopifyInstallProvider | TikTokShopProvider;

@@ -12,6 +12,7 @@ import {
   type CreateAccountRequest,
   type MappingRequest,
 } from '#shared/schemas.js';
+import type { ChannelConnectRequest } from '#shared/key-schemas.js';
 
 /** A failed call, with the sentence to show and the fields to mark. */
 export class ApiError extends Error {
@@ -71,4 +72,8 @@ export const api = {
     call(accountResponse, 'POST', `/accounts/${id(accountId)}/books/organisation`, { organisation }),
   chart: (accountId: string) => call(chartResponse, 'GET', `/accounts/${id(accountId)}/books/chart`),
   saveMapping: (accountId: string, b: MappingRequest) => call(accountResponse, 'PUT', `/accounts/${id(accountId)}/mapping`, b),
+  /** Pasted keys: checked with the provider, then stored; the account comes back at its next step. */
+  connectChannelKeys: (accountId: string, b: ChannelConnectRequest) => call(accountResponse, 'POST', `/accounts/${id(accountId)}/channel/connect`, b),
+  /** WooCommerce's one-click key creation: the store's approval page. */
+  connectAutomatically: (accountId: string, b: Pick<ChannelConnectRequest, 'storeUrl'>) => call(connectResponse, 'POST', `/accounts/${id(accountId)}/channel/connect`, b),
 };

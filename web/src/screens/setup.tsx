@@ -9,6 +9,7 @@ import { STATUS_TEXT, stageIndex, toErrors, useAccount, useCatalog } from '../ho
 import { navigate } from '../router.js';
 import { AccountsAndTaxes } from './accounts-and-taxes.js';
 import { BooksConnected, ChooseOrganisation, ConnectBooks } from './books.js';
+import { ConnectWithKeys, useStoreReturnCleared } from './connect-keys.js';
 
 /** The reason a provider's callback sent the seller back, from `?connect_error=`, if it is one we know. */
 export function connectErrorCode(search: string): ConnectErrorCode | undefined {
@@ -16,7 +17,7 @@ export function connectErrorCode(search: string): ConnectErrorCode | undefined {
   return (CONNECT_ERROR_CODES as readonly string[]).includes(code ?? '') ? (code as ConnectErrorCode) : undefined;
 }
 
-function ConnectChannel({ account, channel }: { account: AccountView; channel: CatalogResponse['channels'][number] }) {
+function ConnectChannel({ account, channel, onConnected }: { account: AccountView; channel: CatalogResponse['channels'][number]; onConnected: (a: AccountView) => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const returned = connectErrorCode(window.location.search);
@@ -47,8 +48,8 @@ function ConnectChannel({ account, channel }: { account: AccountView; channel: C
         {account.region ? ` (${account.region.name})` : ''}.
       </p>
       <p>{channel.connect.explanation}</p>
-      {channel.kind === 'api-keys' ? (
-        <p className="notice">Connecting {channel.name} with keys is not available in this version yet. Your account is saved at this step.</p>
+      {channel.kind === 'api-keys' && channel.keys ? (
+        <ConnectWithKeys account={account} channel={channel} keys={channel.keys} onConnected={onConnected} />
       ) : (
         <button type="button" className="primary" disabled={busy} onClick={() => void connect()}>
           {channel.connect.button}
@@ -60,6 +61,7 @@ function ConnectChannel({ account, channel }: { account: AccountView; channel: C
 
 export function Setup({ id }: { id: string }) {
   const { account, setAccount, error } = useAccount(id);
+  useStoreReturnCleared(account);
   const { catalog, error: catalogError } = useCatalog();
   const justConnected = new URLSearchParams(window.location.search).get('connected') === 'books';
   if (error || catalogError) return <main className="card"><Alert>{error ?? catalogError}</Alert></main>;
@@ -69,7 +71,7 @@ export function Setup({ id }: { id: string }) {
   return (
     <main className="card">
       <ProgressBar current={stageIndex(account)} />
-      {step === 'connect_channel' && channel && <ConnectChannel account={account} channel={channel} />}
+      {step === 'connect_channel' && channel && <ConnectChannel account={account} channel={channel} onConnected={setAccount} />}
       {step === 'connect_bookkeeping' && account.pendingOrganisations && <ChooseOrganisation account={account} onChange={setAccount} />}
       {step === 'connect_bookkeeping' && !account.pendingOrganisations && <ConnectBooks account={account} catalog={catalog} onChange={setAccount} />}
       {step === 'accounts_and_taxes' && justConnected && <BooksConnected account={account} />}

@@ -1,0 +1,190 @@
+/**
+ * Sellers connect the keys channels in Chromium, on a 390 px phone: Walmart
+ * (United States and Mexico) and WooCommerce with pasted keys, and
+ * WooCommerce in one click at the store's own approval page. Each ends at
+ * Connect Bookkeeping, or back on the form with its sentence. Every page on
+ * the way (Onramp's and the sandbox store's) is checked with axe.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WALMART_SANDBOX_KEYS } from '../local/sandboxes/walmart/index.js';
+import { WOO_SANDBOX_KEYS } from '../local/sandboxes/woocommerce/index.js';
+import { startLocalStack, type LocalStack } from '../local/stack.js';
+import { launchBrowser, seriousA11yViolations, signUpInBrowser } from './browser.js';
+
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+let stack: LocalStack;
+let seq = 0;
+
+beforeAll(async () => {
+  [{ browser, close: closeBrowser }, stack] = await Promise.all([launchBrowser(), startLocalStack({ logLevel: 'SILENT' })]);
+});
+afterAll(async () => {
+  await stack?.stop();
+  await closeBrowser?.();
+});
+
+const walmartKey = (id: string) => WALMART_SANDBOX_KEYS.find((k) => k.clientId === id)!;
+const wooRead = WOO_SANDBOX_KEYS.find((k) => k.permissions === 'read')!;
+const store = () => `${stack.sandboxes.origin}/woocommerce`;
+
+/** A new seller picks the channel, names the account (and its market) and arrives at the channel's connect step. */
+async function toConnectStep(channel: 'Walmart' | 'WooCommerce', region?: string): Promise<{ page: Page; violations: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const violations: string[] = [];
+  await signUpInBrowser(page, stack.url, { name: 'Keys Seller', email: `keys${Date.now()}${seq++}@example.com` });
+  await page.getByRole('heading', { name: 'Online marketplaces' }).waitFor();
+  await page.getByRole('button', { name: channel, exact: true }).click();
+  await page.getByLabel('Account name').fill(`${channel} ${region ?? 'shop'}`);
+  if (region) {
+    const option = (await page.getByLabel('Region').locator('option').allTextContents()).find((t) => t.startsWith(region));
+    await page.getByLabel('Region').selectOption({ label: option! });
+  }
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Connect Sales Channel' }).waitFor();
+  violations.push(...(await seriousA11yViolations(page)));
+  return { page, violations };
+}
+
+/** Nothing sticks out sideways on the phone. */
+const fitsThePhone = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+async function expectAtConnectBookkeeping(page: Page, connected: RegExp, violations: string[]) {
+  await page.getByRole('heading', { name: 'Connect Bookkeeping' }).waitFor();
+  expect(await page.getByRole('status').first().textContent()).toMatch(connected);
+  violations.push(...(await seriousA11yViolations(page)));
+}
+
+describe('connecting Walmart with pasted keys in the browser', () => {
+  it.each([
+    ['United States', 'sandbox-walmart-us'],
+    ['Mexico', 'sandbox-walmart-mx'],
+  ])('%s: the seller follows the steps, pastes the Client ID and Client Secret, and arrives at Connect Bookkeeping', async (region, clientId) => {
+    const { page, violations } = await toConnectStep('Walmart', region);
+    const key = walmartKey(clientId);
+    expect(await page.getByRole('listitem').filter({ hasText: 'Add New Key for a Solution Provider' }).count()).toBe(1);
+    expect(await page.getByLabel('Client Secret').getAttribute('type')).toBe('password');
+    expect(await page.getByLabel('Client ID').getAttribute('type')).toBe('text');
+    expect(await fitsThePhone(page)).toBe(true);
+    await page.getByLabel('Client ID').fill(key.clientId);
+    await page.getByLabel('Client Secret').fill(key.clientSecret);
+    await page.getByRole('button', { name: 'Connect to Walmart' }).click();
+    await expectAtConnectBookkeeping(page, new RegExp(`Connected Walmart: ${region}`), violations);
+    // The account page shows the key by its last four characters only.
+    await page.getByRole('link', { name: 'Account settings' }).click();
+    const connections = page.getByRole('list', { name: 'Connections' });
+    await connections.waitFor();
+    expect(await connections.textContent()).toContain(`Client ID: ending in ${key.clientId.slice(-4)}`);
+    const html = await page.content();
+    expect(html).not.toContain(key.clientSecret);
+    expect(html).not.toContain(key.clientId);
+    violations.push(...(await seriousA11yViolations(page)));
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
+  it.each([
+    ['a key Walmart rejects', 'sandbox-walmart-us', 'not-the-secret', /^Walmart did not accept this Client ID and Client Secret/, 'Client Secret'],
+    ['a key without access to Reports', 'sandbox-walmart-noreports', walmartKey('sandbox-walmart-noreports').clientSecret, /does not have access to Reports/, 'Client ID'],
+  ])('%s: the seller stays on the form, with the sentence and the field marked', async (_what, clientId, clientSecret, sentence, marked) => {
+    const { page, violations } = await toConnectStep('Walmart', 'United States');
+    await page.getByLabel('Client ID').fill(clientId);
+    await page.getByLabel('Client Secret').fill(clientSecret);
+    await page.getByRole('button', { name: 'Connect to Walmart' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toMatch(sentence);
+    expect(await page.getByLabel(marked).getAttribute('aria-invalid')).toBe('true');
+    await page.getByRole('heading', { name: 'Connect Sales Channel' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Connect to Walmart' }).isEnabled()).toBe(true);
+    violations.push(...(await seriousA11yViolations(page)));
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
+  it('works by keyboard: type, Tab to the next field, Enter to connect', async () => {
+    const { page } = await toConnectStep('Walmart', 'United States');
+    const key = walmartKey('sandbox-walmart-us');
+    await page.getByLabel('Client ID').focus();
+    await page.keyboard.type(key.clientId);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe('password');
+    await page.keyboard.type(key.clientSecret);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Connect Bookkeeping' }).waitFor();
+    await page.close();
+  });
+});
+
+describe('connecting WooCommerce in the browser', () => {
+  it('pasted keys: the seller enters the store URL and a Read key, and arrives at Connect Bookkeeping', async () => {
+    const { page, violations } = await toConnectStep('WooCommerce');
+    expect(await page.getByRole('listitem').filter({ hasText: 'WooCommerce > Settings > Advanced > REST API' }).count()).toBe(1);
+    expect(await page.getByLabel('Consumer Secret').getAttribute('type')).toBe('password');
+    expect(await fitsThePhone(page)).toBe(true);
+    await page.getByLabel('Store URL').fill(store());
+    await page.getByLabel('Consumer Key').fill(wooRead.consumerKey);
+    await page.getByLabel('Consumer Secret').fill(wooRead.consumerSecret);
+    await page.getByRole('button', { name: 'Connect to WooCommerce' }).click();
+    await expectAtConnectBookkeeping(page, /Connected WooCommerce: Sandbox Store/, violations);
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
+  it('pasted keys on a WordPress site without its REST API: the sentence sits next to the Store URL', async () => {
+    const { page } = await toConnectStep('WooCommerce');
+    await page.getByLabel('Store URL').fill(`${stack.sandboxes.origin}/not-woocommerce`);
+    await page.getByLabel('Consumer Key').fill(wooRead.consumerKey);
+    await page.getByLabel('Consumer Secret').fill(wooRead.consumerSecret);
+    await page.getByRole('button', { name: 'Connect to WooCommerce' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByLabel('Store URL').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#store-url-error').textContent()).toMatch(/REST API is turned off or blocked/);
+    // The focus goes to the field to fix.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('store-url');
+    await page.close();
+  });
+
+  it('one click, Approve: the store asks the seller, sends Onramp the keys, and the seller arrives at Connect Bookkeeping', async () => {
+    const { page, violations } = await toConnectStep('WooCommerce');
+    await page.getByLabel('Store URL').fill(store());
+    await page.getByRole('button', { name: 'Connect automatically' }).click();
+    await page.waitForURL((u) => u.origin === stack.sandboxes.origin);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/Onramp would like to connect to Sandbox Store/);
+    violations.push(...(await seriousA11yViolations(page)));
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await expectAtConnectBookkeeping(page, /Connected WooCommerce: Sandbox Store/, violations);
+    // The used one-time id is not left in the address bar.
+    expect(new URL(page.url()).search).toBe('');
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
+  it('one click, Deny: the seller comes back to the form, told they denied access, with the pasted-keys form to fall back on', async () => {
+    const { page, violations } = await toConnectStep('WooCommerce');
+    await page.getByLabel('Store URL').fill(store());
+    await page.getByRole('button', { name: 'Connect automatically' }).click();
+    await page.waitForURL((u) => u.origin === stack.sandboxes.origin);
+    await page.getByRole('button', { name: 'Deny' }).click();
+    await page.getByRole('heading', { name: 'Connect Sales Channel' }).waitFor();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toMatch(/^You denied access in WooCommerce, so nothing was connected\./);
+    await page.getByLabel('Consumer Key').waitFor();
+    expect(await page.getByRole('button', { name: 'Connect to WooCommerce' }).isEnabled()).toBe(true);
+    violations.push(...(await seriousA11yViolations(page)));
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
+  it('one click, but the keys never arrive: after a short wait the seller is told so, with the pasted-keys form to fall back on', async () => {
+    const { page } = await toConnectStep('WooCommerce');
+    // As if the store sent the seller back without ever posting the keys.
+    const setup = new URL(page.url());
+    await page.goto(`${setup.origin}${setup.pathname}?connect=automatic&success=1&user_id=never-posted`);
+    await page.getByText('Waiting for your store to send Onramp the keys').waitFor();
+    await page.getByRole('alert').waitFor({ timeout: 20_000 });
+    expect(await page.getByRole('alert').textContent()).toMatch(/^Your store has not sent Onramp the keys, so nothing is connected\./);
+    await page.getByLabel('Consumer Key').waitFor();
+    await page.close();
+  });
+});

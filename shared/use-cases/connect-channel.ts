@@ -1,0 +1,27 @@
+/**
+ * `POST /api/accounts/{id}/channel/connect`: one route for every channel.
+ * A consent channel starts its consent (the body must be empty); a keys
+ * channel checks and stores the keys, or starts one-click key creation.
+ */
+import { findChannel } from '../catalog.js';
+import { ValidationError } from '../errors.js';
+import type { ChannelConnectRequest } from '../key-schemas.js';
+import { startChannelConnect, type ConnectDeps } from './connect.js';
+import { connectKeysChannel, keysProviderOf, type KeysDeps } from './connect-keys.js';
+import type { AccountView } from '../schemas.js';
+
+export async function connectChannel(
+  deps: ConnectDeps & KeysDeps,
+  sellerId: string,
+  accountId: string,
+  body: ChannelConnectRequest,
+): Promise<{ authorizeUrl: string } | { account: AccountView }> {
+  const account = await deps.accounts.load(sellerId, accountId);
+  if (account && keysProviderOf(account.channel)) return connectKeysChannel(deps, sellerId, accountId, body);
+  const given = Object.entries(body).filter(([, v]) => v !== undefined);
+  if (account && given.length > 0) {
+    const message = `${findChannel(account.channel)?.name ?? 'This channel'} connects by signing in; it takes no keys or store address here.`;
+    throw new ValidationError(message, Object.fromEntries(given.map(([k]) => [k, message])));
+  }
+  return startChannelConnect(deps, sellerId, accountId);
+}

@@ -1,0 +1,340 @@
+/**
+ * Connecting a keys channel (Walmart, WooCommerce). The keys are checked
+ * with the provider before anything is stored; keys that pass go to the
+ * account's channel secret (through `completeStep`, which also moves the
+ * wizard on), and keys that do not leave everything as it was, with one
+ * sentence for the seller. WooCommerce can also create the keys itself:
+ * the seller approves Onramp at their store, which POSTs the new keys to
+ * our callback, matched by a single-use, short-lived `user_id`.
+ */
+import { randomBytes } from 'node:crypto';
+import { findChannel } from '../catalog.js';
+import { checkWalmartKeys } from '../connectors/walmart-keys.js';
+import { checkWooKeys, findStore, type WooStore } from '../connectors/woocommerce-keys.js';
+import type { KeyConnection } from '../connectors/keys.js';
+import { AppError, ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../errors.js';
+import { KeyCheckError, KeysNotConnectedError, type KeyCheckCode } from '../key-errors.js';
+import { keyMessage, type KeyMessageContext } from '../key-messages.js';
+import type { ChannelConnectRequest, PostedKeysRequest } from '../key-schemas.js';
+import { logger } from '../logger.js';
+import type { PendingKeysStore, ProviderHttp, StoreHttp } from '../ports.js';
+import { findRegion } from '../providers/index.js';
+import type { ApiKeysProvider, KeyField } from '../providers/types.js';
+import { walmart } from '../providers/walmart.js';
+import { woocommerce } from '../providers/woocommerce.js';
+import type { AccountView } from '../schemas.js';
+import { normaliseStoreUrl } from '../store-url.js';
+import type { WizardRecord } from '../model.js';
+import { accountView } from '../views.js';
+import { completeStep, type WizardDeps } from './wizard.js';
+
+/** How long a one-click key creation may take, from the click to the store's POST (signing in to WordPress included). */
+export const PENDING_KEYS_TTL_SECONDS = 900;
+
+export interface KeysDeps extends WizardDeps {
+  /** Calls to providers' own APIs (Walmart): timeouts, and the sandboxes locally. */
+  readonly http: ProviderHttp;
+  /** Calls to sellers' own stores (WooCommerce), behind the SSRF guard. */
+  readonly stores: StoreHttp;
+  readonly pendingKeys: PendingKeysStore;
+  /** Where the web app and API are served (the store's callback is `<origin>/api/oauth/woocommerce/callback`). */
+  readonly appOrigin: string;
+  /** The local stack only: plain http and loopback store addresses. */
+  readonly allowLocalStores: boolean;
+  /** How long one whole key check may take, every call in it included. */
+  readonly checkBudgetMs: number;
+}
+
+/** WooCommerce's key permissions, in its own words. */
+const PERMISSIONS: Record<string, string> = { read: 'Read', write: 'Write', read_write: 'Read/Write' };
+
+export const keysCallbackUrl = (appOrigin: string) => `${appOrigin}/api/oauth/${woocommerce.id}/callback`;
+/** Where the store sends the seller back; it adds `success` and `user_id`. */
+export const keysReturnUrl = (appOrigin: string, accountId: string) => `${appOrigin}/accounts/${encodeURIComponent(accountId)}/setup?connect=automatic`;
+
+const nowOf = (deps: Pick<WizardDeps, 'now'>) => deps.now?.() ?? new Date();
+
+/** The keys provider of an account's channel, or undefined when it connects by consent. */
+export function keysProviderOf(channel: string): ApiKeysProvider | undefined {
+  const p = findChannel(channel);
+  return p?.kind === 'api-keys' ? p : undefined;
+}
+
+/** Runs a key check within the budget; running out is the provider (or store) being too slow. */
+async function within<T>(ms: number, timeout: KeyCheckCode, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const signal = AbortSignal.timeout(ms);
+  let onAbort: () => void = () => undefined;
+  const expired = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new KeyCheckError(timeout, 'check budget spent'));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work(signal), expired]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** The seller-facing error for a key check's outcome. */
+function notConnected(err: KeyCheckError, p: ApiKeysProvider, ctx: Omit<KeyMessageContext, 'provider'>): KeysNotConnectedError {
+  logger.warn('keys not connected', { provider: p.id, code: err.code, reason: err.reason });
+  const m = keyMessage(err.code, { provider: p.name, ...ctx, ...err.context });
+  return new KeysNotConnectedError(m.status, err.code, m.message, Object.keys(m.fields).length > 0 ? { ...m.fields } : undefined);
+}
+
+/** The keys a provider takes, from the body, trimmed and checked against its definition; a 400 naming each bad one. */
+function readKeys(p: ApiKeysProvider, body: ChannelConnectRequest): Record<KeyField['key'], string> {
+  const fields: Record<string, string> = {};
+  const keys: Record<string, string> = {};
+  for (const f of p.keys.fields) {
+    const value = (body[f.key] ?? '').trim();
+    if (!f.pattern.test(value)) fields[f.key] = f.message;
+    else keys[f.key] = value;
+  }
+  if (Object.keys(fields).length > 0) throw new ValidationError(Object.values(fields)[0]!, fields);
+  return keys as Record<KeyField['key'], string>;
+}
+
+/** Refuses fields this provider does not take (another provider's keys, a store URL for Walmart). */
+function refuseOthers(p: ApiKeysProvider, body: ChannelConnectRequest): void {
+  const takes = new Set<string>([...p.keys.fields.map((f) => f.key), ...p.accountFields.map((f) => f.key)]);
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (v !== undefined && !takes.has(k)) fields[k] = `${p.name} does not take this. Remove it and try again.`;
+  if (Object.keys(fields).length > 0) throw new ValidationError(Object.values(fields)[0]!, fields);
+}
+
+/** The account, at its channel step; with `showCurrent`, a 409 carries where it stands (the seller's own requests only). */
+async function loadAtChannelStep(deps: WizardDeps, sellerId: string, accountId: string, showCurrent = true): Promise<WizardRecord> {
+  const account = await deps.accounts.load(sellerId, accountId);
+  if (!account) throw new NotFoundError('We could not find that account. It may have been removed.');
+  if (account.step !== 'connect_channel') {
+    throw new ConflictError('This account has already connected its sales channel. Here is where it stands now.', 'not_at_step', showCurrent ? accountView(account) : undefined);
+  }
+  return account;
+}
+
+/**
+ * Runs the checks of a form's fields and, if more than one fails, names
+ * every bad field in one 400; one failure is thrown as it is.
+ */
+function together<T>(first: () => T, ...rest: (() => unknown)[]): T {
+  const failures: AppError[] = [];
+  let value: T | undefined;
+  for (const [i, check] of [first, ...rest].entries()) {
+    try {
+      const v = check();
+      if (i === 0) value = v as T;
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status !== 400 || !err.fields) throw err;
+      failures.push(err);
+    }
+  }
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) {
+    const fields = Object.assign({}, ...failures.map((f) => f.fields)) as Record<string, string>;
+    throw new ValidationError(Object.values(fields)[0]!, fields);
+  }
+  return value as T;
+}
+
+/**
+ * The store to connect: the account's own address, or (when it has none)
+ * the one in the request, normalised and checked by the SSRF guard's rules.
+ */
+function storeUrlFor(deps: KeysDeps, account: WizardRecord, requested: string | undefined): { url: string; isNew: boolean } {
+  const rules = { allowLocal: deps.allowLocalStores };
+  const saved = account.fields.storeUrl;
+  const fail = (code: KeyCheckCode, storeUrl?: string) => notConnected(new KeyCheckError(code), woocommerce, { storeUrl, accountStoreUrl: saved });
+  if (saved) {
+    const own = normaliseStoreUrl(saved, rules);
+    if ('refusal' in own) throw fail(`store_url_${own.refusal}`, saved);
+    if (requested !== undefined && requested.trim() !== '') {
+      const asked = normaliseStoreUrl(requested, rules);
+      if (!('url' in asked) || asked.url.toLowerCase() !== own.url.toLowerCase()) throw fail('store_url_other');
+    }
+    return { url: own.url, isNew: false };
+  }
+  if (requested === undefined || requested.trim() === '') {
+    const message = 'Enter your store\u2019s address, like https://shop.example.com.';
+    throw new ValidationError(message, { storeUrl: message });
+  }
+  const asked = normaliseStoreUrl(requested, rules);
+  if ('refusal' in asked) throw fail(`store_url_${asked.refusal}`, requested.trim());
+  return { url: asked.url, isNew: true };
+}
+
+/** Finds the store (no key sent), within the budget; its outcome in the seller's words. */
+async function found(deps: KeysDeps, url: string, account: WizardRecord): Promise<WooStore> {
+  try {
+    return await within(deps.checkBudgetMs, 'store_timeout', (signal) => findStore(woocommerce, url, deps.stores, signal));
+  } catch (err) {
+    if (err instanceof KeyCheckError) throw notConnected(err, woocommerce, { storeUrl: url, accountStoreUrl: account.fields.storeUrl });
+    throw err;
+  }
+}
+
+/**
+ * Stores a checked connection and moves the wizard on: the new store
+ * address on the account first (a crash after it leaves an account at its
+ * first step that knows its store, which the model allows), then the keys
+ * and the step, in one conditional write after the secret is saved.
+ */
+async function keep(deps: KeysDeps, account: WizardRecord, p: ApiKeysProvider, made: KeyConnection, newStoreUrl: string | undefined): Promise<AccountView> {
+  const others = await deps.accounts.list(account.sellerId);
+  const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === p.id && c.identity === made.identity));
+  let version = account.version;
+  if (newStoreUrl && account.fields.storeUrl && account.fields.storeUrl !== newStoreUrl) {
+    throw notConnected(new KeyCheckError('store_url_other', 'account has another store'), p, { accountStoreUrl: account.fields.storeUrl });
+  }
+  if (newStoreUrl && !account.fields.storeUrl) {
+    try {
+      await deps.accounts.apply(account, version, { set: { fields: { ...account.fields, storeUrl: newStoreUrl } } }, nowOf(deps).toISOString());
+    } catch (err) {
+      if (err instanceof VersionConflictError) {
+        throw new ConflictError('This account changed while you were working on it. Here is where it stands now.', 'stale');
+      }
+      throw err;
+    }
+    version += 1;
+  }
+  return completeStep(deps, account.sellerId, account.id, 'connect_channel', {
+    expectedVersion: version,
+    connection: {
+      kind: 'channel',
+      provider: p.id,
+      label: made.label,
+      credentials: made.credentials,
+      identity: made.identity,
+      details: made.details,
+      alsoConnectedTo: twin?.name ?? null,
+    },
+  });
+}
+
+/** Checks pasted keys with the provider and, when they pass, stores them and completes the channel step. */
+async function connectPasted(deps: KeysDeps, account: WizardRecord, p: ApiKeysProvider, body: ChannelConnectRequest): Promise<AccountView> {
+  if (p.id === walmart.id) {
+    const keys = readKeys(p, body);
+    const region = findRegion(walmart, account.region);
+    if (!region) throw new ValidationError('This account has no Walmart market. Add a new account and choose United States or Mexico.');
+    let made: KeyConnection;
+    try {
+      made = await within(deps.checkBudgetMs, 'provider_timeout', () => checkWalmartKeys(walmart, region, { clientId: keys.clientId, clientSecret: keys.clientSecret }, deps.http));
+    } catch (err) {
+      if (err instanceof KeyCheckError) throw notConnected(err, p, { region: region.name });
+      throw err;
+    }
+    return keep(deps, account, p, made, undefined);
+  }
+  if (p.id === woocommerce.id) {
+    // Every field is checked before anything is sent, and all problems are named at once.
+    const { url, isNew } = together(
+      () => storeUrlFor(deps, account, body.storeUrl),
+      () => readKeys(p, body),
+    );
+    const keys = readKeys(p, body);
+    // The store is found first, then the keys are checked on it: keys are only sent to a store that passed.
+    let made: KeyConnection & { storeBase: string };
+    try {
+      made = await within(deps.checkBudgetMs, 'store_timeout', async (signal) => {
+        const store = await findStore(woocommerce, url, deps.stores, signal);
+        const checked = await checkWooKeys(woocommerce, store, { consumerKey: keys.consumerKey, consumerSecret: keys.consumerSecret }, deps.stores, signal);
+        return { ...checked, storeBase: store.base };
+      });
+    } catch (err) {
+      if (err instanceof KeyCheckError) throw notConnected(err, p, { storeUrl: url, accountStoreUrl: account.fields.storeUrl });
+      throw err;
+    }
+    const { storeBase, ...connection } = made;
+    return keep(deps, account, p, connection, isNew ? storeBase : undefined);
+  }
+  throw new Error(`No key check for ${p.id}`);
+}
+
+/** Starts WooCommerce's one-click key creation: the URL of the store's approval page. */
+async function startAutomatic(deps: KeysDeps, account: WizardRecord, p: ApiKeysProvider, body: ChannelConnectRequest): Promise<{ authorizeUrl: string }> {
+  const automatic = p.keys.automatic;
+  if (!automatic) {
+    const fields = Object.fromEntries(p.keys.fields.map((f) => [f.key, f.message]));
+    throw new ValidationError(Object.values(fields)[0] ?? 'Paste your keys.', fields);
+  }
+  const { url, isNew } = storeUrlFor(deps, account, body.storeUrl);
+  // The store must answer as a WooCommerce store before the seller is sent there.
+  const store = await found(deps, url, account);
+  const userId = randomBytes(32).toString('base64url');
+  await deps.pendingKeys.put(userId, {
+    sellerId: account.sellerId,
+    accountId: account.id,
+    provider: p.id,
+    storeUrl: store.base,
+    storeUrlIsNew: isNew,
+    expiresAt: Math.floor(nowOf(deps).getTime() / 1000) + PENDING_KEYS_TTL_SECONDS,
+  });
+  const params = new URLSearchParams({
+    app_name: automatic.appName,
+    scope: automatic.scope,
+    user_id: userId,
+    return_url: keysReturnUrl(deps.appOrigin, account.id),
+    callback_url: keysCallbackUrl(deps.appOrigin),
+  });
+  // With plain permalinks WooCommerce reads the same route from its query variables.
+  const authorizeUrl =
+    store.style === 'path'
+      ? `${store.base}${automatic.authorizePath}?${params}`
+      : `${store.base}/?wc-auth-version=1&wc-auth-route=${automatic.authorizePath.split('/').pop()}&${params}`;
+  return { authorizeUrl };
+}
+
+/**
+ * `POST /api/accounts/{id}/channel/connect` for a keys channel: keys connect
+ * it (the account's next step comes back); WooCommerce without keys starts
+ * the one-click key creation (the store's approval page comes back).
+ */
+export async function connectKeysChannel(
+  deps: KeysDeps,
+  sellerId: string,
+  accountId: string,
+  body: ChannelConnectRequest,
+): Promise<{ account: AccountView } | { authorizeUrl: string }> {
+  const account = await loadAtChannelStep(deps, sellerId, accountId);
+  const p = keysProviderOf(account.channel);
+  if (!p) throw new ValidationError(`${findChannel(account.channel)?.name ?? 'This channel'} connects by signing in, not with keys.`);
+  refuseOthers(p, body);
+  const pasted = p.keys.fields.some((f) => (body[f.key] ?? '').trim() !== '');
+  if (!pasted) return startAutomatic(deps, account, p, body);
+  return { account: await connectPasted(deps, account, p, body) };
+}
+
+/**
+ * `POST /api/oauth/woocommerce/callback`: the keys a store created, posted
+ * server to server. Accepted only for a pending, unexpired, unused `user_id`,
+ * for the seller and account it was issued to, and only once the keys work
+ * on the store the seller chose; the answer is 200 only once they are stored
+ * (anything else makes the store delete the keys).
+ */
+export async function receivePostedKeys(deps: KeysDeps, body: PostedKeysRequest): Promise<void> {
+  const nowSeconds = Math.floor(nowOf(deps).getTime() / 1000);
+  const pending = await deps.pendingKeys.take(body.user_id, nowSeconds);
+  if (typeof pending === 'string') {
+    logger.warn('posted keys refused', { refusal: pending });
+    throw new NotFoundError('There is no connection waiting for these keys.');
+  }
+  const p = keysProviderOf(woocommerce.id)!;
+  if (pending.provider !== p.id) throw new NotFoundError('There is no connection waiting for these keys.');
+  // The caller is the store's server, not the seller: a refusal tells it nothing about the account.
+  const account = await loadAtChannelStep(deps, pending.sellerId, pending.accountId, false);
+  let made: KeyConnection;
+  try {
+    made = await within(deps.checkBudgetMs, 'store_timeout', async (signal) => {
+      const store = await findStore(woocommerce, pending.storeUrl, deps.stores, signal);
+      return checkWooKeys(woocommerce, store, { consumerKey: body.consumer_key.trim(), consumerSecret: body.consumer_secret.trim() }, deps.stores, signal);
+    });
+  } catch (err) {
+    if (err instanceof KeyCheckError) throw notConnected(err, p, { storeUrl: pending.storeUrl });
+    throw err;
+  }
+  const permissions = PERMISSIONS[body.key_permissions ?? ''];
+  const details = permissions ? [...made.details, { label: 'Permissions', value: permissions }] : made.details;
+  await keep(deps, account, p, { ...made, details }, pending.storeUrlIsNew ? pending.storeUrl : undefined);
+  logger.info('posted keys stored', { provider: p.id, accountId: account.id });
+}

@@ -1,0 +1,189 @@
+/**
+ * The connect step of a keys channel (Walmart, WooCommerce), drawn from the
+ * provider's definition as the catalog describes it: how to create the keys,
+ * a field per key (secrets in password inputs), the store address when the
+ * account has none, and WooCommerce's one-click key creation. Errors sit
+ * next to their fields; nothing is stored until the provider accepts the keys.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import { AUTOMATIC_DENIED, AUTOMATIC_NO_KEYS } from '#shared/key-messages.js';
+import type { KeysFormView } from '#shared/key-schemas.js';
+import type { AccountView, CatalogResponse } from '#shared/schemas.js';
+import { api } from '../api.js';
+import { Alert, Field } from '../components.js';
+import { noErrors, toErrors, type Errors } from '../hooks.js';
+
+/** How long the web app waits for the store's keys after the seller comes back from approving. */
+const WAIT_FOR_KEYS = { polls: 10, everyMs: 1_000 };
+
+const FIELD_ID: Record<string, string> = { storeUrl: 'store-url' };
+const fieldId = (key: string) => FIELD_ID[key] ?? `key-${key}`;
+
+/** What the store's return URL says, read once (the URL is then cleaned of the one-time user_id). */
+function readReturn(search: string): 'approved' | 'denied' | undefined {
+  const q = new URLSearchParams(search);
+  if (q.get('connect') !== 'automatic') return undefined;
+  return q.get('success') === '1' ? 'approved' : 'denied';
+}
+
+/**
+ * Once the account has moved past its channel step, the store's return URL
+ * (with its used one-time `user_id`) is taken out of the address bar.
+ */
+export function useStoreReturnCleared(account: AccountView | null): void {
+  useEffect(() => {
+    if (account && account.setup.step !== 'connect_channel' && readReturn(window.location.search)) {
+      window.history.replaceState(null, '', window.location.pathname);
+    }
+  }, [account]);
+}
+
+export function ConnectWithKeys(props: {
+  account: AccountView;
+  channel: CatalogResponse['channels'][number];
+  keys: KeysFormView;
+  onConnected: (account: AccountView) => void;
+}) {
+  const { account, channel, keys, onConnected } = props;
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Errors>(noErrors);
+  const [busy, setBusy] = useState<'keys' | 'automatic' | null>(null);
+  const [returned] = useState(() => readReturn(window.location.search));
+  const [waiting, setWaiting] = useState(returned === 'approved');
+  const [notice, setNotice] = useState<string | null>(returned === 'denied' ? AUTOMATIC_DENIED : null);
+  const savedStoreUrl = account.fields.find((f) => f.key === 'storeUrl')?.value;
+  const asksStoreUrl = channel.fields.some((f) => f.key === 'storeUrl') && !savedStoreUrl;
+
+  // Back from the store: the keys arrive server to server, so wait for the account to move on.
+  useEffect(() => {
+    if (returned) window.history.replaceState(null, '', window.location.pathname);
+    if (returned !== 'approved') return;
+    let stopped = false;
+    void (async () => {
+      for (let i = 0; i < WAIT_FOR_KEYS.polls && !stopped; i++) {
+        const moved = await api.account(account.id).then((r) => r.account, () => null);
+        if (stopped) return;
+        if (moved && moved.setup.step !== 'connect_channel') return onConnected(moved);
+        await new Promise((r) => setTimeout(r, WAIT_FOR_KEYS.everyMs));
+      }
+      if (!stopped) {
+        setWaiting(false);
+        setNotice(AUTOMATIC_NO_KEYS);
+      }
+    })();
+    return () => {
+      stopped = true;
+    };
+  }, []);
+
+  // After a refusal, the first field in error gets the focus (the alert is announced as well).
+  useEffect(() => {
+    const first = Object.keys(errors.fields)[0];
+    if (first) document.getElementById(fieldId(first))?.focus();
+  }, [errors]);
+
+  const storeUrl = () => (asksStoreUrl && values.storeUrl?.trim() ? { storeUrl: values.storeUrl } : {});
+  const run = async (what: 'keys' | 'automatic') => {
+    setBusy(what);
+    setErrors(noErrors);
+    setNotice(null);
+    try {
+      if (what === 'keys') {
+        const body = { ...storeUrl(), ...Object.fromEntries(keys.fields.map((f) => [f.key, values[f.key] ?? ''])) };
+        const { account: connected } = await api.connectChannelKeys(account.id, body);
+        onConnected(connected);
+      } else {
+        const { authorizeUrl } = await api.connectAutomatically(account.id, storeUrl());
+        // The store's own approval page; it sends the seller back to this step.
+        window.location.assign(authorizeUrl);
+        return;
+      }
+    } catch (err) {
+      setErrors(toErrors(err));
+    }
+    setBusy(null);
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void run('keys');
+  };
+  const set = (key: string) => (e: { target: { value: string } }) => setValues({ ...values, [key]: e.target.value });
+
+  const keyFields = keys.fields.map((f) => (
+    <Field key={f.key} id={fieldId(f.key)} label={f.label} error={errors.fields[f.key]}>
+      {(a) => (
+        <input
+          {...a}
+          type={f.secret ? 'password' : 'text'}
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          value={values[f.key] ?? ''}
+          onChange={set(f.key)}
+        />
+      )}
+    </Field>
+  ));
+  const steps = (
+    <ol className="steps">
+      {keys.steps.map((s) => (
+        <li key={s}>{s}</li>
+      ))}
+    </ol>
+  );
+
+  return (
+    <form onSubmit={submit} noValidate aria-busy={busy !== null} className="keys">
+      {notice && <Alert>{notice}</Alert>}
+      {errors.message && <Alert>{errors.message}</Alert>}
+      {waiting && <p role="status">Waiting for your store to send Onramp the keys…</p>}
+      {busy === 'keys' && <p role="status">Checking your keys with {channel.name}…</p>}
+      {asksStoreUrl ? (
+        <Field id={fieldId('storeUrl')} label="Store URL" hint="The address of your WordPress site, like https://shop.example.com" error={errors.fields.storeUrl}>
+          {(a) => <input {...a} type="url" inputMode="url" autoComplete="url" spellCheck={false} value={values.storeUrl ?? ''} onChange={set('storeUrl')} />}
+        </Field>
+      ) : (
+        savedStoreUrl && (
+          <div className="field">
+            <p id="store-url">
+              Store: <strong>{savedStoreUrl}</strong>
+            </p>
+            {errors.fields.storeUrl && <p className="field-error">{errors.fields.storeUrl}</p>}
+          </div>
+        )
+      )}
+      {keys.automatic ? (
+        <>
+          <section aria-labelledby="automatic-heading">
+            <h2 id="automatic-heading">Let {channel.name} create the keys</h2>
+            <p>{keys.automatic.explanation}</p>
+            <button type="button" className="primary" disabled={busy !== null} onClick={() => void run('automatic')}>
+              {keys.automatic.button}
+            </button>
+          </section>
+          <section aria-labelledby="paste-heading">
+            <h2 id="paste-heading">Or create the keys and paste them</h2>
+            {steps}
+            {keyFields}
+            <div className="actions left">
+              <button type="submit" disabled={busy !== null}>
+                {channel.connect.button}
+              </button>
+            </div>
+          </section>
+        </>
+      ) : (
+        <section aria-labelledby="paste-heading">
+          <h2 id="paste-heading">Create the keys and paste them</h2>
+          {steps}
+          {keyFields}
+          <div className="actions left">
+            <button type="submit" className="primary" disabled={busy !== null}>
+              {channel.connect.button}
+            </button>
+          </div>
+        </section>
+      )}
+    </form>
+  );
+}
