@@ -322,7 +322,7 @@ describe('connection secrets', () => {
 
   it('are created with that key by the functions that keep secrets, which may use it only through Secrets Manager', () => {
     const users = functionsWith(stateless, 'SECRET_PREFIX');
-    const keepers = ['accounts', 'books', 'oauthCallback', 'support'];
+    const keepers = ['accounts', 'books', 'connect', 'keysCallback', 'oauthCallback', 'support'];
     expect(users.map(fnId).sort()).toEqual(keepers);
     expect(functionsWith(stateless, 'SECRETS_KMS_KEY_ID').map(fnId).sort()).toEqual(keepers);
     const policies = Object.values(stateless.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p));
