@@ -16,6 +16,7 @@ export const FUNCTIONS = {
   oauthCallback: { entry: 'functions/oauth-callback/handler.ts', description: 'Finishes a provider consent: tokens, identity, next step' },
   wizardTask: { entry: 'functions/wizard-task/handler.ts', description: 'Records the wizard\u2019s task tokens' },
   support: { entry: 'functions/support/handler.ts', description: 'Support: show, list stuck and reset accounts (not on the API)' },
+  refresher: { entry: 'functions/refresher/handler.ts', description: 'Refreshes connection tokens before they expire (scheduled, not on the API)' },
 } as const;
 export type FunctionId = keyof typeof FUNCTIONS;
 
@@ -55,6 +56,7 @@ export const ROUTES = [
   { method: 'POST', path: '/api/accounts/{id}/resume', fn: 'accounts', auth: 'session' },
   { method: 'POST', path: '/api/accounts/{id}/start-over', fn: 'accounts', auth: 'session' },
   { method: 'POST', path: '/api/accounts/{id}/channel/connect', fn: 'connect', auth: 'session' },
+  { method: 'POST', path: '/api/accounts/{id}/reconnect', fn: 'connect', auth: 'session' },
   { method: 'POST', path: '/api/accounts/{id}/books/connect', fn: 'books', auth: 'session' },
   { method: 'POST', path: '/api/accounts/{id}/books/organisation', fn: 'books', auth: 'session' },
   { method: 'GET', path: '/api/accounts/{id}/books/chart', fn: 'books', auth: 'session' },
