@@ -16,7 +16,8 @@
  * carry only `errors`.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import { refreshFaults } from '../controls.js';
 
 const SQUARE_HOST = 'connect.squareup.com';
 
@@ -186,7 +187,7 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export const createSquareSandbox: SandboxFactory = (ctx: SandboxContext): Sandbox => {
+export const createSquareSandbox: SandboxFactory = (ctx: SandboxContext): ControlledSandbox => {
   const reg = ctx.registrations.square;
   const pending = new Map<string, Pending>();
   const codes = new Map<string, AuthCode>();
@@ -368,6 +369,8 @@ ${items}
     if (grantType === 'refresh_token') {
       const refreshValue = str(body, 'refresh_token');
       if (!refreshValue) return badRequest('MISSING_REQUIRED_PARAMETER', 'Missing required parameter: refresh_token.', 'refresh_token');
+      const fault = await faults.answer(oauthError(500, 'internal_server_error', { category: 'API_ERROR', code: 'INTERNAL_SERVER_ERROR', detail: 'An internal error has occurred.' }));
+      if (fault) return fault;
       const record = refreshTokens.get(refreshValue);
       if (!record) return notAuthorized('Refresh token not found.');
       if (!record.pkce && secret === undefined) {
@@ -436,8 +439,26 @@ ${items}
     return json(200, { merchant: MERCHANT });
   }
 
+  /* ---------------- test controls: revoke a grant, run out refresh tokens, fail refreshes (GrantControls) ---------------- */
+
+  const faults = refreshFaults(ctx);
+  const controls: GrantControls = {
+    revokeGrants() {
+      const n = refreshTokens.size;
+      refreshTokens.clear();
+      accessTokens.clear();
+      return n;
+    },
+    expireRefreshTokens() {
+      for (const [token, record] of refreshTokens) refreshTokens.set(token, { ...record, expiresAt: ctx.now() - 1 });
+      return refreshTokens.size;
+    },
+    failRefresh: (mode) => faults.set(mode),
+  };
+
   return {
     id: 'square',
+    controls,
     hosts: (host) => host === SQUARE_HOST,
     async handle(req) {
       if (req.path === '/oauth2/authorize') {
