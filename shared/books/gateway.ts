@@ -54,10 +54,23 @@ async function xeroChart(deps: BooksGatewayDeps, ref: BooksConnectionRef, access
     const [accounts, rates] = await Promise.all([api.getAccounts(ref.identity), api.getTaxRates(ref.identity)]);
     return chartFromXero((accounts.body.accounts ?? []) as Record<string, any>[], (rates.body.taxRates ?? []) as Record<string, any>[]);
   } catch (err) {
-    // xero-node rejects with the HTTP response; say which kind of failure, never its body.
-    const status = Number((err as { response?: { statusCode?: number; status?: number } })?.response?.statusCode ?? (err as { response?: { status?: number } })?.response?.status);
+    // xero-node rejects with the HTTP response, or with it serialised as a JSON string; say which kind of failure, never its body.
+    const status = xeroStatus(err);
     throw new ConnectError(status === 401 || status === 403 ? 'expired' : 'provider_error', `api: Xero accounting answered ${Number.isFinite(status) ? status : 'nothing'}`);
   }
+}
+
+function xeroStatus(err: unknown): number {
+  let e: unknown = err;
+  if (typeof e === 'string') {
+    try {
+      e = JSON.parse(e) as unknown;
+    } catch {
+      return NaN;
+    }
+  }
+  const response = (e as { response?: { statusCode?: number; status?: number } } | undefined)?.response;
+  return Number(response?.statusCode ?? response?.status);
 }
 
 async function quickbooksChart(deps: BooksGatewayDeps, ref: BooksConnectionRef, accessToken: string): Promise<Chart> {

@@ -41,6 +41,12 @@ const rulesOf = (provider: string): Rules => RULES[provider] ?? { refreshRenews:
 
 /** How long before a renewable refresh token runs out the refresher renews it: longer than the "Expiring soon" window, so a healthy connection never shows it. */
 export const REFRESH_AHEAD_MS = 21 * DAY_MS;
+/**
+ * Every connection that can refresh does so at least this often, so a grant
+ * revoked at the provider (the seller removed the app) shows within a day,
+ * before the seller needs it.
+ */
+export const HEARTBEAT_MS = DAY_MS;
 /** A connection whose refresh token or consent runs out within this is "Expiring soon". */
 export const EXPIRING_SOON_MS = 14 * DAY_MS;
 
@@ -71,14 +77,15 @@ export function expiryAfterRefresh(provider: string, tokens: TokenSet, now: Date
 
 /**
  * When the scheduled refresher should refresh next: ahead of a renewable
- * refresh token's end, and ahead of a long-lived access token's end. Nothing
- * for a connection that needs the seller, or whose lapse no refresh can
- * prevent (Amazon's yearly consent, eBay's 18 months: the seller is told instead).
+ * refresh token's end, ahead of a long-lived access token's end, and at the
+ * latest a day on (the heartbeat). Nothing for a connection that needs the
+ * seller or has nothing to refresh with. A lapse no refresh can prevent
+ * (Amazon's yearly consent, eBay's 18 months) is shown to the seller instead.
  */
-export function refreshDueAt(provider: string, e: Expiry & Pick<ConnectionRecord, 'status'>, now: Date): string | undefined {
-  if (e.status !== 'connected') return undefined;
+export function refreshDueAt(provider: string, e: Expiry & Pick<ConnectionRecord, 'status'> & { readonly canRefresh: boolean }, now: Date): string | undefined {
+  if (e.status !== 'connected' || !e.canRefresh) return undefined;
   const r = rulesOf(provider);
-  const due: number[] = [];
+  const due: number[] = [now.getTime() + HEARTBEAT_MS];
   // Never more than half the time left ahead, so a short-lived token is not refreshed on every run.
   const ahead = (end: number, by: number) => end - Math.min(by, Math.max(0, (end - now.getTime()) / 2));
   if (r.refreshRenews && e.refreshTokenExpiresAt) due.push(ahead(Date.parse(e.refreshTokenExpiresAt), REFRESH_AHEAD_MS));

@@ -20,7 +20,7 @@ export interface ConsentFacts {
 /** The record a consent makes: Connected, with the provider's calendar, one generation on from the last. */
 export function recordAfterConsent(f: ConsentFacts, previousGeneration: number): ConnectionRecord {
   const expiry = expiryAfterConsent(f.provider, f.tokens, f.now);
-  const due = refreshDueAt(f.provider, { ...expiry, status: 'connected' }, f.now);
+  const due = refreshDueAt(f.provider, { ...expiry, status: 'connected', canRefresh: !!f.tokens.refreshToken }, f.now);
   const at = f.now.toISOString();
   return {
     secretName: f.secretName,

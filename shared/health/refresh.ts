@@ -171,7 +171,7 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest):
     );
     const expiry = expiryAfterRefresh(provider.id, tokens, now, record);
     const { refreshDueAt: _old, ...base } = record;
-    const due = refreshDueAt(provider.id, { ...expiry, status: 'connected' }, now);
+    const due = refreshDueAt(provider.id, { ...expiry, status: 'connected', canRefresh: true }, now);
     await write(deps, { ...base, ...expiry, ...(due ? { refreshDueAt: due } : {}), refreshedAt: now.toISOString(), updatedAt: now.toISOString() }, !!found, record.generation);
     return { outcome: 'refreshed', accessToken: tokens.accessToken };
   });
