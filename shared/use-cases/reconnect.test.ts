@@ -77,7 +77,7 @@ describe('Reconnect', () => {
     const secretName = secretOf(stack, sellerId, id, 'books');
     const stored = await secretValue(stack, secretName);
     const { landing } = await reconnect(c, id, 'books', 'allow', { tenant: SECOND.tenantId });
-    expect(landing).toBe(`/accounts/${id}?connect_error=other_identity`);
+    expect(landing).toBe(`/accounts/${id}?reconnect=books&connect_error=other_identity`);
     expect(await secretValue(stack, secretName)).toEqual(stored);
     const events = (await c.call('GET', `/api/accounts/${id}/events`)).body.events as { text: string }[];
     expect(events.some((e) => e.text.startsWith('Reconnected'))).toBe(false);

@@ -101,12 +101,14 @@ export async function finishReconnect(
   query: Readonly<Record<string, string>>,
   sellerId: string,
 ): Promise<string> {
-  const page = `/accounts/${pending.accountId}`;
+  const kind = pending.connectionKind ?? 'channel';
+  // The account page, told which connection the outcome is about.
+  const page = `/accounts/${pending.accountId}?reconnect=${kind}`;
   const now = nowOf(deps);
   try {
     const account = await deps.accounts.load(sellerId, pending.accountId);
     if (!account) return withError('/', 'expired');
-    const connection = account.connections.find((c) => c.kind === (pending.connectionKind ?? 'channel'));
+    const connection = account.connections.find((c) => c.kind === kind);
     // Started over (or reconnected to something else) while the seller was at the provider.
     if (!connection || connection.provider !== provider.id) return withError(page, 'expired');
     const app = await deps.apps.get(provider.id);
@@ -124,7 +126,7 @@ export async function finishReconnect(
     await deps.accounts
       .addEvent(sellerId, { accountId: account.id, type: 'reconnected', at: now.toISOString(), actor: 'seller', detail: connection.label })
       .catch((err: unknown) => logger.warn('audit event not written', { accountId: account.id, type: 'reconnected', errorName: (err as Error)?.name }));
-    return `${page}?reconnected=${connection.kind}`;
+    return `/accounts/${pending.accountId}?reconnected=${connection.kind}`;
   } catch (err) {
     if (err instanceof ConnectError) {
       logger.warn('reconnect failed', { provider: provider.id, code: err.code, reason: err.reason });
