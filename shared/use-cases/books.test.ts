@@ -13,6 +13,10 @@ let stack: LocalStack;
 beforeAll(async () => {
   // Access tokens shorter than Onramp's refresh margin: every chart load goes through the refresh path.
   stack = await withStack({ accessTokenTtlSeconds: 30, sandboxSlowMs: 2_000, providerTimeoutMs: 600 });
+  // The sandboxes make their signing keys (RSA) on first use, which can outlast the short provider timeout on a busy machine: make them now.
+  for (const jwks of ['identity.xero.com/.well-known/openid-configuration/jwks', 'oauth.platform.intuit.com/op/v1/jwks']) {
+    await (await fetch(`${stack.sandboxes.origin}/${jwks}`)).text();
+  }
 });
 afterAll(async () => {
   await stack?.stop();
