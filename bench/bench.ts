@@ -2,7 +2,9 @@
  * Benchmarks, printed as figures (never asserted in tests):
  * - each function's bundle, built as the CDK builds it (ESM, minified), and its
  *   cold start (a fresh Node process importing it), median of several runs;
- * - API latency on the local stack: the account view, account creation, sign-in.
+ * - API latency on the local stack: the account view, account creation, sign-in;
+ * - the connection refresher: provider requests per connection per day, over
+ *   a simulated month of its 15-minute schedule (sandbox and refresher clocks moved together).
  *
  * Run: npm run bench
  */
@@ -14,7 +16,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FUNCTIONS } from '../shared/routes.js';
 import { newSeller } from '../local/test-helpers.js';
-import { ROOT, startLocalStack } from '../local/stack.js';
+import { connectedAccount, refresherInstance } from '../local/health-helpers.js';
+import { refreshDueConnections } from '../shared/health/job.js';
+import { ROOT, startLocalStack, type LocalStack } from '../local/stack.js';
 
 const COLD_RUNS = 7;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -59,9 +63,8 @@ async function bundles(): Promise<void> {
   fs.rmSync(out, { recursive: true, force: true });
 }
 
-async function latency(): Promise<void> {
-  const stack = await startLocalStack({ logLevel: 'SILENT' });
-  try {
+async function latency(stack: LocalStack): Promise<void> {
+  {
     const seller = await newSeller(stack);
     const time = async (n: number, call: () => Promise<{ status: number }>) => {
       const ms: number[] = [];
@@ -81,10 +84,57 @@ async function latency(): Promise<void> {
     console.log(`POST /api/accounts        ${await time(100, () => seller.call('POST', '/api/accounts', { name: 'Bench', channel: 'ebay' }))}`);
     const email = (await seller.call('GET', '/api/me')).body.user.email as string;
     console.log(`POST /api/auth/login      ${await time(20, () => seller.call('POST', '/api/auth/login', { email, password: 'a long enough passphrase' }))}   (scrypt N=2^15)`);
-  } finally {
-    await stack.stop();
+  }
+}
+
+async function refresher(stack: LocalStack): Promise<void> {
+  const DAYS = 30;
+  const EVERY_MS = 15 * 60_000;
+  {
+    const seller = await newSeller(stack);
+    await connectedAccount(seller, { name: 'Amazon EU', channel: 'amazon', region: 'europe' }, 'xero');
+    await connectedAccount(seller, { name: 'eBay', channel: 'ebay' }, 'quickbooks');
+    await connectedAccount(seller, { name: 'Etsy', channel: 'etsy' });
+    await connectedAccount(seller, { name: 'TikTok Shop', channel: 'tiktok-shop', region: 'UK' });
+    await connectedAccount(seller, { name: 'Square', channel: 'square' });
+    const PROVIDER_OF: Record<string, string> = {
+      'api.amazon.com': 'Amazon', 'api.ebay.com': 'eBay', 'api.etsy.com': 'Etsy', 'auth.tiktok-shops.com': 'TikTok Shop',
+      'connect.squareup.com': 'Square', 'identity.xero.com': 'Xero', 'oauth.platform.intuit.com': 'QuickBooks',
+    };
+    const from = stack.sandboxes.calls.length;
+    let offset = 0;
+    const deps = refresherInstance(stack, { leaseMs: 15_000 });
+    const clocked = { ...deps, now: () => new Date(Date.now() + offset) };
+    const runMs: number[] = [];
+    let refreshed = 0;
+    for (let t = 0; t < (DAYS * 24 * 3600_000) / EVERY_MS; t++) {
+      offset += EVERY_MS;
+      stack.sandboxes.advance(EVERY_MS);
+      const t0 = performance.now();
+      refreshed += (await refreshDueConnections(clocked)).refreshed;
+      runMs.push(performance.now() - t0);
+    }
+    const perProvider = new Map<string, number>();
+    for (const call of stack.sandboxes.calls.slice(from)) {
+      const name = PROVIDER_OF[call.host];
+      if (name && /token/.test(call.path)) perProvider.set(name, (perProvider.get(name) ?? 0) + 1);
+    }
+    console.log(`\nConnection refresher: ${runMs.length} runs every 15 minutes over ${DAYS} simulated days, one connection per provider`);
+    console.log('provider      refresh requests   per connection per day');
+    for (const name of Object.values(PROVIDER_OF)) {
+      const n = perProvider.get(name) ?? 0;
+      console.log(`${name.padEnd(13)} ${String(n).padStart(8)}           ${(n / DAYS).toFixed(2).padStart(6)}`);
+    }
+    console.log(`total refreshes ${refreshed}; per run: 1 DynamoDB query when nothing is due (96 a day), run p50 ${pct(runMs, 50).toFixed(1)} ms, p95 ${pct(runMs, 95).toFixed(1)} ms`);
   }
 }
 
 await bundles();
-await latency();
+// One local stack for both: the functions' modules (and their AWS clients) load once per process.
+const stack = await startLocalStack({ logLevel: 'SILENT' });
+try {
+  await latency(stack);
+  await refresher(stack);
+} finally {
+  await stack.stop();
+}

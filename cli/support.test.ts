@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSeller, settled, type Client } from '../local/test-helpers.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
 import { EXIT, run } from './support.js';
+import { refreshDueConnections } from '../shared/health/job.js';
+import { grantControls } from '../local/sandboxes/controls.js';
+import { connectedAccount, DAY_MS, refresherInstance } from '../local/health-helpers.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-cli-'));
 let stack: LocalStack;
@@ -65,6 +68,24 @@ describe('onramp-support', () => {
     const byEmail = await cli(['show', email, '--json']);
     expect(byEmail.code).toBe(EXIT.done);
     expect(JSON.parse(byEmail.out).accounts[0].accountId).toBe(id);
+  });
+
+  it('prints each connection\u2019s health and when its credentials run out, never a credential', async () => {
+    const seller = await newSeller(stack);
+    const id = await connectedAccount(seller, { name: 'Amazon EU', channel: 'amazon', region: 'europe' }, 'xero');
+    grantControls(stack.sandboxes.sandboxes, 'xero').revokeGrants();
+    await refreshDueConnections(refresherInstance(stack, { offsetMs: 2 * DAY_MS }));
+    const res = await cli(['show', id]);
+    expect(res.code).toBe(EXIT.done);
+    expect(res.out).toMatch(/Amazon: Onramp Sandbox Store: Connected\n {6}expires: access token \d{4}-\d\d-\d\d \d\d:\d\d, refresh token -, consent \d{4}-/);
+    expect(res.out).toContain("Demo Company (UK): Needs reconnecting (Onramp's access was revoked at Xero.)");
+    expect(res.out).toMatch(/refreshed \d{4}-\d\d-\d\d \d\d:\d\d, next refresh \d{4}-/);
+    for (const name of stack.secrets.names().filter((n) => n.includes(id) || n.startsWith('onramp/books-'))) {
+      const { SecretString } = (await stack.secrets.operations.GetSecretValue!({ SecretId: name })) as { SecretString: string };
+      for (const [key, value] of Object.entries(JSON.parse(SecretString) as Record<string, string>)) {
+        if (/Token$/.test(key)) expect(res.out).not.toContain(value);
+      }
+    }
   });
 
   it('exits "not found" for an unknown account', async () => {

@@ -127,6 +127,19 @@ const STEP: Record<string, string> = {
   complete: 'Done',
 };
 
+const when = (iso: string | null | undefined) => (iso ? iso.slice(0, 16).replace('T', ' ') : '-');
+
+/** A connection's health, and its calendar: when each credential runs out, when it was and will be refreshed. */
+function connectionHealthLines(c: Record<string, any>): string[] {
+  const h = c.health;
+  if (!h) return [];
+  return [
+    `    ${c.label}: ${h.label}${h.state === 'connected' ? '' : ` (${h.message})`}`,
+    `      expires: access token ${when(h.accessTokenExpiresAt)}, refresh token ${when(h.refreshTokenExpiresAt)}, consent ${when(h.consentExpiresAt)}`,
+    `      refreshed ${when(h.refreshedAt)}, next refresh ${when(h.refreshDueAt)}`,
+  ];
+}
+
 function describeAccount(a: Record<string, any>): string[] {
   const running = a.execution?.running === true ? 'running' : a.execution?.running === false ? 'not running' : 'unknown';
   const lines = [
@@ -134,6 +147,7 @@ function describeAccount(a: Record<string, any>): string[] {
     `  channel:     ${a.channel}`,
     `  setup:       ${STEP[a.step] ?? a.step}, ${a.status}${a.lastFailure ? ` (last failure: ${a.lastFailure})` : ''}`,
     `  connections: ${a.connections?.length ? a.connections.map((c: any) => `${c.label} (${c.kind})`).join(', ') : 'none'}`,
+    ...(a.connections ?? []).flatMap(connectionHealthLines),
     `  secrets:     ${a.secrets?.length ?? 0}`,
     `  execution:   ${running}`,
     `  updated:     ${a.updatedAt}`,

@@ -10,7 +10,9 @@ import { dynamoWizardStore } from '#shared/adapters/wizard.js';
 import { secretsManagerAppCredentials } from '#shared/adapters/app-credentials.js';
 import { dynamoConsentStates } from '#shared/adapters/consent-states.js';
 import { providerHttp } from '#shared/adapters/provider-http.js';
-import type { BaseEnv, ConnectEnv, WizardEnv } from '#shared/config.js';
+import { dynamoConnectionRecords, dynamoLeases } from '#shared/adapters/connection-records.js';
+import type { BaseEnv, ConnectEnv, RefresherEnv, WizardEnv } from '#shared/config.js';
+import type { RefreshDeps } from '#shared/health/refresh.js';
 import type { ConnectDeps } from '#shared/use-cases/connect.js';
 import type { WizardDeps } from '#shared/use-cases/wizard.js';
 import { dynamoPendingKeys } from '#shared/adapters/pending-keys.js';
@@ -43,6 +45,26 @@ export function connectDeps(env: ConnectEnv): ConnectDeps {
     apps: translated('Secrets Manager', secretsManagerAppCredentials(secretsClient(), env.APP_SECRET_PREFIX)),
     http: providerHttp({ timeoutMs: env.PROVIDER_TIMEOUT_MS, sandboxOrigin: env.PROVIDER_SANDBOX_ORIGIN }),
     appOrigin: env.APP_ORIGIN,
+    ...healthStores(env),
+  };
+}
+
+/** Connection records (health and expiry calendar) and refresh leases. */
+export function healthStores(env: BaseEnv) {
+  return {
+    connections: translated('DynamoDB', dynamoConnectionRecords(dynamoClient(), env.TABLE_NAME)),
+    leases: translated('DynamoDB', dynamoLeases(dynamoClient(), env.TABLE_NAME)),
+  };
+}
+
+/** What the scheduled refresher needs: the records and leases, the secrets, the app's credentials, provider calls. */
+export function refresherDeps(env: RefresherEnv): RefreshDeps {
+  return {
+    ...healthStores(env),
+    secrets: translated('Secrets Manager', secretsManagerPort(secretsClient(), env.SECRET_PREFIX, env.SECRETS_KMS_KEY_ID)),
+    apps: translated('Secrets Manager', secretsManagerAppCredentials(secretsClient(), env.APP_SECRET_PREFIX)),
+    http: providerHttp({ timeoutMs: env.PROVIDER_TIMEOUT_MS, sandboxOrigin: env.PROVIDER_SANDBOX_ORIGIN }),
+    leaseMs: env.REFRESH_LEASE_MS,
   };
 }
 

@@ -108,7 +108,9 @@ describe('the stateless stack', () => {
     expect(secretActions('BooksFunction', true)).toEqual([
       'secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource',
     ]);
-    for (const fn of ['ConnectFunction', 'OAuthCallbackFunction', 'BooksFunction']) expect(secretActions(fn, false)).toContain('secretsmanager:GetSecretValue');
+    // The refresher reads and rewrites tokens, and deletes nothing.
+    expect(secretActions('RefresherFunction', true)).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource']);
+    for (const fn of ['ConnectFunction', 'OAuthCallbackFunction', 'BooksFunction', 'RefresherFunction']) expect(secretActions(fn, false)).toContain('secretsmanager:GetSecretValue');
     for (const fn of ['AccountsFunction', 'SupportFunction', 'AuthFunction', 'WizardTaskFunction', 'KeysCallbackFunction']) {
       expect(secretActions(fn, false)).not.toContain('secretsmanager:GetSecretValue');
     }
@@ -126,6 +128,25 @@ describe('the stateless stack', () => {
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /api/oauth/woocommerce/callback' });
     const integrations = stateless.findResources('AWS::ApiGatewayV2::Integration');
     expect(JSON.stringify(integrations)).toContain(logicalId!);
+  });
+
+  it('runs the refresher every 15 minutes from EventBridge Scheduler, through a role that may invoke only the refresher, off the API', () => {
+    const [logicalId] = Object.keys(stateless.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { ONRAMP_FUNCTION: 'refresher' } } } }));
+    expect(logicalId).toBeDefined();
+    expect(JSON.stringify(stateless.findResources('AWS::ApiGatewayV2::Integration'))).not.toContain(logicalId!);
+    const schedules = Object.values(stateless.findResources('AWS::Scheduler::Schedule'));
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]!.Properties).toMatchObject({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED', Target: { Arn: { 'Fn::GetAtt': [logicalId, 'Arn'] } } });
+    const roleId = (schedules[0]!.Properties.Target.RoleArn['Fn::GetAtt'] as string[])[0]!;
+    const role = stateless.findResources('AWS::IAM::Role')[roleId]!;
+    expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain('scheduler.amazonaws.com');
+    const statements = Object.values(stateless.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]);
+    expect(statements.map((s) => s.Action)).toEqual(['lambda:InvokeFunction']);
+    expect(JSON.stringify(statements.map((s) => s.Resource))).toContain(logicalId!);
+    const fn = stateless.findResources('AWS::Lambda::Function')[logicalId!]!;
+    expect(fn.Properties.Timeout).toBe(300);
   });
 
   it('gives the catalog function no access to the table', () => {
@@ -322,7 +343,7 @@ describe('connection secrets', () => {
 
   it('are created with that key by the functions that keep secrets, which may use it only through Secrets Manager', () => {
     const users = functionsWith(stateless, 'SECRET_PREFIX');
-    const keepers = ['accounts', 'books', 'connect', 'keysCallback', 'oauthCallback', 'support'];
+    const keepers = ['accounts', 'books', 'connect', 'keysCallback', 'oauthCallback', 'refresher', 'support'];
     expect(users.map(fnId).sort()).toEqual(keepers);
     expect(functionsWith(stateless, 'SECRETS_KMS_KEY_ID').map(fnId).sort()).toEqual(keepers);
     const policies = Object.values(stateless.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p));

@@ -24,6 +24,7 @@ export function acknowledgeFindings({ stateful, stateless, site }: Stacks): void
   ack(stateless, `AwsSolutions-IAM5[Resource::arn:aws:secretsmanager:${stateless.region}:${stateless.account}:secret:onramp/*]`, 'One secret per connection is created at run time, all under the onramp/ prefix.');
   ack(stateless, `AwsSolutions-IAM5[Resource::arn:aws:secretsmanager:${stateless.region}:${stateless.account}:secret:onramp/*/channel*]`, 'Pasted and one-click keys go to each account’s channel secret, created at run time.');
   ack(stateless, 'AwsSolutions-IAM5[Resource::<WizardTaskFunction9EA3C6B5.Arn>:*]', 'The state machine invokes any version of its own task function.');
+  ack(stateless, 'AwsSolutions-IAM5[Resource::<RefresherFunction38050F79.Arn>:*]', 'The refresher\u2019s schedule invokes any version of that one function, and nothing else.');
   for (const f of Object.values(stateless.functions)) {
     for (const [id, reason] of [
       [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${stateless.region}:${stateless.account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"WizardStateMachine0C01267A"}]}]}:*]`, 'Stopping and describing the wizard\u2019s own executions, whose names are minted per account.'],

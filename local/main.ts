@@ -11,6 +11,8 @@ const startEnv = z.object({
   ONRAMP_DATA_DIR: z.string().min(1).default(path.join(ROOT, '.onramp-data')),
   LOG_LEVEL: logLevel.default('WARN'),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** How often the connection refresher runs; 0 turns it off. */
+  REFRESH_EVERY_MINUTES: z.coerce.number().min(0).default(15),
 });
 
 let env: z.infer<typeof startEnv>;
@@ -24,7 +26,7 @@ try {
 try {
   // The sandboxes sit beside the app: 3000 -> 3100 (a port of 0 picks free ones for both).
   const sandboxPort = env.SANDBOX_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 100);
-  const stack = await startLocalStack({ port: env.PORT, sandboxPort, dataDir: env.ONRAMP_DATA_DIR, logLevel: env.LOG_LEVEL });
+  const stack = await startLocalStack({ port: env.PORT, sandboxPort, dataDir: env.ONRAMP_DATA_DIR, logLevel: env.LOG_LEVEL, refreshEveryMs: env.REFRESH_EVERY_MINUTES * 60_000 });
   console.log(`Onramp is running at ${stack.url}`);
   console.log(`Provider sandboxes: ${stack.sandboxes.origin}`);
   console.log(`Data is kept in ${path.relative(process.cwd(), env.ONRAMP_DATA_DIR) || '.'}; press Ctrl-C to stop.`);

@@ -56,6 +56,8 @@ export interface LocalStackOptions {
   readonly accessTokenTtlSeconds?: number;
   /** Extra environment for the functions (e.g. stricter attempt limits in a test). */
   readonly env?: Readonly<Record<string, string>>;
+  /** How often the connection refresher runs (EventBridge Scheduler's part in the cloud); absent: never (tests run it themselves). */
+  readonly refreshEveryMs?: number;
 }
 
 export interface LocalStack {
@@ -236,6 +238,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     fs.chmodSync(path.join(options.dataDir, 'local-stack.json'), 0o600);
   }
 
+  const refresher = startRefreshTimer(functions, options.refreshEveryMs);
+
   return {
     url,
     sandboxes,
@@ -245,8 +249,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stepFunctions,
     functions,
     async stop() {
+      if (refresher) clearInterval(refresher);
       await stepFunctions.stopAll();
       await Promise.all([close(gateway), close(aws), close(dynamo), sandboxes.stop()]);
     },
   };
+}
+
+/** The scheduled refresher on this machine: a timer that invokes its function, as the schedule does in the cloud. */
+function startRefreshTimer(functions: LocalFunctions, everyMs: number | undefined): NodeJS.Timeout | undefined {
+  if (!everyMs) return undefined;
+  let running = false;
+  const timer = setInterval(() => {
+    // One run at a time, as a schedule with a run still going would overlap only in the cloud (the leases cover that).
+    if (running) return;
+    running = true;
+    functions
+      .invoke('refresher', {})
+      .catch((err: unknown) => logger.warn('refresh run failed', { errorName: (err as Error)?.name }))
+      .finally(() => {
+        running = false;
+      });
+  }, everyMs);
+  timer.unref();
+  return timer;
 }

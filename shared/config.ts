@@ -69,6 +69,18 @@ export const connectEnv = wizardEnv.extend({
 });
 export type ConnectEnv = z.infer<typeof connectEnv>;
 
+/** The scheduled refresher: the secrets, the app credentials and provider calls, without the wizard. */
+export const refresherEnv = baseEnv.extend({
+  SECRET_PREFIX: z.string().min(1).default('onramp/'),
+  SECRETS_KMS_KEY_ID: z.string().min(1).optional(),
+  APP_SECRET_PREFIX: z.string().min(1).default('onramp-apps/'),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().positive().max(30_000).default(8_000),
+  PROVIDER_SANDBOX_ORIGIN: loopbackOrigin.optional(),
+  /** How long a refresh lease holds; longer than a provider call may take. */
+  REFRESH_LEASE_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+});
+export type RefresherEnv = z.infer<typeof refresherEnv>;
+
 /** Parses `env` with `schema`, or throws one error naming every bad variable. */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);

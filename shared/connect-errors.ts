@@ -18,6 +18,7 @@ export const CONNECT_ERROR_CODES = [
   'not_at_step',
   'try_again',
   'signed_out',
+  'other_identity',
 ] as const;
 export type ConnectErrorCode = (typeof CONNECT_ERROR_CODES)[number];
 
@@ -56,6 +57,8 @@ export function connectErrorMessage(code: ConnectErrorCode, c: ConnectErrorConte
       return 'This account has already moved past connecting its sales channel. Open the account to see where it stands.';
     case 'try_again':
       return 'We could not finish connecting just now. Nothing was lost. Please try again in a moment.';
+    case 'other_identity':
+      return `You signed in to ${c.provider} as a different seller, shop or organisation than the one this account is connected to, so nothing was changed. Sign in as the one shown on the account and press "Reconnect" again.`;
     case 'signed_out':
       return `You were signed out while connecting ${c.provider}, so nothing was connected. Sign in, open the account and connect again.`;
   }

@@ -83,7 +83,7 @@ export interface WizardRecord extends Account {
   readonly lastFailure: string | null;
 }
 
-export const ACCOUNT_EVENT_TYPES = ['created', 'step_completed', 'paused', 'resumed', 'started_over', 'connection_made', 'reset'] as const;
+export const ACCOUNT_EVENT_TYPES = ['created', 'step_completed', 'paused', 'resumed', 'started_over', 'connection_made', 'reset', 'reconnected'] as const;
 export type AccountEventType = (typeof ACCOUNT_EVENT_TYPES)[number];
 
 export interface AccountEvent {

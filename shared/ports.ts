@@ -104,7 +104,9 @@ export interface PendingConsent {
   readonly sellerId: string;
   readonly accountId: string;
   readonly provider: string;
-  readonly purpose: 'channel' | 'books';
+  readonly purpose: 'channel' | 'books' | 'reconnect';
+  /** For a reconnect: which of the account's connections the consent replaces the credentials of. */
+  readonly connectionKind?: 'channel' | 'books';
   /** The PKCE verifier, where the provider takes PKCE. */
   readonly codeVerifier?: string;
   /** Epoch seconds after which the state is refused. */

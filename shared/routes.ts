@@ -17,6 +17,7 @@ export const FUNCTIONS = {
   keysCallback: { entry: 'functions/keys-callback/handler.ts', description: 'Receives the keys a WooCommerce store creates in one click' },
   wizardTask: { entry: 'functions/wizard-task/handler.ts', description: 'Records the wizard\u2019s task tokens' },
   support: { entry: 'functions/support/handler.ts', description: 'Support: show, list stuck and reset accounts (not on the API)' },
+  refresher: { entry: 'functions/refresher/handler.ts', description: 'Refreshes connection tokens before they expire (scheduled, not on the API)' },
 } as const;
 export type FunctionId = keyof typeof FUNCTIONS;
 
@@ -58,6 +59,7 @@ export const ROUTES = [
   { method: 'POST', path: '/api/accounts/{id}/resume', fn: 'accounts', auth: 'session' },
   { method: 'POST', path: '/api/accounts/{id}/start-over', fn: 'accounts', auth: 'session' },
   { method: 'POST', path: '/api/accounts/{id}/channel/connect', fn: 'connect', auth: 'session' },
+  { method: 'POST', path: '/api/accounts/{id}/reconnect', fn: 'connect', auth: 'session' },
   { method: 'POST', path: '/api/accounts/{id}/books/connect', fn: 'books', auth: 'session' },
   { method: 'POST', path: '/api/accounts/{id}/books/organisation', fn: 'books', auth: 'session' },
   { method: 'GET', path: '/api/accounts/{id}/books/chart', fn: 'books', auth: 'session' },

@@ -11,6 +11,7 @@ import { ACCOUNT_EVENT_TYPES } from './model.js';
 import { plainText } from './text.js';
 import { keysFormView } from './key-schemas.js';
 import { SETUP_STATUSES, SETUP_STEPS } from './wizard.js';
+import { HEALTH_STATES, RECONNECT_REASONS } from './health/model.js';
 
 const COMMON_PASSWORDS = new Set([
   'password', 'password1', 'password123', '12345678', '123456789', '1234567890', 'qwertyuiop', 'iloveyou',
@@ -154,6 +155,16 @@ export const connectionView = z.object({
   reference: z.string().nullable(),
   /** Set when the same seller, shop or organisation is connected to another of the seller's accounts. */
   alsoConnectedTo: z.string().nullable(),
+  /** Connected, Expiring soon (with the date) or Needs reconnecting (with the reason); null where it was not looked up. */
+  health: z
+    .object({
+      state: z.enum(HEALTH_STATES),
+      label: z.string(),
+      message: z.string(),
+      expiresAt: z.string().nullable(),
+      reason: z.enum(RECONNECT_REASONS).nullable(),
+    })
+    .nullable(),
 });
 
 export const accountView = z.object({
@@ -259,5 +270,8 @@ export type ChartResponse = z.infer<typeof chartResponse>;
 export const connectRequest = z.strictObject({});
 export const connectResponse = z.object({ authorizeUrl: z.string() });
 export type ConnectResponse = z.infer<typeof connectResponse>;
+
+/** `POST /api/accounts/{id}/reconnect`: which connection to sign in to again. */
+export const reconnectRequest = z.strictObject({ kind: z.enum(['channel', 'books'], { error: 'Choose the sales channel or the books to reconnect.' }) });
 
 export { BOOKS_PLATFORMS, CHANNEL_GROUPS };

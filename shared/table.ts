@@ -13,6 +13,10 @@
  *   seller's own key is the ownership check. `gsi1pk = ACCOUNT#<accountId>`
  *   finds it by id alone (support, the wizard task).
  * - `SELLER#<userId>` / `EVENT#<accountId>#<time>#<rand>`: an account's audit trail.
+ * - `CONNECTION#<secret name>` / `CONNECTION`: a connection's health and expiry
+ *   calendar (never a credential); `gsi1pk = REFRESH_DUE`, `gsi1sk =
+ *   <refreshDueAt>#<secret name>` while the refresher has something to do.
+ * - `LEASE#<secret name>` / `LEASE`: the one refresher of a connection, until its lease runs out.
  */
 export const TABLE_KEYS = {
   partitionKey: 'pk',

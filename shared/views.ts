@@ -1,10 +1,16 @@
 /** Maps domain records to the views the API returns. Never includes a secret. */
 import { findChannel, findRegion } from './catalog.js';
 import type { Account, AccountEvent } from './model.js';
+import { HEALTH_LABELS, type Health } from './health/health.js';
 import type { AccountView, EventView } from './schemas.js';
 import { canResume, canStartOver, stepLabel, SETUP_STEPS, type SetupStep } from './wizard.js';
 
-export function accountView(account: Account): AccountView {
+/**
+ * The account as the API shows it. `health` holds each connection's health by
+ * secret name, where it was looked up (Account Settings, the account list);
+ * elsewhere a connection's health is `null` (not looked up).
+ */
+export function accountView(account: Account, health?: ReadonlyMap<string, Health>): AccountView {
   const channel = findChannel(account.channel);
   const region = channel && account.region ? findRegion(channel, account.region) : undefined;
   return {
@@ -32,6 +38,7 @@ export function accountView(account: Account): AccountView {
       details: c.details ? c.details.map((d) => ({ label: d.label, value: d.value })) : [],
       reference: c.kind === 'books' && c.identity ? `${c.provider}:${c.identity}` : null,
       alsoConnectedTo: c.alsoConnectedTo ?? null,
+      health: healthView(health?.get(c.secretName) ?? (health ? { state: 'connected', expiresAt: null, reason: null, message: 'Connected.' } : undefined)),
     })),
     pendingOrganisations: account.pendingBooks ? account.pendingBooks.choices.map((c) => ({ id: c.id, name: c.name })) : null,
     mapping: account.mapping ? { accounts: { ...account.mapping.accounts }, taxRates: { ...account.mapping.taxRates }, startDate: account.mapping.startDate } : null,
@@ -53,7 +60,12 @@ export function eventView(e: AccountEvent): EventView {
     started_over: 'Setup started over',
     connection_made: e.detail ? `Connected ${e.detail}` : 'Connection made',
     reset: `Reset by support: ${e.detail ?? 'no reason given'}`,
+    reconnected: e.detail ? `Reconnected ${e.detail}` : 'Reconnected',
   };
   const actor = e.actor.startsWith('support:') ? 'Support' : (ACTORS[e.actor] ?? e.actor);
   return { type: e.type, at: e.at, actor, text: text[e.type] };
+}
+
+function healthView(h: Health | undefined): AccountView['connections'][number]['health'] {
+  return h ? { state: h.state, label: HEALTH_LABELS[h.state], message: h.message, expiresAt: h.expiresAt, reason: h.reason } : null;
 }

@@ -7,6 +7,8 @@ import { connectEnv, parseEnv } from '#shared/config.js';
 import { channelConnectRequest } from '#shared/key-schemas.js';
 import { connectChannel } from '#shared/use-cases/connect-channel.js';
 import { connectDeps, keysDeps, stores } from '../deps.js';
+import { reconnectRequest } from '#shared/schemas.js';
+import { startReconnect } from '#shared/use-cases/reconnect.js';
 import { httpHandler, sellerRoute } from '../http.js';
 
 const env = parseEnv(connectEnv);
@@ -17,6 +19,10 @@ export const handler = httpHandler(
     'POST /api/accounts/{id}/channel/connect': sellerRoute({
       body: channelConnectRequest,
       handle: async ({ session, params, body }) => ({ body: await connectChannel(deps, session.userId, params.id!, body) }),
+    }),
+    'POST /api/accounts/{id}/reconnect': sellerRoute({
+      body: reconnectRequest,
+      handle: async ({ session, params, body }) => ({ body: await startReconnect(deps, session.userId, params.id!, body.kind) }),
     }),
   },
   { allowedOrigins: env.ALLOWED_ORIGINS, sessions: stores(env).sessions },

@@ -10,11 +10,11 @@ import { parseEnv, wizardEnv } from '#shared/config.js';
 import { logger } from '#shared/logger.js';
 import { callerIdentity, operatorLabel, supportReason } from '#shared/support-input.js';
 import { listStuck, reset, show, type SupportDeps } from '#shared/use-cases/support.js';
-import { wizardDeps } from '../deps.js';
+import { healthStores, wizardDeps } from '../deps.js';
 import { withLogContext } from '../logging.js';
 
 const env = parseEnv(wizardEnv);
-const deps: SupportDeps = { ...wizardDeps(env), users: dynamoUserStore(dynamoClient(), env.TABLE_NAME) };
+const deps: SupportDeps = { ...wizardDeps(env), users: dynamoUserStore(dynamoClient(), env.TABLE_NAME), connections: healthStores(env).connections };
 
 const target = z.union([
   z.strictObject({ accountId: z.string().trim().min(1).max(100) }),

@@ -21,6 +21,8 @@ export interface OnrampFunctionProps {
   /** Repository root, where `functions/` lives. */
   readonly root: string;
   readonly environment?: Record<string, string>;
+  /** Longer than the API's 10 seconds for a scheduled job. */
+  readonly timeout?: Duration;
 }
 
 /** What an HTTP function needs to know about the edge in front of it. */
@@ -44,7 +46,7 @@ export class OnrampFunction extends NodejsFunction {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
-      timeout: Duration.seconds(10),
+      timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
       logGroup: new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH }),
       projectRoot: props.root,
@@ -99,14 +101,21 @@ export class OnrampFunction extends NodejsFunction {
    * to call the books, and writes refreshed ones. No response ever carries one.
    * With `kind`, only that kind of connection's secrets (`<prefix><account>/<kind>`).
    */
-  useConnectionSecrets(prefix: string, access: 'write' | 'delete' | 'readWrite', kind?: 'channel' | 'books'): this {
+  useConnectionSecrets(prefix: string, access: 'write' | 'delete' | 'readWrite' | 'refresh', kind?: 'channel' | 'books'): this {
     this.usesConnectionSecrets = true;
     this.addEnvironment('SECRET_PREFIX', prefix);
     const { region, account } = Stack.of(this);
     const write = ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'];
     // readWrite: the books function reads a connection's tokens, writes refreshed ones, removes a pending copy.
+    // refresh: the scheduled refresher reads a connection's tokens and writes refreshed ones, never deleting any.
     const actions =
-      access === 'write' ? write : access === 'delete' ? ['secretsmanager:DeleteSecret'] : [...write, 'secretsmanager:GetSecretValue', 'secretsmanager:DeleteSecret'];
+      access === 'write'
+        ? write
+        : access === 'delete'
+          ? ['secretsmanager:DeleteSecret']
+          : access === 'refresh'
+            ? [...write, 'secretsmanager:GetSecretValue']
+            : [...write, 'secretsmanager:GetSecretValue', 'secretsmanager:DeleteSecret'];
     // A secret's ARN is its name, then a hyphen and six random characters (matched with or without them).
     const names = kind ? `${prefix}*/${kind}*` : `${prefix}*`;
     this.addToRolePolicy(new PolicyStatement({ actions, resources: [`arn:aws:secretsmanager:${region}:${account}:secret:${names}`] }));

@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { ROUTES, type FunctionId } from '../../shared/routes.js';
 import { OnrampFunction, type EdgeBinding } from '../constructs/onramp-function.js';
 import { SupportAuditTrail } from '../constructs/support-audit-trail.js';
+import { ConnectionRefresher } from '../constructs/connection-refresher.js';
 import { WizardStateMachine } from '../constructs/wizard-state-machine.js';
 
 export interface StatelessStackProps extends StackProps {
@@ -85,6 +86,7 @@ export class StatelessStack extends Stack {
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)
         .useConnectionSecrets(props.secretPrefix, 'delete'),
+      refresher: new ConnectionRefresher(this, 'Refresher', { root: props.root, table: props.table, secretPrefix: props.secretPrefix, appSecretPrefix, appSecrets }).fn,
     };
 
     // The HTTP functions check the site origin and CloudFront's secret; the functions that keep secrets encrypt them with the key.

@@ -57,3 +57,22 @@ export interface Sandbox {
 }
 
 export type SandboxFactory = (ctx: SandboxContext) => Sandbox;
+
+/**
+ * Test controls of an OAuth sandbox, for connection health: what a seller or
+ * the provider does to a grant outside Onramp. Tests reach them through
+ * `stack.sandboxes.sandboxes` (see `grantControls` in `controls.ts`).
+ */
+export interface GrantControls {
+  /** Revokes every grant the app holds (the seller removed the app): its access and refresh tokens stop working. Returns how many refresh tokens went. */
+  revokeGrants(): number;
+  /** Runs out every refresh token now, as its lifetime would; refreshing then gets the provider's own expiry answer. Returns how many. */
+  expireRefreshTokens(): number;
+  /** Makes refresh requests fail: `error` answers the provider's own 5xx, `timeout` stalls `slowMs` first; `null` restores them. */
+  failRefresh(mode: 'error' | 'timeout' | null): void;
+}
+
+/** A sandbox with grant controls (every OAuth provider's). */
+export interface ControlledSandbox extends Sandbox {
+  readonly controls: GrantControls;
+}

@@ -34,7 +34,8 @@ export function dynamoConsentStates(db: Pick<DynamoDBDocumentClient, 'send'>, ta
         sellerId: String(Item.sellerId),
         accountId: String(Item.accountId),
         provider: String(Item.provider),
-        purpose: Item.purpose === 'books' ? 'books' : 'channel',
+        purpose: Item.purpose === 'books' || Item.purpose === 'reconnect' ? Item.purpose : 'channel',
+        ...(Item.connectionKind === 'channel' || Item.connectionKind === 'books' ? { connectionKind: Item.connectionKind } : {}),
         expiresAt: Item.expiresAt,
         ...(typeof Item.codeVerifier === 'string' ? { codeVerifier: Item.codeVerifier } : {}),
       };

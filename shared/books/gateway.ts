@@ -10,8 +10,7 @@
 import { AccountingApi } from 'xero-node/dist/gen/api/accountingApi.js';
 import { ConnectError } from '../errors.js';
 import { jsonFrom } from '../connectors/http.js';
-import { refreshTokens } from '../connectors/token.js';
-import type { AppCredentialStore, ProviderHttp, SecretPort } from '../ports.js';
+import { accessTokenNeeded, refreshConnection, type RefreshDeps } from '../health/refresh.js';
 import { quickbooks } from '../providers/quickbooks.js';
 import { xero } from '../providers/xero.js';
 import { chartFromQuickbooks, chartFromXero, type Chart } from './chart.js';
@@ -21,43 +20,31 @@ export interface BooksConnectionRef {
   /** Xero's tenant id, QuickBooks' realm id. */
   readonly identity: string;
   readonly secretName: string;
+  /** The account asking, for a connection made before it had a record. */
+  readonly sellerId?: string;
+  readonly accountId?: string;
 }
 
-export interface BooksGatewayDeps {
-  readonly secrets: SecretPort;
-  readonly apps: AppCredentialStore;
-  readonly http: ProviderHttp;
-  readonly now?: () => Date;
+export interface BooksGatewayDeps extends RefreshDeps {
   /** Refresh when the access token has less than this left. */
   readonly refreshMarginMs?: number;
 }
 
-const PROVIDERS = { [xero.id]: xero, [quickbooks.id]: quickbooks } as const;
-
-/** A usable access token for the connection, refreshed (and the secret updated) when it has expired. */
-export async function accessTokenFor(deps: BooksGatewayDeps, ref: BooksConnectionRef, force = false): Promise<string> {
-  const provider = PROVIDERS[ref.provider as keyof typeof PROVIDERS];
-  if (!provider) throw new Error(`${ref.provider} is not a bookkeeping platform`);
-  const stored = await deps.secrets.read(ref.secretName);
-  const now = deps.now?.() ?? new Date();
-  const expiresAt = stored.accessTokenExpiresAt ? Date.parse(stored.accessTokenExpiresAt) : 0;
-  if (!force && stored.accessToken && expiresAt - (deps.refreshMarginMs ?? 60_000) > now.getTime()) return stored.accessToken;
-  if (!stored.refreshToken) throw new ConnectError('expired', 'no refresh token');
-  const app = await deps.apps.get(provider.id);
-  const tokens = await refreshTokens({ tokenUrl: provider.tokenUrl, style: provider.tokenRequest, app, refreshToken: stored.refreshToken, http: deps.http, now });
-  // The rotated refresh token is kept before anything uses the new access token.
-  await deps.secrets.save(
-    ref.secretName,
-    {
-      ...stored,
-      accessToken: tokens.accessToken,
-      refreshToken: tokens.refreshToken ?? stored.refreshToken,
-      ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}),
-      ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}),
-    },
-    { accountId: stored.accountId ?? '', sellerId: stored.sellerId ?? '' },
-  );
-  return tokens.accessToken;
+/**
+ * A usable access token for the connection: refreshed under the connection's
+ * lease when it has (nearly) expired, or when the books just refused
+ * `refusedToken`; the new tokens are in the secret before it is returned.
+ */
+export async function accessTokenFor(deps: BooksGatewayDeps, ref: BooksConnectionRef, refusedToken?: string): Promise<string> {
+  if (ref.provider !== xero.id && ref.provider !== quickbooks.id) throw new Error(`${ref.provider} is not a bookkeeping platform`);
+  const result = await refreshConnection(deps, {
+    secretName: ref.secretName,
+    fallback: { provider: ref.provider, kind: 'books', sellerId: ref.sellerId ?? '', accountId: ref.accountId ?? '' },
+    needed: accessTokenNeeded(deps.refreshMarginMs ?? 60_000, refusedToken),
+    wait: true,
+  });
+  if (result.outcome === 'fresh' || result.outcome === 'refreshed') return result.accessToken;
+  throw new ConnectError('expired', `refresh: ${result.outcome}`);
 }
 
 async function xeroChart(deps: BooksGatewayDeps, ref: BooksConnectionRef, accessToken: string): Promise<Chart> {
@@ -67,10 +54,23 @@ async function xeroChart(deps: BooksGatewayDeps, ref: BooksConnectionRef, access
     const [accounts, rates] = await Promise.all([api.getAccounts(ref.identity), api.getTaxRates(ref.identity)]);
     return chartFromXero((accounts.body.accounts ?? []) as Record<string, any>[], (rates.body.taxRates ?? []) as Record<string, any>[]);
   } catch (err) {
-    // xero-node rejects with the HTTP response; say which kind of failure, never its body.
-    const status = Number((err as { response?: { statusCode?: number; status?: number } })?.response?.statusCode ?? (err as { response?: { status?: number } })?.response?.status);
+    // xero-node rejects with the HTTP response, or with it serialised as a JSON string; say which kind of failure, never its body.
+    const status = xeroStatus(err);
     throw new ConnectError(status === 401 || status === 403 ? 'expired' : 'provider_error', `api: Xero accounting answered ${Number.isFinite(status) ? status : 'nothing'}`);
   }
+}
+
+function xeroStatus(err: unknown): number {
+  let e: unknown = err;
+  if (typeof e === 'string') {
+    try {
+      e = JSON.parse(e) as unknown;
+    } catch {
+      return NaN;
+    }
+  }
+  const response = (e as { response?: { statusCode?: number; status?: number } } | undefined)?.response;
+  return Number(response?.statusCode ?? response?.status);
 }
 
 async function quickbooksChart(deps: BooksGatewayDeps, ref: BooksConnectionRef, accessToken: string): Promise<Chart> {
@@ -95,11 +95,13 @@ async function quickbooksChart(deps: BooksGatewayDeps, ref: BooksConnectionRef, 
 /** The connection's live chart of accounts and tax rates. */
 export async function fetchChart(deps: BooksGatewayDeps, ref: BooksConnectionRef): Promise<Chart> {
   const chart = (token: string) => (ref.provider === xero.id ? xeroChart(deps, ref, token) : quickbooksChart(deps, ref, token));
+  let token: string | undefined;
   try {
-    return await chart(await accessTokenFor(deps, ref));
+    token = await accessTokenFor(deps, ref);
+    return await chart(token);
   } catch (err) {
     // The books refused a token we thought alive (revoked early, clocks apart): refresh once and try again.
-    if (err instanceof ConnectError && err.code === 'expired' && err.reason?.startsWith('api:')) return chart(await accessTokenFor(deps, ref, true));
+    if (err instanceof ConnectError && err.code === 'expired' && err.reason?.startsWith('api:') && token) return chart(await accessTokenFor(deps, ref, token));
     throw err;
   }
 }

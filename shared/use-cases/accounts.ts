@@ -6,6 +6,10 @@ import type { AccountEvent, WizardRecord } from '../model.js';
 import { findChannel } from '../catalog.js';
 import type { AccountView, EventView, ValidAccountRequest } from '../schemas.js';
 import { accountView, eventView } from '../views.js';
+import { healthOf, type Health } from '../health/health.js';
+import type { ConnectionRecordStore } from '../health/ports.js';
+import { logger } from '../logger.js';
+import type { Account } from '../model.js';
 import { FIRST_STEP } from '../wizard.js';
 import { executionName, startFirstExecution, type WizardDeps } from './wizard.js';
 
@@ -23,6 +27,23 @@ function storeFields(req: ValidAccountRequest): Record<string, string> {
 export interface AccountDeps {
   readonly accounts: AccountStore;
   readonly now?: () => Date;
+  /** Connection records, for each connection's health (Account Settings and the list show it). */
+  readonly connections?: Pick<ConnectionRecordStore, 'getMany'>;
+}
+
+/** Each connection's health by secret name; undefined when it cannot be read (the page still answers, without it). */
+async function healthFor(deps: AccountDeps, accounts: readonly Account[]): Promise<Map<string, Health> | undefined> {
+  if (!deps.connections) return undefined;
+  const names = accounts.flatMap((a) => a.connections.map((c) => c.secretName));
+  if (names.length === 0) return new Map();
+  try {
+    const records = await deps.connections.getMany(names);
+    const now = deps.now?.() ?? new Date();
+    return new Map(names.map((n) => [n, healthOf(records.get(n), now)]));
+  } catch (err) {
+    logger.warn('connection health not read', { errorName: (err as Error)?.name });
+    return undefined;
+  }
 }
 
 /**
@@ -74,12 +95,14 @@ export async function listEvents(deps: AccountDeps, sellerId: string, accountId:
 }
 
 export async function listAccounts(deps: AccountDeps, sellerId: string): Promise<AccountView[]> {
-  return (await deps.accounts.list(sellerId)).map(accountView);
+  const accounts = await deps.accounts.list(sellerId);
+  const health = await healthFor(deps, accounts);
+  return accounts.map((a) => accountView(a, health));
 }
 
 /** The Account Settings view; another seller's account is a 404, never a 403. */
 export async function getAccount(deps: AccountDeps, sellerId: string, accountId: string): Promise<AccountView> {
   const account = await deps.accounts.get(sellerId, accountId);
   if (!account) throw new NotFoundError('We could not find that account. It may have been removed.');
-  return accountView(account);
+  return accountView(account, await healthFor(deps, [account]));
 }

@@ -12,8 +12,11 @@ import type { LocalStack } from '#local/stack.js';
 let stack: LocalStack;
 beforeAll(async () => {
   // Access tokens shorter than Onramp's refresh margin: every chart load goes through the refresh path.
-  // A generous provider timeout: the Xero sandbox makes its signing key on its first token request.
-  stack = await withStack({ accessTokenTtlSeconds: 30, providerTimeoutMs: 5_000 });
+  stack = await withStack({ accessTokenTtlSeconds: 30, sandboxSlowMs: 2_000, providerTimeoutMs: 5_000 });
+  // The sandboxes make their signing keys (RSA) on first use, which can outlast the short provider timeout on a busy machine: make them now.
+  for (const jwks of ['identity.xero.com/.well-known/openid-configuration/jwks', 'oauth.platform.intuit.com/op/v1/jwks']) {
+    await (await fetch(`${stack.sandboxes.origin}/${jwks}`)).text();
+  }
 });
 afterAll(async () => {
   await stack?.stop();

@@ -13,7 +13,8 @@ import type { Account, Connection, WizardRecord } from '../model.js';
 import { findProvider } from '../providers/index.js';
 import type { AccountView } from '../schemas.js';
 import { accountView } from '../views.js';
-import { booksSecretName, startConnect, type ConnectDeps } from './connect.js';
+import { booksSecretName, consentFacts, startConnect, type ConnectDeps } from './connect.js';
+import { noteConsent } from '../health/record.js';
 import { completeStep } from './wizard.js';
 
 const nowOf = (deps: Pick<ConnectDeps, 'now'>) => deps.now?.() ?? new Date();
@@ -80,6 +81,10 @@ export async function chooseOrganisation(deps: ConnectDeps, sellerId: string, ac
       details: [{ label: `${platformName(pending.provider)} organisation`, value: chosen.name }],
     },
   });
+  await noteConsent(deps, {
+    ...consentFacts(rec, pending.provider, 'books', { accessToken: tokens.accessToken ?? '', ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}), ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}), ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}) }, nowOf(deps)),
+    secretName,
+  });
   // The waiting tokens now live in the organisation's secret; the account's pending copy goes.
   await deps.secrets.remove(pending.secretName).catch(() => undefined);
   await deps.accounts
@@ -93,7 +98,7 @@ export async function chooseOrganisation(deps: ConnectDeps, sellerId: string, ac
 function booksRef(rec: Account): BooksConnectionRef & { label: string } {
   const c = rec.connections.find((x) => x.kind === 'books');
   if (!c?.identity) throw new ConflictError('Connect your books first: Accounts & Taxes comes from them.', 'not_at_step', accountView(rec));
-  return { provider: c.provider, identity: c.identity, secretName: c.secretName, label: c.label };
+  return { provider: c.provider, identity: c.identity, secretName: c.secretName, label: c.label, sellerId: rec.sellerId, accountId: rec.id };
 }
 
 /** The books' country, for tax suggestions (Xero's UK sandbox and QuickBooks' US one; GB for Xero, US for QuickBooks). */
@@ -118,7 +123,7 @@ async function liveChart(deps: ConnectDeps, rec: Account): Promise<{ chart: Char
       logger.warn('chart not fetched', { provider: ref.provider, code: err.code, reason: err.reason });
       throw new ConflictError(
         err.code === 'expired'
-          ? `${platformName(ref.provider)} no longer accepts Onramp's connection. Start over to connect your books again.`
+          ? `${platformName(ref.provider)} no longer accepts Onramp's connection. Press Reconnect on the account page to sign in to ${platformName(ref.provider)} again.`
           : `${platformName(ref.provider)} did not answer just now. Nothing was lost; please try again in a moment.`,
         err.code === 'expired' ? 'books_disconnected' : 'books_unavailable',
       );

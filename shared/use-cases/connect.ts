@@ -18,6 +18,9 @@ import type { Session, WizardRecord } from '../model.js';
 import type { AppCredentialStore, ConsentStateStore, ProviderHttp } from '../ports.js';
 import { findProvider, type OAuthProviderDefinition } from '../providers/index.js';
 import { accountView } from '../views.js';
+import type { ConnectionRecordStore, LeaseStore } from '../health/ports.js';
+import { noteConsent } from '../health/record.js';
+import { finishReconnect } from './reconnect.js';
 import { completeStep, type WizardDeps } from './wizard.js';
 
 /** How long a consent may take, from the click to the callback. */
@@ -29,6 +32,11 @@ export interface ConnectDeps extends WizardDeps {
   readonly http: ProviderHttp;
   /** Where the web app and API are served (callbacks are `<origin>/api/oauth/<provider>/callback`). */
   readonly appOrigin: string;
+  /** Each connection's health and expiry calendar (never its credentials). */
+  readonly connections: ConnectionRecordStore;
+  /** One refresher per connection at a time (also taken by a reconnect). */
+  readonly leases: LeaseStore;
+  readonly leaseMs?: number;
 }
 
 const nowOf = (deps: Pick<WizardDeps, 'now'>) => deps.now?.() ?? new Date();
@@ -138,6 +146,7 @@ export async function finishConnect(
     const code: ConnectErrorCode = pending === 'other_seller' ? 'other_seller' : pending === 'other_provider' ? 'other_provider' : 'expired';
     return withError('/', code);
   }
+  if (pending.purpose === 'reconnect') return finishReconnect(deps, provider, pending, query, session.userId);
   const setup = `/accounts/${pending.accountId}/setup`;
   try {
     const account = await deps.accounts.load(session.userId, pending.accountId);
@@ -168,6 +177,7 @@ export async function finishConnect(
         alsoConnectedTo: twin?.name ?? null,
       },
     });
+    await noteConsent(deps, { ...consentFacts(account, provider.id, 'channel', tokens, now), secretName: deps.secrets.nameFor(account.id, 'channel') });
     return setup;
   } catch (err) {
     if (err instanceof ConnectError) {
@@ -214,4 +224,10 @@ async function finishBooks(deps: ConnectDeps, sellerId: string, account: WizardR
       details: identity.details,
     },
   });
+  await noteConsent(deps, { ...consentFacts(account, provider.id, 'books', tokens, nowOf(deps)), secretName: booksSecretName(deps, sellerId, provider.id, identity.id) });
+}
+
+/** What a connection's record needs to know of the consent that made it (never a credential). */
+export function consentFacts(account: WizardRecord, provider: string, kind: 'channel' | 'books', tokens: TokenSet, now: Date) {
+  return { provider, kind, sellerId: account.sellerId, accountId: account.id, region: account.region, fields: account.fields, tokens, now };
 }

@@ -10,11 +10,28 @@ import { VersionConflictError } from '../errors.js';
 import { AppError, ConflictError } from '../errors.js';
 import type { WizardRecord } from '../model.js';
 import { eventView } from '../views.js';
+import { HEALTH_LABELS, healthOf } from '../health/health.js';
+import type { ConnectionRecordStore } from '../health/ports.js';
 import { FIRST_STEP } from '../wizard.js';
 import { releaseSharedSecrets, startOver, type WizardDeps } from './wizard.js';
 
 export interface SupportDeps extends WizardDeps {
   readonly users: Pick<UserStore, 'findByEmail'>;
+  /** Connection records: `show` prints each connection's health and expiry calendar. */
+  readonly connections?: Pick<ConnectionRecordStore, 'getMany'>;
+}
+
+/** A connection's health for support: the seller's words, and the calendar behind them (never a credential). */
+export interface ConnectionHealthSummary {
+  readonly state: string;
+  readonly label: string;
+  readonly message: string;
+  readonly reason: string | null;
+  readonly accessTokenExpiresAt: string | null;
+  readonly refreshTokenExpiresAt: string | null;
+  readonly consentExpiresAt: string | null;
+  readonly refreshedAt: string | null;
+  readonly refreshDueAt: string | null;
 }
 
 export type Target = { readonly accountId: string } | { readonly email: string };
@@ -69,6 +86,29 @@ async function summarize(deps: SupportDeps, rec: WizardRecord): Promise<AccountS
   };
 }
 
+/** Each of the account's connections' health and calendar, in order; empty when the records cannot be read. */
+async function connectionHealth(deps: SupportDeps, rec: WizardRecord): Promise<(ConnectionHealthSummary | undefined)[]> {
+  if (!deps.connections) return [];
+  const records = await deps.connections.getMany(rec.connections.map((c) => c.secretName)).catch(() => undefined);
+  if (!records) return [];
+  const now = deps.now?.() ?? new Date();
+  return rec.connections.map((c) => {
+    const r = records.get(c.secretName);
+    const h = healthOf(r, now);
+    return {
+      state: h.state,
+      label: HEALTH_LABELS[h.state],
+      message: h.message,
+      reason: h.reason,
+      accessTokenExpiresAt: r?.accessTokenExpiresAt ?? null,
+      refreshTokenExpiresAt: r?.refreshTokenExpiresAt ?? null,
+      consentExpiresAt: r?.consentExpiresAt ?? null,
+      refreshedAt: r?.refreshedAt ?? null,
+      refreshDueAt: r?.refreshDueAt ?? null,
+    };
+  });
+}
+
 /** The accounts a target names: one account, or every account of a seller found by email. */
 async function resolve(deps: SupportDeps, target: Target): Promise<{ accounts: WizardRecord[]; known: boolean }> {
   if ('accountId' in target) {
@@ -91,7 +131,13 @@ export async function show(deps: SupportDeps, target: Target) {
   const out = [];
   for (const rec of accounts) {
     const events = (await deps.accounts.listEvents(rec.sellerId, rec.id)).slice(0, 10);
-    out.push({ ...(await summarize(deps, rec)), events: events.map((e) => ({ ...eventView(e), actor: e.actor, ...(e.caller ? { caller: e.caller } : {}) })) });
+    const summary = await summarize(deps, rec);
+    const health = await connectionHealth(deps, rec);
+    out.push({
+      ...summary,
+      connections: summary.connections.map((c, i) => ({ ...c, ...(health[i] ? { health: health[i] } : {}) })),
+      events: events.map((e) => ({ ...eventView(e), actor: e.actor, ...(e.caller ? { caller: e.caller } : {}) })),
+    });
   }
   return { outcome: 'done' as const, accounts: out };
 }

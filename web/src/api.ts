@@ -67,6 +67,7 @@ export const api = {
   resume: (accountId: string) => call(accountResponse, 'POST', `/accounts/${id(accountId)}/resume`, {}),
   startOver: (accountId: string) => call(accountResponse, 'POST', `/accounts/${id(accountId)}/start-over`, {}),
   connectChannel: (accountId: string) => call(connectResponse, 'POST', `/accounts/${id(accountId)}/channel/connect`, {}),
+  reconnect: (accountId: string, kind: 'channel' | 'books') => call(connectResponse, 'POST', `/accounts/${id(accountId)}/reconnect`, { kind }),
   connectBooks: (accountId: string, b: { provider: string } | { reuse: string }) => call(booksConnectResponse, 'POST', `/accounts/${id(accountId)}/books/connect`, b),
   chooseOrganisation: (accountId: string, organisation: string) =>
     call(accountResponse, 'POST', `/accounts/${id(accountId)}/books/organisation`, { organisation }),

@@ -24,7 +24,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { escapeHtml, html, htmlDocument, isForm, jsonWith, redirect, sleep, STRICT_PAGE_HEADERS, withQuery } from '../http.js';
-import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import { refreshFaults } from '../controls.js';
 
 type Region = 'na' | 'eu' | 'fe';
 
@@ -232,7 +233,7 @@ interface AmazonStateRecord {
 }
 
 /** The Amazon sandbox, plus the Appstore entry Amazon itself starts (there is no Appstore page to click in the sandbox). */
-export interface AmazonSandbox extends Sandbox {
+export interface AmazonSandbox extends ControlledSandbox {
   /**
    * The URL Amazon loads on the app's Login URI after the seller authorizes on
    * the Appstore of `host` (default `sellercentral.amazon.com`): `loginUri` with
@@ -403,6 +404,8 @@ ${options}
     if (grantType === 'refresh_token') {
       const refreshToken = form.get('refresh_token');
       if (!refreshToken) return lwaError(400, 'invalid_request', 'The request is missing a required parameter : refresh_token');
+      const fault = await faults.answer(lwaError(500, 'ServerError', 'The authorization server encountered an unexpected error.'));
+      if (fault) return fault;
       const record = refreshTokens.get(refreshToken);
       if (!record || ctx.now() >= record.expiresAt) return lwaError(400, 'invalid_grant', 'The request has an invalid grant parameter : refresh_token');
       const access = issueAccessToken({ region: record.region, marketplaces: record.marketplaces });
@@ -438,8 +441,26 @@ ${options}
     return json(200, { payload }, { 'x-amzn-requestid': requestId() });
   }
 
+  /* ---------------- test controls: revoke a grant, run out refresh tokens, fail refreshes (GrantControls) ---------------- */
+
+  const faults = refreshFaults(ctx);
+  const controls: GrantControls = {
+    revokeGrants() {
+      const n = refreshTokens.size;
+      refreshTokens.clear();
+      for (const [token, record] of accessTokens) if (record.grant) accessTokens.delete(token);
+      return n;
+    },
+    expireRefreshTokens() {
+      for (const [token, record] of refreshTokens) refreshTokens.set(token, { ...record, expiresAt: ctx.now() });
+      return refreshTokens.size;
+    },
+    failRefresh: (mode) => faults.set(mode),
+  };
+
   return {
     id: 'amazon',
+    controls,
     appstoreLoginUrl(loginUri, options = {}) {
       const host = options.host ?? 'sellercentral.amazon.com';
       if (!SELLER_CENTRAL_HOSTS.has(host)) throw new Error(`not a Seller Central host: ${host}`);

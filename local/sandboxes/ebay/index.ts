@@ -21,7 +21,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basicCredentials, bearerToken, escapeHtml, html, htmlDocument, isForm, jsonWith, redirect, sleep, STRICT_PAGE_HEADERS, withQuery } from '../http.js';
-import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import { refreshFaults } from '../controls.js';
 
 const AUTH_HOST = 'auth.ebay.com';
 const API_HOST = 'api.ebay.com';
@@ -136,7 +137,7 @@ interface ConsentRequest {
   readonly state: string | undefined;
 }
 
-export const createEbaySandbox: SandboxFactory = (ctx: SandboxContext): Sandbox => {
+export const createEbaySandbox: SandboxFactory = (ctx: SandboxContext): ControlledSandbox => {
   const reg = ctx.registrations.ebay;
   const codes = new Map<string, CodeRecord>();
   const refreshTokens = new Map<string, TokenRecord>();
@@ -249,6 +250,8 @@ ${options}
       const refreshToken = form.get('refresh_token');
       const scope = form.get('scope');
       if (!refreshToken || !scope) return oauthError(400, 'invalid_request', MALFORMED);
+      const fault = await faults.answer(oauthError(500, 'server_error', 'There was a problem with an eBay internal system or process. Contact eBay developer support for assistance.'));
+      if (fault) return fault;
       const record = refreshTokens.get(refreshToken);
       if (!record || ctx.now() >= record.expiresAt) return oauthError(400, 'invalid_grant', BAD_REFRESH);
       const scopes = splitScopes(scope);
@@ -271,8 +274,26 @@ ${options}
     return json(200, { ...EBAY_SANDBOX_USER });
   }
 
+  /* ---------------- test controls: revoke a grant, run out refresh tokens, fail refreshes (GrantControls) ---------------- */
+
+  const faults = refreshFaults(ctx);
+  const controls: GrantControls = {
+    revokeGrants() {
+      const n = refreshTokens.size;
+      refreshTokens.clear();
+      accessTokens.clear();
+      return n;
+    },
+    expireRefreshTokens() {
+      for (const [token, record] of refreshTokens) refreshTokens.set(token, { ...record, expiresAt: ctx.now() });
+      return refreshTokens.size;
+    },
+    failRefresh: (mode) => faults.set(mode),
+  };
+
   return {
     id: 'ebay',
+    controls,
     hosts: (host) => host === AUTH_HOST || host === API_HOST || host === APIZ_HOST,
     async handle(req) {
       if (req.host === AUTH_HOST && req.path === AUTHORIZE_PATH) return handleAuthorize(req);

@@ -25,7 +25,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { bearerToken, escapeHtml, html, htmlDocument, isForm, json, mediaType, redirect, sleep } from '../http.js';
-import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import { refreshFaults } from '../controls.js';
 
 const WWW = 'www.etsy.com';
 const API_HOSTS = new Set(['api.etsy.com', 'openapi.etsy.com']);
@@ -203,7 +204,7 @@ function shopResource() {
 // The sandbox
 // ---------------------------------------------------------------------------
 
-export const createEtsySandbox: SandboxFactory = (ctx: SandboxContext): Sandbox => {
+export const createEtsySandbox: SandboxFactory = (ctx: SandboxContext): ControlledSandbox => {
   const registration = ctx.registrations.etsy;
   const codes = new Map<string, CodeRecord>();
   const accessTokens = new Map<string, TokenRecord>();
@@ -336,9 +337,11 @@ ${options}
     return issueTokens(record.scopes);
   }
 
-  function refresh(fields: Map<string, string>): SandboxResponse {
+  async function refresh(fields: Map<string, string>): Promise<SandboxResponse> {
     const presented = fields.get('refresh_token') ?? '';
     if (presented === '') return missing('refresh_token');
+    const fault = await faults.answer(json(500, { error: 'server_error', error_description: 'An internal error occurred' }));
+    if (fault) return fault;
     const record = refreshTokens.get(presented);
     if (!record) return json(400, { error: 'invalid_grant', error_description: 'refresh_token is invalid' });
     if (record.revoked) return json(400, { error: 'invalid_grant', error_description: 'refresh_token is revoked' });
@@ -393,8 +396,24 @@ ${options}
     return json(200, shopResource());
   }
 
+  /* ---------------- test controls: revoke a grant, run out refresh tokens, fail refreshes (GrantControls) ---------------- */
+
+  const faults = refreshFaults(ctx);
+  const controls: GrantControls = {
+    revokeGrants() {
+      for (const record of [...refreshTokens.values(), ...accessTokens.values()]) record.revoked = true;
+      return refreshTokens.size;
+    },
+    expireRefreshTokens() {
+      for (const [token, record] of refreshTokens) refreshTokens.set(token, { ...record, expiresAt: ctx.now() });
+      return refreshTokens.size;
+    },
+    failRefresh: (mode) => faults.set(mode),
+  };
+
   return {
     id: 'etsy',
+    controls,
     hosts: (host) => host === WWW || API_HOSTS.has(host),
     async handle(req) {
       if (req.host === WWW) return req.path === '/oauth/connect' ? connect(req) : undefined;

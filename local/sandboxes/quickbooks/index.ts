@@ -18,7 +18,8 @@
  */
 import { generateKeyPairSync, randomBytes, randomUUID, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { bearerToken, escapeHtml as esc, html, htmlDocument, jsonWith, redirect, sleep, withQuery } from '../http.js';
-import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import { refreshFaults } from '../controls.js';
 
 export const QUICKBOOKS_SANDBOX_COMPANY = {
   realmId: '9341452345678901',
@@ -574,7 +575,7 @@ interface Grant {
   revoked: boolean;
 }
 
-export const createQuickbooksSandbox: SandboxFactory = (ctx: SandboxContext): Sandbox => {
+export const createQuickbooksSandbox: SandboxFactory = (ctx: SandboxContext): ControlledSandbox => {
   const codes = new Map<string, CodeRecord>();
   const accessTokens = new Map<string, { grant: Grant; expiresAt: number }>();
   const refreshTokens = new Map<string, { grant: Grant; expiresAt: number }>();
@@ -727,6 +728,8 @@ ${hidden.join('\n')}
       return issue(req, grant, true);
     }
     if (grantType === 'refresh_token') {
+      const fault = await faults.answer({ status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Internal Server Error' });
+      if (fault) return fault;
       const rt = form.get('refresh_token');
       const record = rt ? refreshTokens.get(rt) : undefined;
       if (!rt || !record || record.grant.revoked || record.expiresAt <= now || record.grant.hardExpiresAt <= now || record.grant.clientId !== reg().clientId) {
@@ -856,8 +859,24 @@ ${hidden.join('\n')}
     });
   }
 
+  /* ---------------- test controls: revoke a grant, run out refresh tokens, fail refreshes (GrantControls) ---------------- */
+
+  const faults = refreshFaults(ctx);
+  const controls: GrantControls = {
+    revokeGrants() {
+      for (const { grant } of [...refreshTokens.values(), ...accessTokens.values()]) grant.revoked = true;
+      return refreshTokens.size;
+    },
+    expireRefreshTokens() {
+      for (const [token, record] of refreshTokens) refreshTokens.set(token, { ...record, expiresAt: ctx.now() });
+      return refreshTokens.size;
+    },
+    failRefresh: (mode) => faults.set(mode),
+  };
+
   return {
     id: 'quickbooks',
+    controls,
     hosts: (host) => HOSTS.has(host),
     async handle(req) {
       if (req.host === 'appcenter.intuit.com' && req.path === '/connect/oauth2') {

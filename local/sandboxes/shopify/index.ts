@@ -25,7 +25,8 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { escapeHtml, html, htmlDocument, isForm, json, mediaType, redirect, safeEqual, sleep } from '../http.js';
-import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import { refreshFaults } from '../controls.js';
 
 const SHOP_HOST = /^([a-z0-9][a-z0-9-]*)\.myshopify\.com$/;
 const OTHER_SHOP = 'other-shop';
@@ -378,7 +379,7 @@ function resolveSelections(value: GqlObject, selections: readonly Selection[], p
 // The sandbox
 // ---------------------------------------------------------------------------
 
-export const createShopifySandbox: SandboxFactory = (ctx: SandboxContext): Sandbox => {
+export const createShopifySandbox: SandboxFactory = (ctx: SandboxContext): ControlledSandbox => {
   const registration = ctx.registrations.shopify;
   const codes = new Map<string, CodeRecord>();
   const accessTokens = new Map<string, AccessTokenRecord>();
@@ -553,9 +554,11 @@ ${options}
     return json(200, { access_token: token, scope: record.scope });
   }
 
-  function refresh(shop: string, fields: Map<string, string>): SandboxResponse {
+  async function refresh(shop: string, fields: Map<string, string>): Promise<SandboxResponse> {
     const presented = fields.get('refresh_token') ?? '';
     if (presented === '') return json(400, { error: 'invalid_request', error_description: 'Missing required parameter: refresh_token' });
+    const fault = await faults.answer(json(500, { errors: 'Internal Server Error' }));
+    if (fault) return fault;
     const record = refreshTokens.get(presented);
     const now = ctx.now();
     const invalid = json(400, { error: 'invalid_grant', error_description: 'The refresh token is invalid, expired or revoked' });
@@ -637,8 +640,27 @@ ${options}
     });
   }
 
+  /* ---------------- test controls: revoke a grant, run out refresh tokens, fail refreshes (GrantControls) ---------------- */
+
+  const faults = refreshFaults(ctx);
+  const controls: GrantControls = {
+    // On Shopify a revoked grant is the app uninstalled from the shop: every token of the app goes.
+    revokeGrants() {
+      const n = refreshTokens.size;
+      refreshTokens.clear();
+      accessTokens.clear();
+      return n;
+    },
+    expireRefreshTokens() {
+      for (const [token, record] of refreshTokens) refreshTokens.set(token, { ...record, expiresAt: ctx.now() });
+      return refreshTokens.size;
+    },
+    failRefresh: (mode) => faults.set(mode),
+  };
+
   return {
     id: 'shopify',
+    controls,
     hosts: (host) => SHOP_HOST.test(host),
     async handle(req) {
       const shop = shopOf(req.host);

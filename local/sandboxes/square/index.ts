@@ -17,7 +17,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { bearerToken, escapeHtml, html, htmlDocument, jsonWith, redirect, safeEqual, sleep, withQuery } from '../http.js';
-import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import { refreshFaults } from '../controls.js';
 
 const SQUARE_HOST = 'connect.squareup.com';
 
@@ -158,7 +159,7 @@ const randomToken = (bytes: number) => randomBytes(bytes).toString('base64url');
 /** Square timestamps: RFC 3339 with second precision. */
 const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export const createSquareSandbox: SandboxFactory = (ctx: SandboxContext): Sandbox => {
+export const createSquareSandbox: SandboxFactory = (ctx: SandboxContext): ControlledSandbox => {
   const reg = ctx.registrations.square;
   const pending = new Map<string, Pending>();
   const codes = new Map<string, AuthCode>();
@@ -333,6 +334,8 @@ ${items}
     if (grantType === 'refresh_token') {
       const refreshValue = str(body, 'refresh_token');
       if (!refreshValue) return badRequest('MISSING_REQUIRED_PARAMETER', 'Missing required parameter: refresh_token.', 'refresh_token');
+      const fault = await faults.answer(oauthError(500, 'internal_server_error', { category: 'API_ERROR', code: 'INTERNAL_SERVER_ERROR', detail: 'An internal error has occurred.' }));
+      if (fault) return fault;
       const record = refreshTokens.get(refreshValue);
       if (!record) return notAuthorized('Refresh token not found.');
       if (!record.pkce && secret === undefined) {
@@ -400,8 +403,26 @@ ${items}
     return json(200, { merchant: MERCHANT });
   }
 
+  /* ---------------- test controls: revoke a grant, run out refresh tokens, fail refreshes (GrantControls) ---------------- */
+
+  const faults = refreshFaults(ctx);
+  const controls: GrantControls = {
+    revokeGrants() {
+      const n = refreshTokens.size;
+      refreshTokens.clear();
+      accessTokens.clear();
+      return n;
+    },
+    expireRefreshTokens() {
+      for (const [token, record] of refreshTokens) refreshTokens.set(token, { ...record, expiresAt: ctx.now() - 1 });
+      return refreshTokens.size;
+    },
+    failRefresh: (mode) => faults.set(mode),
+  };
+
   return {
     id: 'square',
+    controls,
     hosts: (host) => host === SQUARE_HOST,
     async handle(req) {
       if (req.path === '/oauth2/authorize') {

@@ -14,7 +14,8 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { escapeHtml, html, htmlDocument, json, redirect, safeEqual, sleep, withQuery } from '../http.js';
-import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import { refreshFaults } from '../controls.js';
 
 const TIKTOK_CONSENT_HOST_US = 'services.us.tiktokshop.com';
 const TIKTOK_CONSENT_HOST_ROW = 'services.tiktokshop.com';
@@ -194,7 +195,7 @@ function errorPage(status: number, message: string): SandboxResponse {
 
 const randomToken = (bytes: number) => randomBytes(bytes).toString('base64url');
 
-export const createTiktokShopSandbox: SandboxFactory = (ctx: SandboxContext): Sandbox => {
+export const createTiktokShopSandbox: SandboxFactory = (ctx: SandboxContext): ControlledSandbox => {
   const reg = ctx.registrations['tiktok-shop'];
   const pending = new Map<string, Pending>();
   const codes = new Map<string, AuthCode>();
@@ -353,8 +354,10 @@ ${radios}
     return envelope(200, 0, 'success', issueAccessToken(grant));
   }
 
-  function tokenRefresh(req: SandboxRequest): SandboxResponse {
+  async function tokenRefresh(req: SandboxRequest): Promise<SandboxResponse> {
     if (req.method !== 'GET') return envelope(405, ERR.invalidParams, 'Method not allowed. Use GET.');
+    const fault = await faults.answer(envelope(500, ERR.internal, 'Internal system error. Please try again later.'));
+    if (fault) return fault;
     const q = req.query;
     const appError = checkApp(q);
     if (appError) return appError;
@@ -407,8 +410,26 @@ ${radios}
     return envelope(200, 0, 'Success', { shops: [SELLERS[checked.token.grant.region].shop] });
   }
 
+  /* ---------------- test controls: revoke a grant, run out refresh tokens, fail refreshes (GrantControls) ---------------- */
+
+  const faults = refreshFaults(ctx);
+  const controls: GrantControls = {
+    revokeGrants() {
+      const n = refreshTokens.size;
+      refreshTokens.clear();
+      accessTokens.clear();
+      return n;
+    },
+    expireRefreshTokens() {
+      for (const [token, grant] of refreshTokens) refreshTokens.set(token, { ...grant, refreshExpiresAt: nowS() - 1 });
+      return refreshTokens.size;
+    },
+    failRefresh: (mode) => faults.set(mode),
+  };
+
   return {
     id: 'tiktok-shop',
+    controls,
     hosts: (host) => HOSTS.has(host),
     async handle(req) {
       if ((req.host === TIKTOK_CONSENT_HOST_US || req.host === TIKTOK_CONSENT_HOST_ROW) && req.path === '/open/authorize') {

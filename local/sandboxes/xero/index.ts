@@ -25,7 +25,8 @@
  */
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { bearerToken, escapeHtml as esc, html, htmlDocument, json, redirect, sleep, withQuery } from '../http.js';
-import type { Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import { refreshFaults } from '../controls.js';
 
 /* ------------------------------------------------------------------ */
 /* The sandbox user and organisations                                  */
@@ -487,7 +488,7 @@ interface Connection {
   updated: number;
 }
 
-export const createXeroSandbox: SandboxFactory = (ctx: SandboxContext): Sandbox => {
+export const createXeroSandbox: SandboxFactory = (ctx: SandboxContext): ControlledSandbox => {
   const codes = new Map<string, CodeRecord>();
   const accessTokens = new Map<string, { grant: Grant; expiresAt: number }>();
   const refreshTokens = new Map<string, { grant: Grant; issuedAt: number; consumedAt?: number }>();
@@ -711,6 +712,8 @@ ${orgs}
       return issue(grant, record.nonce);
     }
     if (grantType === 'refresh_token') {
+      const fault = await faults.answer({ status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'An error occurred' });
+      if (fault) return fault;
       const rt = form.get('refresh_token');
       const record = rt ? refreshTokens.get(rt) : undefined;
       if (!rt || !record || record.grant.clientId !== reg().clientId) return oauthError('invalid_grant');
@@ -838,8 +841,32 @@ ${orgs}
     });
   }
 
+  /* ---------------- test controls: revoke a grant, run out refresh tokens, fail refreshes (GrantControls) ---------------- */
+
+  const faults = refreshFaults(ctx);
+  const controls: GrantControls = {
+    // The seller disconnects the app in Xero: its connections and every token go.
+    revokeGrants() {
+      const n = refreshTokens.size;
+      refreshTokens.clear();
+      accessTokens.clear();
+      for (const [k, c] of connections) if (c.clientId === reg().clientId) connections.delete(k);
+      return n;
+    },
+    // Unused for 60 days: the idle limit.
+    expireRefreshTokens() {
+      for (const record of refreshTokens.values()) {
+        record.issuedAt = ctx.now() - REFRESH_IDLE_MS - 1;
+        if (record.consumedAt !== undefined) record.consumedAt = ctx.now() - REFRESH_GRACE_MS - 1;
+      }
+      return refreshTokens.size;
+    },
+    failRefresh: (mode) => faults.set(mode),
+  };
+
   return {
     id: 'xero',
+    controls,
     hosts: (host) => host === 'login.xero.com' || host === 'identity.xero.com' || host === 'api.xero.com',
     async handle(req) {
       if (req.host === 'login.xero.com' && req.path === '/identity/connect/authorize') {

@@ -8,6 +8,7 @@ import { connectErrorMessage } from '#shared/connect-errors.js';
 import { toErrors } from '../hooks.js';
 import { connectErrorCode } from './setup.js';
 import { navigate } from '../router.js';
+import { HealthSummary } from './connection-health.js';
 
 export function AccountList() {
   const [accounts, setAccounts] = useState<AccountView[] | null>(null);
@@ -47,6 +48,7 @@ export function AccountList() {
               {a.channelName}
               {a.region ? ` \u00b7 ${a.region.name}` : ''} \u00b7 {a.setup.status === 'complete' ? 'Set up' : `Setup: ${stepLabel(a.setup.step)} (${a.setup.status})`}
             </span>
+            <HealthSummary account={a} />
           </li>
         ))}
       </ul>

@@ -6,6 +6,7 @@ import { Alert, ProgressBar } from '../components.js';
 import { STATUS_TEXT, stageIndex, toErrors, useAccount } from '../hooks.js';
 import { navigate } from '../router.js';
 import { AccountsAndTaxes } from './accounts-and-taxes.js';
+import { ConnectionHealth, ReconnectOutcome } from './connection-health.js';
 
 /** Account Settings: where setup stands, Resume / Start over, what is connected, and the activity. */
 export function AccountSettings({ id }: { id: string }) {
@@ -41,6 +42,7 @@ export function AccountSettings({ id }: { id: string }) {
     <main className="card">
       <ProgressBar current={stageIndex(account)} />
       <h1>{account.name}</h1>
+      <ReconnectOutcome account={account} />
       {actionError && <Alert>{actionError}</Alert>}
       <section aria-label="Setup" className={`setup ${setup.status}`}>
         <p>
@@ -123,6 +125,7 @@ export function AccountSettings({ id }: { id: string }) {
                     <span className="muted"> ({c.details.map((d) => `${d.label}: ${d.value}`).join('; ')})</span>
                   )}
                   {c.alsoConnectedTo && <p className="notice">This is also connected to your account "{c.alsoConnectedTo}".</p>}
+                  <ConnectionHealth account={account} connection={c} />
                 </li>
               ))}
             </ul>

@@ -1,0 +1,75 @@
+/** Test helpers for connection health: refresher instances of their own against the local stack, and connected accounts. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { secretsManagerAppCredentials } from '../shared/adapters/app-credentials.js';
+import { dynamoConnectionRecords, dynamoLeases } from '../shared/adapters/connection-records.js';
+import { providerHttp } from '../shared/adapters/provider-http.js';
+import { secretsManagerPort } from '../shared/adapters/secrets.js';
+import { translated } from '../shared/adapters/translate.js';
+import type { RefreshDeps } from '../shared/health/refresh.js';
+import { consent } from './sandboxes/consent.js';
+import { TABLE_NAME, type LocalStack } from './stack.js';
+import { connectThroughSandbox, followCallback, newAccount, type Client } from './test-helpers.js';
+
+export const DAY_MS = 24 * 3600_000;
+
+/**
+ * A refresher as a separate function instance would run it: its own AWS SDK
+ * clients against the local stack's endpoints, its own clock (`offsetMs`
+ * ahead of this one, to reach a refresh time without waiting for it).
+ */
+export function refresherInstance(stack: LocalStack, options: { offsetMs?: number; leaseMs?: number; timeoutMs?: number } = {}): RefreshDeps {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const sm = new SecretsManagerClient({});
+  return {
+    connections: translated('DynamoDB', dynamoConnectionRecords(db, TABLE_NAME)),
+    leases: translated('DynamoDB', dynamoLeases(db, TABLE_NAME)),
+    secrets: translated('Secrets Manager', secretsManagerPort(sm, 'onramp/')),
+    apps: translated('Secrets Manager', secretsManagerAppCredentials(sm, 'onramp-apps/')),
+    http: providerHttp({ timeoutMs: options.timeoutMs ?? 4_000, sandboxOrigin: stack.sandboxes.origin }),
+    now: () => new Date(Date.now() + (options.offsetMs ?? 0)),
+    leaseMs: options.leaseMs ?? 2_000,
+    leasePollMs: 20,
+  };
+}
+
+/** Token requests that reached a provider's token endpoint so far. */
+export function tokenCalls(stack: LocalStack, host: string, path: string): number {
+  return stack.sandboxes.calls.filter((c) => c.host === host && c.path === path).length;
+}
+
+const DECISIONS: Record<string, { decision: string; choices?: Record<string, string> }> = {
+  amazon: { decision: 'confirm', choices: { agree: 'on' } },
+  ebay: { decision: 'agree' },
+  etsy: { decision: 'grant' },
+  square: { decision: 'allow' },
+  'tiktok-shop': { decision: 'authorize', choices: { seller_region: 'UK' } },
+};
+
+/** An account with its channel connected (and its books, when `books` is given), through the sandboxes' consent. */
+export async function connectedAccount(c: Client, body: Record<string, unknown>, books?: 'xero' | 'quickbooks'): Promise<string> {
+  const account = await newAccount(c, body);
+  const how = DECISIONS[String(body.channel)]!;
+  const channel = await connectThroughSandbox(c, account.id, how.decision, how.choices ?? {});
+  if (channel.landing !== `/accounts/${account.id}/setup`) throw new Error(`channel not connected: ${channel.landing}`);
+  if (books) {
+    const start = await c.call('POST', `/api/accounts/${account.id}/books/connect`, { provider: books });
+    const page = await consent(start.body.authorizeUrl, books === 'xero' ? 'allow' : 'connect');
+    const back = await followCallback(c, page.location!);
+    if (!back.landing?.endsWith('connected=books')) throw new Error(`books not connected: ${back.landing}`);
+  }
+  return account.id as string;
+}
+
+/** The secret of an account's connection, by where it lives: the channel's own, or the seller's shared books secret. */
+export function secretOf(stack: LocalStack, sellerId: string, accountId: string, kind: 'channel' | 'books'): string {
+  const name = stack.secrets.names().find((n) => (kind === 'channel' ? n === `onramp/${accountId}/channel` : n.startsWith(`onramp/books-${sellerId}/`)));
+  if (!name) throw new Error(`no ${kind} secret`);
+  return name;
+}
+
+export async function secretValue(stack: LocalStack, name: string): Promise<Record<string, string>> {
+  const { SecretString } = (await stack.secrets.operations.GetSecretValue!({ SecretId: name })) as { SecretString: string };
+  return JSON.parse(SecretString) as Record<string, string>;
+}

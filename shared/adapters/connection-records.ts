@@ -1,0 +1,134 @@
+/**
+ * Connection records and refresh leases in DynamoDB (see `table.ts`):
+ * - `CONNECTION#<secret name>` / `CONNECTION`: a connection's health and
+ *   expiry calendar, never a credential. While it has a refresh time,
+ *   `gsi1pk = REFRESH_DUE` and `gsi1sk = <refreshDueAt>#<secret name>`, so the
+ *   scheduled refresher queries what is due instead of scanning.
+ * - `LEASE#<secret name>` / `LEASE`: who is refreshing it, until when.
+ *   `expiresAt` (epoch seconds) lets TTL sweep old leases; `leaseUntil`
+ *   (epoch milliseconds) is what the condition compares.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ConnectionRecord } from '../health/model.js';
+import type { ConnectionRecordStore, LeaseStore } from '../health/ports.js';
+
+const recordKey = (secretName: string) => ({ pk: `CONNECTION#${secretName}`, sk: 'CONNECTION' });
+const leaseKey = (name: string) => ({ pk: `LEASE#${name}`, sk: 'LEASE' });
+export const REFRESH_DUE_INDEX_KEY = 'REFRESH_DUE';
+
+const FIELDS = [
+  'secretName', 'provider', 'kind', 'sellerId', 'accountId', 'region', 'fields', 'status', 'reason', 'generation', 'connectedAt', 'refreshedAt',
+  'refreshDueAt', 'updatedAt', 'accessTokenExpiresAt', 'refreshTokenExpiresAt', 'consentExpiresAt',
+] as const;
+
+function toRecord(item: Record<string, unknown>): ConnectionRecord {
+  const out: Record<string, unknown> = {};
+  for (const f of FIELDS) if (item[f] !== undefined && item[f] !== null) out[f] = item[f];
+  return { region: null, fields: {}, generation: 0, ...out } as ConnectionRecord;
+}
+
+function toItem(r: ConnectionRecord): Record<string, unknown> {
+  const due = r.status === 'connected' && r.refreshDueAt ? { gsi1pk: REFRESH_DUE_INDEX_KEY, gsi1sk: `${r.refreshDueAt}#${r.secretName}` } : {};
+  return { ...recordKey(r.secretName), entity: 'connection', ...r, ...due };
+}
+
+export function dynamoConnectionRecords(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string): ConnectionRecordStore {
+  return {
+    async get(secretName) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: recordKey(secretName), ConsistentRead: true }));
+      return Item ? toRecord(Item) : undefined;
+    },
+    async getMany(secretNames) {
+      const found = new Map<string, ConnectionRecord>();
+      const names = [...new Set(secretNames)];
+      for (let i = 0; i < names.length; i += 100) {
+        let keys: Record<string, unknown>[] | undefined = names.slice(i, i + 100).map(recordKey);
+        // Unprocessed keys (throttling) are asked again.
+        for (let round = 0; keys && keys.length > 0 && round < 5; round++) {
+          const res = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
+          for (const item of res.Responses?.[tableName] ?? []) {
+            const r = toRecord(item);
+            found.set(r.secretName, r);
+          }
+          keys = res.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
+        }
+      }
+      return found;
+    },
+    async put(record) {
+      await db.send(new PutCommand({ TableName: tableName, Item: toItem(record) }));
+    },
+    async replace(record, expectedGeneration) {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: toItem(record),
+            ConditionExpression: 'attribute_exists(pk) AND generation = :g',
+            ExpressionAttributeValues: { ':g': expectedGeneration },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false;
+        throw err;
+      }
+    },
+    async due(untilIso, limit) {
+      const { Items } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :until',
+          // `#` sorts before every character a secret name may hold after the time.
+          ExpressionAttributeValues: { ':due': REFRESH_DUE_INDEX_KEY, ':until': `${untilIso}#\uffff` },
+          Limit: limit,
+        }),
+      );
+      return (Items ?? []).map(toRecord);
+    },
+    async remove(secretName) {
+      await db.send(new DeleteCommand({ TableName: tableName, Key: recordKey(secretName) }));
+    },
+  };
+}
+
+export function dynamoLeases(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string): LeaseStore {
+  return {
+    async acquire(name, owner, ttlMs, nowMs) {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...leaseKey(name), entity: 'lease', owner, leaseUntil: nowMs + ttlMs, expiresAt: Math.ceil((nowMs + ttlMs) / 1000) + 3600 },
+            // Free, run out (its holder died), or already ours.
+            ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil <= :now OR #owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':now': nowMs, ':owner': owner },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false;
+        throw err;
+      }
+    },
+    async release(name, owner) {
+      try {
+        await db.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: leaseKey(name),
+            ConditionExpression: '#owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        );
+      } catch (err) {
+        // Already taken over (ours ran out): the new holder's lease stays.
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+    },
+  };
+}

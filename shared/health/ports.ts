@@ -1,0 +1,30 @@
+/** What connection health needs from the world: the connection records and the refresh leases. */
+import type { ConnectionRecord } from './model.js';
+
+export interface ConnectionRecordStore {
+  get(secretName: string): Promise<ConnectionRecord | undefined>;
+  /** The records of these secrets that exist, by secret name. */
+  getMany(secretNames: readonly string[]): Promise<Map<string, ConnectionRecord>>;
+  /** Writes the record a consent made (a connect or a reconnect), replacing any older one. */
+  put(record: ConnectionRecord): Promise<void>;
+  /**
+   * Replaces the record only if it is still at `expectedGeneration` (no
+   * consent replaced the credentials meanwhile); false when it moved on or is gone.
+   */
+  replace(record: ConnectionRecord, expectedGeneration: number): Promise<boolean>;
+  /** Connections whose `refreshDueAt` is at or before `untilIso`, soonest first. */
+  due(untilIso: string, limit: number): Promise<ConnectionRecord[]>;
+  remove(secretName: string): Promise<void>;
+}
+
+/**
+ * One refresher per connection at a time: a lease item written conditionally
+ * (free, expired, or already this owner's), so a crashed holder's lease runs
+ * out and another takes over.
+ */
+export interface LeaseStore {
+  /** Takes the lease for `ttlMs` from `nowMs`; false when someone else holds a live one. */
+  acquire(name: string, owner: string, ttlMs: number, nowMs: number): Promise<boolean>;
+  /** Gives the lease back, if it is still this owner's. */
+  release(name: string, owner: string): Promise<void>;
+}

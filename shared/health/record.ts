@@ -1,0 +1,57 @@
+/** Recording a connection's calendar when a consent gives it tokens (a connect, or a reconnect). */
+import type { TokenSet } from '../connectors/types.js';
+import { logger } from '../logger.js';
+import { expiryAfterConsent, refreshDueAt } from './calendar.js';
+import type { ConnectionRecord } from './model.js';
+import type { ConnectionRecordStore } from './ports.js';
+
+export interface ConsentFacts {
+  readonly secretName: string;
+  readonly provider: string;
+  readonly kind: 'channel' | 'books';
+  readonly sellerId: string;
+  readonly accountId: string;
+  readonly region: string | null;
+  readonly fields: Readonly<Record<string, string>>;
+  readonly tokens: TokenSet;
+  readonly now: Date;
+}
+
+/** The record a consent makes: Connected, with the provider's calendar, one generation on from the last. */
+export function recordAfterConsent(f: ConsentFacts, previousGeneration: number): ConnectionRecord {
+  const expiry = expiryAfterConsent(f.provider, f.tokens, f.now);
+  const due = refreshDueAt(f.provider, { ...expiry, status: 'connected', canRefresh: !!f.tokens.refreshToken }, f.now);
+  const at = f.now.toISOString();
+  return {
+    secretName: f.secretName,
+    provider: f.provider,
+    kind: f.kind,
+    sellerId: f.sellerId,
+    accountId: f.accountId,
+    region: f.region,
+    fields: { ...f.fields },
+    status: 'connected',
+    generation: previousGeneration + 1,
+    connectedAt: at,
+    ...expiry,
+    ...(due ? { refreshDueAt: due } : {}),
+    updatedAt: at,
+  };
+}
+
+/**
+ * Writes the record after the tokens are stored. The connection stands
+ * whether or not this write succeeds: without a record it shows Connected,
+ * and its tokens are refreshed when used.
+ */
+export async function noteConsent(deps: { readonly connections: ConnectionRecordStore }, f: ConsentFacts): Promise<ConnectionRecord | undefined> {
+  try {
+    const before = await deps.connections.get(f.secretName);
+    const record = recordAfterConsent(f, before?.generation ?? 0);
+    await deps.connections.put(record);
+    return record;
+  } catch (err) {
+    logger.warn('connection record not written', { provider: f.provider, errorName: (err as Error)?.name });
+    return undefined;
+  }
+}

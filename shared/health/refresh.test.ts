@@ -1,0 +1,102 @@
+/**
+ * One refresher per connection at a time, against the local stack and the
+ * Xero sandbox (whose refresh tokens rotate on every use): racing refreshers
+ * make one refresh call, and a lease holder that dies mid-refresh is taken
+ * over once its lease runs out, without losing the connection.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessTokenFor } from '#shared/books/gateway.js';
+import { dynamoLeases } from '#shared/adapters/connection-records.js';
+import { dynamoClient } from '#shared/adapters/aws.js';
+import { refreshConnection, type RefreshDeps } from '#shared/health/refresh.js';
+import { XERO_SANDBOX_TENANTS } from '#local/sandboxes/xero/index.js';
+import { connectedAccount, refresherInstance, secretOf, secretValue, tokenCalls } from '#local/health-helpers.js';
+import { newSeller, withStack, type Client } from '#local/test-helpers.js';
+import { TABLE_NAME, type LocalStack } from '#local/stack.js';
+
+let stack: LocalStack;
+beforeAll(async () => {
+  stack = await withStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const [DEMO] = XERO_SANDBOX_TENANTS;
+/** Past the access token's 30 minutes: every refresher sees it expired. */
+const LATER = 40 * 60_000;
+const xeroRefreshes = () => tokenCalls(stack, 'identity.xero.com', '/connect/token');
+
+async function xeroConnection(): Promise<{ c: Client; id: string; ref: { provider: string; identity: string; secretName: string } }> {
+  const c = await newSeller(stack);
+  const id = await connectedAccount(c, { name: 'Amazon EU', channel: 'amazon', region: 'europe' }, 'xero');
+  const sellerId = (await c.call('GET', '/api/me')).body.user.id as string;
+  return { c, id, ref: { provider: 'xero', identity: DEMO.tenantId, secretName: secretOf(stack, sellerId, id, 'books') } };
+}
+
+/** The stored refresh token is the latest: the provider takes it, and the chart loads. */
+async function expectStillValid(c: Client, id: string, secretName: string) {
+  expect((await c.call('GET', `/api/accounts/${id}/books/chart`)).status).toBe(200);
+  const check = await refreshConnection(refresherInstance(stack), { secretName, needed: () => true, wait: true });
+  expect(check.outcome).toBe('refreshed');
+}
+
+describe('the refresh lease', () => {
+  it('lets one owner hold it, takes it from a holder whose lease ran out, and is released only by its owner', async () => {
+    const leases = dynamoLeases(dynamoClient(), TABLE_NAME);
+    const name = `test-${Date.now()}`;
+    expect(await leases.acquire(name, 'a', 1_000, 10_000)).toBe(true);
+    expect(await leases.acquire(name, 'b', 1_000, 10_500)).toBe(false);
+    await leases.release(name, 'b');
+    expect(await leases.acquire(name, 'b', 1_000, 10_900)).toBe(false);
+    expect(await leases.acquire(name, 'b', 1_000, 11_000)).toBe(true);
+    await leases.release(name, 'a');
+    expect(await leases.acquire(name, 'a', 1_000, 11_500)).toBe(false);
+    await leases.release(name, 'b');
+    expect(await leases.acquire(name, 'a', 1_000, 11_600)).toBe(true);
+  });
+});
+
+describe('refreshers racing on one rotating refresh token', () => {
+  it.each([
+    ['in one process (one instance, two requests)', () => {
+      const one = refresherInstance(stack, { offsetMs: LATER });
+      return [one, one] as const;
+    }],
+    ['across two function instances (each its own clients)', () => [refresherInstance(stack, { offsetMs: LATER }), refresherInstance(stack, { offsetMs: LATER })] as const],
+  ])('make exactly one refresh call to Xero %s, and the connection stays valid', async (_where, instances) => {
+    const { c, id, ref } = await xeroConnection();
+    const [a, b] = instances();
+    const before = xeroRefreshes();
+    const tokens = await Promise.all([accessTokenFor(a, ref), accessTokenFor(b, ref), accessTokenFor(a, ref), accessTokenFor(b, ref)]);
+    expect(xeroRefreshes() - before).toBe(1);
+    expect(new Set(tokens).size).toBe(1);
+    expect((await secretValue(stack, ref.secretName)).accessToken).toBe(tokens[0]);
+    await expectStillValid(c, id, ref.secretName);
+  });
+});
+
+describe('a refresher that dies holding the lease', () => {
+  it('is taken over once its lease runs out, and no token is lost', async () => {
+    const { c, id, ref } = await xeroConnection();
+    const leaseMs = 400;
+    const healthy = refresherInstance(stack, { offsetMs: LATER, leaseMs });
+    // The first holder's process stops after Xero answered, before the secret was written: its lease is never given back.
+    const dying = refresherInstance(stack, { offsetMs: LATER, leaseMs });
+    const stopped: RefreshDeps = { ...dying, secrets: { ...dying.secrets, save: () => new Promise<void>(() => undefined) } };
+    const before = xeroRefreshes();
+    const old = (await secretValue(stack, ref.secretName)).refreshToken;
+    void accessTokenFor(stopped, ref);
+    while (xeroRefreshes() === before) await new Promise((r) => setTimeout(r, 5));
+
+    const started = Date.now();
+    const token = await accessTokenFor(healthy, ref);
+    // The second refresher waited for the lease to run out, then refreshed with the token still stored (within Xero's grace period).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(leaseMs - 100);
+    expect(xeroRefreshes() - before).toBe(2);
+    const stored = await secretValue(stack, ref.secretName);
+    expect(stored.accessToken).toBe(token);
+    expect(stored.refreshToken).not.toBe(old);
+    await expectStillValid(c, id, ref.secretName);
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * Refreshing a connection's tokens, one refresher at a time. Whoever
+ * refreshes (the scheduled job, or a page that needs a live token) first
+ * takes the connection's lease, a DynamoDB item written conditionally; then
+ * reads the secret again (another may just have refreshed), calls the
+ * provider, and writes the new tokens to the secret *before* giving the lease
+ * back, so a rotated refresh token is never used by two refreshers nor lost
+ * between them. A holder that dies leaves a lease that runs out, and the next
+ * refresher takes over. A refusal marks the connection Needs reconnecting,
+ * with its reason; a provider failing for now changes nothing (retried later).
+ */
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConnectError, DependencyError } from '../errors.js';
+import { logger } from '../logger.js';
+import type { AppCredentialStore, ProviderHttp, SecretPort } from '../ports.js';
+import { findProvider, type OAuthProviderDefinition } from '../providers/index.js';
+import { expiryAfterRefresh, refreshDueAt } from './calendar.js';
+import type { ConnectionRecord, ReconnectReason } from './model.js';
+import type { ConnectionRecordStore, LeaseStore } from './ports.js';
+import { providerRefresh, RefreshRefusedError } from './provider-refresh.js';
+
+export interface RefreshDeps {
+  readonly secrets: SecretPort;
+  readonly apps: AppCredentialStore;
+  readonly http: ProviderHttp;
+  readonly connections: ConnectionRecordStore;
+  readonly leases: LeaseStore;
+  readonly now?: () => Date;
+  /** How long a lease holds: longer than a refresh takes (the provider's timeout and the secret write). */
+  readonly leaseMs?: number;
+  /** How often a waiting refresher looks at a lease another holds. */
+  readonly leasePollMs?: number;
+}
+
+/** The default lease: a provider call may take up to its 8-second timeout. */
+export const DEFAULT_LEASE_MS = 15_000;
+
+export type RefreshResult =
+  | { readonly outcome: 'refreshed' | 'fresh'; readonly accessToken: string }
+  | { readonly outcome: 'busy' | 'gone' }
+  | { readonly outcome: 'refused'; readonly reason: ReconnectReason };
+
+/** Whether the tokens need refreshing, judged on the latest secret and record. */
+export type Needed = (stored: Readonly<Record<string, string>>, record: ConnectionRecord | undefined, now: Date) => boolean;
+
+export interface RefreshRequest {
+  readonly secretName: string;
+  /** For a connection made before it had a record: what the record would say. */
+  readonly fallback?: Pick<ConnectionRecord, 'provider' | 'kind' | 'sellerId' | 'accountId'>;
+  readonly needed: Needed;
+  /** Wait for another holder to finish (a page needing a token), or leave it to them (the scheduled job). */
+  readonly wait: boolean;
+}
+
+/** On demand: the access token has less than `marginMs` left, or it is the one the provider just refused. */
+export const accessTokenNeeded =
+  (marginMs: number, refusedToken?: string): Needed =>
+  (stored, _record, now) => {
+    if (refusedToken !== undefined) return stored.accessToken === refusedToken;
+    const expiresAt = stored.accessTokenExpiresAt ? Date.parse(stored.accessTokenExpiresAt) : 0;
+    return !stored.accessToken || expiresAt - marginMs <= now.getTime();
+  };
+
+/** Scheduled: the record's refresh time has come. */
+export const refreshIsDue: Needed = (_stored, record, now) => !!record?.refreshDueAt && Date.parse(record.refreshDueAt) <= now.getTime();
+
+const nowOf = (deps: Pick<RefreshDeps, 'now'>) => deps.now?.() ?? new Date();
+
+async function readSecret(deps: RefreshDeps, name: string): Promise<Record<string, string> | undefined> {
+  try {
+    return await deps.secrets.read(name);
+  } catch (err) {
+    const cause = err instanceof DependencyError ? err.causeName : (err as Error)?.name;
+    if (cause === 'ResourceNotFoundException') return undefined;
+    throw err;
+  }
+}
+
+function oauthProvider(id: string): OAuthProviderDefinition | undefined {
+  const p = findProvider(id);
+  return p && p.kind !== 'api-keys' ? p : undefined;
+}
+
+/** The reason a refusal means, read with the calendar: a lifetime that ran out says so rather than "revoked". */
+function refusalReason(record: ConnectionRecord, said: ReconnectReason, now: Date): ReconnectReason {
+  if (record.consentExpiresAt && Date.parse(record.consentExpiresAt) <= now.getTime()) return 'consent_expired';
+  if (record.refreshTokenExpiresAt && Date.parse(record.refreshTokenExpiresAt) <= now.getTime()) return 'refresh_token_expired';
+  return said;
+}
+
+function recordFor(req: RefreshRequest, record: ConnectionRecord | undefined, now: Date): ConnectionRecord | undefined {
+  if (record) return record;
+  if (!req.fallback) return undefined;
+  const at = now.toISOString();
+  return { ...req.fallback, secretName: req.secretName, region: null, fields: {}, status: 'connected', generation: 0, connectedAt: at, updatedAt: at };
+}
+
+async function write(deps: RefreshDeps, next: ConnectionRecord, existed: boolean, generation: number): Promise<void> {
+  if (!existed) return deps.connections.put(next);
+  if (!(await deps.connections.replace(next, generation))) logger.info('connection record moved on during refresh', { provider: next.provider });
+}
+
+/** Holds the connection's lease while `work` runs; waits for another holder when `wait`. */
+export async function withLease<T>(deps: RefreshDeps, name: string, wait: boolean, work: () => Promise<T>): Promise<T | 'busy'> {
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  const owner = `${process.pid}-${randomBytes(8).toString('hex')}`;
+  const giveUpAt = Date.now() + leaseMs + 2_000;
+  while (!(await deps.leases.acquire(name, owner, leaseMs, nowOf(deps).getTime()))) {
+    if (!wait) return 'busy';
+    if (Date.now() > giveUpAt) throw new ConnectError('provider_timeout', 'another refresh held the connection too long');
+    await sleep(deps.leasePollMs ?? 50);
+  }
+  try {
+    return await work();
+  } finally {
+    // Released only after the new tokens are in the secret (work has returned or thrown).
+    await deps.leases.release(name, owner).catch((err: unknown) => logger.warn('lease not released', { errorName: (err as Error)?.name }));
+  }
+}
+
+/**
+ * Refreshes the connection's tokens if `needed` says so, under its lease.
+ * Throws `ConnectError` when the provider cannot be reached or fails (nothing changes).
+ */
+export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest): Promise<RefreshResult> {
+  // A look without the lease first: most callers find a live token and take no lease at all.
+  const [firstRecord, firstStored] = await Promise.all([deps.connections.get(req.secretName), readSecret(deps, req.secretName)]);
+  if (!firstStored) return { outcome: 'gone' };
+  if (!req.needed(firstStored, firstRecord, nowOf(deps)) && firstStored.accessToken) return { outcome: 'fresh', accessToken: firstStored.accessToken };
+
+  const result = await withLease(deps, req.secretName, req.wait, async (): Promise<RefreshResult> => {
+    const now = nowOf(deps);
+    const [found, stored] = await Promise.all([deps.connections.get(req.secretName), readSecret(deps, req.secretName)]);
+    if (!stored) {
+      // The account started over or was reset: its record goes with its secret.
+      if (found) await deps.connections.remove(req.secretName);
+      return { outcome: 'gone' };
+    }
+    const record = recordFor(req, found, now);
+    if (!record) return { outcome: 'gone' };
+    if (record.status === 'needs_reconnecting') return { outcome: 'refused', reason: record.reason ?? 'consent_revoked' };
+    if (!req.needed(stored, found, now) && stored.accessToken) return { outcome: 'fresh', accessToken: stored.accessToken };
+    const provider = oauthProvider(record.provider);
+    // Nothing to refresh with (a permanent token): the stored one is what there is.
+    if (!provider || !stored.refreshToken) return stored.accessToken ? { outcome: 'fresh', accessToken: stored.accessToken } : { outcome: 'gone' };
+
+    const app = await deps.apps.get(provider.id);
+    let tokens;
+    try {
+      tokens = await providerRefresh(provider, { app, http: deps.http, now, refreshToken: stored.refreshToken, fields: record.fields });
+    } catch (err) {
+      if (!(err instanceof RefreshRefusedError)) throw err;
+      const reason = refusalReason(record, err.reason, now);
+      logger.warn('refresh refused', { provider: provider.id, code: err.code, reason });
+      const { refreshDueAt: _due, ...rest } = record;
+      await write(deps, { ...rest, status: 'needs_reconnecting', reason, updatedAt: now.toISOString() }, !!found, record.generation);
+      return { outcome: 'refused', reason };
+    }
+    // The new tokens reach the secret before the lease is given back.
+    await deps.secrets.save(
+      req.secretName,
+      {
+        ...stored,
+        accessToken: tokens.accessToken,
+        ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+        ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}),
+        ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}),
+      },
+      { accountId: record.accountId, sellerId: record.sellerId },
+    );
+    const expiry = expiryAfterRefresh(provider.id, tokens, now, record);
+    const { refreshDueAt: _old, ...base } = record;
+    const due = refreshDueAt(provider.id, { ...expiry, status: 'connected', canRefresh: true }, now);
+    await write(deps, { ...base, ...expiry, ...(due ? { refreshDueAt: due } : {}), refreshedAt: now.toISOString(), updatedAt: now.toISOString() }, !!found, record.generation);
+    return { outcome: 'refreshed', accessToken: tokens.accessToken };
+  });
+  return result === 'busy' ? { outcome: 'busy' } : result;
+}
