@@ -46,17 +46,22 @@ export async function accessTokenFor(deps: BooksGatewayDeps, ref: BooksConnectio
   const app = await deps.apps.get(provider.id);
   const tokens = await refreshTokens({ tokenUrl: provider.tokenUrl, style: provider.tokenRequest, app, refreshToken: stored.refreshToken, http: deps.http, now });
   // The rotated refresh token is kept before anything uses the new access token.
-  await deps.secrets.save(
-    ref.secretName,
-    {
-      ...stored,
-      accessToken: tokens.accessToken,
-      refreshToken: tokens.refreshToken ?? stored.refreshToken,
-      ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}),
-      ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}),
-    },
-    { accountId: stored.accountId ?? '', sellerId: stored.sellerId ?? '' },
-  );
+  const refreshToken = tokens.refreshToken ?? stored.refreshToken;
+  const save = () =>
+    deps.secrets.save(
+      ref.secretName,
+      {
+        ...stored,
+        accessToken: tokens.accessToken,
+        refreshToken,
+        ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}),
+        ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}),
+      },
+      { accountId: stored.accountId ?? '', sellerId: stored.sellerId ?? '' },
+    );
+  // The provider has already retired the old refresh token (QuickBooks at once): this answer holds the
+  // only live one, so a failed write is tried once more before the connection would be lost.
+  await save().catch(save);
   return tokens.accessToken;
 }
 
