@@ -55,6 +55,7 @@ export function channelsDrawn(): { drawn: string[]; notDrawn: string[] } {
 interface Tally {
   readonly aws: Map<string, number>;
   readonly byRoute: Map<string, number>;
+  readonly byItem: Map<string, number>;
   readRequestUnits: number;
   writeRequestUnits: number;
   kms: number;
@@ -62,7 +63,7 @@ interface Tally {
   lambdaMs: number;
   api: number;
 }
-const tally = (): Tally => ({ aws: new Map(), byRoute: new Map(), readRequestUnits: 0, writeRequestUnits: 0, kms: 0, lambda: 0, lambdaMs: 0, api: 0 });
+const tally = (): Tally => ({ aws: new Map(), byRoute: new Map(), byItem: new Map(), readRequestUnits: 0, writeRequestUnits: 0, kms: 0, lambda: 0, lambdaMs: 0, api: 0 });
 const bump = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
 
 const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
@@ -74,6 +75,21 @@ function writesIndex(call: AwsCall): boolean {
   const pk = str(call.input.Key?.pk);
   const sk = str(call.input.Key?.sk);
   return (pk.startsWith('SELLER#') && sk.startsWith('ACCOUNT#')) || pk.startsWith('SESSION#');
+}
+
+/** What a request touches: which kind of item, secret or execution. */
+function itemOf(call: AwsCall): string {
+  if (call.service === 'SFN') return 'wizard executions (Step Functions)';
+  if (call.service === 'SecretsManager') return String(call.input.SecretId ?? call.input.Name ?? '').startsWith('onramp-apps/') ? 'provider app credentials' : 'connection secrets';
+  const key = call.input.Key ?? call.input.Item ?? {};
+  const pk = str(key.pk) || str(call.input.ExpressionAttributeValues?.[':pk']);
+  const sk = str(key.sk);
+  if (pk.startsWith('SESSION#') || pk.startsWith('SELLER_SESSIONS#')) return 'sessions (one read per signed-in request)';
+  if (pk.startsWith('ATTEMPTS#')) return 'sign-up attempt counters';
+  if (pk.startsWith('CONSENT#')) return 'consent states';
+  if (pk.startsWith('EMAIL#')) return 'sellers';
+  if (sk.startsWith('EVENT#')) return 'audit events';
+  return 'accounts';
 }
 
 /** What the bench sees of the stack: every AWS attempt and invocation, by whom they were made. */
@@ -113,6 +129,7 @@ export class Ledger {
     const t = this.of(call.context?.owner);
     bump(t.aws, `${call.service} ${call.operation}`);
     bump(t.byRoute, call.context?.route ?? call.context?.fn ?? '(none)');
+    bump(t.byItem, itemOf(call));
     if (call.service === 'DynamoDB') {
       // A refused conditional write is charged as a write of the item; without a report, one unit.
       const units = Number(output?.ConsumedCapacity?.CapacityUnits ?? 1);
@@ -145,6 +162,7 @@ export class Ledger {
       if (!t) continue;
       for (const [k, v] of t.aws) bump(out.aws, k, v);
       for (const [k, v] of t.byRoute) bump(out.byRoute, k, v);
+      for (const [k, v] of t.byItem) bump(out.byItem, k, v);
       out.readRequestUnits += t.readRequestUnits;
       out.writeRequestUnits += t.writeRequestUnits;
       out.kms += t.kms;
@@ -168,6 +186,7 @@ export interface OnboardingFigures {
   readonly awsRequests: number;
   readonly aws: Record<string, number>;
   readonly byRoute: Record<string, number>;
+  readonly byItem: Record<string, number>;
   readonly transitions: number;
   readonly executions: number;
   readonly lambda: number;
@@ -337,6 +356,7 @@ export async function onboardings(stack: LocalStack, ledger: Ledger, definition:
       awsRequests,
       aws: Object.fromEntries(t.aws),
       byRoute: Object.fromEntries(t.byRoute),
+      byItem: Object.fromEntries(t.byItem),
       executions: executions.length,
       costUsd: costLines(base).reduce((a, l) => a + l.usd, 0),
       secretsKept,
@@ -385,6 +405,9 @@ export function printOnboardings(r: OnboardingsResult, ledger: Ledger): void {
   const byRoute = [...new Set(ok.flatMap((o) => Object.keys(o.byRoute)))].sort();
   console.log('');
   console.log(table(['AWS requests made by', 'mean per onboarding'], byRoute.map((k) => [k, fixed(stat(ok.map((o) => o.byRoute[k] ?? 0)).mean, 2)])));
+  const byItem = [...new Set(ok.flatMap((o) => Object.keys(o.byItem)))].sort((a, b) => stat(ok.map((o) => o.byItem[b] ?? 0)).mean - stat(ok.map((o) => o.byItem[a] ?? 0)).mean);
+  console.log('');
+  console.log(table(['AWS requests by what they touch', 'mean per onboarding'], byItem.map((k) => [k, fixed(stat(ok.map((o) => o.byItem[k] ?? 0)).mean, 2)])));
   const tr = stat(ok.map((o) => o.transitions));
   const ex = stat(ok.map((o) => o.executions));
   console.log(`\n    Step Functions: ${fixed(ex.mean, 2)} executions (max ${ex.max}), ${fixed(tr.mean, 2)} state transitions (max ${tr.max}) per onboarding`);
@@ -434,7 +457,7 @@ export function printOnboardings(r: OnboardingsResult, ledger: Ledger): void {
     limit: `<= ${BUDGET_AWS_REQUESTS}`,
     measured: `max ${worstReq.awsRequests}, mean ${fixed(stat(ok.map((o) => o.awsRequests)).mean, 1)}`,
     ok: worstReq.awsRequests <= BUDGET_AWS_REQUESTS,
-    why: `most: ${topOps}; by route: ${topRoutes}`,
+    why: `most: ${topOps}; by what they touch: ${Object.entries(worstReq.byItem).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => `${k} ${v}`).join(', ')}; by route: ${topRoutes}`,
   });
   check({
     what: 'State transitions per onboarding',
