@@ -1,6 +1,7 @@
 /** Sign up, sign in, sign out and who-am-I. */
 import { dynamoAttemptCounter } from '#shared/adapters/attempts.js';
 import { dynamoClient } from '#shared/adapters/aws.js';
+import { translated } from '#shared/adapters/translate.js';
 import { authEnv, parseEnv } from '#shared/config.js';
 import { PASSWORD_COST } from '#shared/password.js';
 import { loginRequest, signupRequest } from '#shared/schemas.js';
@@ -13,7 +14,7 @@ import { sessionCookieHere } from '../session-cookie.js';
 const env = parseEnv(authEnv);
 const deps = {
   ...stores(env),
-  attempts: dynamoAttemptCounter(dynamoClient(), env.TABLE_NAME),
+  attempts: translated('DynamoDB', dynamoAttemptCounter(dynamoClient(), env.TABLE_NAME)),
   limits: {
     windowSeconds: env.ATTEMPT_WINDOW_MINUTES * 60,
     signInPerEmail: env.SIGN_IN_MAX_PER_EMAIL,

@@ -4,7 +4,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { AppError, ConflictError, DependencyError, TooManyRequestsError } from '#shared/errors.js';
 import { logger } from '#shared/logger.js';
-import { json, type Result } from './respond.js';
+import { routeFor } from '#shared/routes.js';
+import { json, redirect, type Result } from './respond.js';
 
 export const correlationIdOf = (event: APIGatewayProxyEventV2) => event.requestContext?.requestId ?? 'unknown';
 
@@ -39,6 +40,12 @@ export function errorRenderer(): MiddlewareObj<APIGatewayProxyEventV2, Result> {
           },
         });
         if (err instanceof TooManyRequestsError) request.response.headers = { ...request.response.headers, 'retry-after': String(err.retryAfterSeconds) };
+        return;
+      }
+      if (routeFor(request.event.routeKey)?.auth === 'oauth-callback' && (err instanceof DependencyError || (err instanceof AppError && err.status === 503))) {
+        // A provider's redirect back is a browser navigation: answer with the web app and the reason, never JSON.
+        logger.warn('callback failed', { correlationId, errorName: err.name });
+        request.response = redirect('/?connect_error=try_again');
         return;
       }
       if (err instanceof DependencyError) {

@@ -7,7 +7,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { NotFoundError, ValidationError } from '#shared/errors.js';
+import { NotFoundError, UnauthorizedError, ValidationError } from '#shared/errors.js';
 import { logger } from '#shared/logger.js';
 import type { Session } from '#shared/model.js';
 import type { SessionStore } from '#shared/ports.js';
@@ -95,7 +95,13 @@ export function routePolicy(options: HttpOptions): MiddlewareObj<APIGatewayProxy
       if (entry.auth !== 'public' && entry.auth !== 'webhook') {
         const token = parseCookies(event)[sessionCookieHere()];
         if (entry.auth === 'session') session = await requireSession({ sessions: options.sessions! }, token);
-        else session = token ? await requireSession({ sessions: options.sessions! }, token).catch(() => undefined) : undefined;
+        else if (token) {
+          // No live session is "signed out"; a session store that failed is not (the error renderer answers "try again").
+          session = await requireSession({ sessions: options.sessions! }, token).catch((err: unknown) => {
+            if (err instanceof UnauthorizedError) return undefined;
+            throw err;
+          });
+        }
       }
       resolved.set(event, { params, session });
     },

@@ -11,20 +11,35 @@ let dynamo: DynamoDBDocumentClient | undefined;
 let sfn: SFNClient | undefined;
 let secrets: SecretsManagerClient | undefined;
 
+export type SharedClient = DynamoDBDocumentClient | SFNClient | SecretsManagerClient;
+let watch: ((client: SharedClient) => void) | undefined;
+const watched = <C extends SharedClient>(client: C): C => (watch?.(client), client);
+
+/**
+ * Hands each shared client, as it is made, to `hook` (a bench or test adding a
+ * middleware: counting calls, injecting faults); never set in the functions.
+ */
+export function onSharedClient(hook: ((client: SharedClient) => void) | undefined): void {
+  watch = hook;
+  resetClients();
+}
+
 export function dynamoClient(): DynamoDBDocumentClient {
-  dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  dynamo ??= watched(
+    DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+  );
   return dynamo;
 }
 
 export function sfnClient(): SFNClient {
-  sfn ??= new SFNClient({});
+  sfn ??= watched(new SFNClient({}));
   return sfn;
 }
 
 export function secretsClient(): SecretsManagerClient {
-  secrets ??= new SecretsManagerClient({});
+  secrets ??= watched(new SecretsManagerClient({}));
   return secrets;
 }
 

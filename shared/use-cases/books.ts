@@ -49,6 +49,7 @@ export async function connectBooks(
   if (!shared) throw new ValidationError('Those books are no longer connected to another of your accounts. Connect to Xero or QuickBooks instead.', { reuse: 'Choose books from the list, or connect new ones.' });
   const account = await completeStep(deps, sellerId, rec.id, 'connect_bookkeeping', {
     expectedVersion: rec.version,
+    loaded: rec,
     // One connection, one secret, shared by reference: no refresh token is copied.
     connection: { kind: 'books', provider: shared.provider, label: shared.label, secretName: shared.secretName, identity: shared.identity!, details: shared.details ?? [] },
   });
@@ -71,6 +72,7 @@ export async function chooseOrganisation(deps: ConnectDeps, sellerId: string, ac
   }
   const account = await completeStep(deps, sellerId, rec.id, 'connect_bookkeeping', {
     expectedVersion: rec.version,
+    loaded: rec,
     connection: {
       kind: 'books',
       provider: pending.provider,
@@ -166,7 +168,7 @@ export async function saveMapping(deps: ConnectDeps, sellerId: string, accountId
   const problems = checkMapping(chart, rec, mapping, platformName(ref.provider), nowOf(deps));
   if (Object.keys(problems).length > 0) throw new ValidationError(Object.values(problems)[0]!, problems);
   const saved = { accounts: { ...mapping.accounts }, taxRates: { ...mapping.taxRates }, startDate: mapping.startDate };
-  if (rec.step === 'accounts_and_taxes') return completeStep(deps, sellerId, rec.id, 'accounts_and_taxes', { expectedVersion: rec.version, result: saved });
+  if (rec.step === 'accounts_and_taxes') return completeStep(deps, sellerId, rec.id, 'accounts_and_taxes', { expectedVersion: rec.version, loaded: rec, result: saved });
   try {
     await deps.accounts.apply(rec, rec.version, { set: { result_accounts_and_taxes: saved } }, nowOf(deps).toISOString());
   } catch (err) {

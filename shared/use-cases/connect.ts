@@ -167,6 +167,7 @@ export async function finishConnect(
     const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === provider.id && c.identity === identity.id));
     await completeStep(deps, session.userId, account.id, 'connect_channel', {
       expectedVersion: account.version,
+      loaded: account,
       connection: {
         kind: 'channel',
         provider: provider.id,
@@ -214,6 +215,7 @@ async function finishBooks(deps: ConnectDeps, sellerId: string, account: WizardR
   }
   await completeStep(deps, sellerId, account.id, 'connect_bookkeeping', {
     expectedVersion: account.version,
+    loaded: account,
     connection: {
       kind: 'books',
       provider: provider.id,

@@ -41,6 +41,12 @@ export interface StepResult {
   readonly connection?: NewConnection;
   /** What the step decided (for example the Accounts & Taxes mapping); never a credential. */
   readonly result?: Record<string, unknown>;
+  /**
+   * The account as this same request already read it (consistently), so it is
+   * not read twice: the write is conditional on its version, so a change since
+   * is refused as stale, exactly as a second read would have refused it.
+   */
+  readonly loaded?: WizardRecord;
 }
 
 const nowIso = (deps: Pick<WizardDeps, 'now'>) => (deps.now?.() ?? new Date()).toISOString();
@@ -148,7 +154,7 @@ export async function startFirstExecution(deps: Pick<WizardDeps, 'accounts' | 'e
  * second sends the task success, so neither order stalls.
  */
 export async function completeStep(deps: WizardDeps, sellerId: string, accountId: string, step: SetupStep, input: StepResult = {}): Promise<AccountView> {
-  const rec = await load(deps, sellerId, accountId);
+  const rec = input.loaded?.id === accountId && input.loaded.sellerId === sellerId ? input.loaded : await load(deps, sellerId, accountId);
   const next = decide(rec, { type: 'complete_step', step, ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}) });
   const at = nowIso(deps);
   let connections = rec.connections;

@@ -1,0 +1,278 @@
+/**
+ * Bundles and init: each function bundled as the CDK bundles it, beside its
+ * floor (the AWS SDK clients it uses, bundled alone with the same options),
+ * and the time a fresh Node process takes to import each, less an empty module.
+ */
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from '../local/stack.js';
+import { FUNCTIONS, type FunctionId } from '../shared/routes.js';
+import { check, fixed, median, table } from './stats.js';
+
+/** The CDK's bundling options (infra/constructs/onramp-function.ts), less the source map it uploads beside the bundle. */
+const CDK_OPTIONS: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  minify: true,
+  mainFields: ['module', 'main'],
+  banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+  logLevel: 'silent',
+  metafile: true,
+};
+
+/** What the CDK and config parsing give each function in the cloud (values made up, shapes real). */
+const CLOUD_ENV: Record<string, string> = {
+  AWS_REGION: 'eu-west-1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  LOG_LEVEL: 'SILENT',
+  TABLE_NAME: 'onramp',
+  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:111111111111:stateMachine:OnrampWizard',
+  SECRET_PREFIX: 'onramp/',
+  SECRETS_KMS_KEY_ID: 'arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000',
+  APP_ORIGIN: 'https://onramp.example.com',
+  APP_SECRET_PREFIX: 'onramp-apps/',
+  SITE_ORIGIN: 'https://d111111abcdef8.cloudfront.net',
+  ORIGIN_VERIFY_SECRET: 'an-origin-secret-of-some-length',
+  CLIENT_ADDRESS_HEADER: 'cloudfront-viewer-address',
+};
+
+export const BUDGET_INIT_MS = 10;
+export const BUDGET_BUNDLE_KB = 60;
+
+export interface BundleRow {
+  readonly fn: FunctionId;
+  readonly clients: string[];
+  readonly bundleKB: number;
+  readonly floorKB: number;
+  readonly initMs: number;
+  readonly floorMs: number;
+  readonly importError?: string;
+  /** The packages over the floor, largest first (KB in the bundle). */
+  readonly overFloor: { name: string; kb: number }[];
+}
+
+export interface BundlesResult {
+  readonly runs: number;
+  readonly emptyMs: number;
+  readonly rows: BundleRow[];
+  readonly xeroNode: { kb: number; initMs: number } | undefined;
+}
+
+const kb = (bytes: number) => bytes / 1024;
+
+/** The package an input file belongs to (`@scope/name`, `name`), or `onramp` for our own source. */
+function packageOf(input: string): string {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+  return m ? m[1]! : 'onramp (shared/, functions/)';
+}
+
+function bytesByPackage(meta: Metafile): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const o of Object.values(meta.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(o.inputs)) out.set(packageOf(input), (out.get(packageOf(input)) ?? 0) + bytesInOutput);
+  }
+  return out;
+}
+
+/** The AWS SDK client packages a bundle contains. */
+function sdkClients(meta: Metafile): string[] {
+  const found = new Set<string>();
+  // Only what survived tree-shaking: an imported module whose code is all unused is listed with 0 bytes.
+  for (const o of Object.values(meta.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(o.inputs)) {
+      const m = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)\//.exec(input);
+      if (m && bytesInOutput > 0) found.add(m[1]!);
+    }
+  }
+  return [...found].sort();
+}
+
+/** A client package's client class, as its type declarations name it (`client-sfn` → `SFNClient`). */
+function clientClass(pkg: string): string {
+  const dir = path.join(ROOT, 'node_modules', '@aws-sdk', pkg, 'dist-types');
+  const file = fs.readdirSync(dir).find((f) => /^[A-Za-z0-9]+Client\.d\.ts$/.test(f) && !f.startsWith('DynamoDBDocument'));
+  if (!file) throw new Error(`No client class in @aws-sdk/${pkg}`);
+  return file.replace(/\.d\.ts$/, '');
+}
+
+/** The floor's source: the same clients, made as the functions make them, and nothing else. */
+function floorSource(clients: string[]): string {
+  const lines: string[] = [];
+  const made: string[] = [];
+  for (const pkg of clients) {
+    if (pkg === 'lib-dynamodb') continue;
+    const cls = clientClass(pkg);
+    lines.push(`import { ${cls} } from '@aws-sdk/${pkg}';`);
+    if (pkg === 'client-dynamodb' && clients.includes('lib-dynamodb')) {
+      lines.push("import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';");
+      made.push(`DynamoDBDocumentClient.from(new ${cls}({}), { marshallOptions: { removeUndefinedValues: true } })`);
+    } else made.push(`new ${cls}({})`);
+  }
+  lines.push(`export const clients = [${made.join(', ')}];`, 'export const handler = async () => clients.length;');
+  return lines.join('\n');
+}
+
+async function bundle(out: string, options: BuildOptions): Promise<Metafile> {
+  const result = await build({ ...CDK_OPTIONS, ...options, outfile: out });
+  return result.metafile!;
+}
+
+/** Replaces xero-node's Accounting API with an empty class: the books function without it. */
+const withoutXero: Plugin = {
+  name: 'without-xero-node',
+  setup(b) {
+    b.onResolve({ filter: /^xero-node\// }, (args) => ({ path: args.path, namespace: 'no-xero' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-xero' }, () => ({ contents: 'export class AccountingApi {}', loader: 'js' }));
+  },
+};
+
+const CHILD = `
+const url = process.env.BENCH_IMPORT;
+try { await import(url); } catch (err) { process.stderr.write(String(err?.stack ?? err)); process.exit(3); }
+process.stdout.write(String(performance.now()));
+`;
+
+/** Process start to the module imported, in a fresh Node process. */
+function importTime(file: string, env: Record<string, string>): { ms: number } | { error: string } {
+  const res = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, BENCH_IMPORT: pathToFileURL(file).href },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (res.status !== 0) return { error: (res.stderr || `exit ${res.status}`).split('\n')[0]!.slice(0, 300) };
+  return { ms: Number(res.stdout) };
+}
+
+export async function bundlesAndInit(runs: number): Promise<BundlesResult> {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-bench-'));
+  try {
+    const empty = path.join(out, 'empty.mjs');
+    fs.writeFileSync(empty, 'export const handler = async () => ({});\n');
+    const built: { fn: FunctionId; file: string; floor: string; meta: Metafile; floorMeta: Metafile; clients: string[] }[] = [];
+    for (const [fn, def] of Object.entries(FUNCTIONS) as [FunctionId, (typeof FUNCTIONS)[FunctionId]][]) {
+      const file = path.join(out, `${fn}.mjs`);
+      const meta = await bundle(file, { entryPoints: [path.join(ROOT, def.entry)] });
+      const clients = sdkClients(meta);
+      const floor = path.join(out, `${fn}.floor.mjs`);
+      const floorMeta = await bundle(floor, { stdin: { contents: floorSource(clients), resolveDir: ROOT, sourcefile: `${fn}-floor.ts`, loader: 'ts' } });
+      built.push({ fn, file, floor, meta, floorMeta, clients });
+    }
+    const noXero = path.join(out, 'books.without-xero.mjs');
+    await bundle(noXero, { entryPoints: [path.join(ROOT, FUNCTIONS.books.entry)], plugins: [withoutXero] });
+
+    // Interleaved (function, floor, empty, function, ...) so that a busy moment of the machine touches all three alike.
+    const times = new Map<string, number[]>();
+    const errors = new Map<string, string>();
+    const time = (key: string, file: string, env: Record<string, string>) => {
+      if (errors.has(key)) return;
+      const r = importTime(file, env);
+      if ('error' in r) errors.set(key, r.error);
+      else times.set(key, [...(times.get(key) ?? []), r.ms]);
+    };
+    const paired = new Map<string, number[]>();
+    for (let run = 0; run < runs; run++) {
+      for (const b of built) {
+        const env = { ...CLOUD_ENV, ONRAMP_FUNCTION: b.fn };
+        time(b.fn, b.file, env);
+        time(`${b.fn}:floor`, b.floor, env);
+        time(`${b.fn}:empty`, empty, env);
+        if (b.fn === 'books') time('books:without-xero', noXero, env);
+        // Each figure less the empty module timed beside it.
+        const e = times.get(`${b.fn}:empty`)?.at(-1);
+        for (const key of [b.fn, `${b.fn}:floor`, ...(b.fn === 'books' ? ['books:without-xero'] : [])]) {
+          const t = times.get(key)?.[run];
+          if (t !== undefined && e !== undefined) paired.set(key, [...(paired.get(key) ?? []), t - e]);
+        }
+      }
+    }
+    const rows: BundleRow[] = built.map((b) => {
+      const fnBytes = bytesByPackage(b.meta);
+      const floorBytes = bytesByPackage(b.floorMeta);
+      const overFloor = [...fnBytes]
+        .map(([name, bytes]) => ({ name, kb: kb(bytes - (floorBytes.get(name) ?? 0)) }))
+        .filter((p) => p.kb >= 1)
+        .sort((a, z) => z.kb - a.kb);
+      const importError = errors.get(b.fn);
+      return {
+        fn: b.fn,
+        clients: b.clients,
+        bundleKB: kb(fs.statSync(b.file).size),
+        floorKB: kb(fs.statSync(b.floor).size),
+        initMs: median(paired.get(b.fn) ?? []),
+        floorMs: median(paired.get(`${b.fn}:floor`) ?? []),
+        overFloor,
+        ...(importError ? { importError } : {}),
+      };
+    });
+    const books = rows.find((r) => r.fn === 'books');
+    const xeroNode = books
+      ? { kb: books.bundleKB - kb(fs.statSync(noXero).size), initMs: books.initMs - median(paired.get('books:without-xero') ?? []) }
+      : undefined;
+    const allEmpty = built.flatMap((b) => times.get(`${b.fn}:empty`) ?? []);
+    return { runs, emptyMs: median(allEmpty), rows, xeroNode };
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const SHORT: Record<string, string> = {
+  'client-dynamodb': 'DynamoDB',
+  'lib-dynamodb': 'lib-dynamodb',
+  'client-sfn': 'SFN',
+  'client-secrets-manager': 'Secrets Manager',
+  'client-lambda': 'Lambda',
+  'client-sts': 'STS',
+};
+
+export function printBundles(r: BundlesResult): void {
+  console.log(`\n1a. Bundles (ESM, minified, node22, createRequire banner, as the CDK builds them) and init`);
+  console.log(`    init = a fresh Node process importing the bundle, less an empty module timed beside it; median of ${r.runs} interleaved runs`);
+  console.log(`    (an empty module itself: ${fixed(r.emptyMs, 0)} ms from process start). Floor = the same AWS SDK clients, made, bundled alone.\n`);
+  console.log(
+    table(
+      ['function', 'bundle KB', 'floor KB', 'init ms', 'floor ms', 'over the floor', 'budget', 'floor clients'],
+      r.rows.map((row) => [
+        row.fn,
+        fixed(row.bundleKB, 0),
+        fixed(row.floorKB, 0),
+        row.importError ? 'THROWS' : fixed(row.initMs, 0),
+        fixed(row.floorMs, 0),
+        row.importError ? '-' : `+${fixed(row.bundleKB - row.floorKB, 0)} KB, +${fixed(row.initMs - row.floorMs, 0)} ms`,
+        row.importError ? 'missed' : row.bundleKB <= row.floorKB + BUDGET_BUNDLE_KB && row.initMs <= row.floorMs + BUDGET_INIT_MS ? 'met' : 'missed',
+        row.clients.map((c) => SHORT[c] ?? c).join(' + ') || '(none)',
+      ]),
+    ),
+  );
+  for (const row of r.rows) {
+    if (row.importError) console.log(`\n    ${row.fn} THROWS at import, with the cloud environment: ${row.importError}`);
+  }
+  if (r.xeroNode) {
+    console.log(`\n    xero-node in the books function (only xero-node/dist/gen/api/accountingApi.js, and what it pulls in):`);
+    console.log(`    +${fixed(r.xeroNode.kb, 0)} KB of the bundle, +${fixed(r.xeroNode.initMs, 0)} ms of init (the function built with an empty AccountingApi in its place).`);
+  }
+  for (const row of r.rows) {
+    const overKB = row.bundleKB - row.floorKB;
+    const overMs = row.initMs - row.floorMs;
+    const top = row.overFloor.slice(0, 4).map((p) => `${p.name} ${fixed(p.kb, 0)} KB`).join(', ');
+    check({
+      what: `${row.fn}: bundle`,
+      limit: `<= floor + ${BUDGET_BUNDLE_KB} KB`,
+      measured: `${fixed(row.bundleKB, 0)} KB (floor ${fixed(row.floorKB, 0)} KB, +${fixed(overKB, 0)} KB)`,
+      ok: overKB <= BUDGET_BUNDLE_KB,
+      why: `over the floor: ${top}`,
+    });
+    check({
+      what: `${row.fn}: init`,
+      limit: `<= floor + ${BUDGET_INIT_MS} ms`,
+      measured: row.importError ? `throws at import: ${row.importError}` : `${fixed(row.initMs, 0)} ms (floor ${fixed(row.floorMs, 0)} ms, +${fixed(overMs, 0)} ms)`,
+      ok: !row.importError && overMs <= BUDGET_INIT_MS,
+      why: row.importError ? 'the module throws when imported' : `the code over the floor is parsed and run at import: ${top}`,
+    });
+  }
+}
