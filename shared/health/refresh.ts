@@ -157,18 +157,21 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest):
       await write(deps, { ...rest, status: 'needs_reconnecting', reason, updatedAt: now.toISOString() }, !!found, record.generation);
       return { outcome: 'refused', reason };
     }
-    // The new tokens reach the secret before the lease is given back.
-    await deps.secrets.save(
-      req.secretName,
-      {
-        ...stored,
-        accessToken: tokens.accessToken,
-        ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
-        ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}),
-        ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}),
-      },
-      { accountId: record.accountId, sellerId: record.sellerId },
-    );
+    // The new tokens reach the secret before the lease is given back. The provider may already have
+    // retired the old refresh token (QuickBooks at once), so a failed write is tried once more.
+    const save = () =>
+      deps.secrets.save(
+        req.secretName,
+        {
+          ...stored,
+          accessToken: tokens.accessToken,
+          ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+          ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}),
+          ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}),
+        },
+        { accountId: record.accountId, sellerId: record.sellerId },
+      );
+    await save().catch(save);
     const expiry = expiryAfterRefresh(provider.id, tokens, now, record);
     const { refreshDueAt: _old, ...base } = record;
     const due = refreshDueAt(provider.id, { ...expiry, status: 'connected', canRefresh: true }, now);
