@@ -21,6 +21,18 @@ const attr = (tag: string, name: string) => {
   return m ? decode(m[2] ?? m[3] ?? '') : undefined;
 };
 
+/** The accepting button (`decision`) of each sandbox's consent page, as local/sandboxes/README.md lists them. */
+export const ACCEPT: Readonly<Record<string, string>> = {
+  amazon: 'confirm',
+  ebay: 'agree',
+  shopify: 'install',
+  etsy: 'grant',
+  'tiktok-shop': 'authorize',
+  square: 'allow',
+  xero: 'allow',
+  quickbooks: 'connect',
+};
+
 /** Loads `url`, submits its form with `decision` and `choices`, and returns the redirect. */
 export async function consent(url: string, decision: string, choices: Record<string, string> = {}): Promise<ConsentResult> {
   const pageRes = await fetch(url, { redirect: 'manual' });

@@ -36,7 +36,7 @@ export interface BooksGatewayDeps extends RefreshDeps {
  * `refusedToken`; the new tokens are in the secret before it is returned.
  */
 export async function accessTokenFor(deps: BooksGatewayDeps, ref: BooksConnectionRef, refusedToken?: string): Promise<string> {
-  if (ref.provider !== xero.id && ref.provider !== quickbooks.id) throw new Error(`${ref.provider} is not a bookkeeping platform`);
+  if (!(ref.provider in CHARTS)) throw new Error(`${ref.provider} is not a bookkeeping platform`);
   const result = await refreshConnection(deps, {
     secretName: ref.secretName,
     fallback: { provider: ref.provider, kind: 'books', sellerId: ref.sellerId ?? '', accountId: ref.accountId ?? '' },
@@ -92,9 +92,15 @@ async function quickbooksChart(deps: BooksGatewayDeps, ref: BooksConnectionRef, 
   return chartFromQuickbooks(accounts, codes, rates);
 }
 
+/** Each bookkeeping platform's chart call. */
+const CHARTS: Readonly<Record<string, (deps: BooksGatewayDeps, ref: BooksConnectionRef, accessToken: string) => Promise<Chart>>> = {
+  [xero.id]: xeroChart,
+  [quickbooks.id]: quickbooksChart,
+};
+
 /** The connection's live chart of accounts and tax rates. */
 export async function fetchChart(deps: BooksGatewayDeps, ref: BooksConnectionRef): Promise<Chart> {
-  const chart = (token: string) => (ref.provider === xero.id ? xeroChart(deps, ref, token) : quickbooksChart(deps, ref, token));
+  const chart = (token: string) => CHARTS[ref.provider]!(deps, ref, token);
   let token: string | undefined;
   try {
     token = await accessTokenFor(deps, ref);

@@ -22,7 +22,7 @@ export interface CodeExchange {
 }
 
 // eBay answers `token_type: "User Access Token"`, a bearer token by another name.
-const recognizedTokenTypes: oauth.RecognizedTokenTypes = { 'user access token': () => undefined };
+export const recognizedTokenTypes: oauth.RecognizedTokenTypes = { 'user access token': () => undefined };
 
 export function clientAuth(style: TokenRequestStyle, app: AppCredentials): oauth.ClientAuth {
   switch (style) {
@@ -104,30 +104,5 @@ export async function exchangeCode(x: CodeExchange): Promise<TokenSet> {
       throw new ConnectError(err.error === 'invalid_grant' ? 'expired' : 'provider_error', `token endpoint: ${err.error}`);
     }
     throw new ConnectError('provider_error', `token answer not understood (${(err as Error)?.name})`);
-  }
-}
-
-/**
- * Refreshes an access token with the provider's refresh grant. Providers that
- * rotate refresh tokens (Xero, QuickBooks) answer a new one, which the caller
- * must store before using the access token.
- */
-export async function refreshTokens(x: Omit<CodeExchange, 'code' | 'redirectUri' | 'codeVerifier'> & { readonly refreshToken: string }): Promise<TokenSet> {
-  const as: oauth.AuthorizationServer = { issuer: new URL(x.tokenUrl).origin, token_endpoint: x.tokenUrl };
-  const client: oauth.Client = { client_id: x.app.clientId };
-  const options = { [oauth.customFetch]: (url: string, init: RequestInit) => x.http.fetch(url, init) } as oauth.TokenEndpointRequestOptions;
-  const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth(x.style, x.app), x.refreshToken, options);
-  if (response.status >= 500) {
-    await response.body?.cancel();
-    throw new ConnectError('provider_error', `token endpoint answered ${response.status}`);
-  }
-  try {
-    const body = await oauth.processRefreshTokenResponse(as, client, response, { recognizedTokenTypes });
-    const tokens = tokenSet(body as unknown as Record<string, any>, x.now, 'refresh answer');
-    // A provider that does not rotate answers no refresh token: the old one stays.
-    return { ...tokens, refreshToken: tokens.refreshToken ?? x.refreshToken };
-  } catch (err) {
-    if (err instanceof oauth.ResponseBodyError) throw new ConnectError(err.error === 'invalid_grant' ? 'expired' : 'provider_error', `refresh: ${err.error}`);
-    throw new ConnectError('provider_error', `refresh answer not understood (${(err as Error)?.name})`);
   }
 }

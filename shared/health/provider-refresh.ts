@@ -9,11 +9,11 @@
 import * as oauth from 'oauth4webapi';
 import { ConnectError } from '../errors.js';
 import { jsonFrom } from '../connectors/http.js';
-import { clientAuth, tokenSet } from '../connectors/token.js';
+import { clientAuth, recognizedTokenTypes, tokenSet } from '../connectors/token.js';
 import type { TokenSet } from '../connectors/types.js';
 import type { AppCredentials, ProviderHttp } from '../ports.js';
 import { SHOP_DOMAIN_FIELD } from '../providers/fields.js';
-import type { OAuthProviderDefinition } from '../providers/types.js';
+import type { OAuthProviderDefinition, TikTokShopProvider } from '../providers/types.js';
 import type { ReconnectReason } from './model.js';
 
 /** The provider refused the refresh: the seller must consent again. */
@@ -37,12 +37,6 @@ export interface RefreshCall {
   readonly fields: Readonly<Record<string, string>>;
 }
 
-// eBay answers `token_type: "User Access Token"`, a bearer token by another name.
-const recognizedTokenTypes: oauth.RecognizedTokenTypes = { 'user access token': () => undefined };
-
-/** Providers whose refresh grant must repeat the scopes (eBay). */
-const SCOPE_ON_REFRESH = new Set(['ebay']);
-
 const unavailable = (status: number) => new ConnectError('provider_error', `refresh answered ${status}`);
 
 async function standardRefresh(p: OAuthProviderDefinition, x: RefreshCall): Promise<TokenSet> {
@@ -50,7 +44,7 @@ async function standardRefresh(p: OAuthProviderDefinition, x: RefreshCall): Prom
   const client: oauth.Client = { client_id: x.app.clientId };
   const options = {
     [oauth.customFetch]: (url: string, init: RequestInit) => x.http.fetch(url, init),
-    ...(SCOPE_ON_REFRESH.has(p.id) ? { additionalParameters: { scope: p.scopes.join(p.scopeSeparator) } } : {}),
+    ...(p.scopeOnRefresh ? { additionalParameters: { scope: p.scopes.join(p.scopeSeparator) } } : {}),
   } as oauth.TokenEndpointRequestOptions;
   const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth(p.tokenRequest, x.app), x.refreshToken, options);
   if (response.status >= 500) {
@@ -104,8 +98,8 @@ const TIKTOK_EXPIRED = 36004001;
 const TIKTOK_UNKNOWN = 36004005;
 
 /** TikTok Shop's GET refresh call, answered in a `{code, message, data}` envelope with Unix-timestamp expiries. */
-async function tiktokRefresh(p: OAuthProviderDefinition, x: RefreshCall): Promise<TokenSet> {
-  const url = new URL(p.tokenUrl.replace(/\/token\/get$/, '/token/refresh'));
+async function tiktokRefresh(p: TikTokShopProvider, x: RefreshCall): Promise<TokenSet> {
+  const url = new URL(p.refreshUrl);
   url.searchParams.set('app_key', x.app.clientId);
   url.searchParams.set('app_secret', x.app.clientSecret);
   url.searchParams.set('refresh_token', x.refreshToken);
@@ -127,12 +121,18 @@ async function tiktokRefresh(p: OAuthProviderDefinition, x: RefreshCall): Promis
   };
 }
 
+type Refresh<P extends OAuthProviderDefinition> = (p: P, x: RefreshCall) => Promise<TokenSet>;
+
+/** Each kind of provider's refresh call (the standard flow's by its token request style: Square's is JSON). */
+const REFRESH: { [K in OAuthProviderDefinition['kind']]: Refresh<Extract<OAuthProviderDefinition, { kind: K }>> } = {
+  'oauth-code': (p, x) => (p.tokenRequest === 'json-body' ? squareRefresh(p, x) : standardRefresh(p, x)),
+  'amazon-consent': standardRefresh,
+  'shopify-install': shopifyRefresh,
+  'tiktok-shop': tiktokRefresh,
+};
+
 /** Refreshes with the provider's own call. A provider that does not rotate answers no refresh token: the old one stays. */
 export async function providerRefresh(p: OAuthProviderDefinition, x: RefreshCall): Promise<TokenSet> {
-  let tokens: TokenSet;
-  if (p.kind === 'tiktok-shop') tokens = await tiktokRefresh(p, x);
-  else if (p.kind === 'shopify-install') tokens = await shopifyRefresh(p, x);
-  else if (p.tokenRequest === 'json-body') tokens = await squareRefresh(p, x);
-  else tokens = await standardRefresh(p, x);
+  const tokens = await (REFRESH[p.kind] as Refresh<OAuthProviderDefinition>)(p, x);
   return { ...tokens, refreshToken: tokens.refreshToken ?? x.refreshToken };
 }

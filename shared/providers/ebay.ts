@@ -20,6 +20,7 @@ export const ebay = {
     'https://api.ebay.com/oauth/api_scope/sell.fulfillment.readonly',
   ],
   scopeSeparator: ' ',
+  scopeOnRefresh: true,
   pkce: 'none',
   callback: { code: 'code', state: 'state', error: 'error', extra: ['expires_in'] },
   identity: { method: 'GET', url: '{api}/commerce/identity/v1/user/', description: 'the eBay user (userId, username)' },

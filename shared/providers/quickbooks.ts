@@ -10,6 +10,7 @@ export const quickbooks = {
   accountFields: [],
   authorizeUrl: 'https://appcenter.intuit.com/connect/oauth2',
   redirectUri: 'callback-url',
+  taxCountry: 'US',
   tokenUrl: 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer',
   tokenRequest: 'form-basic',
   apiUrl: 'https://quickbooks.api.intuit.com',

@@ -19,6 +19,7 @@ export const tiktokShop = {
   ],
   tokenUrl: 'https://auth.tiktok-shops.com/api/v2/token/get',
   tokenRequest: 'get-query',
+  refreshUrl: 'https://auth.tiktok-shops.com/api/v2/token/refresh',
   apiUrl: 'https://open-api.tiktokglobalshop.com',
   // Permissions are configured on the app in Partner Center, not requested in the URL.
   scopes: [],

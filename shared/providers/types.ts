@@ -93,6 +93,8 @@ interface OAuthCommon extends Common {
   readonly identity: IdentityCall;
   /** The API base URL (global providers); regional ones put `api` in their region's urls. */
   readonly apiUrl?: string;
+  /** The refresh grant must repeat the scopes (eBay). */
+  readonly scopeOnRefresh?: boolean;
 }
 
 /** The standard authorization-code flow (eBay, Etsy, Square, Xero, QuickBooks). */
@@ -101,6 +103,8 @@ export interface OAuthCodeProvider extends OAuthCommon {
   readonly authorizeUrl: string;
   /** What the app sends as `redirect_uri`: its callback URL, or a registered name (eBay's RuName). */
   readonly redirectUri: 'callback-url' | 'registered-name';
+  /** Books: the country whose tax rates Accounts & Taxes suggests for domestic sales. */
+  readonly taxCountry?: string;
 }
 
 /** Amazon's Seller Central consent: per-region consent host, `application_id`, `spapi_oauth_code`. */
@@ -124,6 +128,8 @@ export interface ShopifyInstallProvider extends OAuthCommon {
 /** TikTok Shop's service authorization: per-market host, `service_id`, GET token call in an envelope. */
 export interface TikTokShopProvider extends OAuthCommon {
   readonly kind: 'tiktok-shop';
+  /** The refresh call, a GET like the token call. */
+  readonly refreshUrl: string;
   readonly regions: readonly Region[];
 }
 

@@ -10,6 +10,8 @@ export const xero = {
   accountFields: [],
   authorizeUrl: 'https://login.xero.com/identity/connect/authorize',
   redirectUri: 'callback-url',
+  // Xero's home market; the sandbox organisations are UK ones.
+  taxCountry: 'GB',
   tokenUrl: 'https://identity.xero.com/connect/token',
   tokenRequest: 'form-basic',
   apiUrl: 'https://api.xero.com',

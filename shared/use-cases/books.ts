@@ -104,7 +104,11 @@ function booksRef(rec: Account): BooksConnectionRef & { label: string } {
 }
 
 /** The books' country, for tax suggestions (Xero's UK sandbox and QuickBooks' US one; GB for Xero, US for QuickBooks). */
-const booksCountry = (provider: string) => (provider === 'xero' ? 'GB' : 'US');
+/** The books' home country, for tax suggestions, from the platform's definition. */
+const booksCountry = (provider: string) => {
+  const p = findProvider(provider);
+  return (p && 'taxCountry' in p ? p.taxCountry : undefined) ?? 'US';
+};
 
 export interface ChartView {
   readonly platform: string;

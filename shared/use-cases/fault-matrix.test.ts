@@ -16,7 +16,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watch, type AwsCall } from '#local/instrument.js';
-import { consent } from '#local/sandboxes/consent.js';
+import { ACCEPT, consent } from '#local/sandboxes/consent.js';
 import { connectThroughSandbox, followCallback, newAccount, newSeller, until, type Client } from '#local/test-helpers.js';
 import { startLocalStack, TABLE_NAME, type LocalStack } from '#local/stack.js';
 import { FIRST_STEP, SETUP_STATUSES, SETUP_STEPS, transition, type SetupStep, type WizardAction } from '../wizard.js';
@@ -118,7 +118,7 @@ async function atBooks(): Promise<Ctx> {
 async function booksConsented(ctx: Ctx, provider: 'xero' | 'quickbooks' = 'quickbooks'): Promise<Ctx> {
   const start = await ctx.c.call('POST', `/api/accounts/${ctx.accountId}/books/connect`, { provider });
   expect(start.status).toBe(200);
-  ctx.location = (await consent(start.body.authorizeUrl, provider === 'xero' ? 'allow' : 'connect')).location!;
+  ctx.location = (await consent(start.body.authorizeUrl, ACCEPT[provider]!)).location!;
   return ctx;
 }
 
