@@ -129,14 +129,23 @@ const STEP: Record<string, string> = {
 
 const when = (iso: string | null | undefined) => (iso ? iso.slice(0, 16).replace('T', ' ') : '-');
 
-/** A connection's health, and its calendar: when each credential runs out, when it was and will be refreshed. */
+/**
+ * A connection's health, and its calendar: when each credential runs out, when it was and will be refreshed,
+ * and, for credentials that never expire (keys, Shopify's offline token), when the daily check last found them
+ * working and when it runs next.
+ */
 function connectionHealthLines(c: Record<string, any>): string[] {
   const h = c.health;
   if (!h) return [];
+  const checked = !!(h.checkedAt || h.checkDueAt);
+  const expires = h.accessTokenExpiresAt || h.refreshTokenExpiresAt || h.consentExpiresAt;
   return [
     `    ${c.label}: ${h.label}${h.state === 'connected' ? '' : ` (${h.message})`}`,
-    `      expires: access token ${when(h.accessTokenExpiresAt)}, refresh token ${when(h.refreshTokenExpiresAt)}, consent ${when(h.consentExpiresAt)}`,
-    `      refreshed ${when(h.refreshedAt)}, next refresh ${when(h.refreshDueAt)}`,
+    checked && !expires
+      ? '      expires: never (checked with the provider once a day)'
+      : `      expires: access token ${when(h.accessTokenExpiresAt)}, refresh token ${when(h.refreshTokenExpiresAt)}, consent ${when(h.consentExpiresAt)}`,
+    ...(!checked || h.refreshedAt || h.refreshDueAt ? [`      refreshed ${when(h.refreshedAt)}, next refresh ${when(h.refreshDueAt)}`] : []),
+    ...(checked ? [`      checked ${when(h.checkedAt)}, next check ${when(h.checkDueAt)}`] : []),
   ];
 }
 

@@ -57,22 +57,30 @@ export function healthStores(env: BaseEnv) {
   };
 }
 
-/** What the scheduled refresher needs: the records and leases, the secrets, the app's credentials, provider calls. */
+/**
+ * What the scheduled refresher needs: the records and leases, the secrets, the app's credentials, provider calls,
+ * and sellers' stores (SSRF-guarded) for the daily check of WooCommerce keys.
+ */
 export function refresherDeps(env: RefresherEnv): RefreshDeps {
   return {
     ...healthStores(env),
     secrets: translated('Secrets Manager', secretsManagerPort(secretsClient(), env.SECRET_PREFIX, env.SECRETS_KMS_KEY_ID)),
     apps: translated('Secrets Manager', secretsManagerAppCredentials(secretsClient(), env.APP_SECRET_PREFIX)),
     http: providerHttp({ timeoutMs: env.PROVIDER_TIMEOUT_MS, sandboxOrigin: env.PROVIDER_SANDBOX_ORIGIN }),
+    stores: storeHttp({ allowLocal: localStoresAllowed(env.ALLOW_LOCAL_STORES), timeoutMs: env.PROVIDER_TIMEOUT_MS }),
     leaseMs: env.REFRESH_LEASE_MS,
   };
 }
 
-/** What connecting with keys needs besides the wizard: provider calls, sellers' stores (SSRF-guarded), pending one-click key creations. */
+/**
+ * What connecting with keys needs besides the wizard: provider calls, sellers' stores (SSRF-guarded), pending
+ * one-click key creations, and the connection records and leases (new keys start a connection's daily check).
+ */
 export function keysDeps(env: ConnectEnv): KeysDeps {
   const allowLocalStores = localStoresAllowed(env.ALLOW_LOCAL_STORES);
   return {
     ...wizardDeps(env),
+    ...healthStores(env),
     http: providerHttp({ timeoutMs: env.PROVIDER_TIMEOUT_MS, sandboxOrigin: env.PROVIDER_SANDBOX_ORIGIN }),
     stores: storeHttp({ allowLocal: allowLocalStores, timeoutMs: env.PROVIDER_TIMEOUT_MS }),
     pendingKeys: translated('DynamoDB', dynamoPendingKeys(dynamoClient(), env.TABLE_NAME)),

@@ -6,6 +6,7 @@ import { secretsManagerAppCredentials } from '../shared/adapters/app-credentials
 import { dynamoConnectionRecords, dynamoLeases } from '../shared/adapters/connection-records.js';
 import { providerHttp } from '../shared/adapters/provider-http.js';
 import { secretsManagerPort } from '../shared/adapters/secrets.js';
+import { storeHttp } from '../shared/adapters/store-http.js';
 import { translated } from '../shared/adapters/translate.js';
 import type { RefreshDeps } from '../shared/health/refresh.js';
 import { consent } from './sandboxes/consent.js';
@@ -17,9 +18,15 @@ export const DAY_MS = 24 * 3600_000;
 /**
  * A refresher as a separate function instance would run it: its own AWS SDK
  * clients against the local stack's endpoints, its own clock (`offsetMs`
- * ahead of this one, to reach a refresh time without waiting for it).
+ * ahead of this one, to reach a refresh or check time without waiting for
+ * it). `providersAt` sends its provider calls to another origin than the
+ * sandboxes' (a server that fails or stalls, for a provider whose sandbox has
+ * no such control).
  */
-export function refresherInstance(stack: LocalStack, options: { offsetMs?: number; leaseMs?: number; timeoutMs?: number } = {}): RefreshDeps {
+export function refresherInstance(
+  stack: LocalStack,
+  options: { offsetMs?: number; leaseMs?: number; timeoutMs?: number; providersAt?: string } = {},
+): RefreshDeps {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const sm = new SecretsManagerClient({});
   return {
@@ -27,7 +34,9 @@ export function refresherInstance(stack: LocalStack, options: { offsetMs?: numbe
     leases: translated('DynamoDB', dynamoLeases(db, TABLE_NAME)),
     secrets: translated('Secrets Manager', secretsManagerPort(sm, 'onramp/')),
     apps: translated('Secrets Manager', secretsManagerAppCredentials(sm, 'onramp-apps/')),
-    http: providerHttp({ timeoutMs: options.timeoutMs ?? 4_000, sandboxOrigin: stack.sandboxes.origin }),
+    http: providerHttp({ timeoutMs: options.timeoutMs ?? 4_000, sandboxOrigin: options.providersAt ?? stack.sandboxes.origin }),
+    // The sandbox store is plain http on loopback, which only the local stack may call.
+    stores: storeHttp({ allowLocal: true, timeoutMs: options.timeoutMs ?? 4_000 }),
     now: () => new Date(Date.now() + (options.offsetMs ?? 0)),
     leaseMs: options.leaseMs ?? 2_000,
     leasePollMs: 20,
@@ -45,6 +54,7 @@ const DECISIONS: Record<string, { decision: string; choices?: Record<string, str
   etsy: { decision: 'grant' },
   square: { decision: 'allow' },
   'tiktok-shop': { decision: 'authorize', choices: { seller_region: 'UK' } },
+  shopify: { decision: 'install' },
 };
 
 /** An account with its channel connected (and its books, when `books` is given), through the sandboxes' consent. */
@@ -72,4 +82,19 @@ export function secretOf(stack: LocalStack, sellerId: string, accountId: string,
 export async function secretValue(stack: LocalStack, name: string): Promise<Record<string, string>> {
   const { SecretString } = (await stack.secrets.operations.GetSecretValue!({ SecretId: name })) as { SecretString: string };
   return JSON.parse(SecretString) as Record<string, string>;
+}
+
+/** Walmart's and WooCommerce's sandbox keys, as a seller pastes them. */
+export const SANDBOX_KEYS = {
+  walmart: { clientId: 'sandbox-walmart-us', clientSecret: 'sandbox-secret-us' },
+  woocommerce: { consumerKey: 'ck_sandbox_read', consumerSecret: 'cs_sandbox_read' },
+} as const;
+
+/** An account with its keys channel connected by pasted keys (Walmart US, or the sandbox WooCommerce store). */
+export async function keysAccount(stack: LocalStack, c: Client, channel: 'walmart' | 'woocommerce', keys: Record<string, string> = SANDBOX_KEYS[channel]): Promise<string> {
+  const account = await newAccount(c, channel === 'walmart' ? { name: 'Walmart US', channel, region: 'US' } : { name: 'WooCommerce', channel });
+  const body = channel === 'woocommerce' ? { storeUrl: `${stack.sandboxes.origin}/woocommerce`, ...keys } : keys;
+  const res = await c.call('POST', `/api/accounts/${account.id}/channel/connect`, body);
+  if (res.status !== 200) throw new Error(`keys not connected: ${res.status} ${JSON.stringify(res.body?.error?.code)}`);
+  return account.id as string;
 }

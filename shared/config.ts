@@ -69,13 +69,15 @@ export const connectEnv = wizardEnv.extend({
 });
 export type ConnectEnv = z.infer<typeof connectEnv>;
 
-/** The scheduled refresher: the secrets, the app credentials and provider calls, without the wizard. */
+/** The scheduled refresher: the secrets, the app credentials, provider and store calls, without the wizard. */
 export const refresherEnv = baseEnv.extend({
   SECRET_PREFIX: z.string().min(1).default('onramp/'),
   SECRETS_KMS_KEY_ID: z.string().min(1).optional(),
   APP_SECRET_PREFIX: z.string().min(1).default('onramp-apps/'),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().positive().max(30_000).default(8_000),
   PROVIDER_SANDBOX_ORIGIN: loopbackOrigin.optional(),
+  /** The local stack only: the daily check of keys on WooCommerce stores on plain http and loopback (its sandbox store). Never set in the cloud. */
+  ALLOW_LOCAL_STORES: bool.default(false),
   /** How long a refresh lease holds; longer than a provider call may take. */
   REFRESH_LEASE_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
 });

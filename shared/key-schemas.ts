@@ -12,7 +12,8 @@ const keysProviders = (CHANNEL_PROVIDERS as readonly { kind: string }[]).filter(
 /** Every key any provider takes, by its name in the request body. */
 export const KEY_FIELD_KEYS = [...new Set(keysProviders.flatMap((p) => p.keys.fields.map((f) => f.key)))] as KeyField['key'][];
 
-const pasted = z.string({ error: 'Paste the value as text.' }).max(1000, { error: 'That is longer than any key. Copy it again and paste only the key.' }).optional();
+/** A pasted key: text, no longer than any key. */
+export const pastedKey = z.string({ error: 'Paste the value as text.' }).max(1000, { error: 'That is longer than any key. Copy it again and paste only the key.' }).optional();
 
 /**
  * `POST /api/accounts/{id}/channel/connect`: `{}` starts a consent (or
@@ -21,7 +22,7 @@ const pasted = z.string({ error: 'Paste the value as text.' }).max(1000, { error
  * they must look like, is checked against its provider definition.
  */
 export const channelConnectRequest = z.strictObject({
-  ...(Object.fromEntries(KEY_FIELD_KEYS.map((k) => [k, pasted])) as Record<KeyField['key'], typeof pasted>),
+  ...(Object.fromEntries(KEY_FIELD_KEYS.map((k) => [k, pastedKey])) as Record<KeyField['key'], typeof pastedKey>),
   storeUrl: z.string({ error: 'Enter your store\u2019s address as text.' }).max(2048, { error: 'That store address is too long.' }).optional(),
 });
 export type ChannelConnectRequest = z.infer<typeof channelConnectRequest>;

@@ -181,6 +181,8 @@ export interface PendingKeys {
   readonly storeUrl: string;
   /** Whether the store URL came with this request (the account had none), to be saved on the account. */
   readonly storeUrlIsNew: boolean;
+  /** `reconnect`: the keys replace those of the account's existing connection (absent: they connect it). */
+  readonly purpose?: 'reconnect';
   /** Epoch seconds after which the record is refused. */
   readonly expiresAt: number;
 }

@@ -9,7 +9,8 @@ import { CHANNEL_PROVIDERS } from './providers/index.js';
 import type { AccountField } from './providers/types.js';
 import { ACCOUNT_EVENT_TYPES } from './model.js';
 import { plainText } from './text.js';
-import { keysFormView } from './key-schemas.js';
+import { KEY_FIELD_KEYS, keysFormView, pastedKey } from './key-schemas.js';
+import type { KeyField } from './providers/types.js';
 import { SETUP_STATUSES, SETUP_STEPS } from './wizard.js';
 import { HEALTH_STATES, RECONNECT_REASONS } from './health/model.js';
 
@@ -271,7 +272,16 @@ export const connectRequest = z.strictObject({});
 export const connectResponse = z.object({ authorizeUrl: z.string() });
 export type ConnectResponse = z.infer<typeof connectResponse>;
 
-/** `POST /api/accounts/{id}/reconnect`: which connection to sign in to again. */
-export const reconnectRequest = z.strictObject({ kind: z.enum(['channel', 'books'], { error: 'Choose the sales channel or the books to reconnect.' }) });
+/**
+ * `POST /api/accounts/{id}/reconnect`: which connection to sign in to again;
+ * for a keys channel, the new keys (none: WooCommerce's one click again).
+ */
+export const reconnectRequest = z.strictObject({
+  kind: z.enum(['channel', 'books'], { error: 'Choose the sales channel or the books to reconnect.' }),
+  ...(Object.fromEntries(KEY_FIELD_KEYS.map((k) => [k, pastedKey])) as Record<KeyField['key'], typeof pastedKey>),
+});
+export type ReconnectRequest = z.infer<typeof reconnectRequest>;
+/** The provider's consent page (or the store's approval page), or the account with its new keys in place. */
+export const reconnectResponse = z.union([connectResponse, z.object({ account: accountView })]);
 
 export { BOOKS_PLATFORMS, CHANNEL_GROUPS };

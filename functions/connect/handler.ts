@@ -1,7 +1,7 @@
 /**
  * Connects an account's sales channel: answers the provider's consent URL,
  * or (for a keys channel) checks the pasted keys and stores them, or starts
- * WooCommerce's one-click key creation.
+ * WooCommerce's one-click key creation; and reconnects a connection the same ways.
  */
 import { connectEnv, parseEnv } from '#shared/config.js';
 import { channelConnectRequest } from '#shared/key-schemas.js';
@@ -22,7 +22,10 @@ export const handler = httpHandler(
     }),
     'POST /api/accounts/{id}/reconnect': sellerRoute({
       body: reconnectRequest,
-      handle: async ({ session, params, body }) => ({ body: await startReconnect(deps, session.userId, params.id!, body.kind) }),
+      handle: async ({ session, params, body }) => {
+        const { kind, ...keys } = body;
+        return { body: await startReconnect(deps, session.userId, params.id!, kind, keys) };
+      },
     }),
   },
   { allowedOrigins: env.ALLOWED_ORIGINS, sessions: stores(env).sessions },

@@ -1,15 +1,16 @@
 /**
  * Connection records and refresh leases in DynamoDB (see `table.ts`):
  * - `CONNECTION#<secret name>` / `CONNECTION`: a connection's health and
- *   expiry calendar, never a credential. While it has a refresh time,
- *   `gsi1pk = REFRESH_DUE` and `gsi1sk = <refreshDueAt>#<secret name>`, so the
- *   scheduled refresher queries what is due instead of scanning.
- * - `LEASE#<secret name>` / `LEASE`: who is refreshing it, until when.
+ *   expiry calendar, never a credential. While it has a refresh or check
+ *   time, `gsi1pk = REFRESH_DUE` and `gsi1sk = <the sooner of refreshDueAt
+ *   and checkDueAt>#<secret name>`, so the scheduled refresher finds what is
+ *   due, refreshes and checks alike, with one query instead of a scan.
+ * - `LEASE#<secret name>` / `LEASE`: who is refreshing or checking it, until when.
  *   `expiresAt` (epoch seconds) lets TTL sweep old leases; `leaseUntil`
  *   (epoch milliseconds) is what the condition compares.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConnectionRecord } from '../health/model.js';
 import type { ConnectionRecordStore, LeaseStore } from '../health/ports.js';
 
@@ -19,7 +20,7 @@ export const REFRESH_DUE_INDEX_KEY = 'REFRESH_DUE';
 
 const FIELDS = [
   'secretName', 'provider', 'kind', 'sellerId', 'accountId', 'region', 'fields', 'status', 'reason', 'generation', 'connectedAt', 'refreshedAt',
-  'refreshDueAt', 'updatedAt', 'accessTokenExpiresAt', 'refreshTokenExpiresAt', 'consentExpiresAt',
+  'refreshDueAt', 'checkDueAt', 'checkedAt', 'updatedAt', 'accessTokenExpiresAt', 'refreshTokenExpiresAt', 'consentExpiresAt',
 ] as const;
 
 function toRecord(item: Record<string, unknown>): ConnectionRecord {
@@ -28,8 +29,12 @@ function toRecord(item: Record<string, unknown>): ConnectionRecord {
   return { region: null, fields: {}, generation: 0, ...out } as ConnectionRecord;
 }
 
+/** When the scheduled refresher has something to do: the sooner of its refresh and its check. */
+const nextDue = (r: ConnectionRecord) => [r.refreshDueAt, r.checkDueAt].filter((t): t is string => !!t).sort()[0];
+
 function toItem(r: ConnectionRecord): Record<string, unknown> {
-  const due = r.status === 'connected' && r.refreshDueAt ? { gsi1pk: REFRESH_DUE_INDEX_KEY, gsi1sk: `${r.refreshDueAt}#${r.secretName}` } : {};
+  const at = r.status === 'connected' ? nextDue(r) : undefined;
+  const due = at ? { gsi1pk: REFRESH_DUE_INDEX_KEY, gsi1sk: `${at}#${r.secretName}` } : {};
   return { ...recordKey(r.secretName), entity: 'connection', ...r, ...due };
 }
 
@@ -65,8 +70,10 @@ export function dynamoConnectionRecords(db: Pick<DynamoDBDocumentClient, 'send'>
           new PutCommand({
             TableName: tableName,
             Item: toItem(record),
-            ConditionExpression: 'attribute_exists(pk) AND generation = :g',
-            ExpressionAttributeValues: { ':g': expectedGeneration },
+            // The same credentials (generation), and no refusal recorded meanwhile.
+            ConditionExpression: 'attribute_exists(pk) AND generation = :g AND #status = :connected',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':g': expectedGeneration, ':connected': 'connected' },
           }),
         );
         return true;
@@ -106,6 +113,25 @@ export function dynamoLeases(db: Pick<DynamoDBDocumentClient, 'send'>, tableName
             ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil <= :now OR #owner = :owner',
             ExpressionAttributeNames: { '#owner': 'owner' },
             ExpressionAttributeValues: { ':now': nowMs, ':owner': owner },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false;
+        throw err;
+      }
+    },
+    async confirm(name, owner, heldUntilMs, ttlMs, nowMs) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: leaseKey(name),
+            UpdateExpression: 'SET leaseUntil = :until, expiresAt = :ttl',
+            // Still the lease this owner last wrote: whoever takes over a lease that ran out writes their own owner and expiry.
+            ConditionExpression: '#owner = :owner AND leaseUntil = :held',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': owner, ':held': heldUntilMs, ':until': nowMs + ttlMs, ':ttl': Math.ceil((nowMs + ttlMs) / 1000) + 3600 },
           }),
         );
         return true;

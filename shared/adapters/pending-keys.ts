@@ -33,6 +33,7 @@ export function dynamoPendingKeys(db: Pick<DynamoDBDocumentClient, 'send'>, tabl
         provider: String(Item.provider),
         storeUrl: String(Item.storeUrl),
         storeUrlIsNew: Item.storeUrlIsNew === true,
+        ...(Item.purpose === 'reconnect' ? { purpose: 'reconnect' as const } : {}),
         expiresAt: Item.expiresAt,
       };
     },

@@ -46,8 +46,8 @@ async function call(http: ProviderHttp, url: string, init: RequestInit): Promise
   }
 }
 
-/** A token for the keys in `market`, or `rejected` when Walmart refuses them there. */
-async function mintToken(p: Walmart, http: ProviderHttp, market: string, keys: WalmartKeys): Promise<string | 'rejected'> {
+/** A token for the keys in `market`, or `rejected` when Walmart refuses them there (also the daily check of stored keys). */
+export async function mintToken(p: Walmart, http: ProviderHttp, market: string, keys: WalmartKeys): Promise<string | 'rejected'> {
   const res = await call(http, p.keys.endpoints.token, {
     method: 'POST',
     headers: {

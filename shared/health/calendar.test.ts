@@ -1,6 +1,8 @@
 /** The expiry calendar and the health a seller reads from it. */
 import { describe, expect, it } from 'vitest';
-import { expiryAfterConsent, expiryAfterRefresh, refreshDueAt } from './calendar.js';
+import { checkDueAt, expiryAfterConsent, expiryAfterRefresh, isChecked, refreshDueAt } from './calendar.js';
+import { CHECKS } from './provider-check.js';
+import { recordAfterConsent } from './record.js';
 import { healthOf } from './health.js';
 import type { ConnectionRecord } from './model.js';
 
@@ -49,6 +51,32 @@ describe('the expiry calendar', () => {
     expect(refreshDueAt('shopify', { status: 'connected', canRefresh: false }, NOW)).toBeUndefined();
     expect(refreshDueAt('xero', { status: 'needs_reconnecting', canRefresh: true }, NOW)).toBeUndefined();
   });
+
+  it('checks credentials that never expire (Walmart\u2019s and WooCommerce\u2019s keys, Shopify\u2019s offline token) a day on, and nothing that is refreshed instead', () => {
+    for (const provider of ['walmart', 'woocommerce', 'shopify']) expect(checkDueAt(provider, { status: 'connected', canRefresh: false }, NOW)).toBe(at(1));
+    // Shopify's expiring offline tokens are refreshed daily: the refresh is their check.
+    expect(checkDueAt('shopify', { status: 'connected', canRefresh: true }, NOW)).toBeUndefined();
+    expect(checkDueAt('walmart', { status: 'needs_reconnecting', canRefresh: false }, NOW)).toBeUndefined();
+    // Square's refresh token does not expire either, but it is refreshed (weekly, and daily as the heartbeat).
+    expect(checkDueAt('square', { status: 'connected', canRefresh: false }, NOW)).toBeUndefined();
+  });
+
+  it('has a check call for every provider it checks, and for no other', () => {
+    expect(Object.keys(CHECKS).sort()).toEqual(['shopify', 'walmart', 'woocommerce']);
+    for (const provider of Object.keys(CHECKS)) expect(isChecked(provider)).toBe(true);
+  });
+
+  it('records keys as Connected, expiring never, checked a day on; a permanent Shopify token likewise; an expiring one is refreshed instead', () => {
+    const facts = { secretName: 'onramp/a/channel', kind: 'channel' as const, sellerId: 's', accountId: 'a', region: 'US', fields: {}, now: NOW };
+    const keys = recordAfterConsent({ ...facts, provider: 'walmart' }, 2);
+    expect(keys).toMatchObject({ status: 'connected', generation: 3, checkDueAt: at(1) });
+    expect(keys).not.toHaveProperty('refreshDueAt');
+    expect(healthOf(keys, new Date(at(1000)))).toMatchObject({ state: 'connected', expiresAt: null });
+    expect(recordAfterConsent({ ...facts, provider: 'shopify', tokens: { accessToken: 'shpat' } }, 0)).toMatchObject({ checkDueAt: at(1) });
+    const expiring = recordAfterConsent({ ...facts, provider: 'shopify', tokens: { accessToken: 'shpat', refreshToken: 'shprt', accessTokenExpiresAt: at(1 / 24) } }, 0);
+    expect(expiring).not.toHaveProperty('checkDueAt');
+    expect(expiring.refreshDueAt).toBeDefined();
+  });
 });
 
 describe('connection health', () => {
@@ -75,5 +103,8 @@ describe('connection health', () => {
   it('Needs reconnecting with the reason the provider gave, in one sentence', () => {
     expect(healthOf(record({ provider: 'xero', kind: 'books', status: 'needs_reconnecting', reason: 'consent_revoked' }), NOW).message).toBe("Onramp's access was revoked at Xero.");
     expect(healthOf(record({ provider: 'shopify', status: 'needs_reconnecting', reason: 'app_uninstalled' }), NOW).message).toBe('The Onramp app was uninstalled from your Shopify store.');
+    expect(healthOf(record({ provider: 'woocommerce', status: 'needs_reconnecting', reason: 'keys_rotated' }), NOW).message).toBe(
+      'The API keys Onramp holds for WooCommerce were changed or removed.',
+    );
   });
 });

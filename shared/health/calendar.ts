@@ -10,6 +10,10 @@
  * - TikTok Shop: `refresh_token_expire_in` (a timestamp); access tokens last days.
  * - Xero: rotating refresh tokens that expire after 60 days unused.
  * - QuickBooks: rolling 100-day refresh tokens (`x_refresh_token_expires_in`), the value may change.
+ * - Walmart (Delegated Access keys), WooCommerce (REST API keys) and Shopify's
+ *   non-expiring offline tokens never run out: they stop working only when the
+ *   seller regenerates or revokes the keys, or uninstalls the app. Nothing
+ *   refreshes them, so they are checked once a day instead.
  */
 import type { TokenSet } from '../connectors/types.js';
 import type { ConnectionRecord, Expiry } from './model.js';
@@ -25,17 +29,22 @@ interface Rules {
   readonly refreshRenews: boolean;
   /** Refresh the access token this long before it expires, for long-lived access tokens (short ones refresh on use). */
   readonly accessAheadMs?: number;
+  /** Credentials with nothing to refresh are checked with the provider's cheapest authenticated call (`provider-check.ts`). */
+  readonly checked?: true;
 }
 
 const RULES: Readonly<Record<string, Rules>> = {
   amazon: { consentDays: 365, refreshRenews: false },
   ebay: { refreshRenews: false },
   etsy: { refreshIdleDays: 90, refreshRenews: true },
-  shopify: { refreshRenews: true },
+  // Expiring offline tokens are refreshed; non-expiring ones (no refresh token) are checked.
+  shopify: { refreshRenews: true, checked: true },
   square: { refreshRenews: false, accessAheadMs: 23 * DAY_MS },
   'tiktok-shop': { refreshRenews: false, accessAheadMs: 1 * DAY_MS },
   xero: { refreshIdleDays: 60, refreshRenews: true },
   quickbooks: { refreshIdleDays: 100, refreshRenews: true },
+  walmart: { refreshRenews: false, checked: true },
+  woocommerce: { refreshRenews: false, checked: true },
 };
 const rulesOf = (provider: string): Rules => RULES[provider] ?? { refreshRenews: false };
 
@@ -47,6 +56,12 @@ export const REFRESH_AHEAD_MS = 21 * DAY_MS;
  * before the seller needs it.
  */
 export const HEARTBEAT_MS = DAY_MS;
+/**
+ * Credentials that cannot be refreshed (and so never looked at by a refresh)
+ * are checked this often, so keys the seller regenerated or an app they
+ * uninstalled shows within a day.
+ */
+export const CHECK_EVERY_MS = DAY_MS;
 /** A connection whose refresh token or consent runs out within this is "Expiring soon". */
 export const EXPIRING_SOON_MS = 14 * DAY_MS;
 
@@ -92,4 +107,17 @@ export function refreshDueAt(provider: string, e: Expiry & Pick<ConnectionRecord
   if (r.accessAheadMs && e.accessTokenExpiresAt) due.push(ahead(Date.parse(e.accessTokenExpiresAt), r.accessAheadMs));
   const first = Math.min(...due.filter(Number.isFinite));
   return Number.isFinite(first) ? iso(first) : undefined;
+}
+
+/** Whether the provider's credentials, when they cannot be refreshed, are checked once a day. */
+export const isChecked = (provider: string): boolean => rulesOf(provider).checked === true;
+
+/**
+ * When the scheduled refresher should next check credentials that nothing
+ * refreshes: a day on. Nothing for a connection that needs the seller, that
+ * is refreshed (a refresh is the check), or whose provider has no check.
+ */
+export function checkDueAt(provider: string, e: Pick<ConnectionRecord, 'status'> & { readonly canRefresh: boolean }, now: Date): string | undefined {
+  if (e.status !== 'connected' || e.canRefresh || !isChecked(provider)) return undefined;
+  return iso(now.getTime() + CHECK_EVERY_MS);
 }

@@ -1,36 +1,57 @@
 /**
- * The scheduled refresher: every run takes the connections whose refresh
- * time has come (a query on the table's index, not a scan) and refreshes
- * each under its lease, leaving to another refresher any it finds busy.
+ * The scheduled refresher: every run takes the connections whose refresh or
+ * check time has come (one query on the table's index, not a scan) and, each
+ * under its lease, refreshes those that can be refreshed and checks those
+ * whose credentials never expire, leaving to another refresher any it finds busy.
  */
 import { ConnectError } from '../errors.js';
 import { logger } from '../logger.js';
+import { checkConnection } from './check.js';
+import type { ConnectionRecord } from './model.js';
 import { refreshConnection, refreshIsDue, type RefreshDeps } from './refresh.js';
 
 export interface RefreshRunSummary {
   readonly due: number;
   readonly refreshed: number;
+  /** Credentials that never expire, checked with the provider and found working. */
+  readonly checked: number;
+  /** Refused by the provider: now Needs reconnecting. */
   readonly refused: number;
   /** The provider failed or did not answer: tried again on the next run. */
   readonly failed: number;
-  /** Another refresher held the lease, or the connection is gone. */
+  /** Another refresher held the lease, the connection is gone, or a reconnect replaced it meanwhile. */
   readonly skipped: number;
 }
 
-/** Refreshes every connection that is due, up to `limit` per run. */
+const isDue = (at: string | undefined, now: Date) => !!at && Date.parse(at) <= now.getTime();
+
+/** What a due record calls for: a refresh when it can be refreshed, else the check of credentials that never expire. */
+const work = (r: ConnectionRecord, now: Date) => (isDue(r.refreshDueAt, now) ? 'refresh' : isDue(r.checkDueAt, now) ? 'check' : undefined);
+
+/** Refreshes or checks every connection that is due, up to `limit` per run. */
 export async function refreshDueConnections(deps: RefreshDeps, limit = 200): Promise<RefreshRunSummary> {
   const now = deps.now?.() ?? new Date();
   const due = await deps.connections.due(now.toISOString(), limit);
-  const counts = { due: due.length, refreshed: 0, refused: 0, failed: 0, skipped: 0 };
+  const counts = { due: due.length, refreshed: 0, checked: 0, refused: 0, failed: 0, skipped: 0 };
   for (const record of due) {
+    const what = work(record, now);
     try {
-      const r = await refreshConnection(deps, { secretName: record.secretName, needed: refreshIsDue, wait: false });
-      if (r.outcome === 'refreshed') counts.refreshed++;
-      else if (r.outcome === 'refused') counts.refused++;
-      else counts.skipped++;
+      if (what === 'refresh') {
+        const r = await refreshConnection(deps, { secretName: record.secretName, needed: refreshIsDue, wait: false });
+        if (r.outcome === 'refreshed') counts.refreshed++;
+        else if (r.outcome === 'refused') counts.refused++;
+        else counts.skipped++;
+      } else if (what === 'check') {
+        const r = await checkConnection(deps, record.secretName);
+        if (r.outcome === 'working') counts.checked++;
+        else if (r.outcome === 'refused') counts.refused++;
+        else counts.skipped++;
+      } else {
+        counts.skipped++;
+      }
     } catch (err) {
       counts.failed++;
-      logger.warn('scheduled refresh failed', {
+      logger.warn(what === 'check' ? 'scheduled check failed' : 'scheduled refresh failed', {
         provider: record.provider,
         errorName: (err as Error)?.name,
         ...(err instanceof ConnectError ? { code: err.code } : {}),

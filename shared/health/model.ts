@@ -40,5 +40,13 @@ export interface ConnectionRecord extends Expiry {
   readonly refreshedAt?: string;
   /** When the scheduled refresher should next refresh it (absent: nothing to do ahead of time). */
   readonly refreshDueAt?: string;
+  /**
+   * For credentials that never expire (Walmart's and WooCommerce's keys, Shopify's
+   * non-expiring offline token): when the scheduled refresher should next make the
+   * provider's cheapest authenticated call with them, to find out they stopped working.
+   */
+  readonly checkDueAt?: string;
+  /** When that call last found the credentials working. */
+  readonly checkedAt?: string;
   readonly updatedAt: string;
 }

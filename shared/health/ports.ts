@@ -9,10 +9,12 @@ export interface ConnectionRecordStore {
   put(record: ConnectionRecord): Promise<void>;
   /**
    * Replaces the record only if it is still at `expectedGeneration` (no
-   * consent replaced the credentials meanwhile); false when it moved on or is gone.
+   * consent replaced the credentials meanwhile) and still Connected (a refusal
+   * another refresher or check recorded is not undone by a late success);
+   * false when it moved on or is gone. Refreshers and checks write only this way.
    */
   replace(record: ConnectionRecord, expectedGeneration: number): Promise<boolean>;
-  /** Connections whose `refreshDueAt` is at or before `untilIso`, soonest first. */
+  /** Connections whose `refreshDueAt` or `checkDueAt` is at or before `untilIso`, soonest first (one index query). */
   due(untilIso: string, limit: number): Promise<ConnectionRecord[]>;
   remove(secretName: string): Promise<void>;
 }
@@ -25,6 +27,13 @@ export interface ConnectionRecordStore {
 export interface LeaseStore {
   /** Takes the lease for `ttlMs` from `nowMs`; false when someone else holds a live one. */
   acquire(name: string, owner: string, ttlMs: number, nowMs: number): Promise<boolean>;
+  /**
+   * Confirms the lease is still this owner's, exactly as it last wrote it
+   * (owner, and the expiry it set), and extends it to `ttlMs` from `nowMs`, in
+   * one conditional update; false when another holder took it over (it ran
+   * out and was acquired) or it is gone.
+   */
+  confirm(name: string, owner: string, heldUntilMs: number, ttlMs: number, nowMs: number): Promise<boolean>;
   /** Gives the lease back, if it is still this owner's. */
   release(name: string, owner: string): Promise<void>;
 }

@@ -1,7 +1,7 @@
-/** Recording a connection's calendar when a consent gives it tokens (a connect, or a reconnect). */
+/** Recording a connection's calendar when a consent gives it tokens, or the seller gives it keys (a connect, or a reconnect). */
 import type { TokenSet } from '../connectors/types.js';
 import { logger } from '../logger.js';
-import { expiryAfterConsent, refreshDueAt } from './calendar.js';
+import { checkDueAt, expiryAfterConsent, refreshDueAt } from './calendar.js';
 import type { ConnectionRecord } from './model.js';
 import type { ConnectionRecordStore } from './ports.js';
 
@@ -13,14 +13,17 @@ export interface ConsentFacts {
   readonly accountId: string;
   readonly region: string | null;
   readonly fields: Readonly<Record<string, string>>;
-  readonly tokens: TokenSet;
+  /** The tokens a consent gave; none for keys (Walmart, WooCommerce), which never expire. */
+  readonly tokens?: TokenSet;
   readonly now: Date;
 }
 
 /** The record a consent makes: Connected, with the provider's calendar, one generation on from the last. */
 export function recordAfterConsent(f: ConsentFacts, previousGeneration: number): ConnectionRecord {
-  const expiry = expiryAfterConsent(f.provider, f.tokens, f.now);
-  const due = refreshDueAt(f.provider, { ...expiry, status: 'connected', canRefresh: !!f.tokens.refreshToken }, f.now);
+  const expiry = f.tokens ? expiryAfterConsent(f.provider, f.tokens, f.now) : {};
+  const canRefresh = !!f.tokens?.refreshToken;
+  const due = refreshDueAt(f.provider, { ...expiry, status: 'connected', canRefresh }, f.now);
+  const check = checkDueAt(f.provider, { status: 'connected', canRefresh }, f.now);
   const at = f.now.toISOString();
   return {
     secretName: f.secretName,
@@ -35,6 +38,7 @@ export function recordAfterConsent(f: ConsentFacts, previousGeneration: number):
     connectedAt: at,
     ...expiry,
     ...(due ? { refreshDueAt: due } : {}),
+    ...(check ? { checkDueAt: check } : {}),
     updatedAt: at,
   };
 }

@@ -1,8 +1,10 @@
 /**
  * One refresher per connection at a time, against the local stack and the
  * Xero sandbox (whose refresh tokens rotate on every use): racing refreshers
- * make one refresh call, and a lease holder that dies mid-refresh is taken
- * over once its lease runs out, without losing the connection.
+ * make one refresh call; a lease holder that dies mid-refresh is taken over
+ * once its lease runs out, without losing the connection; and a holder that
+ * only stalled past its lease confirms it still holds it before writing, so
+ * it never overwrites what a new holder wrote.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessTokenFor } from '#shared/books/gateway.js';
@@ -55,7 +57,37 @@ describe('the refresh lease', () => {
     await leases.release(name, 'b');
     expect(await leases.acquire(name, 'a', 1_000, 11_600)).toBe(true);
   });
+
+  it('is confirmed (and extended) only by the owner that last wrote it, even after it ran out, and never once another took it over', async () => {
+    const leases = dynamoLeases(dynamoClient(), TABLE_NAME);
+    const name = `test-confirm-${Date.now()}`;
+    expect(await leases.acquire(name, 'a', 1_000, 10_000)).toBe(true);
+    expect(await leases.confirm(name, 'b', 11_000, 1_000, 10_500)).toBe(false);
+    // Extended to a whole lease from now: another cannot take it at its first expiry.
+    expect(await leases.confirm(name, 'a', 11_000, 1_000, 10_500)).toBe(true);
+    expect(await leases.acquire(name, 'b', 1_000, 11_000)).toBe(false);
+    // Ran out, and nobody took it: still a's.
+    expect(await leases.confirm(name, 'a', 11_500, 1_000, 12_000)).toBe(true);
+    // Ran out, and b took it: a has lost it.
+    expect(await leases.acquire(name, 'b', 1_000, 13_000)).toBe(true);
+    expect(await leases.confirm(name, 'a', 13_000, 1_000, 13_100)).toBe(false);
+    // Given back: nothing to confirm.
+    await leases.release(name, 'b');
+    expect(await leases.confirm(name, 'b', 14_000, 1_000, 13_200)).toBe(false);
+  });
 });
+
+/** A refresher instance whose Xero refresh answers are held, once received, until `release()` (the process stalls). */
+function stallingAfterXeroAnswers(deps: RefreshDeps) {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const fetch = async (url: string, init?: RequestInit) => {
+    const res = await deps.http.fetch(url, init);
+    if (url.includes('identity.xero.com/connect/token')) await gate;
+    return res;
+  };
+  return { deps: { ...deps, http: { ...deps.http, fetch } }, release };
+}
 
 describe('refreshers racing on one rotating refresh token', () => {
   it.each([
@@ -72,6 +104,47 @@ describe('refreshers racing on one rotating refresh token', () => {
     expect(xeroRefreshes() - before).toBe(1);
     expect(new Set(tokens).size).toBe(1);
     expect((await secretValue(stack, ref.secretName)).accessToken).toBe(tokens[0]);
+    await expectStillValid(c, id, ref.secretName);
+  });
+});
+
+describe('a refresher that stalls past its lease after Xero rotated the refresh token', () => {
+  it('finds another holder took over, writes nothing over the tokens it stored, and uses them', async () => {
+    const { c, id, ref } = await xeroConnection();
+    const leaseMs = 400;
+    const stalled = stallingAfterXeroAnswers(refresherInstance(stack, { offsetMs: LATER, leaseMs }));
+    const other = refresherInstance(stack, { offsetMs: LATER, leaseMs });
+    const before = xeroRefreshes();
+    const first = accessTokenFor(stalled.deps, ref);
+    while (xeroRefreshes() === before) await new Promise((r) => setTimeout(r, 5));
+
+    // The stalled holder's lease runs out; another refresher takes over, refreshes (within Xero's grace) and stores its tokens.
+    const second = await accessTokenFor(other, ref);
+    const stored = await secretValue(stack, ref.secretName);
+    expect(stored.accessToken).toBe(second);
+    stalled.release();
+    // The stalled holder wakes with tokens Xero gave it: it has lost the lease, so it keeps its hands off the secret.
+    expect(await first).toBe(second);
+    expect(await secretValue(stack, ref.secretName)).toEqual(stored);
+    expect(xeroRefreshes() - before).toBe(2);
+    await expectStillValid(c, id, ref.secretName);
+  });
+
+  it('writes its tokens when its lease ran out but nobody took it over (they are then the newest there are)', async () => {
+    const { c, id, ref } = await xeroConnection();
+    const leaseMs = 300;
+    const stalled = stallingAfterXeroAnswers(refresherInstance(stack, { offsetMs: LATER, leaseMs }));
+    const before = xeroRefreshes();
+    const old = (await secretValue(stack, ref.secretName)).refreshToken;
+    const first = accessTokenFor(stalled.deps, ref);
+    while (xeroRefreshes() === before) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, leaseMs * 2));
+    stalled.release();
+    const token = await first;
+    const stored = await secretValue(stack, ref.secretName);
+    expect(stored.accessToken).toBe(token);
+    expect(stored.refreshToken).not.toBe(old);
+    expect(xeroRefreshes() - before).toBe(1);
     await expectStillValid(c, id, ref.secretName);
   });
 });

@@ -6,14 +6,18 @@
  * provider, and writes the new tokens to the secret *before* giving the lease
  * back, so a rotated refresh token is never used by two refreshers nor lost
  * between them. A holder that dies leaves a lease that runs out, and the next
- * refresher takes over. A refusal marks the connection Needs reconnecting,
- * with its reason; a provider failing for now changes nothing (retried later).
+ * refresher takes over. A holder that only stalled (it got the new tokens,
+ * then paused past its lease) confirms it still holds the lease before it
+ * writes them; if another took over meanwhile, it writes nothing and leaves
+ * the secret to the new holder. A refusal marks the connection Needs
+ * reconnecting, with its reason; a provider failing for now changes nothing
+ * (retried later).
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectError, DependencyError } from '../errors.js';
 import { logger } from '../logger.js';
-import type { AppCredentialStore, ProviderHttp, SecretPort } from '../ports.js';
+import type { AppCredentialStore, ProviderHttp, SecretPort, StoreHttp } from '../ports.js';
 import { findProvider, type OAuthProviderDefinition } from '../providers/index.js';
 import { expiryAfterRefresh, refreshDueAt } from './calendar.js';
 import type { ConnectionRecord, ReconnectReason } from './model.js';
@@ -24,6 +28,8 @@ export interface RefreshDeps {
   readonly secrets: SecretPort;
   readonly apps: AppCredentialStore;
   readonly http: ProviderHttp;
+  /** Sellers' own stores (WooCommerce), behind the SSRF guard: for the daily check of their keys. */
+  readonly stores?: StoreHttp;
   readonly connections: ConnectionRecordStore;
   readonly leases: LeaseStore;
   readonly now?: () => Date;
@@ -65,9 +71,10 @@ export const accessTokenNeeded =
 /** Scheduled: the record's refresh time has come. */
 export const refreshIsDue: Needed = (_stored, record, now) => !!record?.refreshDueAt && Date.parse(record.refreshDueAt) <= now.getTime();
 
-const nowOf = (deps: Pick<RefreshDeps, 'now'>) => deps.now?.() ?? new Date();
+export const nowOf = (deps: Pick<RefreshDeps, 'now'>) => deps.now?.() ?? new Date();
 
-async function readSecret(deps: RefreshDeps, name: string): Promise<Record<string, string> | undefined> {
+/** The connection's secret, or undefined when it is gone (the account started over, or was reset). */
+export async function readSecret(deps: Pick<RefreshDeps, 'secrets'>, name: string): Promise<Record<string, string> | undefined> {
   try {
     return await deps.secrets.read(name);
   } catch (err) {
@@ -101,18 +108,38 @@ async function write(deps: RefreshDeps, next: ConnectionRecord, existed: boolean
   if (!(await deps.connections.replace(next, generation))) logger.info('connection record moved on during refresh', { provider: next.provider });
 }
 
+/** The lease as its holder sees it while it works. */
+export interface Lease {
+  /**
+   * Confirms this holder still has the lease and extends it by a whole lease
+   * from now: false when it stalled past it and another holder took over, in
+   * which case it must write nothing (the new holder's writes stand).
+   */
+  confirm(): Promise<boolean>;
+}
+
 /** Holds the connection's lease while `work` runs; waits for another holder when `wait`. */
-export async function withLease<T>(deps: RefreshDeps, name: string, wait: boolean, work: () => Promise<T>): Promise<T | 'busy'> {
+export async function withLease<T>(deps: Pick<RefreshDeps, 'leases' | 'now' | 'leaseMs' | 'leasePollMs'>, name: string, wait: boolean, work: (lease: Lease) => Promise<T>): Promise<T | 'busy'> {
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const owner = `${process.pid}-${randomBytes(8).toString('hex')}`;
   const giveUpAt = Date.now() + leaseMs + 2_000;
-  while (!(await deps.leases.acquire(name, owner, leaseMs, nowOf(deps).getTime()))) {
+  let heldUntil = nowOf(deps).getTime() + leaseMs;
+  while (!(await deps.leases.acquire(name, owner, leaseMs, heldUntil - leaseMs))) {
     if (!wait) return 'busy';
     if (Date.now() > giveUpAt) throw new ConnectError('provider_timeout', 'another refresh held the connection too long');
     await sleep(deps.leasePollMs ?? 50);
+    heldUntil = nowOf(deps).getTime() + leaseMs;
   }
+  const lease: Lease = {
+    async confirm() {
+      const now = nowOf(deps).getTime();
+      const held = await deps.leases.confirm(name, owner, heldUntil, leaseMs, now);
+      if (held) heldUntil = now + leaseMs;
+      return held;
+    },
+  };
   try {
-    return await work();
+    return await work(lease);
   } finally {
     // Released only after the new tokens are in the secret (work has returned or thrown).
     await deps.leases.release(name, owner).catch((err: unknown) => logger.warn('lease not released', { errorName: (err as Error)?.name }));
@@ -123,13 +150,13 @@ export async function withLease<T>(deps: RefreshDeps, name: string, wait: boolea
  * Refreshes the connection's tokens if `needed` says so, under its lease.
  * Throws `ConnectError` when the provider cannot be reached or fails (nothing changes).
  */
-export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest): Promise<RefreshResult> {
+export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest, superseded = false): Promise<RefreshResult> {
   // A look without the lease first: most callers find a live token and take no lease at all.
   const [firstRecord, firstStored] = await Promise.all([deps.connections.get(req.secretName), readSecret(deps, req.secretName)]);
   if (!firstStored) return { outcome: 'gone' };
   if (!req.needed(firstStored, firstRecord, nowOf(deps)) && firstStored.accessToken) return { outcome: 'fresh', accessToken: firstStored.accessToken };
 
-  const result = await withLease(deps, req.secretName, req.wait, async (): Promise<RefreshResult> => {
+  const result = await withLease(deps, req.secretName, req.wait, async (lease): Promise<RefreshResult | 'superseded'> => {
     const now = nowOf(deps);
     const [found, stored] = await Promise.all([deps.connections.get(req.secretName), readSecret(deps, req.secretName)]);
     if (!stored) {
@@ -157,8 +184,20 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest):
       await write(deps, { ...rest, status: 'needs_reconnecting', reason, updatedAt: now.toISOString() }, !!found, record.generation);
       return { outcome: 'refused', reason };
     }
-    // The new tokens reach the secret before the lease is given back. The provider may already have
-    // retired the old refresh token (QuickBooks at once), so a failed write is tried once more.
+    // The new tokens reach the secret before the lease is given back, and only while this holder still has the
+    // lease: one that stalled past it (after the provider answered, before this write) may have been taken over,
+    // and the new holder has refreshed and written since; its tokens stand, and these are dropped. The
+    // confirmation is a conditional update that also extends the lease, so the write that follows has a whole
+    // lease to land in. What remains: a secret write that itself takes longer than a whole lease (Secrets
+    // Manager has no conditional write) could still land after a new holder's; and if the provider retires the
+    // old refresh token at once, the new holder's refresh with it is refused (Xero keeps it for 30 minutes,
+    // Shopify until the new one is used).
+    if (!(await lease.confirm())) {
+      logger.warn('refresh lease lost before the tokens were written', { provider: provider.id });
+      return 'superseded';
+    }
+    // The provider may already have retired the old refresh token (QuickBooks at once), so a failed write is
+    // tried once more, if the lease is still this holder's.
     const save = () =>
       deps.secrets.save(
         req.secretName,
@@ -171,12 +210,18 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest):
         },
         { accountId: record.accountId, sellerId: record.sellerId },
       );
-    await save().catch(save);
+    await save().catch(async (err: unknown) => {
+      if (!(await lease.confirm())) throw err;
+      await save();
+    });
     const expiry = expiryAfterRefresh(provider.id, tokens, now, record);
     const { refreshDueAt: _old, ...base } = record;
     const due = refreshDueAt(provider.id, { ...expiry, status: 'connected', canRefresh: true }, now);
     await write(deps, { ...base, ...expiry, ...(due ? { refreshDueAt: due } : {}), refreshedAt: now.toISOString(), updatedAt: now.toISOString() }, !!found, record.generation);
     return { outcome: 'refreshed', accessToken: tokens.accessToken };
   });
-  return result === 'busy' ? { outcome: 'busy' } : result;
+  if (result === 'busy') return { outcome: 'busy' };
+  // Another holder refreshed meanwhile: its tokens are in the secret (or about to be, under its lease).
+  if (result === 'superseded') return superseded ? { outcome: 'busy' } : refreshConnection(deps, req, true);
+  return result;
 }

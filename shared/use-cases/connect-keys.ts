@@ -6,6 +6,13 @@
  * sentence for the seller. WooCommerce can also create the keys itself:
  * the seller approves Onramp at their store, which POSTs the new keys to
  * our callback, matched by a single-use, short-lived `user_id`.
+ *
+ * Stored keys start the connection's daily check (`health/check.ts`): keys
+ * never expire, so the scheduled refresher makes one authenticated call a
+ * day to find out whether the seller regenerated or revoked them. Reconnect
+ * (keys pasted again, or WooCommerce's one click again) replaces the
+ * credentials of the same connection under its lease, and the account keeps
+ * its step, its mapping and its history.
  */
 import { randomBytes } from 'node:crypto';
 import { findChannel } from '../catalog.js';
@@ -13,19 +20,23 @@ import { checkWalmartKeys } from '../connectors/walmart-keys.js';
 import { checkWooKeys, findStore, type WooStore } from '../connectors/woocommerce-keys.js';
 import type { KeyConnection } from '../connectors/keys.js';
 import { AppError, ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../errors.js';
+import type { ConnectionRecordStore, LeaseStore } from '../health/ports.js';
+import { noteConsent } from '../health/record.js';
+import { withLease } from '../health/refresh.js';
 import { KeyCheckError, KeysNotConnectedError, type KeyCheckCode } from '../key-errors.js';
 import { keyMessage, type KeyMessageContext } from '../key-messages.js';
 import type { ChannelConnectRequest, PostedKeysRequest } from '../key-schemas.js';
 import { logger } from '../logger.js';
-import type { PendingKeysStore, ProviderHttp, StoreHttp } from '../ports.js';
+import type { PendingKeys, PendingKeysStore, ProviderHttp, StoreHttp } from '../ports.js';
 import { findRegion } from '../providers/index.js';
 import type { ApiKeysProvider, KeyField } from '../providers/types.js';
 import { walmart } from '../providers/walmart.js';
 import { woocommerce } from '../providers/woocommerce.js';
 import type { AccountView } from '../schemas.js';
 import { normaliseStoreUrl } from '../store-url.js';
-import type { WizardRecord } from '../model.js';
+import type { Connection, WizardRecord } from '../model.js';
 import { accountView } from '../views.js';
+import { getAccount } from './accounts.js';
 import { completeStep, type WizardDeps } from './wizard.js';
 
 /** How long a one-click key creation may take, from the click to the store's POST (signing in to WordPress included). */
@@ -43,14 +54,22 @@ export interface KeysDeps extends WizardDeps {
   readonly allowLocalStores: boolean;
   /** How long one whole key check may take, every call in it included. */
   readonly checkBudgetMs: number;
+  /** Each connection's health record (stored keys start its daily check). */
+  readonly connections: ConnectionRecordStore;
+  /** The connection's lease, also taken by the refresher's check: new keys replace the old ones under it. */
+  readonly leases: LeaseStore;
+  readonly leaseMs?: number;
 }
 
 /** WooCommerce's key permissions, in its own words. */
 const PERMISSIONS: Record<string, string> = { read: 'Read', write: 'Write', read_write: 'Read/Write' };
 
 export const keysCallbackUrl = (appOrigin: string) => `${appOrigin}/api/oauth/${woocommerce.id}/callback`;
-/** Where the store sends the seller back; it adds `success` and `user_id`. */
-export const keysReturnUrl = (appOrigin: string, accountId: string) => `${appOrigin}/accounts/${encodeURIComponent(accountId)}/setup?connect=automatic`;
+/** Where the store sends the seller back; it adds `success` and `user_id`. A reconnect comes back to Account Settings. */
+export const keysReturnUrl = (appOrigin: string, accountId: string, purpose: 'connect' | 'reconnect' = 'connect') =>
+  purpose === 'reconnect'
+    ? `${appOrigin}/accounts/${encodeURIComponent(accountId)}?reconnect=channel&connect=automatic`
+    : `${appOrigin}/accounts/${encodeURIComponent(accountId)}/setup?connect=automatic`;
 
 const nowOf = (deps: Pick<WizardDeps, 'now'>) => deps.now?.() ?? new Date();
 
@@ -197,7 +216,7 @@ async function keep(deps: KeysDeps, account: WizardRecord, p: ApiKeysProvider, m
     }
     version += 1;
   }
-  return completeStep(deps, account.sellerId, account.id, 'connect_channel', {
+  const view = await completeStep(deps, account.sellerId, account.id, 'connect_channel', {
     expectedVersion: version,
     connection: {
       kind: 'channel',
@@ -209,6 +228,23 @@ async function keep(deps: KeysDeps, account: WizardRecord, p: ApiKeysProvider, m
       alsoConnectedTo: twin?.name ?? null,
     },
   });
+  // The keys are stored: their daily check starts (the connection stands whether or not this record is written).
+  await noteConsent(deps, keyFacts(deps, account, p, newStoreUrl));
+  return view;
+}
+
+/** What a keys connection's record needs to know (never a key). */
+function keyFacts(deps: KeysDeps, account: WizardRecord, p: ApiKeysProvider, newStoreUrl?: string) {
+  return {
+    secretName: deps.secrets.nameFor(account.id, 'channel'),
+    provider: p.id,
+    kind: 'channel' as const,
+    sellerId: account.sellerId,
+    accountId: account.id,
+    region: account.region,
+    fields: newStoreUrl ? { ...account.fields, storeUrl: newStoreUrl } : account.fields,
+    now: nowOf(deps),
+  };
 }
 
 /** Checks pasted keys with the provider and, when they pass, stores them and completes the channel step. */
@@ -251,8 +287,14 @@ async function connectPasted(deps: KeysDeps, account: WizardRecord, p: ApiKeysPr
   throw new Error(`No key check for ${p.id}`);
 }
 
-/** Starts WooCommerce's one-click key creation: the URL of the store's approval page. */
-async function startAutomatic(deps: KeysDeps, account: WizardRecord, p: ApiKeysProvider, body: ChannelConnectRequest): Promise<{ authorizeUrl: string }> {
+/** Starts WooCommerce's one-click key creation (to connect, or to reconnect): the URL of the store's approval page. */
+async function startAutomatic(
+  deps: KeysDeps,
+  account: WizardRecord,
+  p: ApiKeysProvider,
+  body: ChannelConnectRequest,
+  purpose: 'connect' | 'reconnect' = 'connect',
+): Promise<{ authorizeUrl: string }> {
   const automatic = p.keys.automatic;
   if (!automatic) {
     const fields = Object.fromEntries(p.keys.fields.map((f) => [f.key, f.message]));
@@ -268,13 +310,14 @@ async function startAutomatic(deps: KeysDeps, account: WizardRecord, p: ApiKeysP
     provider: p.id,
     storeUrl: store.base,
     storeUrlIsNew: isNew,
+    ...(purpose === 'reconnect' ? { purpose } : {}),
     expiresAt: Math.floor(nowOf(deps).getTime() / 1000) + PENDING_KEYS_TTL_SECONDS,
   });
   const params = new URLSearchParams({
     app_name: automatic.appName,
     scope: automatic.scope,
     user_id: userId,
-    return_url: keysReturnUrl(deps.appOrigin, account.id),
+    return_url: keysReturnUrl(deps.appOrigin, account.id, purpose),
     callback_url: keysCallbackUrl(deps.appOrigin),
   });
   // With plain permalinks WooCommerce reads the same route from its query variables.
@@ -321,6 +364,7 @@ export async function receivePostedKeys(deps: KeysDeps, body: PostedKeysRequest)
   }
   const p = keysProviderOf(woocommerce.id)!;
   if (pending.provider !== p.id) throw new NotFoundError('There is no connection waiting for these keys.');
+  if (pending.purpose === 'reconnect') return receiveReconnectKeys(deps, pending, body);
   // The caller is the store's server, not the seller: a refusal tells it nothing about the account.
   const account = await loadAtChannelStep(deps, pending.sellerId, pending.accountId, false);
   let made: KeyConnection;
@@ -337,4 +381,126 @@ export async function receivePostedKeys(deps: KeysDeps, body: PostedKeysRequest)
   const details = permissions ? [...made.details, { label: 'Permissions', value: permissions }] : made.details;
   await keep(deps, account, p, { ...made, details }, pending.storeUrlIsNew ? pending.storeUrl : undefined);
   logger.info('posted keys stored', { provider: p.id, accountId: account.id });
+}
+
+// ---------------------------------------------------------------------------
+// Reconnecting a keys channel: new keys for the same connection
+
+/** The keys a reconnect takes: the provider's key fields only (the store is the connection's own). */
+export type ReconnectKeysRequest = Omit<ChannelConnectRequest, 'storeUrl'>;
+
+/** The account's keys connection, or a 409 when there is none. */
+function keysConnectionOf(account: WizardRecord): { connection: Connection; p: ApiKeysProvider } {
+  const connection = account.connections.find((c) => c.kind === 'channel');
+  const p = connection ? keysProviderOf(connection.provider) : undefined;
+  if (!connection || !p) throw new ConflictError('This account has no sales channel connected with keys to reconnect.', 'not_connected', accountView(account));
+  return { connection, p };
+}
+
+/**
+ * Replaces a keys connection's credentials with checked new ones, under the
+ * connection's lease (so no check or refresh runs beside it), then its
+ * record (Connected, a new generation: a check still holding the old keys
+ * can no longer mark it), then what the account shows of it (the new key's
+ * last four characters), and records "Reconnected …" in its history.
+ */
+async function replaceKeys(deps: KeysDeps, account: WizardRecord, connection: Connection, p: ApiKeysProvider, made: KeyConnection): Promise<void> {
+  await withLease(deps, connection.secretName, true, async () => {
+    await deps.secrets.save(connection.secretName, made.credentials, { accountId: account.id, sellerId: account.sellerId });
+    await noteConsent(deps, { ...keyFacts(deps, account, p), secretName: connection.secretName });
+  });
+  const updated: Connection = { ...connection, label: made.label, identity: made.identity, details: made.details };
+  let current: WizardRecord | undefined = account;
+  for (let attempt = 0; current && attempt < 3; attempt++) {
+    const connections = current.connections.map((c) => (c.kind === 'channel' && c.secretName === connection.secretName ? updated : c));
+    try {
+      await deps.accounts.apply(current, current.version, { set: { connections } }, nowOf(deps).toISOString());
+      break;
+    } catch (err) {
+      if (!(err instanceof VersionConflictError)) throw err;
+      // The seller moved the account on meanwhile: show the new key on the account as it is now.
+      current = await deps.accounts.load(account.sellerId, account.id);
+    }
+  }
+  await deps.accounts
+    .addEvent(account.sellerId, { accountId: account.id, type: 'reconnected', at: nowOf(deps).toISOString(), actor: 'seller', detail: made.label })
+    .catch((err: unknown) => logger.warn('audit event not written', { accountId: account.id, type: 'reconnected', errorName: (err as Error)?.name }));
+  logger.info('keys replaced', { provider: p.id, accountId: account.id });
+}
+
+/** Checks new keys for the account's existing connection, as at connect time; WooCommerce's must work on the same store. */
+async function checkedForReconnect(deps: KeysDeps, account: WizardRecord, connection: Connection, p: ApiKeysProvider, body: ReconnectKeysRequest): Promise<KeyConnection> {
+  if (p.id === walmart.id) {
+    const keys = readKeys(p, body);
+    const region = findRegion(walmart, account.region);
+    if (!region) throw new ValidationError('This account has no Walmart market. Add a new account and choose United States or Mexico.');
+    try {
+      // Walmart's token answers do not name the seller, so new keys are taken for the account's market as they are.
+      return await within(deps.checkBudgetMs, 'provider_timeout', () => checkWalmartKeys(walmart, region, { clientId: keys.clientId, clientSecret: keys.clientSecret }, deps.http));
+    } catch (err) {
+      if (err instanceof KeyCheckError) throw notConnected(err, p, { region: region.name });
+      throw err;
+    }
+  }
+  if (p.id === woocommerce.id) {
+    const keys = readKeys(p, body);
+    const { url } = storeUrlFor(deps, account, undefined);
+    try {
+      return await within(deps.checkBudgetMs, 'store_timeout', async (signal) => {
+        const store = await findStore(woocommerce, url, deps.stores, signal);
+        const checked = await checkWooKeys(woocommerce, store, { consumerKey: keys.consumerKey, consumerSecret: keys.consumerSecret }, deps.stores, signal);
+        // The store the keys work on must be the one connected (it may have moved its address since).
+        if (connection.identity && checked.identity !== connection.identity) throw new KeyCheckError('store_url_other', 'keys for another store');
+        return checked;
+      });
+    } catch (err) {
+      if (err instanceof KeyCheckError) throw notConnected(err, p, { storeUrl: url, accountStoreUrl: account.fields.storeUrl });
+      throw err;
+    }
+  }
+  throw new Error(`No key check for ${p.id}`);
+}
+
+/**
+ * `POST /api/accounts/{id}/reconnect` for a keys channel: pasted keys are
+ * checked and replace the connection's (the account comes back, with its
+ * health); WooCommerce without keys starts the one-click key creation again
+ * (the store's approval page comes back). Nothing is written unless the new
+ * keys pass.
+ */
+export async function reconnectKeys(
+  deps: KeysDeps,
+  account: WizardRecord,
+  body: ReconnectKeysRequest,
+): Promise<{ account: AccountView } | { authorizeUrl: string }> {
+  const { connection, p } = keysConnectionOf(account);
+  refuseOthers(p, body);
+  const pasted = p.keys.fields.some((f) => (body[f.key] ?? '').trim() !== '');
+  if (!pasted) return startAutomatic(deps, account, p, {}, 'reconnect');
+  const made = await checkedForReconnect(deps, account, connection, p, body);
+  await replaceKeys(deps, account, connection, p, made);
+  return { account: await getAccount({ accounts: deps.accounts, connections: deps.connections, ...(deps.now ? { now: deps.now } : {}) }, account.sellerId, account.id) };
+}
+
+/** The store's POST of keys created for a reconnect: checked on the connected store, then they replace the old ones. */
+async function receiveReconnectKeys(deps: KeysDeps, pending: PendingKeys, body: PostedKeysRequest): Promise<void> {
+  const account = await deps.accounts.load(pending.sellerId, pending.accountId);
+  const connection = account?.connections.find((c) => c.kind === 'channel' && c.provider === woocommerce.id);
+  // Started over (or removed) while the seller was at the store.
+  if (!account || !connection) throw new NotFoundError('There is no connection waiting for these keys.');
+  const p = keysProviderOf(woocommerce.id)!;
+  let made: KeyConnection;
+  try {
+    made = await within(deps.checkBudgetMs, 'store_timeout', async (signal) => {
+      const store = await findStore(woocommerce, pending.storeUrl, deps.stores, signal);
+      const checked = await checkWooKeys(woocommerce, store, { consumerKey: body.consumer_key.trim(), consumerSecret: body.consumer_secret.trim() }, deps.stores, signal);
+      if (connection.identity && checked.identity !== connection.identity) throw new KeyCheckError('store_url_other', 'keys for another store');
+      return checked;
+    });
+  } catch (err) {
+    if (err instanceof KeyCheckError) throw notConnected(err, p, { storeUrl: pending.storeUrl });
+    throw err;
+  }
+  const permissions = PERMISSIONS[body.key_permissions ?? ''];
+  await replaceKeys(deps, account, connection, p, permissions ? { ...made, details: [...made.details, { label: 'Permissions', value: permissions }] } : made);
 }

@@ -4,6 +4,8 @@
  * replace those of the same connection: the account keeps its step, its
  * mapping and its history. The identity must be the seller, shop or
  * organisation connected before; another one is refused and nothing is written.
+ * A keys channel (Walmart, WooCommerce) reconnects with new keys instead
+ * (`reconnectKeys`): pasted, or created again in one click at the store.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ConnectErrorCode } from '../connect-errors.js';
@@ -17,8 +19,10 @@ import { logger } from '../logger.js';
 import type { Connection, WizardRecord } from '../model.js';
 import type { PendingConsent } from '../ports.js';
 import { findProvider, type OAuthProviderDefinition } from '../providers/index.js';
+import type { AccountView } from '../schemas.js';
 import { accountView } from '../views.js';
 import type { ConnectDeps } from './connect.js';
+import { reconnectKeys, type KeysDeps, type ReconnectKeysRequest } from './connect-keys.js';
 
 /** As for any consent: ten minutes from the click to the callback. */
 const STATE_TTL_SECONDS = 600;
@@ -31,14 +35,29 @@ function oauthProvider(id: string): OAuthProviderDefinition | undefined {
   return p && p.kind !== 'api-keys' ? p : undefined;
 }
 
-/** Starts the consent that reconnects one of the account's connections: the provider's consent URL. */
-export async function startReconnect(deps: ConnectDeps, sellerId: string, accountId: string, kind: Connection['kind']): Promise<{ authorizeUrl: string }> {
+/**
+ * Starts reconnecting one of the account's connections: the provider's
+ * consent URL; for a keys channel, new keys (`keys`) replace the old ones and
+ * the account comes back, or WooCommerce's one-click key creation starts.
+ */
+export async function startReconnect(
+  deps: ConnectDeps & KeysDeps,
+  sellerId: string,
+  accountId: string,
+  kind: Connection['kind'],
+  keys: ReconnectKeysRequest = {},
+): Promise<{ authorizeUrl: string } | { account: AccountView }> {
   const account = await deps.accounts.load(sellerId, accountId);
   if (!account) throw new NotFoundError('We could not find that account. It may have been removed.');
   const connection = account.connections.find((c) => c.kind === kind);
   if (!connection) throw new ConflictError('This account has nothing of that kind connected to reconnect.', 'not_connected', accountView(account));
   const provider = oauthProvider(connection.provider);
-  if (!provider) throw new ValidationError(`${findProvider(connection.provider)?.name ?? 'This channel'} connects with keys you paste, not by signing in.`);
+  if (!provider) return reconnectKeys(deps, account, keys);
+  const extra = Object.entries(keys).filter(([, v]) => v !== undefined && v !== '');
+  if (extra.length > 0) {
+    const message = `${provider.name} reconnects by signing in; it takes no keys.`;
+    throw new ValidationError(message, Object.fromEntries(extra.map(([k]) => [k, message])));
+  }
   const app = await deps.apps.get(provider.id);
   const state = randomBytes(32).toString('base64url');
   const codeVerifier = provider.pkce === 'S256' ? randomBytes(32).toString('base64url') : undefined;

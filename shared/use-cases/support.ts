@@ -32,6 +32,9 @@ export interface ConnectionHealthSummary {
   readonly consentExpiresAt: string | null;
   readonly refreshedAt: string | null;
   readonly refreshDueAt: string | null;
+  /** Credentials that never expire (keys, Shopify's offline token): when the daily check last found them working, and its next run. */
+  readonly checkedAt: string | null;
+  readonly checkDueAt: string | null;
 }
 
 export type Target = { readonly accountId: string } | { readonly email: string };
@@ -105,6 +108,8 @@ async function connectionHealth(deps: SupportDeps, rec: WizardRecord): Promise<(
       consentExpiresAt: r?.consentExpiresAt ?? null,
       refreshedAt: r?.refreshedAt ?? null,
       refreshDueAt: r?.refreshDueAt ?? null,
+      checkedAt: r?.checkedAt ?? null,
+      checkDueAt: r?.checkDueAt ?? null,
     };
   });
 }

@@ -67,7 +67,13 @@ export const api = {
   resume: (accountId: string) => call(accountResponse, 'POST', `/accounts/${id(accountId)}/resume`, {}),
   startOver: (accountId: string) => call(accountResponse, 'POST', `/accounts/${id(accountId)}/start-over`, {}),
   connectChannel: (accountId: string) => call(connectResponse, 'POST', `/accounts/${id(accountId)}/channel/connect`, {}),
+  /** The provider's consent again (a keys channel answers with its form instead: see `reconnectKeys`). */
   reconnect: (accountId: string, kind: 'channel' | 'books') => call(connectResponse, 'POST', `/accounts/${id(accountId)}/reconnect`, { kind }),
+  /** New keys for a keys channel: checked, then they replace the old ones; the account comes back, its setup and mapping kept. */
+  reconnectKeys: (accountId: string, keys: Omit<ChannelConnectRequest, 'storeUrl'>) =>
+    call(accountResponse, 'POST', `/accounts/${id(accountId)}/reconnect`, { kind: 'channel', ...keys }),
+  /** WooCommerce's one-click key creation again, to reconnect: the store's approval page. */
+  reconnectAutomatically: (accountId: string) => call(connectResponse, 'POST', `/accounts/${id(accountId)}/reconnect`, { kind: 'channel' }),
   connectBooks: (accountId: string, b: { provider: string } | { reuse: string }) => call(booksConnectResponse, 'POST', `/accounts/${id(accountId)}/books/connect`, b),
   chooseOrganisation: (accountId: string, organisation: string) =>
     call(accountResponse, 'POST', `/accounts/${id(accountId)}/books/organisation`, { organisation }),

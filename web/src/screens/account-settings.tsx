@@ -3,7 +3,7 @@ import type { EventView } from '#shared/schemas.js';
 import { stepLabel } from '#shared/wizard.js';
 import { api } from '../api.js';
 import { Alert, ProgressBar } from '../components.js';
-import { STATUS_TEXT, stageIndex, toErrors, useAccount } from '../hooks.js';
+import { STATUS_TEXT, stageIndex, toErrors, useAccount, useCatalog } from '../hooks.js';
 import { navigate } from '../router.js';
 import { AccountsAndTaxes } from './accounts-and-taxes.js';
 import { ConnectionHealth, ReconnectOutcome } from './connection-health.js';
@@ -11,6 +11,8 @@ import { ConnectionHealth, ReconnectOutcome } from './connection-health.js';
 /** Account Settings: where setup stands, Resume / Start over, what is connected, and the activity. */
 export function AccountSettings({ id }: { id: string }) {
   const { account, setAccount, error } = useAccount(id);
+  // The keys channels' forms (for Reconnect with new keys) come from the catalog.
+  const { catalog } = useCatalog();
   const [events, setEvents] = useState<EventView[]>([]);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -125,7 +127,15 @@ export function AccountSettings({ id }: { id: string }) {
                     <span className="muted"> ({c.details.map((d) => `${d.label}: ${d.value}`).join('; ')})</span>
                   )}
                   {c.alsoConnectedTo && <p className="notice">This is also connected to your account "{c.alsoConnectedTo}".</p>}
-                  <ConnectionHealth account={account} connection={c} />
+                  <ConnectionHealth
+                    account={account}
+                    connection={c}
+                    channel={catalog?.channels.find((x) => x.id === c.provider)}
+                    onReconnected={(after) => {
+                      setAccount(after);
+                      void refreshEvents();
+                    }}
+                  />
                 </li>
               ))}
             </ul>

@@ -4,6 +4,8 @@
  * a field per key (secrets in password inputs), the store address when the
  * account has none, and WooCommerce's one-click key creation. Errors sit
  * next to their fields; nothing is stored until the provider accepts the keys.
+ * The same form reconnects a keys channel from Account Settings (`purpose`
+ * `reconnect`): new keys replace the old ones of the same connection.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { AUTOMATIC_DENIED, AUTOMATIC_NO_KEYS } from '#shared/key-messages.js';
@@ -20,7 +22,7 @@ const FIELD_ID: Record<string, string> = { storeUrl: 'store-url' };
 const fieldId = (key: string) => FIELD_ID[key] ?? `key-${key}`;
 
 /** What the store's return URL says, read once (the URL is then cleaned of the one-time user_id). */
-function readReturn(search: string): 'approved' | 'denied' | undefined {
+export function readReturn(search: string): 'approved' | 'denied' | undefined {
   const q = new URLSearchParams(search);
   if (q.get('connect') !== 'automatic') return undefined;
   return q.get('success') === '1' ? 'approved' : 'denied';
@@ -38,13 +40,20 @@ export function useStoreReturnCleared(account: AccountView | null): void {
   }, [account]);
 }
 
+/** Whether the account's channel has its keys in place: past the connect step, or (reconnecting) Connected again. */
+const keysInPlace = (a: AccountView, purpose: 'connect' | 'reconnect') =>
+  purpose === 'connect' ? a.setup.step !== 'connect_channel' : a.connections.find((c) => c.kind === 'channel')?.health?.state === 'connected';
+
 export function ConnectWithKeys(props: {
   account: AccountView;
   channel: CatalogResponse['channels'][number];
   keys: KeysFormView;
   onConnected: (account: AccountView) => void;
+  /** `reconnect`: new keys for the account's existing connection (Account Settings). */
+  purpose?: 'connect' | 'reconnect';
 }) {
   const { account, channel, keys, onConnected } = props;
+  const purpose = props.purpose ?? 'connect';
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Errors>(noErrors);
   const [busy, setBusy] = useState<'keys' | 'automatic' | null>(null);
@@ -52,7 +61,7 @@ export function ConnectWithKeys(props: {
   const [waiting, setWaiting] = useState(returned === 'approved');
   const [notice, setNotice] = useState<string | null>(returned === 'denied' ? AUTOMATIC_DENIED : null);
   const savedStoreUrl = account.fields.find((f) => f.key === 'storeUrl')?.value;
-  const asksStoreUrl = channel.fields.some((f) => f.key === 'storeUrl') && !savedStoreUrl;
+  const asksStoreUrl = purpose === 'connect' && channel.fields.some((f) => f.key === 'storeUrl') && !savedStoreUrl;
 
   // Back from the store: the keys arrive server to server, so wait for the account to move on.
   useEffect(() => {
@@ -63,7 +72,7 @@ export function ConnectWithKeys(props: {
       for (let i = 0; i < WAIT_FOR_KEYS.polls && !stopped; i++) {
         const moved = await api.account(account.id).then((r) => r.account, () => null);
         if (stopped) return;
-        if (moved && moved.setup.step !== 'connect_channel') return onConnected(moved);
+        if (moved && keysInPlace(moved, purpose)) return onConnected(moved);
         await new Promise((r) => setTimeout(r, WAIT_FOR_KEYS.everyMs));
       }
       if (!stopped) {
@@ -89,11 +98,12 @@ export function ConnectWithKeys(props: {
     setNotice(null);
     try {
       if (what === 'keys') {
-        const body = { ...storeUrl(), ...Object.fromEntries(keys.fields.map((f) => [f.key, values[f.key] ?? ''])) };
-        const { account: connected } = await api.connectChannelKeys(account.id, body);
+        const pasted = Object.fromEntries(keys.fields.map((f) => [f.key, values[f.key] ?? '']));
+        const { account: connected } =
+          purpose === 'reconnect' ? await api.reconnectKeys(account.id, pasted) : await api.connectChannelKeys(account.id, { ...storeUrl(), ...pasted });
         onConnected(connected);
       } else {
-        const { authorizeUrl } = await api.connectAutomatically(account.id, storeUrl());
+        const { authorizeUrl } = purpose === 'reconnect' ? await api.reconnectAutomatically(account.id) : await api.connectAutomatically(account.id, storeUrl());
         // The store's own approval page; it sends the seller back to this step.
         window.location.assign(authorizeUrl);
         return;
@@ -110,7 +120,7 @@ export function ConnectWithKeys(props: {
   const set = (key: string) => (e: { target: { value: string } }) => setValues({ ...values, [key]: e.target.value });
 
   const keyFields = keys.fields.map((f) => (
-    <Field key={f.key} id={fieldId(f.key)} label={f.label} error={errors.fields[f.key]}>
+    <Field key={f.key} id={fieldId(f.key)} label={purpose === 'reconnect' ? `New ${f.label}` : f.label} error={errors.fields[f.key]}>
       {(a) => (
         <input
           {...a}
@@ -124,6 +134,7 @@ export function ConnectWithKeys(props: {
       )}
     </Field>
   ));
+  const submitLabel = purpose === 'reconnect' ? `Reconnect ${channel.name}` : channel.connect.button;
   const steps = (
     <ol className="steps">
       {keys.steps.map((s) => (
@@ -167,7 +178,7 @@ export function ConnectWithKeys(props: {
             {keyFields}
             <div className="actions left">
               <button type="submit" disabled={busy !== null}>
-                {channel.connect.button}
+                {submitLabel}
               </button>
             </div>
           </section>
@@ -179,7 +190,7 @@ export function ConnectWithKeys(props: {
           {keyFields}
           <div className="actions left">
             <button type="submit" className="primary" disabled={busy !== null}>
-              {channel.connect.button}
+              {submitLabel}
             </button>
           </div>
         </section>

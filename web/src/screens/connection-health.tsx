@@ -2,24 +2,47 @@
 import { useState } from 'react';
 import { connectErrorMessage } from '#shared/connect-errors.js';
 import { findProvider } from '#shared/providers/index.js';
-import type { AccountView } from '#shared/schemas.js';
+import type { AccountView, CatalogResponse } from '#shared/schemas.js';
 import { api } from '../api.js';
 import { Alert } from '../components.js';
 import { toErrors } from '../hooks.js';
+import { ConnectWithKeys, readReturn } from './connect-keys.js';
 import { connectErrorCode } from './setup.js';
 
 type Connection = AccountView['connections'][number];
+type Channel = CatalogResponse['channels'][number];
+
+/** Back from the store's approval page after a one-click reconnect (the form waits there for the keys). */
+const backFromStore = (kind: string) => new URLSearchParams(window.location.search).get('reconnect') === kind && readReturn(window.location.search) !== undefined;
 
 const day = (iso: string) => new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
 
-/** A connection's health in words, and Reconnect when the seller has something to do. */
-export function ConnectionHealth({ account, connection }: { account: AccountView; connection: Connection }) {
+/**
+ * A connection's health in words, and Reconnect when the seller has something
+ * to do: the provider's consent again, or, for a keys channel (`channel` is
+ * its catalog entry), the form for new keys, in place.
+ */
+export function ConnectionHealth({
+  account,
+  connection,
+  channel,
+  onReconnected,
+}: {
+  account: AccountView;
+  connection: Connection;
+  channel?: Channel | undefined;
+  onReconnected?: (account: AccountView) => void;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const keys = connection.kind === 'channel' && channel?.kind === 'api-keys' ? channel.keys : undefined;
+  // Open from the start when back from the store (the catalog, and so `keys`, may come a moment later).
+  const [keysOpen, setKeysOpen] = useState(() => backFromStore(connection.kind));
   const health = connection.health;
   if (!health) return null;
   const messageId = `health-${connection.kind}`;
   const reconnect = async () => {
+    if (keys) return setKeysOpen(true);
     setBusy(true);
     setError(null);
     try {
@@ -38,12 +61,26 @@ export function ConnectionHealth({ account, connection }: { account: AccountView
         {health.state === 'expiring_soon' && health.expiresAt ? ` (until ${day(health.expiresAt)})` : ''}
         {health.state === 'connected' ? '' : `: ${health.message}`}
       </p>
-      {health.state !== 'connected' && (
+      {health.state !== 'connected' && !(keys && keysOpen) && (
         <button type="button" className={health.state === 'needs_reconnecting' ? 'primary' : ''} disabled={busy} aria-describedby={messageId} onClick={() => void reconnect()}>
           Reconnect
         </button>
       )}
       {error && <Alert>{error}</Alert>}
+      {keys && channel && keysOpen && (
+        <ConnectWithKeys
+          account={account}
+          channel={channel}
+          keys={keys}
+          purpose="reconnect"
+          onConnected={(after) => {
+            setKeysOpen(false);
+            // The outcome reads like a consent's: "Reconnected …", everything kept.
+            window.history.replaceState(null, '', `${window.location.pathname}?reconnected=${connection.kind}`);
+            onReconnected?.(after);
+          }}
+        />
+      )}
     </div>
   );
 }
