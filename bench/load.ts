@@ -72,8 +72,8 @@ export async function load(stack: LocalStack, concurrency: number, perRoute: num
 }
 
 export function printLoad(r: LoadResult): void {
-  console.log(`\n1b. Load on the local stack (gateway + handler + dynalite in memory, one process), concurrency ${r.concurrency}`);
-  console.log(`    in rounds of (storage floor, each route) so that the floor is measured beside the routes\n`);
+  console.log(`\n1b. Load on the local stack (gateway + handler + dynalite in memory, one process), concurrency ${r.concurrency},`);
+  console.log(`    from a client in a thread of its own; in rounds of (storage floor, each route) so that the floor is measured beside the routes\n`);
   const rows = [r.floor, ...r.routes];
   console.log(
     table(
@@ -87,7 +87,7 @@ export function printLoad(r: LoadResult): void {
       limit: `<= ${BUDGET_P99_MS} ms`,
       measured: `${fixed(x.p99)} ms`,
       ok: x.p99 <= BUDGET_P99_MS,
-      why: `at concurrency ${r.concurrency} a request mostly waits its turn in one Node process (${fixed(x.perSecond, 0)} req/s: ${r.concurrency} in flight / ${fixed(x.perSecond, 0)} per second = ${fixed((r.concurrency / x.perSecond) * 1000, 0)} ms); the storage floor alone is p99 ${fixed(r.floor.p99)} ms`,
+      why: `at concurrency ${r.concurrency} a request mostly waits its turn in the stack's one event loop (${fixed(x.perSecond, 0)} req/s: ${r.concurrency} in flight / ${fixed(x.perSecond, 0)} per second = ${fixed((r.concurrency / x.perSecond) * 1000, 0)} ms); the storage floor alone is p99 ${fixed(r.floor.p99)} ms`,
     });
     check({
       what: `${x.route}: median`,
