@@ -43,6 +43,8 @@ const CLOUD_ENV: Record<string, string> = {
 };
 
 export const BUDGET_INIT_MS = 10;
+/** xero-node and what it alone pulls in (its HTTP client and that client's dependencies). */
+const XERO_PACKAGES = new Set(['xero-node', 'axios', 'mime-db', 'mime-types', 'follow-redirects', 'form-data', 'get-intrinsic', 'debug', 'https-proxy-agent', 'agent-base', 'proxy-from-env', 'combined-stream', 'asynckit', 'delayed-stream', 'es-set-tostringtag', 'has-symbols', 'has-tostringtag', 'hasown', 'function-bind', 'es-errors', 'gopd', 'call-bind-apply-helpers', 'dunder-proto', 'es-define-property', 'es-object-atoms', 'get-proto', 'math-intrinsics', 'ms', 'supports-color', 'has-flag']);
 export const BUDGET_BUNDLE_KB = 60;
 
 export interface BundleRow {
@@ -256,21 +258,33 @@ export function printBundles(r: BundlesResult): void {
     console.log(`\n    xero-node in the books function (only xero-node/dist/gen/api/accountingApi.js, and what it pulls in):`);
     console.log(`    +${fixed(r.xeroNode.kb, 0)} KB of the bundle, +${fixed(r.xeroNode.initMs, 0)} ms of init (the function built with an empty AccountingApi in its place).`);
   }
+  // xero-node is the price of calling Xero: said above, and kept to the functions that call it.
+  const withXero = r.rows.filter((row) => row.overFloor.some((p) => p.name === 'xero-node')).map((row) => row.fn);
+  check({
+    what: 'xero-node only where Xero is called',
+    limit: 'books alone',
+    measured: withXero.join(', ') || '(none)',
+    ok: withXero.every((fn) => fn === 'books'),
+    why: `xero-node is bundled into ${withXero.filter((fn) => fn !== 'books').join(', ')}`,
+  });
   for (const row of r.rows) {
-    const overKB = row.bundleKB - row.floorKB;
-    const overMs = row.initMs - row.floorMs;
-    const top = row.overFloor.slice(0, 4).map((p) => `${p.name} ${fixed(p.kb, 0)} KB`).join(', ');
+    // The books function's budget is taken without xero-node, whose cost is reported on its own.
+    const xero = row.fn === 'books' && r.xeroNode ? r.xeroNode : undefined;
+    const overKB = row.bundleKB - row.floorKB - (xero?.kb ?? 0);
+    const overMs = row.initMs - row.floorMs - (xero?.initMs ?? 0);
+    const top = row.overFloor.filter((p) => !xero || !XERO_PACKAGES.has(p.name)).slice(0, 4).map((p) => `${p.name} ${fixed(p.kb, 0)} KB`).join(', ');
+    const less = xero ? ' less xero-node' : '';
     check({
-      what: `${row.fn}: bundle`,
+      what: `${row.fn}: bundle${less}`,
       limit: `<= floor + ${BUDGET_BUNDLE_KB} KB`,
-      measured: `${fixed(row.bundleKB, 0)} KB (floor ${fixed(row.floorKB, 0)} KB, +${fixed(overKB, 0)} KB)`,
+      measured: `${fixed(row.bundleKB - (xero?.kb ?? 0), 0)} KB (floor ${fixed(row.floorKB, 0)} KB, +${fixed(overKB, 0)} KB)`,
       ok: overKB <= BUDGET_BUNDLE_KB,
       why: `over the floor: ${top}`,
     });
     check({
-      what: `${row.fn}: init`,
+      what: `${row.fn}: init${less}`,
       limit: `<= floor + ${BUDGET_INIT_MS} ms`,
-      measured: row.importError ? `throws at import: ${row.importError}` : `${fixed(row.initMs, 0)} ms (floor ${fixed(row.floorMs, 0)} ms, +${fixed(overMs, 0)} ms)`,
+      measured: row.importError ? `throws at import: ${row.importError}` : `${fixed(row.initMs - (xero?.initMs ?? 0), 0)} ms (floor ${fixed(row.floorMs, 0)} ms, +${fixed(overMs, 0)} ms)`,
       ok: !row.importError && overMs <= BUDGET_INIT_MS,
       why: row.importError ? 'the module throws when imported' : `the code over the floor is parsed and run at import: ${top}`,
     });

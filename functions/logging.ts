@@ -3,11 +3,9 @@
  * the cold-start flag and the function name, and whatever keys one
  * invocation appends are cleared when it ends, so none leaks into the next
  * (a warm container serves many sellers).
- *
- * This is what Powertools' `injectLambdaContext(logger, { clearState: true })`
- * does, less one thing: that middleware also puts the log level back to the
- * one the logger was built with on every invocation, which would undo the
- * level the local stack sets for all the functions it hosts in one process.
+ * (What Powertools' `injectLambdaContext(logger, { clearState: true })` does,
+ * for the logger of `shared/logger.ts`; the level is left alone, so the local
+ * stack can set it once for all the functions it hosts in one process.)
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';

@@ -4,7 +4,6 @@
  */
 
 import * as z from 'zod';
-import { OAUTH_PROVIDER_IDS } from './providers/index.js';
 
 /** The Lambda functions Onramp deploys, one per capability. */
 export const FUNCTIONS = {
@@ -31,10 +30,16 @@ export type FunctionId = keyof typeof FUNCTIONS;
  */
 export type RouteAuth = 'session' | 'public' | 'oauth-callback' | 'webhook';
 
-/** Every path parameter, parsed before the handler runs: a malformed one is a 404, before any AWS call. */
+/**
+ * Every path parameter, parsed before the handler runs: a malformed one is a
+ * 404, before any AWS call. A provider is checked for its shape here and
+ * against the provider definitions by the callback itself (which answers a
+ * provider we do not connect this way with a redirect and a sentence), so
+ * that the route table, which every function imports, holds no provider data.
+ */
 export const PATH_PARAMS = {
   id: z.uuid(),
-  provider: z.enum(OAUTH_PROVIDER_IDS),
+  provider: z.string().regex(/^[a-z][a-z-]{0,39}$/),
 } as const;
 export type PathParamName = keyof typeof PATH_PARAMS;
 

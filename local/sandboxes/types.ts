@@ -59,9 +59,12 @@ export interface Sandbox {
 export type SandboxFactory = (ctx: SandboxContext) => Sandbox;
 
 /**
- * Test controls of an OAuth sandbox, for connection health: what a seller or
- * the provider does to a grant outside Onramp. Tests reach them through
- * `stack.sandboxes.sandboxes` (see `grantControls` in `controls.ts`).
+ * Test controls of a sandbox, for connection health: what a seller or the
+ * provider does to a grant outside Onramp. Tests reach them through
+ * `stack.sandboxes.sandboxes` (see `grantControls` in `controls.ts`). For a
+ * key-based provider (Walmart, WooCommerce) the grant is the seller's key:
+ * `revokeGrants` revokes the keys and counts them, `expireRefreshTokens` has
+ * nothing to run out (0), and `failRefresh` fails the calls that check the key.
  */
 export interface GrantControls {
   /** Revokes every grant the app holds (the seller removed the app): its access and refresh tokens stop working. Returns how many refresh tokens went. */
@@ -72,7 +75,7 @@ export interface GrantControls {
   failRefresh(mode: 'error' | 'timeout' | null): void;
 }
 
-/** A sandbox with grant controls (every OAuth provider's). */
+/** A sandbox with grant controls (every provider's). */
 export interface ControlledSandbox extends Sandbox {
   readonly controls: GrantControls;
 }

@@ -162,6 +162,22 @@ describe('a consent that does not finish', () => {
     await expectNothingWritten(c, created);
   });
 
+  it('answers a callback on the path of a provider not connected by consent (or of none) with a sentence, and keeps the state', async () => {
+    const c = await newSeller(stack);
+    const created = await newAccount(c, { name: 'Square', channel: 'square' });
+    const start = await c.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
+    const page = await consent(start.body.authorizeUrl, 'allow');
+    for (const path of ['/api/oauth/walmart/callback', '/api/oauth/no-such-provider/callback']) {
+      const wrong = await followCallback(c, page.location!, (u) => {
+        u.pathname = path;
+      });
+      expect(landingCode(wrong.landing)).toBe('other_provider');
+    }
+    await expectNothingWritten(c, created);
+    // The state was not spent: the right path still finishes.
+    expect((await followCallback(c, page.location!)).landing).toBe(`/accounts/${created.id}/setup`);
+  });
+
   it('refuses a code used before, even with a fresh state', async () => {
     const c = await newSeller(stack);
     const first = await newAccount(c, { name: 'Etsy 1', channel: 'etsy' });

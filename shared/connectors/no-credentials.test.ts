@@ -25,7 +25,7 @@ beforeAll(async () => {
     logs.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
   }) as typeof process.stdout.write;
-  // The logger writes through its own Console on stdout (as in Lambda); keep a copy of every line.
+  // The logger writes its lines on stdout (as in Lambda); keep a copy of every line.
   const sink = (...args: unknown[]) => void logs.push(args.map(String).join(' '));
   for (const m of METHODS) console[m] = sink;
   (logger as unknown as { console: Record<string, unknown> }).console = { log: sink, info: sink, warn: sink, error: sink, debug: sink, trace: sink };

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consent } from '../consent.js';
+import { grantControls } from '../controls.js';
 import { sandboxRegistrations } from '../registrations.js';
 import type { SandboxServer } from '../server.js';
 import { startSandbox } from '../test-support.js';
@@ -380,6 +381,41 @@ describe('Shopify sandbox', () => {
         body: '{}',
       });
       expect(res.status).toBe(400);
+    });
+  });
+
+  describe('grant controls', () => {
+    it('revokeGrants (the app uninstalled): the offline token is refused on the shop query with 401 and Shopify’s invalid-token error', async () => {
+      // A store of its own: revoking ends every grant of the app.
+      const own = await startSandbox(createShopifySandbox);
+      try {
+        const shopUrl = (path: string) => own.sandboxUrl(`https://${SHOP}.myshopify.com${path}`);
+        const query = (token: string) =>
+          fetch(shopUrl('/admin/api/2025-10/graphql.json'), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-shopify-access-token': token },
+            body: JSON.stringify({ query: SHOP_QUERY }),
+          });
+        const authorize = `${shopUrl('/admin/oauth/authorize')}?${new URLSearchParams({ client_id: registration.clientId, scope: 'read_orders', redirect_uri: REDIRECT_URI, state: 'nonce-1' })}`;
+        const installed = await consent(authorize, 'install');
+        const code = new URL(installed.location ?? '').searchParams.get('code') ?? '';
+        const exchanged = await fetch(shopUrl('/admin/oauth/access_token'), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ client_id: registration.clientId, client_secret: registration.clientSecret, code }),
+        });
+        const { access_token: token } = (await exchanged.json()) as { access_token: string };
+        expect(token).toMatch(/^shpat_/);
+        expect((await query(token)).status).toBe(200);
+
+        grantControls(own.sandboxes, 'shopify').revokeGrants();
+
+        const refused = await query(token);
+        expect(refused.status).toBe(401);
+        expect(await refused.json()).toEqual(INVALID_TOKEN);
+      } finally {
+        await own.stop();
+      }
     });
   });
 });

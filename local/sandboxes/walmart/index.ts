@@ -22,10 +22,26 @@
  * Test controls (US keys, for tests, not for the seller):
  * - `sandbox-walmart-down` / `sandbox-secret-down`: the token endpoint answers 500.
  * - `sandbox-walmart-slow` / `sandbox-secret-slow`: the token endpoint stalls `ctx.slowMs`, then issues a token.
+ *
+ * Grant controls (`controls`, `GrantControls` in `types.ts`, plus `issueKey`):
+ * - `revokeGrants()`: the seller reset the client secrets in the Developer
+ *   Portal (or deleted the keys): every client id/secret pair known until now
+ *   gets 401 `UNAUTHORIZED.GMP_GATEWAY_API` from `/v3/token`, and every
+ *   access token minted from them gets the same 401 from `/v3/token/detail`
+ *   (the answers for an unknown key or token). Returns how many keys went.
+ * - `issueKey(market)`: the seller adds a new key for the Solution Provider
+ *   (Developer Portal → API Keys, §7.1): a new client id/secret that mints
+ *   tokens, revoked keys or not.
+ * - `expireRefreshTokens()`: nothing to run out; these keys mint with
+ *   `client_credentials` and get no refresh token (§7.1). Returns 0.
+ * - `failRefresh(mode)`: `error` makes `/v3/token` and `/v3/token/detail`
+ *   answer Walmart's 500 `SYSTEM_ERROR.GMP_GATEWAY_API`; `timeout` stalls
+ *   them `ctx.slowMs` first; `null` restores them.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { grantControls, refreshFaults } from '../controls.js';
 import { basicCredentials, isForm, jsonWith, safeEqual, sleep } from '../http.js';
-import type { SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import type { ControlledSandbox, GrantControls, Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 
 export const WALMART_HOST = 'marketplace.walmartapis.com';
 
@@ -65,6 +81,23 @@ export const WALMART_SANDBOX_KEYS: readonly SellerKey[] = [
 ];
 
 const DEFAULT_TTL_SECONDS = 900;
+
+/** A client id/secret pair the seller issued (`issueKey`). */
+export interface WalmartIssuedKey {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+/** The Walmart sandbox's controls: the grant controls, and the seller issuing a new key. */
+export interface WalmartControls extends GrantControls {
+  /** The seller adds a new key for the Solution Provider (Developer Portal → API Keys, §7.1), for `market` (default `us`), with the seller's usual scopes. */
+  issueKey(market?: 'us' | 'mx'): WalmartIssuedKey;
+}
+
+/** The Walmart sandbox, with its controls. */
+export interface WalmartSandbox extends ControlledSandbox {
+  readonly controls: WalmartControls;
+}
 
 interface IssuedToken {
   readonly key: SellerKey;
@@ -119,6 +152,16 @@ function errorResponse(req: SandboxRequest, status: number, e: Omit<WalmartError
   return { status, headers: { 'content-type': 'application/xml' }, body };
 }
 
+/** Walmart's own 500, for a key marked `down` and while `failRefresh('error')` is on. */
+const systemError = (req: SandboxRequest) =>
+  errorResponse(req, 500, {
+    code: 'SYSTEM_ERROR.GMP_GATEWAY_API',
+    field: 'UNKNOWN',
+    description: 'Internal Server Error',
+    info: 'The server encountered an unexpected condition. Please try again later.',
+    category: 'SYSTEM',
+  });
+
 const unauthorized = (req: SandboxRequest) =>
   errorResponse(req, 401, {
     code: 'UNAUTHORIZED.GMP_GATEWAY_API',
@@ -165,17 +208,23 @@ const parseBasic = (value: string | undefined) => (value && BASE64_BASIC.test(va
 const newAccessToken = () =>
   `${Buffer.from(JSON.stringify({ kid: 'sandbox', enc: 'A256GCM', alg: 'dir' })).toString('base64url')}..${randomBytes(12).toString('base64url')}.${randomBytes(96).toString('base64url')}.${randomBytes(16).toString('base64url')}`;
 
-export const createWalmartSandbox: SandboxFactory = (ctx: SandboxContext) => {
+export const createWalmartSandbox: SandboxFactory = (ctx: SandboxContext): WalmartSandbox => {
+  /** The keys that mint tokens now, by client id: the fixtures until `revokeGrants`, then only what `issueKey` adds. */
+  const keys = new Map<string, SellerKey>(WALMART_SANDBOX_KEYS.map((k) => [k.clientId, k]));
   const tokens = new Map<string, IssuedToken>();
+  const faults = refreshFaults(ctx);
 
   async function token(req: SandboxRequest): Promise<SandboxResponse> {
     if (req.method !== 'POST') return methodNotAllowed(req, 'POST');
     const market = checkCommonHeaders(req);
     if (typeof market !== 'string') return market;
+    const fault = await faults.answer(systemError(req));
+    if (fault) return fault;
 
     // Walmart checks the credentials against the market named by WM_MARKET (default us).
     const creds = parseBasic(header(req, 'authorization'));
-    const key = creds && WALMART_SANDBOX_KEYS.find((k) => k.clientId === creds.id && safeEqual(k.clientSecret, creds.secret));
+    const candidate = creds && keys.get(creds.id);
+    const key = creds && candidate && safeEqual(candidate.clientSecret, creds.secret) ? candidate : undefined;
     if (!key || key.market !== market) return unauthorized(req);
 
     if (!isForm(req)) {
@@ -189,15 +238,7 @@ export const createWalmartSandbox: SandboxFactory = (ctx: SandboxContext) => {
       return invalidParam(req, 'grant_type', `grant_type ${grantType} is not supported for these credentials`);
     }
 
-    if (key.control === 'down') {
-      return errorResponse(req, 500, {
-        code: 'SYSTEM_ERROR.GMP_GATEWAY_API',
-        field: 'UNKNOWN',
-        description: 'Internal Server Error',
-        info: 'The server encountered an unexpected condition. Please try again later.',
-        category: 'SYSTEM',
-      });
-    }
+    if (key.control === 'down') return systemError(req);
     if (key.control === 'slow') await sleep(ctx.slowMs);
 
     const ttl = ctx.accessTokenTtlSeconds ?? DEFAULT_TTL_SECONDS;
@@ -212,10 +253,12 @@ export const createWalmartSandbox: SandboxFactory = (ctx: SandboxContext) => {
     return { status: 200, headers: { 'content-type': 'application/xml' }, body };
   }
 
-  function tokenDetail(req: SandboxRequest): SandboxResponse {
+  async function tokenDetail(req: SandboxRequest): Promise<SandboxResponse> {
     if (req.method !== 'GET') return methodNotAllowed(req, 'GET');
     const market = checkCommonHeaders(req);
     if (typeof market !== 'string') return market;
+    const fault = await faults.answer(systemError(req));
+    if (fault) return fault;
 
     const value = header(req, 'WM_SEC.ACCESS_TOKEN');
     const issued = value ? tokens.get(value) : undefined;
@@ -244,8 +287,31 @@ export const createWalmartSandbox: SandboxFactory = (ctx: SandboxContext) => {
     return { status: 200, headers: { 'content-type': 'application/xml' }, body };
   }
 
+  /* ---------------- test controls: reset the seller's keys, fail token calls (GrantControls), issue a key ---------------- */
+
+  const controls: WalmartControls = {
+    // The seller reset the client secrets (or deleted the keys) in the Developer Portal: no old
+    // id/secret pair mints a token any more, and the tokens minted from them stop working too.
+    revokeGrants() {
+      const n = keys.size;
+      keys.clear();
+      tokens.clear();
+      return n;
+    },
+    // Delegated Access keys mint with client_credentials and get no refresh token (§7.1): the
+    // keys themselves do not run out, so there is nothing to expire.
+    expireRefreshTokens: () => 0,
+    failRefresh: (mode) => faults.set(mode),
+    issueKey(market = 'us') {
+      const key: SellerKey = { clientId: randomUUID(), clientSecret: randomBytes(64).toString('base64url'), market, scopes: SELLER_SCOPES };
+      keys.set(key.clientId, key);
+      return { clientId: key.clientId, clientSecret: key.clientSecret };
+    },
+  };
+
   return {
     id: 'walmart',
+    controls,
     hosts: (host) => host === WALMART_HOST,
     handle: async (req) => {
       const path = req.path.replace(/\/+$/, '');
@@ -255,3 +321,8 @@ export const createWalmartSandbox: SandboxFactory = (ctx: SandboxContext) => {
     },
   };
 };
+
+/** The Walmart sandbox's controls among a server's sandboxes (`grantControls` with Walmart's `issueKey`). */
+export function walmartControls(sandboxes: readonly Sandbox[]): WalmartControls {
+  return grantControls(sandboxes, 'walmart') as WalmartControls;
+}

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { grantControls } from '../controls.js';
 import { sandboxRegistrations } from '../registrations.js';
 import { startSandboxServer, type SandboxServer } from '../server.js';
 import { startSandbox } from '../test-support.js';
-import { createWalmartSandbox } from './index.js';
+import { createWalmartSandbox, WALMART_SANDBOX_KEYS, walmartControls } from './index.js';
 
 let server: SandboxServer;
 
@@ -245,5 +246,103 @@ describe('Walmart sandbox: GET /v3/token/detail', () => {
     const xml = await res.text();
     expect(xml).toContain('<isValid>true</isValid>');
     expect(xml).toContain('<reports>view_only</reports>');
+  });
+});
+
+describe('Walmart sandbox: grant controls', () => {
+  // Each test gets a sandbox of its own: revoking keys is for good.
+  let own: SandboxServer;
+  beforeEach(async () => {
+    own = await startSandbox(createWalmartSandbox, { slowMs: 200 });
+  });
+  afterEach(async () => {
+    await own.stop();
+  });
+
+  const ownToken = (headers: Record<string, string>) =>
+    fetch(own.sandboxUrl('https://marketplace.walmartapis.com/v3/token'), { method: 'POST', headers, body: 'grant_type=client_credentials' });
+  const ownDetail = (token: string, extra: Record<string, string> = {}) =>
+    fetch(own.sandboxUrl('https://marketplace.walmartapis.com/v3/token/detail'), {
+      headers: { 'WM_SEC.ACCESS_TOKEN': token, 'WM_SVC.NAME': 'Walmart Marketplace', 'WM_QOS.CORRELATION_ID': crypto.randomUUID(), Accept: 'application/json', ...extra },
+    });
+  async function ownMint(id = 'sandbox-walmart-us', secret = 'sandbox-secret-us', extra: Record<string, string> = {}): Promise<string> {
+    const res = await ownToken({ ...baseHeaders(id, secret), ...extra });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { access_token: string }).access_token;
+  }
+
+  it('are found by grantControls', () => {
+    const controls = grantControls(own.sandboxes, 'walmart');
+    expect(controls).toBe(walmartControls(own.sandboxes));
+    expect(typeof controls.revokeGrants).toBe('function');
+  });
+
+  it('revokeGrants: the keys that minted tokens and their tokens get 401 UNAUTHORIZED.GMP_GATEWAY_API, as unknown ones do', async () => {
+    const us = await ownMint();
+    const mx = await ownMint('sandbox-walmart-mx', 'sandbox-secret-mx', { WM_MARKET: 'mx' });
+    expect((await ownDetail(us)).status).toBe(200);
+
+    expect(grantControls(own.sandboxes, 'walmart').revokeGrants()).toBe(WALMART_SANDBOX_KEYS.length);
+
+    await expectWalmartError(await ownToken(baseHeaders()), 401, 'UNAUTHORIZED.GMP_GATEWAY_API', 'UNAUTHORIZED');
+    await expectWalmartError(await ownToken({ ...baseHeaders('sandbox-walmart-mx', 'sandbox-secret-mx'), WM_MARKET: 'mx' }), 401, 'UNAUTHORIZED.GMP_GATEWAY_API', 'UNAUTHORIZED');
+    await expectWalmartError(await ownDetail(us), 401, 'UNAUTHORIZED.GMP_GATEWAY_API', 'UNAUTHORIZED');
+    await expectWalmartError(await ownDetail(mx, { WM_MARKET: 'mx' }), 401, 'UNAUTHORIZED.GMP_GATEWAY_API', 'UNAUTHORIZED');
+    // The same answer as for a key or token Walmart never issued, in XML too.
+    const xml = await ownToken(without(baseHeaders(), 'Accept'));
+    expect(xml.status).toBe(401);
+    expect(await xml.text()).toContain('<ns2:code>UNAUTHORIZED.GMP_GATEWAY_API</ns2:code>');
+    // Nothing left to revoke.
+    expect(grantControls(own.sandboxes, 'walmart').revokeGrants()).toBe(0);
+  });
+
+  it('revokeGrants: a key the seller issues afterwards mints tokens that work, until it is revoked in turn', async () => {
+    const controls = walmartControls(own.sandboxes);
+    controls.revokeGrants();
+    const key = controls.issueKey();
+    const token = await ownMint(key.clientId, key.clientSecret);
+    const res = await ownDetail(token);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { scopes: Record<string, string> }).scopes.reports).toBe('view_only');
+    const mx = controls.issueKey('mx');
+    expect((await ownDetail(await ownMint(mx.clientId, mx.clientSecret, { WM_MARKET: 'mx' }), { WM_MARKET: 'mx' })).status).toBe(200);
+
+    expect(controls.revokeGrants()).toBe(2);
+    await expectWalmartError(await ownToken(baseHeaders(key.clientId, key.clientSecret)), 401, 'UNAUTHORIZED.GMP_GATEWAY_API');
+    await expectWalmartError(await ownDetail(token), 401, 'UNAUTHORIZED.GMP_GATEWAY_API');
+  });
+
+  it("failRefresh('error'): the token and token-detail endpoints answer Walmart's 500 until failRefresh(null)", async () => {
+    const controls = grantControls(own.sandboxes, 'walmart');
+    const token = await ownMint();
+    controls.failRefresh('error');
+    await expectWalmartError(await ownToken(baseHeaders()), 500, 'SYSTEM_ERROR.GMP_GATEWAY_API', 'UNKNOWN');
+    await expectWalmartError(await ownDetail(token), 500, 'SYSTEM_ERROR.GMP_GATEWAY_API', 'UNKNOWN');
+    controls.failRefresh(null);
+    expect((await ownDetail(token)).status).toBe(200);
+    expect((await ownDetail(await ownMint())).status).toBe(200);
+  });
+
+  it("failRefresh('timeout'): the token and token-detail endpoints stall slowMs, then answer; failRefresh(null) ends the stall", async () => {
+    const controls = grantControls(own.sandboxes, 'walmart');
+    const token = await ownMint();
+    controls.failRefresh('timeout');
+    let started = Date.now();
+    expect((await ownToken(baseHeaders())).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    started = Date.now();
+    expect((await ownDetail(token)).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    controls.failRefresh(null);
+    started = Date.now();
+    expect((await ownDetail(token)).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(190);
+  });
+
+  it('expireRefreshTokens: returns 0 and changes nothing (no refresh tokens for these keys)', async () => {
+    const token = await ownMint();
+    expect(grantControls(own.sandboxes, 'walmart').expireRefreshTokens()).toBe(0);
+    expect((await ownDetail(token)).status).toBe(200);
+    expect((await ownToken(baseHeaders())).status).toBe(200);
   });
 });

@@ -25,10 +25,29 @@
  * The sandbox plays an HTTPS store over plain HTTP, so Basic auth is accepted
  * (a real store accepts Basic only over HTTPS; over HTTP it wants OAuth 1.0a,
  * which this sandbox does not play).
+ *
+ * Grant controls (`controls`, `GrantControls` in `types.ts`):
+ * - `revokeGrants()`: the store owner revoked the REST API keys
+ *   (WooCommerce > Settings > Advanced > REST API > Revoke, which deletes
+ *   them): every key there was until now, fixtures included, is unknown
+ *   afterwards, so a request with it is anonymous and the route refuses it
+ *   (401 `woocommerce_rest_cannot_view` "Sorry, you cannot list resources."
+ *   on reads). Keys the wc-auth flow creates afterwards work. Returns how
+ *   many keys went.
+ * - `expireRefreshTokens()`: WooCommerce keys have no refresh token and do
+ *   not expire (§8.3). Returns 0 and changes nothing.
+ * - `failRefresh(mode)`: `error` makes the WooCommerce REST API (`/wc/…`
+ *   routes, `system_status` among them) answer WordPress's fatal-error answer
+ *   for REST requests, 500 `{code: "internal_server_error", message:
+ *   "<p>There has been a critical error on this website.</p>…", data:
+ *   {status: 500}, additional_errors: []}` (`WP_Fatal_Error_Handler` through
+ *   `_json_wp_die_handler`); `timeout` stalls them `ctx.slowMs` first; `null`
+ *   restores them.
  */
 import { randomBytes } from 'node:crypto';
+import { refreshFaults } from '../controls.js';
 import { basicCredentials, escapeHtml as esc, html, jsonWith, redirect, safeEqual, withQuery } from '../http.js';
-import type { SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 
 export const WOO_STORE_HOST = 'woocommerce';
 export const NOT_WOO_HOST = 'not-woocommerce';
@@ -132,7 +151,21 @@ const restError = (e: WpError) => json(e.status, { code: e.code, message: e.mess
 
 const NO_ROUTE: WpError = { code: 'rest_no_route', message: 'No route was found matching the URL and request method.', status: 404 };
 
-export const createWoocommerceSandbox: SandboxFactory = (ctx: SandboxContext) => {
+/**
+ * A PHP fatal error during a REST request: `WP_Fatal_Error_Handler` dies with
+ * `internal_server_error`, which `_json_wp_die_handler` answers as JSON, 500.
+ */
+const criticalError = () =>
+  json(500, {
+    code: 'internal_server_error',
+    message:
+      '<p>There has been a critical error on this website.</p>' +
+      '<p><a href="https://wordpress.org/documentation/article/faq-troubleshooting/">Learn more about troubleshooting WordPress.</a></p>',
+    data: { status: 500 },
+    additional_errors: [],
+  });
+
+export const createWoocommerceSandbox: SandboxFactory = (ctx: SandboxContext): ControlledSandbox => {
   // WordPress's home URL carries no trailing slash.
   const storeUrl = ctx.sandboxUrl(`https://${WOO_STORE_HOST}/`).replace(/\/$/, '');
   const otherUrl = ctx.sandboxUrl(`https://${NOT_WOO_HOST}/`).replace(/\/$/, '');
@@ -146,6 +179,8 @@ export const createWoocommerceSandbox: SandboxFactory = (ctx: SandboxContext) =>
     return key;
   };
   for (const k of WOO_SANDBOX_KEYS) addKey(k.consumerKey, k.consumerSecret, k.permissions, `Sandbox fixture (${k.permissions})`);
+
+  const faults = refreshFaults(ctx);
 
   const orders: Record<string, unknown>[] = [sampleOrder(1001, 'processing', '24.99', '2026-01-05T10:15:00'), sampleOrder(1002, 'completed', '59.50', '2026-01-06T16:42:10')];
 
@@ -200,13 +235,15 @@ export const createWoocommerceSandbox: SandboxFactory = (ctx: SandboxContext) =>
 
   const cannotList: WpError = { code: 'woocommerce_rest_cannot_view', message: 'Sorry, you cannot list resources.', status: 401 };
 
-  function rest(req: SandboxRequest, rawRoute: string): SandboxResponse {
+  async function rest(req: SandboxRequest, rawRoute: string): Promise<SandboxResponse> {
     const route = `/${rawRoute.replace(/^\/+|\/+$/g, '')}`;
     const isRead = req.method === 'GET' || req.method === 'HEAD';
     if (route === '/') return isRead ? json(200, wpIndex(), { link: `<${storeUrl}/wp-json/>; rel="https://api.w.org/"` }) : restError(NO_ROUTE);
 
     let key: ApiKey | undefined;
     if (route.startsWith('/wc/') || route.startsWith('/wc-')) {
+      const fault = await faults.answer(criticalError());
+      if (fault) return fault;
       const auth = authenticate(req);
       if (auth.error) return restError(auth.error);
       key = auth.key;
@@ -609,8 +646,24 @@ export const createWoocommerceSandbox: SandboxFactory = (ctx: SandboxContext) =>
     return notFoundPage('Just a WordPress Site');
   }
 
+  /* ---------------- test controls: revoke the REST API keys, fail REST calls (GrantControls) ---------------- */
+
+  const controls: GrantControls = {
+    // The store owner revoked the keys under WooCommerce > Settings > Advanced > REST API, which
+    // deletes them: a request with one is anonymous from then on, as with any unknown key.
+    revokeGrants() {
+      const n = keys.size;
+      keys.clear();
+      return n;
+    },
+    // WooCommerce REST API keys have no refresh token and never expire (§8.3): nothing to run out.
+    expireRefreshTokens: () => 0,
+    failRefresh: (mode) => faults.set(mode),
+  };
+
   return {
     id: 'woocommerce',
+    controls,
     hosts: (host) => host === WOO_STORE_HOST || host === NOT_WOO_HOST,
     handle: async (req) => (req.host === NOT_WOO_HOST ? notWoo(req) : store(req)),
   };

@@ -1,10 +1,11 @@
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { consent } from '../consent.js';
+import { grantControls } from '../controls.js';
 import type { SandboxServer } from '../server.js';
 import { startSandbox } from '../test-support.js';
-import { createWoocommerceSandbox } from './index.js';
+import { createWoocommerceSandbox, WOO_SANDBOX_KEYS } from './index.js';
 
 interface Received {
   readonly method: string;
@@ -333,5 +334,87 @@ describe('WooCommerce sandbox: approving and denying', () => {
     const again = await post();
     expect(again.status).toBe(401);
     expect(await again.text()).toContain('Error: Invalid nonce verification.');
+  });
+});
+
+describe('WooCommerce sandbox: grant controls', () => {
+  // Each test gets a store of its own: revoking keys is for good.
+  let own: SandboxServer;
+  beforeEach(async () => {
+    own = await startSandbox(createWoocommerceSandbox, { slowMs: 200 });
+  });
+  afterEach(async () => {
+    await own.stop();
+  });
+
+  const ownGet = (path: string, ck: string, cs: string) => fetch(`${own.origin}/woocommerce${path}`, { headers: { Authorization: basic(ck, cs) } });
+  const controls = () => grantControls(own.sandboxes, 'woocommerce');
+
+  /** Creates keys through the one-click flow on this store; returns them as the app received them. */
+  async function oneClickKeys(): Promise<{ consumer_key: string; consumer_secret: string }> {
+    const url = new URL(authorizeUrl());
+    const result = await consent(`${own.origin}/woocommerce/wc-auth/v1/authorize${url.search}`, 'approve');
+    expect(result.status).toBe(302);
+    const post = received.at(-1);
+    return JSON.parse(post?.body ?? '{}') as { consumer_key: string; consumer_secret: string };
+  }
+
+  it('revokeGrants: every key there was, fixtures and one-click ones, gets 401 woocommerce_rest_cannot_view, as an unknown key does', async () => {
+    const made = await oneClickKeys();
+    expect((await ownGet('/wp-json/wc/v3/system_status', made.consumer_key, made.consumer_secret)).status).toBe(200);
+    expect((await ownGet('/wp-json/wc/v3/system_status', 'ck_sandbox_read', 'cs_sandbox_read')).status).toBe(200);
+
+    expect(controls().revokeGrants()).toBe(WOO_SANDBOX_KEYS.length + 1);
+
+    for (const [ck, cs] of [[made.consumer_key, made.consumer_secret], ['ck_sandbox_read', 'cs_sandbox_read'], ['ck_sandbox_write', 'cs_sandbox_write']] as const) {
+      await expectWpError(await ownGet('/wp-json/wc/v3/system_status', ck, cs), 401, 'woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.');
+      await expectWpError(await ownGet('/wp-json/wc/v3/orders', ck, cs), 401, 'woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.');
+    }
+    // In query parameters too.
+    const query = await fetch(`${own.origin}/woocommerce/wp-json/wc/v3/system_status?consumer_key=ck_sandbox_write&consumer_secret=cs_sandbox_write`);
+    await expectWpError(query, 401, 'woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.');
+    expect(controls().revokeGrants()).toBe(0);
+  });
+
+  it('revokeGrants: keys the one-click flow creates afterwards work', async () => {
+    controls().revokeGrants();
+    const made = await oneClickKeys();
+    const res = await ownGet('/wp-json/wc/v3/system_status', made.consumer_key, made.consumer_secret);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { environment: { home_url: string } }).environment.home_url).toBe(`${own.origin}/woocommerce`);
+    expect(controls().revokeGrants()).toBe(1);
+  });
+
+  it("failRefresh('error'): the REST API answers WordPress's 500 critical-error answer until failRefresh(null)", async () => {
+    controls().failRefresh('error');
+    for (const path of ['/wp-json/wc/v3/system_status', '/wp-json/wc/v3/orders']) {
+      const res = await ownGet(path, 'ck_sandbox_read', 'cs_sandbox_read');
+      expect(res.status).toBe(500);
+      expect(res.headers.get('content-type')).toContain('application/json');
+      expect(await res.json()).toEqual({
+        code: 'internal_server_error',
+        message: expect.stringContaining('There has been a critical error on this website.'),
+        data: { status: 500 },
+        additional_errors: [],
+      });
+    }
+    controls().failRefresh(null);
+    expect((await ownGet('/wp-json/wc/v3/system_status', 'ck_sandbox_read', 'cs_sandbox_read')).status).toBe(200);
+  });
+
+  it("failRefresh('timeout'): the REST API stalls slowMs, then answers; failRefresh(null) ends the stall", async () => {
+    controls().failRefresh('timeout');
+    let started = Date.now();
+    expect((await ownGet('/wp-json/wc/v3/system_status', 'ck_sandbox_read', 'cs_sandbox_read')).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    controls().failRefresh(null);
+    started = Date.now();
+    expect((await ownGet('/wp-json/wc/v3/system_status', 'ck_sandbox_read', 'cs_sandbox_read')).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(190);
+  });
+
+  it('expireRefreshTokens: returns 0 and changes nothing (the keys have no refresh token and do not expire)', async () => {
+    expect(controls().expireRefreshTokens()).toBe(0);
+    expect((await ownGet('/wp-json/wc/v3/system_status', 'ck_sandbox_read', 'cs_sandbox_read')).status).toBe(200);
   });
 });

@@ -1,0 +1,86 @@
+/**
+ * The load's client, in a thread of its own (as a seller's browser is a
+ * client of its own): it times the routes over HTTP and the storage floor
+ * through the SDK, while the stack serves them in the main thread, so the
+ * server's event loop does only the server's work.
+ */
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { performance } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import { pool } from './stats.js';
+
+export interface LoadSeller {
+  readonly cookie: string;
+  readonly sellerId: string;
+  readonly accountId: string;
+}
+
+export interface LoadClientInput {
+  readonly url: string;
+  readonly table: string;
+  readonly sellers: readonly LoadSeller[];
+  readonly concurrency: number;
+  readonly perRoute: number;
+  readonly rounds: number;
+}
+
+export type Sample = { ms: number; ok: boolean };
+export interface LoadClientOutput {
+  readonly samples: Record<string, Sample[]>;
+  /** Wall time per job, over all rounds (ms). */
+  readonly wall: Record<string, number>;
+}
+
+export const FLOOR = 'DynamoDB GetItem (storage floor)';
+
+async function run(input: LoadClientInput): Promise<LoadClientOutput> {
+  const db = new DynamoDBClient({});
+  const get = async (path: string, s: LoadSeller) => {
+    const res = await fetch(input.url + path, { headers: { cookie: s.cookie } });
+    await res.arrayBuffer();
+    return res.status === 200;
+  };
+  const jobs: Record<string, (s: LoadSeller) => Promise<boolean>> = {
+    [FLOOR]: async (s) => {
+      const res = await db.send(
+        new GetItemCommand({ TableName: input.table, Key: { pk: { S: `SELLER#${s.sellerId}` }, sk: { S: `ACCOUNT#${s.accountId}` } }, ConsistentRead: true }),
+      );
+      return Boolean(res.Item);
+    },
+    'GET /api/accounts/{id}': (s) => get(`/api/accounts/${s.accountId}`, s),
+    'GET /api/accounts': (s) => get('/api/accounts', s),
+    'GET /api/catalog': (s) => get('/api/catalog', s),
+  };
+  const samples: Record<string, Sample[]> = {};
+  const wall: Record<string, number> = {};
+  const timed = async (key: string, n: number, record: boolean) => {
+    const t0 = performance.now();
+    await pool(n, input.concurrency, async (_i, w) => {
+      const s0 = performance.now();
+      let ok = false;
+      try {
+        ok = await jobs[key]!(input.sellers[w % input.sellers.length]!);
+      } catch {
+        ok = false;
+      }
+      if (record) (samples[key] ??= []).push({ ms: performance.now() - s0, ok });
+    });
+    return performance.now() - t0;
+  };
+  // Warm: every handler imported, every connection open.
+  for (const key of Object.keys(jobs)) await timed(key, input.concurrency * 2, false);
+  // Rounds of (floor, route, route, route): a busy moment of the machine touches all alike.
+  for (let r = 0; r < input.rounds; r++) {
+    for (const key of Object.keys(jobs)) wall[key] = (wall[key] ?? 0) + (await timed(key, Math.ceil(input.perRoute / input.rounds), true));
+  }
+  db.destroy();
+  return { samples, wall };
+}
+
+if (parentPort && workerData) {
+  const port = parentPort;
+  run(workerData as LoadClientInput).then(
+    (out) => port.postMessage({ out }),
+    (err: unknown) => port.postMessage({ error: String((err as Error)?.stack ?? err) }),
+  );
+}
