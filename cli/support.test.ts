@@ -10,7 +10,8 @@ import { startLocalStack, type LocalStack } from '../local/stack.js';
 import { EXIT, run } from './support.js';
 import { refreshDueConnections } from '../shared/health/job.js';
 import { grantControls } from '../local/sandboxes/controls.js';
-import { connectedAccount, DAY_MS, refresherInstance } from '../local/health-helpers.js';
+import { connectedAccount, DAY_MS, keysAccount, refresherInstance } from '../local/health-helpers.js';
+import { walmartControls } from '../local/sandboxes/walmart/index.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-cli-'));
 let stack: LocalStack;
@@ -86,6 +87,31 @@ describe('onramp-support', () => {
         if (/Token$/.test(key)) expect(res.out).not.toContain(value);
       }
     }
+  });
+
+  it('prints the health of connections whose credentials never expire, and when they were and will next be checked, never a key', async () => {
+    const seller = await newSeller(stack);
+    const key = walmartControls(stack.sandboxes.sandboxes).issueKey('us');
+    const walmart = await keysAccount(stack, seller, 'walmart', { ...key });
+    const shopify = await connectedAccount(seller, { name: 'Shopify', channel: 'shopify', shopDomain: `support-${Date.now()}.myshopify.com` });
+    const fresh = await cli(['show', walmart]);
+    expect(fresh.out).toMatch(/Walmart: United States: Connected\n {6}expires: never \(checked with the provider once a day\)\n {6}checked -, next check \d{4}-\d\d-\d\d \d\d:\d\d\n/);
+    await refreshDueConnections(refresherInstance(stack, { offsetMs: 2 * DAY_MS }));
+    const checked = await cli(['show', walmart]);
+    expect(checked.out).toMatch(/Walmart: United States: Connected\n.*\n {6}checked \d{4}-\d\d-\d\d \d\d:\d\d, next check \d{4}-/);
+    expect(checked.out).not.toContain(key.clientSecret);
+    expect(checked.out).not.toContain(key.clientId);
+    expect(JSON.parse((await cli(['show', walmart, '--json'])).out).accounts[0].connections[0].health).toMatchObject({
+      state: 'connected',
+      checkedAt: expect.any(String),
+      checkDueAt: expect.any(String),
+    });
+
+    // The seller uninstalls the app from the shop: the next check finds out.
+    grantControls(stack.sandboxes.sandboxes, 'shopify').revokeGrants();
+    await refreshDueConnections(refresherInstance(stack, { offsetMs: 4 * DAY_MS }));
+    const uninstalled = await cli(['show', shopify]);
+    expect(uninstalled.out).toMatch(/Needs reconnecting \(The Onramp app was uninstalled from your Shopify store\.\)\n.*\n {6}checked \d{4}-\d\d-\d\d \d\d:\d\d, next check -/);
   });
 
   it('exits "not found" for an unknown account', async () => {

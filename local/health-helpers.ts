@@ -63,13 +63,16 @@ export async function connectedAccount(c: Client, body: Record<string, unknown>,
   const how = DECISIONS[String(body.channel)]!;
   const channel = await connectThroughSandbox(c, account.id, how.decision, how.choices ?? {});
   if (channel.landing !== `/accounts/${account.id}/setup`) throw new Error(`channel not connected: ${channel.landing}`);
-  if (books) {
-    const start = await c.call('POST', `/api/accounts/${account.id}/books/connect`, { provider: books });
-    const page = await consent(start.body.authorizeUrl, books === 'xero' ? 'allow' : 'connect');
-    const back = await followCallback(c, page.location!);
-    if (!back.landing?.endsWith('connected=books')) throw new Error(`books not connected: ${back.landing}`);
-  }
+  if (books) await connectBooks(c, account.id as string, books);
   return account.id as string;
+}
+
+/** Connects the account's books through the sandbox's consent (the account at Connect Bookkeeping). */
+export async function connectBooks(c: Client, accountId: string, books: 'xero' | 'quickbooks'): Promise<void> {
+  const start = await c.call('POST', `/api/accounts/${accountId}/books/connect`, { provider: books });
+  const page = await consent(start.body.authorizeUrl, books === 'xero' ? 'allow' : 'connect');
+  const back = await followCallback(c, page.location!);
+  if (!back.landing?.endsWith('connected=books')) throw new Error(`books not connected: ${back.landing}`);
 }
 
 /** The secret of an account's connection, by where it lives: the channel's own, or the seller's shared books secret. */
