@@ -110,6 +110,9 @@ describe('the stateless stack', () => {
     ]);
     // The refresher reads and rewrites tokens, and deletes nothing.
     expect(secretActions('RefresherFunction', true)).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource']);
+    // Its daily check reads the keys channels' secrets (`onramp/<account>/channel`) too: the same grant, on every connection secret.
+    const refresherReads = actionsOf('RefresherFunction').filter((s) => s.actions.includes('secretsmanager:GetSecretValue') && s.resource.includes(':secret:onramp/'));
+    expect(refresherReads.map((s) => s.resource)).toEqual([expect.stringMatching(/:secret:onramp\/\*"/)]);
     for (const fn of ['ConnectFunction', 'OAuthCallbackFunction', 'BooksFunction', 'RefresherFunction']) expect(secretActions(fn, false)).toContain('secretsmanager:GetSecretValue');
     for (const fn of ['AccountsFunction', 'SupportFunction', 'AuthFunction', 'WizardTaskFunction', 'KeysCallbackFunction']) {
       expect(secretActions(fn, false)).not.toContain('secretsmanager:GetSecretValue');

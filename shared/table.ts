@@ -14,9 +14,10 @@
  *   finds it by id alone (support, the wizard task).
  * - `SELLER#<userId>` / `EVENT#<accountId>#<time>#<rand>`: an account's audit trail.
  * - `CONNECTION#<secret name>` / `CONNECTION`: a connection's health and expiry
- *   calendar (never a credential); `gsi1pk = REFRESH_DUE`, `gsi1sk =
- *   <refreshDueAt>#<secret name>` while the refresher has something to do.
- * - `LEASE#<secret name>` / `LEASE`: the one refresher of a connection, until its lease runs out.
+ *   calendar (never a credential); `gsi1pk = REFRESH_DUE`, `gsi1sk = <the
+ *   sooner of refreshDueAt and checkDueAt>#<secret name>` while the refresher
+ *   has something to do (a refresh, or the daily check of keys).
+ * - `LEASE#<secret name>` / `LEASE`: the one refresher (or checker, or reconnect) of a connection, until its lease runs out.
  */
 export const TABLE_KEYS = {
   partitionKey: 'pk',

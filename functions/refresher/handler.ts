@@ -1,7 +1,9 @@
 /**
  * The scheduled refresher (EventBridge Scheduler in the cloud, a timer on the
  * local stack; not on the API): refreshes the connections whose tokens run
- * out soon, each under its lease, and reports what it did (never a token).
+ * out soon, and once a day checks those whose credentials never expire
+ * (Walmart's and WooCommerce's keys, Shopify's offline tokens), each under
+ * its lease, and reports what it did (never a token or a key).
  */
 import { parseEnv, refresherEnv } from '#shared/config.js';
 import { refreshDueConnections } from '#shared/health/job.js';

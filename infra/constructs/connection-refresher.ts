@@ -1,6 +1,8 @@
 /**
  * The scheduled refresher: its function (the table, the connection secrets
- * it reads and rewrites, the app credentials) and an EventBridge Scheduler
+ * it reads and rewrites, the app credentials; it also reads the keys
+ * channels' secrets, under the same grant, for their daily check, and calls
+ * sellers' stores through the SSRF guard) and an EventBridge Scheduler
  * schedule that invokes it, through a role that may invoke that function only.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -33,7 +35,7 @@ export class ConnectionRefresher extends Construct {
       .useConnectionSecrets(props.secretPrefix, 'refresh')
       .useAppSecrets(props.appSecretPrefix, props.appSecrets);
     this.schedule = new Schedule(this, 'Schedule', {
-      description: 'Refreshes connection tokens before they expire',
+      description: 'Refreshes connection tokens before they expire, and checks credentials that never expire once a day',
       schedule: ScheduleExpression.rate(props.every ?? Duration.minutes(15)),
       // A run that fails is simply followed by the next one.
       target: new LambdaInvoke(this.fn, { retryAttempts: 0 }),

@@ -279,3 +279,16 @@ describe.each(PROVIDERS)('the daily check of $name', (p) => {
     expect(await channelHealth(c, id)).toMatchObject({ state: 'connected' });
   });
 });
+
+describe('the refresher function, as its schedule invokes it', () => {
+  it('checks the keys of a Walmart and a WooCommerce connection whose check has come, and reports it (never a key)', async () => {
+    const c = await newSeller(stack);
+    const ids = [await PROVIDERS[0]!.connect(c), await PROVIDERS[1]!.connect(c)];
+    const sellerId = await sellerIdOf(c);
+    const names = ids.map((id) => secretOf(stack, sellerId, id, 'channel'));
+    for (const name of names) await checkDueNow(name);
+    const summary = (await stack.functions.invoke('refresher', {})) as { checked: number; failed: number };
+    expect(summary.checked).toBeGreaterThanOrEqual(2);
+    for (const name of names) expect(await records().get(name)).toMatchObject({ status: 'connected', checkedAt: expect.any(String) });
+  });
+});

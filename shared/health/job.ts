@@ -28,12 +28,28 @@ const isDue = (at: string | undefined, now: Date) => !!at && Date.parse(at) <= n
 /** What a due record calls for: a refresh when it can be refreshed, else the check of credentials that never expire. */
 const work = (r: ConnectionRecord, now: Date) => (isDue(r.refreshDueAt, now) ? 'refresh' : isDue(r.checkDueAt, now) ? 'check' : undefined);
 
+/**
+ * How many connections a run works on at once. A provider or store that
+ * stalls every call (each up to the provider timeout, 8 seconds) then still
+ * lets a whole run of 200 finish well within the function's 5 minutes.
+ */
+export const RUN_CONCURRENCY = 8;
+
+/** Runs `each` on every item, `concurrency` at a time. */
+async function inPool<T>(items: readonly T[], concurrency: number, each: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await each(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
 /** Refreshes or checks every connection that is due, up to `limit` per run. */
-export async function refreshDueConnections(deps: RefreshDeps, limit = 200): Promise<RefreshRunSummary> {
+export async function refreshDueConnections(deps: RefreshDeps, limit = 200, concurrency = RUN_CONCURRENCY): Promise<RefreshRunSummary> {
   const now = deps.now?.() ?? new Date();
   const due = await deps.connections.due(now.toISOString(), limit);
   const counts = { due: due.length, refreshed: 0, checked: 0, refused: 0, failed: 0, skipped: 0 };
-  for (const record of due) {
+  await inPool(due, concurrency, async (record) => {
     const what = work(record, now);
     try {
       if (what === 'refresh') {
@@ -57,6 +73,6 @@ export async function refreshDueConnections(deps: RefreshDeps, limit = 200): Pro
         ...(err instanceof ConnectError ? { code: err.code } : {}),
       });
     }
-  }
+  });
   return counts;
 }
