@@ -192,7 +192,13 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest, 
     // Manager has no conditional write) could still land after a new holder's; and if the provider retires the
     // old refresh token at once, the new holder's refresh with it is refused (Xero keeps it for 30 minutes,
     // Shopify until the new one is used).
-    if (!(await lease.confirm())) {
+    // A confirmation the table failed to answer (twice) says nothing of who holds the lease, most likely still
+    // this holder: the rotated tokens are then written rather than lost.
+    const held = await lease
+      .confirm()
+      .catch(() => lease.confirm())
+      .catch((err: unknown) => logger.warn('refresh lease not confirmed', { provider: provider.id, errorName: (err as Error)?.name }));
+    if (held === false) {
       logger.warn('refresh lease lost before the tokens were written', { provider: provider.id });
       return 'superseded';
     }
@@ -211,7 +217,7 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest, 
         { accountId: record.accountId, sellerId: record.sellerId },
       );
     await save().catch(async (err: unknown) => {
-      if (!(await lease.confirm())) throw err;
+      if ((await lease.confirm().catch(() => undefined)) === false) throw err;
       await save();
     });
     const expiry = expiryAfterRefresh(provider.id, tokens, now, record);
