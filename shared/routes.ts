@@ -3,7 +3,7 @@
  * local gateway dispatches on it, and each handler reads `routeKey` from it.
  */
 
-import * as z from 'zod';
+import * as z from './zod.js';
 import { OAUTH_PROVIDER_IDS } from './providers/index.js';
 
 /** The Lambda functions Onramp deploys, one per capability. */
