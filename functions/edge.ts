@@ -6,25 +6,25 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#shared/zod.js';
 import { parseEnv } from '#shared/config.js';
 import { ForbiddenError } from '#shared/errors.js';
 import { ORIGIN_SECRET_HEADER } from '#shared/security-headers.js';
 
 export { ORIGIN_SECRET_HEADER };
 
-const list = z
-  .string()
-  .default('')
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const list = z.pipe(
+  z._default(z.string(), ''),
+  z.transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+);
 
 const edgeEnv = z.object({
   /** The site's origin, e.g. https://d111111abcdef8.cloudfront.net (set by the CDK, or by the local stack). */
-  SITE_ORIGIN: z.url().optional(),
+  SITE_ORIGIN: z.optional(z.url()),
   /** Further origins allowed to make state-changing requests (comma-separated). */
   ALLOWED_ORIGINS: list,
   /** The value CloudFront sends in ORIGIN_SECRET_HEADER; unset on the local stack, which has no CDN. */
-  ORIGIN_VERIFY_SECRET: z.string().min(16).optional(),
+  ORIGIN_VERIFY_SECRET: z.optional(z.string().check(z.minLength(16))),
 });
 
 let parsed: { origins: Set<string>; secret: Buffer | undefined } | undefined;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import { booksConnectRequest, createAccountRequest, mappingRequest, signupRequest } from '#shared/schemas.js';
+import * as z from '#shared/zod.js';
 import { fieldErrors, httpHandler, route } from './http.js';
 import { httpEvent, lambdaContext } from './test-events.js';
 
@@ -9,6 +10,16 @@ describe('fieldErrors', () => {
     const fields = fieldErrors(parsed.error!);
     expect(Object.keys(fields)).toEqual([key]);
     expect(fields[key]).toBe(`"${key}" is not a field we accept. Remove it and try again.`);
+  });
+
+  it.each([
+    ['a body that is not an object', signupRequest, [], 'body', 'Invalid input: expected object, received array'],
+    ['a reference too short to be one', booksConnectRequest, { reuse: 'ab' }, 'reuse', 'Too small: expected string to have >=3 characters'],
+    ['a region longer than any', createAccountRequest, { name: 'Shop', channel: 'amazon', region: 'x'.repeat(41) }, 'region', 'Too big: expected string to have <=40 characters'],
+    ['a mapping without its accounts', mappingRequest, { taxRates: {}, startDate: '2026-11-01' }, 'accounts', 'Invalid input: expected record, received undefined'],
+  ])('says what is wrong with %s in zod\u2019s English words where the schema has none of its own', (_what, schema, body, field, reason) => {
+    const parsed = z.safeParse(schema, body);
+    expect(fieldErrors(parsed.error!)).toEqual({ [field]: reason });
   });
 });
 

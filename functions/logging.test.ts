@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import * as z from 'zod';
+import * as z from '#shared/zod.js';
 import { logger } from '#shared/logger.js';
 import { httpEvent, lambdaContext } from './test-events.js';
 import { httpHandler, route } from './http.js';

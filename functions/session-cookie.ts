@@ -4,7 +4,7 @@
  * host alone, so a sibling domain cannot plant one. On `npm start` (plain
  * http on localhost) it is `onramp_session`, since `__Host-` needs https.
  */
-import * as z from 'zod';
+import * as z from '#shared/zod.js';
 import { parseEnv } from '#shared/config.js';
 
 export const SECURE_SESSION_COOKIE = '__Host-onramp_session';
@@ -19,6 +19,6 @@ export function sessionCookieName(isSecure: boolean): string {
 
 /** The session cookie's name here, from COOKIE_SECURE (parsed on first use: the local stack sets it before any request). */
 export function sessionCookieHere(): string {
-  secure ??= parseEnv(z.object({ COOKIE_SECURE: z.enum(['true', 'false']).default('true') })).COOKIE_SECURE === 'true';
+  secure ??= parseEnv(z.object({ COOKIE_SECURE: z._default(z.enum(['true', 'false']), 'true') })).COOKIE_SECURE === 'true';
   return sessionCookieName(secure);
 }

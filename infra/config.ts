@@ -3,16 +3,17 @@
  * malformed value stops synthesis with its name: nothing is guessed.
  */
 import type { Environment } from 'aws-cdk-lib';
-import { z } from 'zod';
 import { parseEnv } from '../shared/config.js';
+import * as z from '../shared/zod.js';
 
 const deployEnv = z.object({
-  ONRAMP_ACCOUNT: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }),
-  ONRAMP_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region, like eu-west-1' }),
+  ONRAMP_ACCOUNT: z.string().check(z.regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })),
+  ONRAMP_REGION: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region, like eu-west-1' })),
   /** The https origin sellers open (the distribution's or a custom domain); provider apps register its callbacks. */
-  ONRAMP_APP_ORIGIN: z
-    .url({ protocol: /^https$/, error: 'must be the https origin the site is served at, like https://app.example.com' })
-    .transform((v) => new URL(v).origin),
+  ONRAMP_APP_ORIGIN: z.pipe(
+    z.url({ protocol: /^https$/, error: 'must be the https origin the site is served at, like https://app.example.com' }),
+    z.transform((v) => new URL(v).origin),
+  ),
 });
 
 /** Where the site is served: provider callbacks are `<origin>/api/oauth/<provider>/callback`. */

@@ -1,18 +1,18 @@
 /** `npm start`: the whole of Onramp on this machine, no AWS account needed. */
 import path from 'node:path';
-import * as z from 'zod';
 import { parseEnv } from '../shared/config.js';
 import { logLevel } from '../shared/logger.js';
+import * as z from '../shared/zod.js';
 import { ROOT, startLocalStack } from './stack.js';
 
 /** What `npm start` reads from the environment, parsed once; a bad value stops it with its name. */
 const startEnv = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  ONRAMP_DATA_DIR: z.string().min(1).default(path.join(ROOT, '.onramp-data')),
-  LOG_LEVEL: logLevel.default('WARN'),
-  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3000),
+  ONRAMP_DATA_DIR: z._default(z.string().check(z.minLength(1)), path.join(ROOT, '.onramp-data')),
+  LOG_LEVEL: z._default(logLevel, 'WARN'),
+  SANDBOX_PORT: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535))),
   /** How often the connection refresher runs; 0 turns it off. */
-  REFRESH_EVERY_MINUTES: z.coerce.number().min(0).default(15),
+  REFRESH_EVERY_MINUTES: z._default(z.coerce.number().check(z.gte(0)), 15),
 });
 
 let env: z.infer<typeof startEnv>;

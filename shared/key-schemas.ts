@@ -4,7 +4,7 @@
  * keys for a keys channel), the body WooCommerce posts to our callback, and
  * what the catalog tells the web app about each keys channel's form.
  */
-import * as z from 'zod';
+import * as z from './zod.js';
 import { CHANNEL_PROVIDERS } from './providers/index.js';
 import type { ApiKeysProvider, KeyField } from './providers/types.js';
 
@@ -13,7 +13,7 @@ const keysProviders = (CHANNEL_PROVIDERS as readonly { kind: string }[]).filter(
 export const KEY_FIELD_KEYS = [...new Set(keysProviders.flatMap((p) => p.keys.fields.map((f) => f.key)))] as KeyField['key'][];
 
 /** A pasted key: text, no longer than any key. */
-export const pastedKey = z.string({ error: 'Paste the value as text.' }).max(1000, { error: 'That is longer than any key. Copy it again and paste only the key.' }).optional();
+export const pastedKey = z.optional(z.string({ error: 'Paste the value as text.' }).check(z.maxLength(1000, { error: 'That is longer than any key. Copy it again and paste only the key.' })));
 
 /**
  * `POST /api/accounts/{id}/channel/connect`: `{}` starts a consent (or
@@ -23,7 +23,7 @@ export const pastedKey = z.string({ error: 'Paste the value as text.' }).max(100
  */
 export const channelConnectRequest = z.strictObject({
   ...(Object.fromEntries(KEY_FIELD_KEYS.map((k) => [k, pastedKey])) as Record<KeyField['key'], typeof pastedKey>),
-  storeUrl: z.string({ error: 'Enter your store\u2019s address as text.' }).max(2048, { error: 'That store address is too long.' }).optional(),
+  storeUrl: z.optional(z.string({ error: 'Enter your store\u2019s address as text.' }).check(z.maxLength(2048, { error: 'That store address is too long.' }))),
 });
 export type ChannelConnectRequest = z.infer<typeof channelConnectRequest>;
 
@@ -33,11 +33,11 @@ export type ChannelConnectRequest = z.infer<typeof channelConnectRequest>;
  * the body is ignored; the account is the one the `user_id` was issued for.
  */
 export const postedKeysRequest = z.object({
-  key_id: z.union([z.number(), z.string()]).optional(),
-  user_id: z.string().min(16).max(200),
-  consumer_key: z.string().min(1).max(1000),
-  consumer_secret: z.string().min(1).max(1000),
-  key_permissions: z.string().max(20).optional(),
+  key_id: z.optional(z.union([z.number(), z.string()])),
+  user_id: z.string().check(z.minLength(16), z.maxLength(200)),
+  consumer_key: z.string().check(z.minLength(1), z.maxLength(1000)),
+  consumer_secret: z.string().check(z.minLength(1), z.maxLength(1000)),
+  key_permissions: z.optional(z.string().check(z.maxLength(20))),
 });
 export type PostedKeysRequest = z.infer<typeof postedKeysRequest>;
 
@@ -45,7 +45,7 @@ export type PostedKeysRequest = z.infer<typeof postedKeysRequest>;
 export const keysFormView = z.object({
   fields: z.array(z.object({ key: z.enum(KEY_FIELD_KEYS as [KeyField['key'], ...KeyField['key'][]]), label: z.string(), secret: z.boolean() })),
   steps: z.array(z.string()),
-  automatic: z.object({ button: z.string(), explanation: z.string() }).nullable(),
+  automatic: z.nullable(z.object({ button: z.string(), explanation: z.string() })),
 });
 export type KeysFormView = z.infer<typeof keysFormView>;
 

@@ -11,20 +11,17 @@
  * cold start for the few things used here.
  */
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from './zod.js';
 import { parseEnv } from './config.js';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** A log level, in any case. */
-export const logLevel = z
-  .string()
-  .transform((v) => v.toUpperCase())
-  .pipe(z.enum(LOG_LEVELS));
+export const logLevel = z.pipe(z.pipe(z.string(), z.transform((v) => v.toUpperCase())), z.enum(LOG_LEVELS));
 
 /** `LOG_LEVEL`, parsed at cold start: INFO when unset, a named error when it is not a level. */
-const logLevelEnv = z.object({ LOG_LEVEL: logLevel.default('INFO') });
+const logLevelEnv = z.object({ LOG_LEVEL: z._default(logLevel, 'INFO') });
 
 type Data = Readonly<Record<string, unknown>>;
 

@@ -3,7 +3,7 @@
  * local gateway dispatches on it, and each handler reads `routeKey` from it.
  */
 
-import * as z from 'zod';
+import * as z from './zod.js';
 
 /** The Lambda functions Onramp deploys, one per capability. */
 export const FUNCTIONS = {
@@ -39,7 +39,7 @@ export type RouteAuth = 'session' | 'public' | 'oauth-callback' | 'webhook';
  */
 export const PATH_PARAMS = {
   id: z.uuid(),
-  provider: z.string().regex(/^[a-z][a-z-]{0,39}$/),
+  provider: z.string().check(z.regex(/^[a-z][a-z-]{0,39}$/)),
 } as const;
 export type PathParamName = keyof typeof PATH_PARAMS;
 

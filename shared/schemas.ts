@@ -2,7 +2,7 @@
  * zod schemas for every request and response of the API, shared with the web
  * app so both sides agree on every shape. Messages are written for sellers.
  */
-import * as z from 'zod';
+import * as z from './zod.js';
 import { BOOKS_PLATFORMS, BOOKS_PLATFORM_IDS, CHANNEL_GROUPS, CHANNEL_IDS, findChannel, findRegion, type ChannelId } from './catalog.js';
 import { CATEGORIES, type CategoryId } from './books/mapping.js';
 import { CHANNEL_PROVIDERS } from './providers/index.js';
@@ -14,107 +14,72 @@ import type { KeyField } from './providers/types.js';
 import { SETUP_STATUSES, SETUP_STEPS } from './wizard.js';
 import { HEALTH_STATES, RECONNECT_REASONS } from './health/model.js';
 
-const COMMON_PASSWORDS = new Set([
-  'password', 'password1', 'password123', '12345678', '123456789', '1234567890', 'qwertyuiop', 'iloveyou',
-  'letmein123', 'welcome123', 'passw0rd', 'admin12345', 'abcdefghij', 'onramp1234',
-]);
-
-export const emailSchema = z
-  .string({ error: 'Enter your email address.' })
-  .trim()
-  .toLowerCase()
-  .max(254, { error: 'That email address is too long.' })
-  .pipe(z.email({ error: 'Enter a valid email address, like name@example.com.' }));
-
-export const passwordSchema = z
-  .string({ error: 'Enter a password.' })
-  .min(10, { error: 'Use at least 10 characters for your password.' })
-  .max(200, { error: 'Use at most 200 characters for your password.' })
-  .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), {
-    error: 'That password is too easy to guess. Choose a less common one.',
-  })
-  .refine((p) => new Set(p).size >= 5, { error: 'Use a mix of at least 5 different characters.' });
-
-const personName = plainText(
-  z
-    .string({ error: 'Enter your name.' })
-    .trim()
-    .min(1, { error: 'Enter your name.' })
-    .max(100, { error: 'Use at most 100 characters for your name.' }),
-  'your name',
-);
-
-export const signupRequest = z.strictObject({ name: personName, email: emailSchema, password: passwordSchema });
-export type SignupRequest = z.infer<typeof signupRequest>;
-
-export const loginRequest = z.strictObject({
-  email: emailSchema,
-  password: z.string({ error: 'Enter your password.' }).min(1, { error: 'Enter your password.' }).max(200),
-});
-export type LoginRequest = z.infer<typeof loginRequest>;
-
-export const userView = z.object({ id: z.string(), name: z.string(), email: z.string() });
-export type UserView = z.infer<typeof userView>;
-export const meResponse = z.object({ user: userView });
+export * from './auth-schemas.js';
 
 /** The store fields any provider may ask for (each provider says which it takes). */
 const ACCOUNT_FIELD_KEYS = [...new Set(CHANNEL_PROVIDERS.flatMap((p) => p.accountFields.map((f) => f.key)))] as AccountField['key'][];
 
-export const createAccountRequest = z
-  .strictObject({
-    name: plainText(
-      z
-        .string({ error: 'Give the account a name.' })
-        .trim()
-        .min(1, { error: 'Give the account a name, like "Amazon EU".' })
-        .max(60, { error: 'Use at most 60 characters for the account name.' }),
-      'the account name',
+const accountFields = z.strictObject({
+  name: plainText(
+    z.string({ error: 'Give the account a name.' }).check(
+      z.trim(),
+      z.minLength(1, { error: 'Give the account a name, like "Amazon EU".' }),
+      z.maxLength(60, { error: 'Use at most 60 characters for the account name.' }),
     ),
-    channel: z.enum(CHANNEL_IDS, { error: 'Choose one of the sales channels we offer.' }),
-    region: z.string().trim().min(1).max(40).optional(),
-    ...Object.fromEntries(ACCOUNT_FIELD_KEYS.map((k) => [k, z.string().trim().max(2048).optional()])),
-  } as { name: z.ZodString; channel: z.ZodEnum<{ [K in ChannelId]: K }>; region: z.ZodOptional<z.ZodString> } & Record<AccountField['key'], z.ZodOptional<z.ZodString>>)
-  .transform((req) => {
-    // Normalise each field as its provider says, before it is checked.
-    const provider = findChannel(req.channel);
-    const out: Record<string, unknown> = { ...req };
-    for (const f of provider?.accountFields ?? []) {
-      const v = out[f.key];
-      if (typeof v === 'string' && f.normalise === 'lowercase') out[f.key] = v.toLowerCase();
-    }
-    return out as typeof req;
-  })
-  .superRefine((req, ctx) => {
-    const provider = findChannel(req.channel);
-    if (!provider) return;
-    if (provider.regions) {
-      const names = provider.regions.map((r) => r.name).join(', ');
-      if (req.region === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['region'], message: `Choose where you sell on ${provider.name}: ${names}.` });
-      } else if (!findRegion(provider, req.region)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['region'],
-          message: `${provider.name} is not supported in "${req.region}" yet. Choose one of: ${names}.`,
-        });
+    'the account name',
+  ),
+  channel: z.enum(CHANNEL_IDS, { error: 'Choose one of the sales channels we offer.' }),
+  region: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))),
+  ...Object.fromEntries(ACCOUNT_FIELD_KEYS.map((k) => [k, z.optional(z.string().check(z.trim(), z.maxLength(2048)))])),
+} as { name: z.ZodMiniString<string>; channel: z.ZodMiniEnum<{ [K in ChannelId]: K }>; region: z.ZodMiniOptional<z.ZodMiniString<string>> } & Record<AccountField['key'], z.ZodMiniOptional<z.ZodMiniString<string>>>);
+
+export const createAccountRequest = z
+  .pipe(
+    accountFields,
+    z.transform((req) => {
+      // Normalise each field as its provider says, before it is checked.
+      const provider = findChannel(req.channel);
+      const out: Record<string, unknown> = { ...req };
+      for (const f of provider?.accountFields ?? []) {
+        const v = out[f.key];
+        if (typeof v === 'string' && f.normalise === 'lowercase') out[f.key] = v.toLowerCase();
       }
-    } else if (req.region !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['region'], message: `${provider.name} does not take a region.` });
-    }
-    for (const key of ACCOUNT_FIELD_KEYS) {
-      const field = provider.accountFields.find((f) => f.key === key);
-      const value = req[key];
-      if (!field) {
-        if (value !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${provider.name} does not take this field. Remove it and try again.` });
-        continue;
+      return out as typeof req;
+    }),
+  )
+  .check(
+    z.superRefine((req, ctx) => {
+      const provider = findChannel(req.channel);
+      if (!provider) return;
+      if (provider.regions) {
+        const names = provider.regions.map((r) => r.name).join(', ');
+        if (req.region === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['region'], message: `Choose where you sell on ${provider.name}: ${names}.` });
+        } else if (!findRegion(provider, req.region)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['region'],
+            message: `${provider.name} is not supported in "${req.region}" yet. Choose one of: ${names}.`,
+          });
+        }
+      } else if (req.region !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['region'], message: `${provider.name} does not take a region.` });
       }
-      if (value === undefined || value === '') {
-        if (field.required) ctx.addIssue({ code: 'custom', path: [key], message: field.message });
-        continue;
+      for (const key of ACCOUNT_FIELD_KEYS) {
+        const field = provider.accountFields.find((f) => f.key === key);
+        const value = req[key];
+        if (!field) {
+          if (value !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${provider.name} does not take this field. Remove it and try again.` });
+          continue;
+        }
+        if (value === undefined || value === '') {
+          if (field.required) ctx.addIssue({ code: 'custom', path: [key], message: field.message });
+          continue;
+        }
+        if (!fieldValueValid(field, value)) ctx.addIssue({ code: 'custom', path: [key], message: field.message });
       }
-      if (!fieldValueValid(field, value)) ctx.addIssue({ code: 'custom', path: [key], message: field.message });
-    }
-  });
+    }),
+  );
 export type CreateAccountRequest = z.input<typeof createAccountRequest>;
 export type ValidAccountRequest = z.output<typeof createAccountRequest>;
 
@@ -153,19 +118,19 @@ export const connectionView = z.object({
   /** What the provider told us about who connected (shop, seller, region); never a credential. */
   details: z.array(z.object({ label: z.string(), value: z.string() })),
   /** For books: what another account passes to reuse this connection (`provider:organisation`). */
-  reference: z.string().nullable(),
+  reference: z.nullable(z.string()),
   /** Set when the same seller, shop or organisation is connected to another of the seller's accounts. */
-  alsoConnectedTo: z.string().nullable(),
+  alsoConnectedTo: z.nullable(z.string()),
   /** Connected, Expiring soon (with the date) or Needs reconnecting (with the reason); null where it was not looked up. */
-  health: z
-    .object({
+  health: z.nullable(
+    z.object({
       state: z.enum(HEALTH_STATES),
       label: z.string(),
       message: z.string(),
-      expiresAt: z.string().nullable(),
-      reason: z.enum(RECONNECT_REASONS).nullable(),
-    })
-    .nullable(),
+      expiresAt: z.nullable(z.string()),
+      reason: z.nullable(z.enum(RECONNECT_REASONS)),
+    }),
+  ),
 });
 
 export const accountView = z.object({
@@ -173,15 +138,15 @@ export const accountView = z.object({
   name: z.string(),
   channel: z.enum(CHANNEL_IDS),
   channelName: z.string(),
-  region: z.object({ id: z.string(), name: z.string() }).nullable(),
+  region: z.nullable(z.object({ id: z.string(), name: z.string() })),
   marketplaces: z.array(marketplaceView),
   /** What the seller told us about their store (Shopify shop, WooCommerce URL), labelled. */
   fields: z.array(z.object({ key: z.string(), label: z.string(), value: z.string() })),
   setup: setupView,
   connections: z.array(connectionView),
   /** Organisations a books consent covered, when the seller must pick one. */
-  pendingOrganisations: z.array(z.object({ id: z.string(), name: z.string() })).nullable(),
-  mapping: z.lazy(() => savedMapping).nullable(),
+  pendingOrganisations: z.nullable(z.array(z.object({ id: z.string(), name: z.string() }))),
+  mapping: z.nullable(z.lazy(() => savedMapping)),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -211,10 +176,10 @@ export const catalogResponse = z.object({
       fields: z.array(
         z.object({ key: z.string(), label: z.string(), hint: z.string(), required: z.boolean(), inputType: z.enum(['text', 'url']) }),
       ),
-      regions: z.array(z.object({ id: z.string(), name: z.string(), marketplaces: z.array(marketplaceView) })).nullable(),
+      regions: z.nullable(z.array(z.object({ id: z.string(), name: z.string(), marketplaces: z.array(marketplaceView) }))),
       connect: z.object({ button: z.string(), explanation: z.string() }),
       /** A keys channel's form: its keys, how to create them, and one-click creation where offered. */
-      keys: keysFormView.optional(),
+      keys: z.optional(keysFormView),
     }),
   ),
   books: z.array(z.object({ id: z.string(), name: z.string(), connect: z.object({ button: z.string(), explanation: z.string() }) })),
@@ -225,21 +190,21 @@ export const errorResponse = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    fields: z.record(z.string(), z.string()).optional(),
-    correlationId: z.string().optional(),
-    current: z.unknown().optional(),
+    fields: z.optional(z.record(z.string(), z.string())),
+    correlationId: z.optional(z.string()),
+    current: z.optional(z.unknown()),
   }),
 });
 export type ErrorResponse = z.infer<typeof errorResponse>;
 
 const CATEGORY_IDS = CATEGORIES.map((c) => c.id) as [CategoryId, ...CategoryId[]];
-const idString = z.string().trim().min(1, { error: 'Choose one.' }).max(200);
+const idString = z.string().check(z.trim(), z.minLength(1, { error: 'Choose one.' }), z.maxLength(200));
 
 /** `PUT /api/accounts/{id}/mapping`: an account per category, a tax rate per marketplace country, the date to import from. */
 export const savedMapping = z.strictObject({
   accounts: z.partialRecord(z.enum(CATEGORY_IDS), idString),
-  taxRates: z.record(z.string().regex(/^[A-Z]{2,3}$/), idString),
-  startDate: z.string({ error: 'Enter the date to import from.' }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Enter the date to import from, like 2026-11-01.' }),
+  taxRates: z.record(z.string().check(z.regex(/^[A-Z]{2,3}$/)), idString),
+  startDate: z.string({ error: 'Enter the date to import from.' }).check(z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Enter the date to import from, like 2026-11-01.' })),
 });
 export const mappingRequest = savedMapping;
 export type MappingRequest = z.infer<typeof mappingRequest>;
@@ -247,23 +212,23 @@ export type MappingRequest = z.infer<typeof mappingRequest>;
 /** `POST /api/accounts/{id}/books/connect`: a platform to consent to, or books another account already connected. */
 export const booksConnectRequest = z.union([
   z.strictObject({ provider: z.enum(BOOKS_PLATFORM_IDS, { error: 'Choose Xero or QuickBooks Online.' }) }),
-  z.strictObject({ reuse: z.string().min(3).max(300) }),
+  z.strictObject({ reuse: z.string().check(z.minLength(3), z.maxLength(300)) }),
 ], { error: 'Choose Xero or QuickBooks Online, or books you already connected.' });
 export const booksConnectResponse = z.union([z.object({ authorizeUrl: z.string() }), z.object({ account: z.lazy(() => accountView) })]);
 
-export const chooseOrganisationRequest = z.strictObject({ organisation: z.string({ error: 'Choose one of the organisations.' }).min(1).max(200) });
+export const chooseOrganisationRequest = z.strictObject({ organisation: z.string({ error: 'Choose one of the organisations.' }).check(z.minLength(1), z.maxLength(200)) });
 
 export const chartResponse = z.object({
   platform: z.string(),
   organisation: z.string(),
   chart: z.object({
-    accounts: z.array(z.object({ id: z.string(), code: z.string().nullable(), name: z.string(), kind: z.string(), type: z.string(), active: z.boolean() })),
-    taxRates: z.array(z.object({ id: z.string(), name: z.string(), rate: z.number().nullable(), active: z.boolean() })),
+    accounts: z.array(z.object({ id: z.string(), code: z.nullable(z.string()), name: z.string(), kind: z.string(), type: z.string(), active: z.boolean() })),
+    taxRates: z.array(z.object({ id: z.string(), name: z.string(), rate: z.nullable(z.number()), active: z.boolean() })),
   }),
   categories: z.array(z.object({ id: z.string(), label: z.string(), group: z.string(), accountIds: z.array(z.string()) })),
   countries: z.array(z.object({ code: z.string(), name: z.string() })),
   suggestions: savedMapping,
-  saved: savedMapping.nullable(),
+  saved: z.nullable(savedMapping),
 });
 export type ChartResponse = z.infer<typeof chartResponse>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { describe, expect, it } from 'vitest';
 import { isPlainText, plainText, visible, visibleJson } from './text.js';
 import { createAccountRequest, signupRequest } from './schemas.js';
@@ -31,7 +31,7 @@ describe('isPlainText', () => {
 });
 
 describe('plainText', () => {
-  const name = plainText(z.string().trim().min(1), 'your name');
+  const name = plainText(z.string().check(z.trim(), z.minLength(1)), 'your name');
 
   it('refuses hidden characters with a sentence naming the field', () => {
     const res = name.safeParse('Ada\u202e');

@@ -6,7 +6,7 @@
  * hold such characters anyway (older data, a write that bypassed validation)
  * is shown with `visible`, which turns each into an escape like `\u001b`.
  */
-import type * as z from 'zod';
+import * as z from './zod.js';
 
 /**
  * C0 and C1 controls (tab and newline included: every field this guards is
@@ -33,11 +33,11 @@ export function plainTextMessage(fieldLabel: string): string {
 /**
  * Refines a string schema so that it refuses control characters, bidi
  * overrides and lone surrogates, with a message naming `fieldLabel`
- * (e.g. "your name"). Apply it after `.trim()` so that surrounding
+ * (e.g. "your name"). Apply it after `z.trim()` so that surrounding
  * whitespace is dropped rather than refused.
  */
-export function plainText<S extends z.ZodType<string>>(schema: S, fieldLabel: string): S {
-  return schema.refine(isPlainText, { error: plainTextMessage(fieldLabel) }) as S;
+export function plainText<S extends z.ZodMiniType<string>>(schema: S, fieldLabel: string): S {
+  return schema.check(z.refine(isPlainText, { error: plainTextMessage(fieldLabel) }));
 }
 
 const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;

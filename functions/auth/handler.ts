@@ -4,7 +4,7 @@ import { dynamoClient } from '#shared/adapters/aws.js';
 import { translated } from '#shared/adapters/translate.js';
 import { authEnv, parseEnv } from '#shared/config.js';
 import { PASSWORD_COST } from '#shared/password.js';
-import { loginRequest, signupRequest } from '#shared/schemas.js';
+import { loginRequest, signupRequest } from '#shared/auth-schemas.js';
 import { signIn, signOut, signOutEverywhere, signUp, whoAmI } from '#shared/use-cases/auth.js';
 import { stores } from '../deps.js';
 import { clientAddress } from '../client-address.js';

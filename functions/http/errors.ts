@@ -1,7 +1,7 @@
 /** One place renders errors: typed errors as JSON, dependency failures as a 503, anything else as a 500 with a correlation id. */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '#shared/zod.js';
 import { AppError, ConflictError, DependencyError, TooManyRequestsError } from '#shared/errors.js';
 import { logger } from '#shared/logger.js';
 import { routeFor } from '#shared/routes.js';
@@ -10,7 +10,7 @@ import { json, redirect, type Result } from './respond.js';
 export const correlationIdOf = (event: APIGatewayProxyEventV2) => event.requestContext?.requestId ?? 'unknown';
 
 /** Turns zod issues into `{ field: reason }`, one reason per field, in the seller's words. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
+export function fieldErrors(error: z.core.$ZodError): Record<string, string> {
   // No prototype: a key named "__proto__" or "constructor" is a field like any other.
   const fields = Object.create(null) as Record<string, string>;
   for (const issue of error.issues) {

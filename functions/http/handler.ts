@@ -6,7 +6,7 @@
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import * as z from '#shared/zod.js';
 import { NotFoundError, UnauthorizedError, ValidationError } from '#shared/errors.js';
 import { logger } from '#shared/logger.js';
 import type { Session } from '#shared/model.js';
@@ -40,18 +40,18 @@ export interface HttpRequest<B, A extends RouteAuth = RouteAuth> {
 /** A route's policy, body schema and handling, as the builders below make it. */
 export interface RouteSpec {
   readonly auth: RouteAuth;
-  readonly body?: z.ZodType;
+  readonly body?: z.core.$ZodType;
   readonly handle: (req: HttpRequest<never, never>) => Promise<HttpResult>;
 }
 
 type Builder<A extends RouteAuth> = {
-  <S extends z.ZodType>(spec: { body: S; handle: (req: HttpRequest<z.infer<S>, A>) => Promise<HttpResult> }): RouteSpec;
+  <S extends z.core.$ZodType>(spec: { body: S; handle: (req: HttpRequest<z.infer<S>, A>) => Promise<HttpResult> }): RouteSpec;
   (spec: { handle: (req: HttpRequest<undefined, A>) => Promise<HttpResult> }): RouteSpec;
 };
 
 const builder =
   <A extends RouteAuth>(auth: A): Builder<A> =>
-  (spec: { body?: z.ZodType; handle: (req: never) => Promise<HttpResult> }) =>
+  (spec: { body?: z.core.$ZodType; handle: (req: never) => Promise<HttpResult> }) =>
     ({ auth, ...spec }) as RouteSpec;
 
 /** A public route: no session. */
@@ -87,7 +87,7 @@ export function routePolicy(options: HttpOptions): MiddlewareObj<APIGatewayProxy
       if (!entry) throw new NotFoundError('There is nothing here.');
       const params: Record<string, string> = {};
       for (const name of pathParamNames(entry.path)) {
-        const parsed = PATH_PARAMS[name].safeParse(event.pathParameters?.[name]);
+        const parsed = z.safeParse(PATH_PARAMS[name], event.pathParameters?.[name]);
         if (!parsed.success) throw new NotFoundError(name === 'id' ? 'We could not find that account. It may have been removed.' : 'There is nothing here.');
         params[name] = parsed.data;
       }
@@ -142,7 +142,7 @@ export function httpHandler(routes: Partial<Record<RouteKey, RouteSpec>>, option
     const { params, session } = resolved.get(event) ?? { params: {}, session: undefined };
     let body: unknown;
     if (spec.body) {
-      const parsed = spec.body.safeParse(parseBody(event) ?? {});
+      const parsed = z.safeParse(spec.body, parseBody(event) ?? {});
       if (!parsed.success) {
         const fields = fieldErrors(parsed.error);
         const first = Object.values(fields)[0] ?? 'Check the form and try again.';

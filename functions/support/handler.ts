@@ -3,7 +3,7 @@
  * allowed to (the onramp-support CLI). Shows accounts, lists stuck setups,
  * and resets an account or every account of a seller.
  */
-import * as z from 'zod';
+import * as z from '#shared/zod.js';
 import { dynamoClient } from '#shared/adapters/aws.js';
 import { dynamoUserStore } from '#shared/adapters/users.js';
 import { parseEnv, wizardEnv } from '#shared/config.js';
@@ -17,8 +17,8 @@ const env = parseEnv(wizardEnv);
 const deps: SupportDeps = { ...wizardDeps(env), users: dynamoUserStore(dynamoClient(), env.TABLE_NAME), connections: healthStores(env).connections };
 
 const target = z.union([
-  z.strictObject({ accountId: z.string().trim().min(1).max(100) }),
-  z.strictObject({ email: z.string().trim().toLowerCase().pipe(z.email()) }),
+  z.strictObject({ accountId: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)) }),
+  z.strictObject({ email: z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email()) }),
 ]);
 
 export const supportRequest = z.discriminatedUnion('action', [
@@ -29,10 +29,10 @@ export const supportRequest = z.discriminatedUnion('action', [
     reason: supportReason,
     operator: operatorLabel,
     caller: callerIdentity,
-    delete: z.boolean().optional(),
-    dryRun: z.boolean().optional(),
+    delete: z.optional(z.boolean()),
+    dryRun: z.optional(z.boolean()),
   }),
-  z.strictObject({ action: z.literal('list-stuck'), olderThanSeconds: z.number().int().min(0) }),
+  z.strictObject({ action: z.literal('list-stuck'), olderThanSeconds: z.number().check(z.int(), z.gte(0)) }),
 ]);
 export type SupportRequest = z.infer<typeof supportRequest>;
 

@@ -2,7 +2,7 @@
  * The state machine's task function (not on the public API): records a
  * step's task token, or ends the setup as paused when a step times out or fails.
  */
-import * as z from 'zod';
+import * as z from '#shared/zod.js';
 import { dynamoClient, sfnClient } from '#shared/adapters/aws.js';
 import { sfnTaskSender } from '#shared/adapters/executions.js';
 import { dynamoWizardTaskStore } from '#shared/adapters/wizard.js';
@@ -15,11 +15,12 @@ import { withLogContext } from '../logging.js';
 const env = parseEnv(baseEnv);
 const deps = { store: dynamoWizardTaskStore(dynamoClient(), env.TABLE_NAME), tasks: sfnTaskSender(sfnClient()) };
 
-const ids = { accountId: z.string().min(1), sellerId: z.string().min(1), executionArn: z.string().min(1), step: z.enum(WAITING_STEPS) };
+const text = z.string().check(z.minLength(1));
+const ids = { accountId: text, sellerId: text, executionArn: text, step: z.enum(WAITING_STEPS) };
 const taskEvent = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('wait'), ...ids, taskToken: z.string().min(1) }),
+  z.object({ action: z.literal('wait'), ...ids, taskToken: text }),
   z.object({ action: z.literal('pause'), ...ids }),
-  z.object({ action: z.literal('fail'), ...ids, error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional() }),
+  z.object({ action: z.literal('fail'), ...ids, error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })) }),
 ]);
 
 export const handler = withLogContext(async (event: unknown): Promise<{ outcome: string }> => {

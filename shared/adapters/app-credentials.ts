@@ -3,15 +3,15 @@
  * provider app (`<prefix><provider>`), read once per cold start.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { AppCredentialStore, AppCredentials } from '../ports.js';
 
 const appSecret = z.object({
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
-  applicationId: z.string().min(1).optional(),
-  serviceId: z.string().min(1).optional(),
-  ruName: z.string().min(1).optional(),
+  clientId: z.string().check(z.minLength(1)),
+  clientSecret: z.string().check(z.minLength(1)),
+  applicationId: z.optional(z.string().check(z.minLength(1))),
+  serviceId: z.optional(z.string().check(z.minLength(1))),
+  ruName: z.optional(z.string().check(z.minLength(1))),
 });
 
 export function secretsManagerAppCredentials(sm: Pick<SecretsManagerClient, 'send'>, prefix: string): AppCredentialStore {

@@ -1,5 +1,5 @@
 /** The API as the web app sees it: every answer parsed with the shared schemas, errors as sentences. */
-import type * as z from 'zod';
+import * as z from '#shared/zod.js';
 import {
   accountListResponse,
   accountResponse,
@@ -25,7 +25,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call<S extends z.ZodType>(schema: S | null, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<z.infer<S>> {
+async function call<S extends z.core.$ZodType>(schema: S | null, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<z.infer<S>> {
   let res: Response;
   try {
     res = await fetch(`/api${path}`, {
@@ -46,7 +46,7 @@ async function call<S extends z.ZodType>(schema: S | null, method: 'GET' | 'POST
     const ref = e?.correlationId ? ` (reference ${e.correlationId})` : '';
     throw new ApiError(res.status, (e?.message ?? 'Something went wrong. Please try again.') + ref, e?.fields ?? {});
   }
-  const parsed = schema.safeParse(data);
+  const parsed = z.safeParse(schema, data);
   if (!parsed.success) throw new ApiError(res.status, 'Onramp answered in a way this page does not understand. Reload the page and try again.');
   return parsed.data;
 }
