@@ -18,11 +18,11 @@ export const handler = httpHandler(
   {
     'POST /api/accounts/{id}/channel/connect': sellerRoute({
       body: channelConnectRequest,
-      handle: async ({ session, params, body }) => ({ body: await connectChannel(deps, session.userId, params.id!, body) }),
+      handle: async ({ session, params, body, account }) => ({ body: await connectChannel(deps, session.userId, params.id!, body, account) }),
     }),
     'POST /api/accounts/{id}/reconnect': sellerRoute({
       body: reconnectRequest,
-      handle: async ({ session, params, body }) => ({ body: await startReconnect(deps, session.userId, params.id!, body.kind) }),
+      handle: async ({ session, params, body, account }) => ({ body: await startReconnect(deps, session.userId, params.id!, body.kind, account) }),
     }),
   },
   { allowedOrigins: env.ALLOWED_ORIGINS, sessions: stores(env).sessions },

@@ -42,3 +42,6 @@ export interface ConnectionRecord extends Expiry {
   readonly refreshDueAt?: string;
   readonly updatedAt: string;
 }
+
+/** The record a consent makes, before the store numbers its generation (one on from the stored one). */
+export type ConsentRecord = Omit<ConnectionRecord, 'generation'>;

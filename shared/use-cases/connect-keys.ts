@@ -12,7 +12,7 @@ import { findChannel } from '../catalog.js';
 import { checkWalmartKeys } from '../connectors/walmart-keys.js';
 import { checkWooKeys, findStore, type WooStore } from '../connectors/woocommerce-keys.js';
 import type { KeyConnection } from '../connectors/keys.js';
-import { AppError, ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../errors.js';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { KeyCheckError, KeysNotConnectedError, type KeyCheckCode } from '../key-errors.js';
 import { keyMessage, type KeyMessageContext } from '../key-messages.js';
 import type { ChannelConnectRequest, PostedKeysRequest } from '../key-schemas.js';
@@ -26,7 +26,7 @@ import type { AccountView } from '../schemas.js';
 import { normaliseStoreUrl } from '../store-url.js';
 import type { WizardRecord } from '../model.js';
 import { accountView } from '../views.js';
-import { completeStep, type WizardDeps } from './wizard.js';
+import { completeStep, loadAccount, type WizardDeps } from './wizard.js';
 
 /** How long a one-click key creation may take, from the click to the store's POST (signing in to WordPress included). */
 export const PENDING_KEYS_TTL_SECONDS = 900;
@@ -104,8 +104,8 @@ function refuseOthers(p: ApiKeysProvider, body: ChannelConnectRequest): void {
 }
 
 /** The account, at its channel step; with `showCurrent`, a 409 carries where it stands (the seller's own requests only). */
-async function loadAtChannelStep(deps: WizardDeps, sellerId: string, accountId: string, showCurrent = true): Promise<WizardRecord> {
-  const account = await deps.accounts.load(sellerId, accountId);
+async function loadAtChannelStep(deps: WizardDeps, sellerId: string, accountId: string, showCurrent = true, loaded?: WizardRecord | null): Promise<WizardRecord> {
+  const account = loaded === undefined ? await deps.accounts.load(sellerId, accountId) : await loadAccount(deps, sellerId, accountId, loaded);
   if (!account) throw new NotFoundError('We could not find that account. It may have been removed.');
   if (account.step !== 'connect_channel') {
     throw new ConflictError('This account has already connected its sales channel. Here is where it stands now.', 'not_at_step', showCurrent ? accountView(account) : undefined);
@@ -174,31 +174,21 @@ async function found(deps: KeysDeps, url: string, account: WizardRecord): Promis
 }
 
 /**
- * Stores a checked connection and moves the wizard on: the new store
- * address on the account first (a crash after it leaves an account at its
- * first step that knows its store, which the model allows), then the keys
- * and the step, in one conditional write after the secret is saved.
+ * Stores a checked connection and moves the wizard on: the keys go to the
+ * secret first, then the step, the connection and (when the store's address
+ * came with this request) the address, in one conditional write.
  */
 async function keep(deps: KeysDeps, account: WizardRecord, p: ApiKeysProvider, made: KeyConnection, newStoreUrl: string | undefined): Promise<AccountView> {
   const others = await deps.accounts.list(account.sellerId);
   const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === p.id && c.identity === made.identity));
-  let version = account.version;
   if (newStoreUrl && account.fields.storeUrl && account.fields.storeUrl !== newStoreUrl) {
     throw notConnected(new KeyCheckError('store_url_other', 'account has another store'), p, { accountStoreUrl: account.fields.storeUrl });
   }
-  if (newStoreUrl && !account.fields.storeUrl) {
-    try {
-      await deps.accounts.apply(account, version, { set: { fields: { ...account.fields, storeUrl: newStoreUrl } } }, nowOf(deps).toISOString());
-    } catch (err) {
-      if (err instanceof VersionConflictError) {
-        throw new ConflictError('This account changed while you were working on it. Here is where it stands now.', 'stale');
-      }
-      throw err;
-    }
-    version += 1;
-  }
+  const fields = newStoreUrl && !account.fields.storeUrl ? { ...account.fields, storeUrl: newStoreUrl } : undefined;
   return completeStep(deps, account.sellerId, account.id, 'connect_channel', {
-    expectedVersion: version,
+    expectedVersion: account.version,
+    loaded: account,
+    ...(fields ? { fields } : {}),
     connection: {
       kind: 'channel',
       provider: p.id,
@@ -295,8 +285,10 @@ export async function connectKeysChannel(
   sellerId: string,
   accountId: string,
   body: ChannelConnectRequest,
+  /** The account as this request already read it (see `loadAccount`). */
+  loaded?: WizardRecord | null,
 ): Promise<{ account: AccountView } | { authorizeUrl: string }> {
-  const account = await loadAtChannelStep(deps, sellerId, accountId);
+  const account = await loadAtChannelStep(deps, sellerId, accountId, true, loaded);
   const p = keysProviderOf(account.channel);
   if (!p) throw new ValidationError(`${findChannel(account.channel)?.name ?? 'This channel'} connects by signing in, not with keys.`);
   refuseOthers(p, body);
