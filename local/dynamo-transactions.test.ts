@@ -1,5 +1,9 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CreateTableCommand, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import type { AddressInfo } from 'node:net';
+import { createTableInput } from '../shared/table.js';
+import { withTransactions } from './dynamo-transactions.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTable, type TestTable } from './test-table.js';
 
@@ -124,5 +128,25 @@ describe('TransactWriteItems on the local DynamoDB', () => {
     expect(winners).toHaveLength(1);
     expect(await get('t5')).toMatchObject({ version: 1, count: 12 });
     for (let i = 0; i < 12; i++) expect(!!(await get(`t5-event-${i}`))).toBe(i === winners[0]);
+  });
+});
+
+describe('closing the local DynamoDB', () => {
+  it('waits for a transaction in flight, which is applied whole, before dynalite closes its database', async () => {
+    const server = dynalite({ createTableMs: 0 });
+    withTransactions(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const raw = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const db = DynamoDBDocumentClient.from(raw);
+    await raw.send(new CreateTableCommand(createTableInput('closing')));
+    const tx = db.send(new TransactWriteCommand({ TransactItems: Array.from({ length: 5 }, (_, i) => ({ Put: { TableName: 'closing', Item: { pk: `closing-${i}`, sk: 'X' } } })) }));
+    // The transaction is under way when the server is asked to close.
+    await new Promise((r) => setTimeout(r, 5));
+    let closed = false;
+    const closing = new Promise<void>((resolve) => server.close(() => resolve(void (closed = true))));
+    await expect(tx).resolves.toBeDefined();
+    await closing;
+    expect(closed).toBe(true);
+    raw.destroy();
   });
 });

@@ -107,6 +107,22 @@ export function withTransactions(server: Server): void {
   server.removeAllListeners('request');
   const lock = new ReadersWriterLock();
   const keySchemas = new Map<string, string[]>();
+  // Closing waits for the transaction (and the requests) in flight, so that dynalite never closes its
+  // database between two of a transaction's writes (it throws about a write to a closed database); a
+  // request that comes or waited meanwhile is answered as a server error instead.
+  let closing = false;
+  const close = server.close.bind(server);
+  server.close = ((callback?: (err?: Error) => void) => {
+    closing = true;
+    void lock.write().then((release) =>
+      close((err?: Error) => {
+        release();
+        callback?.(err);
+      }),
+    );
+    return server;
+  }) as typeof server.close;
+  const stopping = (res: ServerResponse) => send(res, 500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'The local DynamoDB is stopping.' });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const pass = () => {
@@ -120,6 +136,7 @@ export function withTransactions(server: Server): void {
     void lock.read().then((release) => {
       res.once('close', release);
       res.once('finish', release);
+      if (closing) return stopping(res);
       pass();
     });
   });
@@ -184,6 +201,7 @@ export function withTransactions(server: Server): void {
     }
     const release = await lock.write();
     try {
+      if (closing) return stopping(res);
       send(res, 200, await run(req, input));
     } catch (err) {
       if (err instanceof AwsFailure) {

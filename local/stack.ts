@@ -254,6 +254,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     async stop() {
       if (refresher) clearInterval(refresher);
       await stepFunctions.stopAll();
+      // A task or request still running (a wizard task recording its token) finishes its writes first.
+      await functions.drain();
       await Promise.all([close(gateway), close(aws), close(dynamo), sandboxes.stop()]);
     },
   };
