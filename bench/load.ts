@@ -94,7 +94,12 @@ export function printLoad(r: LoadResult): void {
       limit: `<= ${BUDGET_MEDIAN_OVER_FLOOR} x storage floor (${fixed(r.floor.p50)} ms)`,
       measured: `${fixed(x.p50)} ms (${fixed(x.p50 / r.floor.p50, 2)} x)`,
       ok: x.p50 <= BUDGET_MEDIAN_OVER_FLOOR * r.floor.p50,
-      why: x.route === 'GET /api/catalog' ? 'no storage call at all: the gateway, the event and the JSON of the catalog' : 'two storage reads in sequence (the session, then the seller\u2019s item or query) plus the gateway and the handler',
+      why:
+        x.route === 'GET /api/catalog'
+          ? 'no storage call at all: the gateway, the event and the JSON of the catalog'
+          : x.route === 'GET /api/accounts/{id}'
+            ? 'one storage read (the session, the seller\u2019s account and its channel record in one BatchGetItem) plus the gateway and the handler'
+            : 'two storage reads in sequence (the session, then the query of the seller\u2019s accounts) plus the gateway and the handler',
     });
     check({ what: `${x.route}: errors`, limit: '0', measured: String(x.errors), ok: x.errors === 0 });
   }

@@ -1,8 +1,9 @@
 /**
  * Whole onboardings against the local stack and the provider sandboxes, as a
  * seller's browser would go through them (without a browser): sign up, the
- * catalog, an account, the channel's consent, the books' consent, the live
- * chart, the suggested mapping, Done. Throughput and latency per route; and,
+ * catalog, an account, the channel's consent (or, for Walmart and
+ * WooCommerce, its sandbox keys), the books' consent, the live chart, the
+ * suggested mapping, Done. Throughput and latency per route; and,
  * per onboarding, the AWS requests by service and operation, the state
  * transitions, and what they cost at published prices.
  */
@@ -10,6 +11,8 @@ import { performance } from 'node:perf_hooks';
 import type { Invocation, AwsCall } from '../local/instrument.js';
 import { sessionTokenOf } from '../local/instrument.js';
 import { consent } from '../local/sandboxes/consent.js';
+import { WALMART_SANDBOX_KEYS } from '../local/sandboxes/walmart/index.js';
+import { WOO_SANDBOX_KEYS } from '../local/sandboxes/woocommerce/index.js';
 import { settled, type Client } from '../local/test-helpers.js';
 import type { LocalStack } from '../local/stack.js';
 import { CHANNEL_PROVIDERS } from '../shared/providers/index.js';
@@ -35,20 +38,39 @@ export const BUDGET_AWS_REQUESTS = 40;
 export const BUDGET_TRANSITIONS = 10;
 export const BUDGET_COST_USD = 0.001;
 
-/** How each OAuth channel's sandbox consent is passed, as its contract test does. */
-const RECIPES: Record<string, { body: (i: number) => Record<string, unknown>; decision: string; choices?: (body: Record<string, unknown>) => Record<string, string> }> = {
+interface Recipe {
+  /** The account to create (beside its name and channel). */
+  readonly body: (i: number) => Record<string, unknown>;
+  /** An OAuth channel: the sandbox consent's decision and choices, as its contract test passes it. */
+  readonly decision?: string;
+  readonly choices?: (body: Record<string, unknown>) => Record<string, string>;
+  /** A keys channel: the sandbox's keys (and store), pasted on the connect step as its contract test does. */
+  readonly keys?: (stack: LocalStack, body: Record<string, unknown>) => Record<string, string>;
+}
+
+const walmartKeys = (market: string) => {
+  const k = WALMART_SANDBOX_KEYS.find((x) => x.market === market && !x.control && x.clientId.endsWith(`-${market}`))!;
+  return { clientId: k.clientId, clientSecret: k.clientSecret };
+};
+const wooKeys = WOO_SANDBOX_KEYS.find((k) => k.permissions === 'read')!;
+
+/** How each channel is connected in the walk. */
+const RECIPES: Record<string, Recipe> = {
   amazon: { body: (i) => ({ region: ['europe', 'north-america', 'japan'][i % 3] }), decision: 'confirm', choices: () => ({ agree: 'on' }) },
   ebay: { body: () => ({}), decision: 'agree' },
   shopify: { body: () => ({ shopDomain: 'onramp-test.myshopify.com' }), decision: 'install' },
   etsy: { body: () => ({}), decision: 'grant' },
   'tiktok-shop': { body: (i) => ({ region: i % 2 ? 'US' : 'UK' }), decision: 'authorize', choices: (b) => ({ seller_region: String(b.region) }) },
   square: { body: () => ({}), decision: 'allow' },
+  walmart: { body: (i) => ({ region: i % 2 ? 'MX' : 'US' }), keys: (_stack, b) => walmartKeys(String(b.region).toLowerCase()) },
+  // The sandbox store is plain http on loopback, which account creation refuses: its address is given on the connect step.
+  woocommerce: { body: () => ({}), keys: (stack) => ({ consumerKey: wooKeys.consumerKey, consumerSecret: wooKeys.consumerSecret, storeUrl: `${stack.sandboxes.origin}/woocommerce` }) },
 };
 const BOOKS = { xero: 'allow', quickbooks: 'connect' } as const;
 
-/** Channels an onboarding can draw: the OAuth channels with a recipe; key-based ones are named as not drawn. */
+/** Channels an onboarding can draw: every channel with a recipe (consent or keys); any without one is named as not drawn. */
 export function channelsDrawn(): { drawn: string[]; notDrawn: string[] } {
-  const drawn = CHANNEL_PROVIDERS.filter((p) => p.kind !== 'api-keys' && RECIPES[p.id]).map((p) => p.id);
+  const drawn = CHANNEL_PROVIDERS.filter((p) => RECIPES[p.id]).map((p) => p.id);
   return { drawn, notDrawn: CHANNEL_PROVIDERS.map((p) => p.id).filter((id) => !drawn.includes(id)) };
 }
 
@@ -69,26 +91,39 @@ const bump = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ??
 const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof (v as { S?: unknown })?.S === 'string' ? (v as { S: string }).S : '');
 
-/** Whether a write touches the table's index (accounts, events and sessions carry gsi1 keys; projection ALL). */
-function writesIndex(call: AwsCall): boolean {
-  if (call.input.Item) return 'gsi1pk' in call.input.Item;
-  const pk = str(call.input.Key?.pk);
-  const sk = str(call.input.Key?.sk);
-  return (pk.startsWith('SELLER#') && sk.startsWith('ACCOUNT#')) || pk.startsWith('SESSION#');
+/** Whether a write touches the table's index (accounts, events, sessions and due connection records carry gsi1 keys; projection ALL). */
+function writesIndex(input: Readonly<Record<string, any>>): boolean {
+  if (input.Item) return 'gsi1pk' in input.Item;
+  const pk = str(input.Key?.pk);
+  const sk = str(input.Key?.sk);
+  return (pk.startsWith('SELLER#') && sk.startsWith('ACCOUNT#')) || pk.startsWith('SESSION#') || pk.startsWith('CONNECTION#');
 }
 
-/** What a request touches: which kind of item, secret or execution. */
+/** The actions of a TransactWriteItems, each as a single-item request. */
+const actionsOf = (call: AwsCall): Record<string, any>[] => (call.input.TransactItems ?? []).map((t: Record<string, any>) => Object.values(t)[0] as Record<string, any>);
+
+/** What a request touches: which kind of item, secret or execution (a transaction: what its first action writes; a batch read: its first key). */
 function itemOf(call: AwsCall): string {
   if (call.service === 'SFN') return 'wizard executions (Step Functions)';
   if (call.service === 'SecretsManager') return String(call.input.SecretId ?? call.input.Name ?? '').startsWith('onramp-apps/') ? 'provider app credentials' : 'connection secrets';
-  const key = call.input.Key ?? call.input.Item ?? {};
+  if (call.operation === 'TransactWriteItems') {
+    const first = actionsOf(call)[0] ?? {};
+    const what = itemOf({ ...call, operation: 'UpdateItem', input: first });
+    return what === 'accounts' ? 'accounts (a change with its audit events, one transaction)' : `${what} (one transaction)`;
+  }
+  const batchKey = (Object.values(call.input.RequestItems ?? {})[0] as { Keys?: Record<string, any>[] } | undefined)?.Keys?.[0];
+  const key = call.input.Key ?? call.input.Item ?? batchKey ?? {};
   const pk = str(key.pk) || str(call.input.ExpressionAttributeValues?.[':pk']);
   const sk = str(key.sk);
+  if (batchKey && pk.startsWith('SESSION#')) return 'sessions (one read per signed-in request, with the account in its path)';
+  if (batchKey && pk.startsWith('CONNECTION#')) return 'connection records (health)';
   if (pk.startsWith('SESSION#') || pk.startsWith('SELLER_SESSIONS#')) return 'sessions (one read per signed-in request)';
   if (pk.startsWith('ATTEMPTS#')) return 'sign-up attempt counters';
   if (pk.startsWith('CONSENT#')) return 'consent states';
   if (pk.startsWith('EMAIL#')) return 'sellers';
   if (sk.startsWith('EVENT#')) return 'audit events';
+  if (pk.startsWith('CONNECTION#')) return 'connection records (health)';
+  if (pk.startsWith('LEASE#')) return 'refresh leases';
   return 'accounts';
 }
 
@@ -131,10 +166,19 @@ export class Ledger {
     bump(t.byRoute, call.context?.route ?? call.context?.fn ?? '(none)');
     bump(t.byItem, itemOf(call));
     if (call.service === 'DynamoDB') {
-      // A refused conditional write is charged as a write of the item; without a report, one unit.
-      const units = Number(output?.ConsumedCapacity?.CapacityUnits ?? 1);
-      if (READS.has(call.operation)) t.readRequestUnits += units;
-      else t.writeRequestUnits += units * (writesIndex(call) ? 2 : 1);
+      if (call.operation === 'TransactWriteItems') {
+        // Two write units per item and KB (as reported), and the index's own write for each item that has index keys.
+        const actions = actionsOf(call);
+        const reported = Array.isArray(output?.ConsumedCapacity) ? output.ConsumedCapacity.reduce((a: number, c: { CapacityUnits?: number }) => a + Number(c.CapacityUnits ?? 0), 0) : 2 * actions.length;
+        const perAction = reported / Math.max(1, actions.length);
+        t.writeRequestUnits += actions.reduce((a, x) => a + perAction * (writesIndex(x) ? 2 : 1), 0);
+      } else {
+        // A refused conditional write is charged as a write of the item; without a report, one unit (a batch reports per table).
+        const cc = output?.ConsumedCapacity;
+        const units = Array.isArray(cc) ? cc.reduce((a: number, c: { CapacityUnits?: number }) => a + Number(c.CapacityUnits ?? 0), 0) : Number(cc?.CapacityUnits ?? 1);
+        if (READS.has(call.operation)) t.readRequestUnits += units;
+        else t.writeRequestUnits += units * (writesIndex(call.input) ? 2 : 1);
+      }
     }
     if (call.service === 'SecretsManager' && !error && String(call.input.Name ?? call.input.SecretId ?? '').startsWith('onramp/')) {
       // The connection secrets' customer-managed key: a data key per value written, a decrypt per value read.
@@ -307,8 +351,14 @@ export async function onboardings(stack: LocalStack, ledger: Ledger, definition:
       const id = account.id as string;
       accounts[i] = id;
       owners[i]!.push(`a:${id}`);
-      const { authorizeUrl } = await call(c, 'POST /api/accounts/{id}/channel/connect', 'POST', `/api/accounts/${id}/channel/connect`, {});
-      await through(c, authorizeUrl, recipe.decision, recipe.choices?.(body) ?? {}, `/accounts/${id}/setup`, channel);
+      if (recipe.keys) {
+        // A keys channel: the keys are checked with the sandbox and stored, and the answer is the account at its next step.
+        const connected = await call(c, 'POST /api/accounts/{id}/channel/connect', 'POST', `/api/accounts/${id}/channel/connect`, recipe.keys(stack, body));
+        if (connected.account?.setup?.step !== 'connect_bookkeeping') throw new Error(`keys: ${JSON.stringify(connected).slice(0, 200)}`);
+      } else {
+        const { authorizeUrl } = await call(c, 'POST /api/accounts/{id}/channel/connect', 'POST', `/api/accounts/${id}/channel/connect`, {});
+        await through(c, authorizeUrl, recipe.decision!, recipe.choices?.(body) ?? {}, `/accounts/${id}/setup`, channel);
+      }
       const atBooks = await call(c, 'GET /api/accounts/{id}', 'GET', `/api/accounts/${id}`);
       if (atBooks.account.setup.step !== 'connect_bookkeeping') throw new Error(`after the channel: ${atBooks.account.setup.step}`);
       const started = await call(c, 'POST /api/accounts/{id}/books/connect', 'POST', `/api/accounts/${id}/books/connect`, { provider: books });
@@ -374,11 +424,12 @@ const usd = (n: number) => (n === 0 ? '$0' : n < 0.0001 ? `$${n.toExponential(2)
 const stat = (xs: number[]) => ({ mean: xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length), max: Math.max(0, ...xs) });
 
 export function printOnboardings(r: OnboardingsResult, ledger: Ledger): void {
-  console.log(`\n1c. Onboardings: ${r.sellers} sellers, ${r.concurrency} at a time, through the sandboxes (sign up, catalog, account, channel consent,`);
+  console.log(`\n1c. Onboardings: ${r.sellers} sellers, ${r.concurrency} at a time, through the sandboxes (sign up, catalog, account, channel consent or keys,`);
   console.log(`    back to the account, books consent, back to the account, chart, suggested mapping, Done)`);
   console.log(`    channels drawn in turn: ${r.channels.drawn.join(', ')}; books alternate xero / quickbooks`);
   console.log(`    (Xero consents take turns: the Xero sandbox has one user for every seller, whose consents supersede each other)`);
-  if (r.channels.notDrawn.length) console.log(`    not drawn: ${r.channels.notDrawn.join(', ')} (connected with keys, not a consent: no key connector on this branch)`);
+  console.log(`    (Walmart and WooCommerce connect with the sandboxes' keys, pasted on the connect step; the others through their consent pages)`);
+  if (r.channels.notDrawn.length) console.log(`    not drawn: ${r.channels.notDrawn.join(', ')} (no recipe in bench/onboardings.ts)`);
   const api = r.routes.reduce((a, x) => a + x.requests, 0);
   console.log(`\n    ${r.completed} completed, ${r.failed} failed in ${fixed(r.seconds)} s: ${fixed(r.completed / r.seconds, 2)} onboardings/s, ${fixed(api / r.seconds, 0)} API requests/s\n`);
   console.log(table(['route', 'requests', 'errors', 'p50 ms', 'p95 ms', 'p99 ms'], r.routes.map((x) => [x.route, x.requests, x.errors, fixed(x.p50), fixed(x.p95), fixed(x.p99)])));

@@ -1,6 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '#shared/adapters/aws.js';
+import { dynamoSessionStore } from '#shared/adapters/sessions.js';
 import { SECURITY_HEADERS } from '#shared/security-headers.js';
 import { accountListResponse, accountResponse, catalogResponse, errorResponse, meResponse } from '#shared/schemas.js';
 import { client, newSeller, withStack } from '#local/test-helpers.js';
@@ -192,6 +193,34 @@ describe('accounts', () => {
     expect(res.status).toBe(404);
     expect((await b.call('GET', '/api/accounts')).body.accounts).toEqual([]);
     expect((await b.call('GET', '/api/accounts/not-an-account')).status).toBe(404);
+  });
+
+  it('reads the session and the account in one round trip, and refuses a session signed out at once on every account route', async () => {
+    const c = await newSeller(stack);
+    const { body } = await c.call('POST', '/api/accounts', { name: 'eBay UK', channel: 'ebay' });
+    const id = body.account.id as string;
+    expect((await c.call('GET', `/api/accounts/${id}`)).status).toBe(200);
+    const cookie = c.cookie;
+    expect((await c.call('POST', '/api/auth/logout', {})).status).toBe(204);
+    // The cookie still names the seller; the session it stands for is gone, and with it the account.
+    c.cookie = cookie;
+    for (const [method, path] of [['GET', `/api/accounts/${id}`], ['GET', `/api/accounts/${id}/events`], ['POST', `/api/accounts/${id}/channel/connect`], ['GET', `/api/accounts/${id}/books/chart`]] as const) {
+      const res = await c.call(method, path, method === 'POST' ? {} : undefined);
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect(JSON.stringify(res.body)).not.toContain('eBay UK');
+    }
+  });
+
+  it('still serves a session whose token names no seller (issued before tokens did)', async () => {
+    const c = await newSeller(stack);
+    const me = (await c.call('GET', '/api/me')).body.user as { id: string; email: string };
+    const { body } = await c.call('POST', '/api/accounts', { name: 'Older', channel: 'ebay' });
+    const now = Math.floor(Date.now() / 1000);
+    await dynamoSessionStore(dynamoClient(), 'onramp').create('an-older-random-token', { userId: me.id, email: me.email, expiresAt: now + 3600, createdAt: now, lastSeenAt: now, idleSeconds: 3600 });
+    c.cookie = 'onramp_session=an-older-random-token';
+    const res = await c.call('GET', `/api/accounts/${body.account.id}`);
+    expect(res.status).toBe(200);
+    expect(accountResponse.parse(res.body).account.name).toBe('Older');
   });
 
   it.each([

@@ -119,6 +119,22 @@ describe('the stateless stack', () => {
     }
   });
 
+  it('lets the functions that read a session with its account, and write a change with its events in one transaction, do so on the table', () => {
+    const policies = stateless.findResources('AWS::IAM::Policy');
+    const tableActions = (fnLogicalPrefix: string) =>
+      Object.entries(policies)
+        .filter(([id]) => id.startsWith(fnLogicalPrefix))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .filter((st) => JSON.stringify(st.Resource).includes('Table'))
+        .flatMap((st) => [st.Action].flat());
+    // A seller's route about one account reads the session and the account in one BatchGetItem.
+    for (const fn of ['AccountsFunction', 'ConnectFunction', 'BooksFunction', 'OAuthCallbackFunction']) expect(tableActions(fn), fn).toContain('dynamodb:BatchGetItem');
+    // TransactWriteItems has no IAM action of its own: DynamoDB checks each action as the PutItem or UpdateItem it is.
+    for (const fn of ['AuthFunction', 'AccountsFunction', 'ConnectFunction', 'BooksFunction', 'OAuthCallbackFunction', 'KeysCallbackFunction', 'WizardTaskFunction']) {
+      expect(tableActions(fn), fn).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
+    }
+  });
+
   it('never lets a deployed function call local stores', () => {
     const fns = stateless.findResources('AWS::Lambda::Function');
     for (const fn of Object.values(fns)) expect(fn.Properties.Environment?.Variables?.ALLOW_LOCAL_STORES).toBeUndefined();

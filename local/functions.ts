@@ -12,6 +12,7 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 export class LocalFunctions {
   private readonly loaded = new Map<FunctionId, Promise<Handler>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly root: string) {}
 
@@ -43,6 +44,23 @@ export class LocalFunctions {
       fail: () => undefined,
       succeed: () => undefined,
     } satisfies Context;
-    return handler(event, context);
+    const running = handler(event, context);
+    this.inFlight.add(running);
+    void running.then(
+      () => this.inFlight.delete(running),
+      () => this.inFlight.delete(running),
+    );
+    return running;
+  }
+
+  /**
+   * Waits, up to `ms`, for the invocations in flight to end: a stack that
+   * stops lets them finish their writes before its database closes.
+   */
+  async drain(ms = 5_000): Promise<void> {
+    const end = Date.now() + ms;
+    while (this.inFlight.size > 0 && Date.now() < end) {
+      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 50))]);
+    }
   }
 }

@@ -53,7 +53,7 @@ export interface Watchers {
 }
 
 const context = new AsyncLocalStorage<CallContext>();
-const CAPACITY_OPERATIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'BatchWriteItem']);
+const CAPACITY_OPERATIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'BatchWriteItem', 'TransactWriteItems']);
 
 const serviceOf = (clientName: string | undefined) => (clientName ?? 'Unknown').replace(/Client$/, '').replace(/^DynamoDBDocument$/, 'DynamoDB');
 const operationOf = (commandName: string | undefined) => (commandName ?? 'Unknown').replace(/Command$/, '');

@@ -18,6 +18,7 @@ import { logger, type LogLevel } from '../shared/logger.js';
 import { FUNCTIONS, type FunctionId } from '../shared/routes.js';
 import { createTableInput } from '../shared/table.js';
 import { AwsError, readBody, sendAwsError, sendJson, type Operation } from './aws-protocol.js';
+import { withTransactions } from './dynamo-transactions.js';
 import { guardServer, LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, refusal, refuse } from './endpoint-guard.js';
 import { synthesizeWizardDefinition, LOCAL_REGION } from './definition.js';
 import { LocalFunctions } from './functions.js';
@@ -139,6 +140,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     updateTableMs: 0,
     ...(options.dataDir ? { path: path.join(options.dataDir, 'dynamodb') } : {}),
   }) as Server;
+  // dynalite has no transactions: this layer adds TransactWriteItems in front of it, the guard in front of both.
+  withTransactions(dynamo);
   guardServer(dynamo);
   const dynamoPort = await listen(dynamo, options.dynamoPort ?? 0, host);
 
@@ -251,6 +254,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     async stop() {
       if (refresher) clearInterval(refresher);
       await stepFunctions.stopAll();
+      // A task or request still running (a wizard task recording its token) finishes its writes first.
+      await functions.drain();
       await Promise.all([close(gateway), close(aws), close(dynamo), sandboxes.stop()]);
     },
   };

@@ -3,12 +3,13 @@
  * (use cases, rules) imports only these and the typed errors; the adapters
  * (`shared/adapters/`) implement them on AWS and translate its errors.
  */
+import type { ConnectionRecord, ConsentRecord } from './health/model.js';
 import type { Account, AccountEvent, Session, User, WizardRecord } from './model.js';
 import type { WaitingStep } from './wizard.js';
 
 export interface AccountStore {
-  /** Stores a new account; throws if the id is already in use. */
-  create(account: Account | WizardRecord): Promise<void>;
+  /** Stores a new account, with the audit event that records it in the same write; throws if the id is already in use. */
+  create(account: Account | WizardRecord, event?: AccountEvent): Promise<void>;
   get(sellerId: string, accountId: string): Promise<Account | undefined>;
   list(sellerId: string): Promise<Account[]>;
   addEvent(sellerId: string, event: AccountEvent): Promise<void>;
@@ -18,10 +19,16 @@ export interface AccountStore {
 export interface Change {
   readonly set?: Record<string, unknown>;
   readonly remove?: readonly string[];
+  /** The audit events that record the change: written in the same transaction, so none is written for a change refused. */
+  readonly events?: readonly AccountEvent[];
+  /** The connection records a consent made (each one generation on from the stored one), written in the same transaction. */
+  readonly records?: readonly ConsentRecord[];
 }
 
 export interface WizardStore extends AccountStore {
   load(sellerId: string, accountId: string): Promise<WizardRecord | undefined>;
+  /** The account and the seller's other accounts, in one consistent read (to spot the same identity connected twice). */
+  loadWithOthers(sellerId: string, accountId: string): Promise<{ account: WizardRecord | undefined; others: Account[] }>;
   /** Finds an account by id alone (support, the task function). */
   findById(accountId: string): Promise<WizardRecord | undefined>;
   /** The seller an account id belongs or belonged to, from its account item or its audit trail. */
@@ -31,8 +38,13 @@ export interface WizardStore extends AccountStore {
   /**
    * Applies `change` and bumps the version, only if the item is still at
    * `expectedVersion`; returns the item as it was before. Throws VersionConflictError.
+   * `rec` is the item as this request read it: a change with events or
+   * records is written as one transaction, which cannot return the item as
+   * it was, so the write is made conditional on `rec`'s task token too (the
+   * one thing that changes without a new version), and read again only when
+   * the task function recorded a token meanwhile.
    */
-  apply(rec: Pick<WizardRecord, 'sellerId' | 'id'>, expectedVersion: number, change: Change, at: string): Promise<WizardRecord>;
+  apply(rec: WizardRecord, expectedVersion: number, change: Change, at: string): Promise<WizardRecord>;
   /** Deletes the account item, only if it is still at `expectedVersion`. */
   remove(rec: Pick<WizardRecord, 'sellerId' | 'id'>, expectedVersion: number): Promise<void>;
 }
@@ -83,6 +95,19 @@ export interface SessionStore {
   create(token: string, session: Session): Promise<void>;
   /** The session for a token, as stored; expiry is the caller's to judge (TTL deletion is lazy). */
   find(token: string): Promise<Session | undefined>;
+  /**
+   * The session for a token and, in the same round trip, the account
+   * `accountId` of the seller the token names (and the connection records
+   * named in `records`): the account (or null, when that seller has no such
+   * account) and the records (null for a name without one) only when the
+   * session found is that seller's; both are absent when not read (a token
+   * naming no seller).
+   */
+  findWithAccount(
+    token: string,
+    accountId: string,
+    records?: readonly string[],
+  ): Promise<{ session: Session | undefined; account?: WizardRecord | null; records?: ReadonlyMap<string, ConnectionRecord | null> }>;
   /** Records that the session was used at `nowSeconds` (nothing if it is gone). */
   touch(token: string, nowSeconds: number): Promise<void>;
   delete(token: string): Promise<void>;
@@ -94,6 +119,8 @@ export interface SessionStore {
 export interface UserStore {
   /** Stores the user; false when the email is already taken. */
   create(user: User): Promise<boolean>;
+  /** Stores a new user with their first session, in one write; false (and nothing written) when the email is already taken. */
+  createSignedIn(user: User, token: string, session: Session): Promise<boolean>;
   findByEmail(email: string): Promise<User | undefined>;
   /** Replaces the password hash if it is still `from`; false when it changed meanwhile. */
   replacePasswordHash(email: string, from: string, to: string): Promise<boolean>;

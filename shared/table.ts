@@ -4,15 +4,17 @@
  *
  * Items (pk / sk):
  * - `EMAIL#<email>` / `USER`: a seller, keyed by email so sign-up claims the
- *   email with one conditional put (the local DynamoDB has no transactions).
+ *   email with one conditional put (in one transaction with the first session).
  * - `SESSION#<sha256(token)>` / `SESSION`: a server-side session; the token
- *   itself is never stored. `gsi1pk = SELLER_SESSIONS#<userId>` lists a
+ *   itself is never stored (it names its seller, so a request about one
+ *   account reads the session and that seller's account in one BatchGetItem). `gsi1pk = SELLER_SESSIONS#<userId>` lists a
  *   seller's sessions (to end the oldest, or all of them).
  * - `ATTEMPTS#<sha256(key)>` / `ATTEMPTS`: a count of sign-in or sign-up attempts in a window.
  * - `SELLER#<userId>` / `ACCOUNT#<accountId>`: an account; reading it by the
  *   seller's own key is the ownership check. `gsi1pk = ACCOUNT#<accountId>`
  *   finds it by id alone (support, the wizard task).
- * - `SELLER#<userId>` / `EVENT#<accountId>#<time>#<rand>`: an account's audit trail.
+ * - `SELLER#<userId>` / `EVENT#<accountId>#<time>#<rand>`: an account's audit
+ *   trail, written in one transaction with the change each event records.
  * - `CONNECTION#<secret name>` / `CONNECTION`: a connection's health and expiry
  *   calendar (never a credential); `gsi1pk = REFRESH_DUE`, `gsi1sk = <the
  *   sooner of refreshDueAt and checkDueAt>#<secret name>` while the refresher

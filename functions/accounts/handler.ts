@@ -20,16 +20,18 @@ export const handler = httpHandler(
       handle: async ({ session, body }) => ({ status: 201, body: { account: await createAccount(deps, session.userId, body) } }),
     }),
     'GET /api/accounts/{id}': sellerRoute({
-      handle: async ({ session, params }) => ({ body: { account: await getAccount(deps, session.userId, params.id!) } }),
+      // The channel connection's record is named by the account id alone: read with the session and the account.
+      readWith: ({ id }) => [deps.secrets.nameFor(id!, 'channel')],
+      handle: async ({ session, params, account, records }) => ({ body: { account: await getAccount(deps, session.userId, params.id!, account, records) } }),
     }),
     'GET /api/accounts/{id}/events': sellerRoute({
-      handle: async ({ session, params }) => ({ body: { events: await listEvents(deps, session.userId, params.id!) } }),
+      handle: async ({ session, params, account }) => ({ body: { events: await listEvents(deps, session.userId, params.id!, account) } }),
     }),
     'POST /api/accounts/{id}/resume': sellerRoute({
-      handle: async ({ session, params }) => ({ body: { account: await resume(deps, session.userId, params.id!) } }),
+      handle: async ({ session, params, account }) => ({ body: { account: await resume(deps, session.userId, params.id!, 'seller', account) } }),
     }),
     'POST /api/accounts/{id}/start-over': sellerRoute({
-      handle: async ({ session, params }) => ({ body: { account: await startOver(deps, session.userId, params.id!) } }),
+      handle: async ({ session, params, account }) => ({ body: { account: await startOver(deps, session.userId, params.id!, 'seller', null, undefined, account) } }),
     }),
   },
   { allowedOrigins: env.ALLOWED_ORIGINS, sessions },

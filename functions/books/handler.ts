@@ -12,19 +12,19 @@ export const handler = httpHandler(
   {
     'POST /api/accounts/{id}/books/connect': sellerRoute({
       body: booksConnectRequest,
-      handle: async ({ session, params, body }) => ({ body: await connectBooks(deps, session.userId, params.id!, body) }),
+      handle: async ({ session, params, body, account }) => ({ body: await connectBooks(deps, session.userId, params.id!, body, account) }),
     }),
     'POST /api/accounts/{id}/books/organisation': sellerRoute({
       body: chooseOrganisationRequest,
-      handle: async ({ session, params, body }) => ({ body: { account: await chooseOrganisation(deps, session.userId, params.id!, body.organisation) } }),
+      handle: async ({ session, params, body, account }) => ({ body: { account: await chooseOrganisation(deps, session.userId, params.id!, body.organisation, account) } }),
     }),
     'GET /api/accounts/{id}/books/chart': sellerRoute({
-      handle: async ({ session, params }) => ({ body: await booksChart(deps, session.userId, params.id!) }),
+      handle: async ({ session, params, account }) => ({ body: await booksChart(deps, session.userId, params.id!, account) }),
     }),
     'PUT /api/accounts/{id}/mapping': sellerRoute({
       body: mappingRequest,
-      handle: async ({ session, params, body }) => ({
-        body: { account: await saveMapping(deps, session.userId, params.id!, { accounts: body.accounts as Record<string, string>, taxRates: body.taxRates, startDate: body.startDate }) },
+      handle: async ({ session, params, body, account }) => ({
+        body: { account: await saveMapping(deps, session.userId, params.id!, { accounts: body.accounts as Record<string, string>, taxRates: body.taxRates, startDate: body.startDate }, account) },
       }),
     }),
   },

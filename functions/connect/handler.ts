@@ -18,13 +18,13 @@ export const handler = httpHandler(
   {
     'POST /api/accounts/{id}/channel/connect': sellerRoute({
       body: channelConnectRequest,
-      handle: async ({ session, params, body }) => ({ body: await connectChannel(deps, session.userId, params.id!, body) }),
+      handle: async ({ session, params, body, account }) => ({ body: await connectChannel(deps, session.userId, params.id!, body, account) }),
     }),
     'POST /api/accounts/{id}/reconnect': sellerRoute({
       body: reconnectRequest,
-      handle: async ({ session, params, body }) => {
+      handle: async ({ session, params, body, account }) => {
         const { kind, ...keys } = body;
-        return { body: await startReconnect(deps, session.userId, params.id!, kind, keys) };
+        return { body: await startReconnect(deps, session.userId, params.id!, kind, keys, account) };
       },
     }),
   },

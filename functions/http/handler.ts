@@ -7,12 +7,13 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from '#shared/zod.js';
-import { NotFoundError, UnauthorizedError, ValidationError } from '#shared/errors.js';
+import { NotFoundError, ValidationError } from '#shared/errors.js';
 import { logger } from '#shared/logger.js';
-import type { Session } from '#shared/model.js';
+import type { ConnectionRecord } from '#shared/health/model.js';
+import type { Session, WizardRecord } from '#shared/model.js';
 import type { SessionStore } from '#shared/ports.js';
 import { PATH_PARAMS, pathParamNames, routeFor, type RouteAuth, type RouteKey } from '#shared/routes.js';
-import { requireSession } from '#shared/use-cases/auth.js';
+import { callerSession, requireSession, requireSessionWithAccount, type CallerSession } from '#shared/use-cases/auth.js';
 import { parseCookies } from './cookies.js';
 import { requireEdge } from '../edge.js';
 import { lambdaLogContext } from '../logging.js';
@@ -23,7 +24,8 @@ import { toResult, type HttpResult, type Result } from './respond.js';
 
 export type { HttpResult } from './respond.js';
 
-type SessionOf<A extends RouteAuth> = A extends 'session' ? Session : A extends 'oauth-callback' ? Session | undefined : undefined;
+type SessionOf<A extends RouteAuth> = A extends 'session' ? Session : undefined;
+type CallerOf<A extends RouteAuth> = A extends 'oauth-callback' ? CallerSession : undefined;
 
 export interface HttpRequest<B, A extends RouteAuth = RouteAuth> {
   readonly event: APIGatewayProxyEventV2;
@@ -35,30 +37,49 @@ export interface HttpRequest<B, A extends RouteAuth = RouteAuth> {
   readonly correlationId: string;
   /** The seller's session, as the route's policy resolves it. */
   readonly session: SessionOf<A>;
+  /**
+   * A provider's redirect back: the browser's session, if any, for the use
+   * case to resolve when it knows which account it is about (read with it).
+   */
+  readonly caller: CallerOf<A>;
+  /**
+   * On a seller's route about one account (`{id}`): that account of the
+   * seller, read with the session in one round trip (consistently, in this
+   * request), given only once the session is live and the seller's; `null`
+   * when the seller has no such account; absent when it was not read (the
+   * use case loads it as usual).
+   */
+  readonly account?: WizardRecord | null;
+  /** With `account`: the connection records the route's `readWith` named, read in the same round trip (null: none). */
+  readonly records?: ReadonlyMap<string, ConnectionRecord | null>;
 }
+
+/** Connection records a route about one account reads with the session and the account (keys known from the path alone). */
+export type ReadWith = (params: Readonly<Record<string, string>>) => readonly string[];
 
 /** A route's policy, body schema and handling, as the builders below make it. */
 export interface RouteSpec {
   readonly auth: RouteAuth;
   readonly body?: z.core.$ZodType;
+  readonly readWith?: ReadWith;
   readonly handle: (req: HttpRequest<never, never>) => Promise<HttpResult>;
 }
 
 type Builder<A extends RouteAuth> = {
-  <S extends z.core.$ZodType>(spec: { body: S; handle: (req: HttpRequest<z.infer<S>, A>) => Promise<HttpResult> }): RouteSpec;
-  (spec: { handle: (req: HttpRequest<undefined, A>) => Promise<HttpResult> }): RouteSpec;
+  <S extends z.core.$ZodType>(spec: { body: S; readWith?: ReadWith; handle: (req: HttpRequest<z.infer<S>, A>) => Promise<HttpResult> }): RouteSpec;
+  (spec: { readWith?: ReadWith; handle: (req: HttpRequest<undefined, A>) => Promise<HttpResult> }): RouteSpec;
 };
 
 const builder =
   <A extends RouteAuth>(auth: A): Builder<A> =>
-  (spec: { body?: z.core.$ZodType; handle: (req: never) => Promise<HttpResult> }) =>
+  (spec: { body?: z.core.$ZodType; readWith?: ReadWith; handle: (req: never) => Promise<HttpResult> }) =>
     ({ auth, ...spec }) as RouteSpec;
 
 /** A public route: no session. */
 export const route = builder('public');
 /** A seller's route: the handler gets the session; without one the answer is a 401. */
 export const sellerRoute = builder('session');
-/** A provider's redirect back: the session if there is one; the handler answers with redirects. */
+/** A provider's redirect back: the session if there is one (resolved by the handler); it answers with redirects. */
 export const callbackRoute = builder('oauth-callback');
 /** A provider's server posting to us: no session, ever (a browser's cookie is not looked at); the body must prove itself. */
 export const webhookRoute = builder('webhook');
@@ -71,6 +92,9 @@ export interface HttpOptions extends GuardOptions {
 interface Resolved {
   params: Record<string, string>;
   session: Session | undefined;
+  caller?: CallerSession;
+  account?: WizardRecord | null;
+  records?: ReadonlyMap<string, ConnectionRecord | null>;
 }
 const resolved = new WeakMap<APIGatewayProxyEventV2, Resolved>();
 
@@ -79,7 +103,7 @@ const resolved = new WeakMap<APIGatewayProxyEventV2, Resolved>();
  * malformed one is a 404 before any AWS call) and resolves the session the
  * route's `auth` asks for. A route the table does not list is a 404.
  */
-export function routePolicy(options: HttpOptions): MiddlewareObj<APIGatewayProxyEventV2, Result> {
+export function routePolicy(options: HttpOptions, routes: Partial<Record<RouteKey, RouteSpec>> = {}): MiddlewareObj<APIGatewayProxyEventV2, Result> {
   return {
     before: async (request) => {
       const event = request.event;
@@ -92,18 +116,22 @@ export function routePolicy(options: HttpOptions): MiddlewareObj<APIGatewayProxy
         params[name] = parsed.data;
       }
       let session: Session | undefined;
+      let account: WizardRecord | null | undefined;
+      let records: ReadonlyMap<string, ConnectionRecord | null> | undefined;
       if (entry.auth !== 'public' && entry.auth !== 'webhook') {
         const token = parseCookies(event)[sessionCookieHere()];
-        if (entry.auth === 'session') session = await requireSession({ sessions: options.sessions! }, token);
-        else if (token) {
-          // No live session is "signed out"; a session store that failed is not (the error renderer answers "try again").
-          session = await requireSession({ sessions: options.sessions! }, token).catch((err: unknown) => {
-            if (err instanceof UnauthorizedError) return undefined;
-            throw err;
-          });
+        if (entry.auth === 'session' && params.id) {
+          // A route about one account: the session and the seller's account (and what the route reads with it) in one round trip.
+          const readWith = routes[event.routeKey as RouteKey]?.readWith?.(params) ?? [];
+          ({ session, account, records } = await requireSessionWithAccount({ sessions: options.sessions! }, token, params.id, readWith));
+        } else if (entry.auth === 'session') session = await requireSession({ sessions: options.sessions! }, token);
+        else {
+          // A provider's redirect back: the handler reads the session when it knows the account (see CallerSession).
+          resolved.set(event, { params, session: undefined, caller: callerSession({ sessions: options.sessions! }, token) });
+          return;
         }
       }
-      resolved.set(event, { params, session });
+      resolved.set(event, { params, session, ...(account !== undefined ? { account } : {}), ...(records ? { records } : {}) });
     },
   };
 }
@@ -139,7 +167,7 @@ export function httpHandler(routes: Partial<Record<RouteKey, RouteSpec>>, option
   const base = async (event: APIGatewayProxyEventV2, _context: Context): Promise<Result> => {
     const spec = routes[event.routeKey as RouteKey];
     if (!spec) throw new NotFoundError('There is nothing here.');
-    const { params, session } = resolved.get(event) ?? { params: {}, session: undefined };
+    const { params, session, caller, account, records } = resolved.get(event) ?? { params: {}, session: undefined };
     let body: unknown;
     if (spec.body) {
       const parsed = z.safeParse(spec.body, parseBody(event) ?? {});
@@ -158,6 +186,9 @@ export function httpHandler(routes: Partial<Record<RouteKey, RouteSpec>>, option
       cookies: parseCookies(event),
       correlationId: correlationIdOf(event),
       session: session as never,
+      caller: caller as never,
+      ...(account !== undefined ? { account } : {}),
+      ...(records ? { records } : {}),
     });
     return toResult(result);
   };
@@ -167,5 +198,5 @@ export function httpHandler(routes: Partial<Record<RouteKey, RouteSpec>>, option
     .use(errorRenderer())
     // Only CloudFront reaches the API (its secret header), then the same-origin JSON guard.
     .use({ before: async (request) => { requireEdge(request.event); guardStateChange(request.event, options); } })
-    .use(routePolicy(options));
+    .use(routePolicy(options, routes));
 }

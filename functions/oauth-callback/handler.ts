@@ -14,7 +14,7 @@ const deps = connectDeps(env);
 export const handler = httpHandler(
   {
     'GET /api/oauth/{provider}/callback': callbackRoute({
-      handle: async ({ params, query, session }) => ({ redirect: await finishConnect(deps, params.provider!, query, session) }),
+      handle: async ({ params, query, caller }) => ({ redirect: await finishConnect(deps, params.provider!, query, caller) }),
     }),
   },
   { allowedOrigins: env.ALLOWED_ORIGINS, sessions: stores(env).sessions },

@@ -4,13 +4,34 @@
  * account is simply not there.
  */
 import { randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Account, AccountEvent, Connection, WizardRecord } from '../model.js';
 import type { AccountStore } from '../ports.js';
 export type { AccountStore } from '../ports.js';
 
 
-const accountKey = (sellerId: string, accountId: string) => ({ pk: `SELLER#${sellerId}`, sk: `ACCOUNT#${accountId}` });
+export const accountKey = (sellerId: string, accountId: string) => ({ pk: `SELLER#${sellerId}`, sk: `ACCOUNT#${accountId}` });
+
+/** An audit event's item: beside the seller's accounts, and indexed by account so that support finds the trail by account id alone. */
+export function eventItem(sellerId: string, event: AccountEvent): Record<string, unknown> {
+  const sk = `EVENT#${event.accountId}#${event.at}#${randomBytes(4).toString('hex')}`;
+  return { pk: `SELLER#${sellerId}`, sk, gsi1pk: `ACCOUNT#${event.accountId}`, gsi1sk: sk, entity: 'event', sellerId, ...event };
+}
+
+/** The seller's account items (accounts only, not their events), consistently read. */
+export async function accountItems(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string, sellerId: string): Promise<Record<string, unknown>[]> {
+  return allPages((start) =>
+    db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `SELLER#${sellerId}`, ':prefix': 'ACCOUNT#' },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    ),
+  );
+}
 
 /** The store fields of an item; items written before fields were grouped kept them at the top level. */
 function accountFields(item: Record<string, unknown>): Record<string, string> {
@@ -73,20 +94,24 @@ export async function allPages(page: (start: Key) => Promise<{ Items?: Record<st
 
 export function dynamoAccountStore(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string): AccountStore {
   return {
-    async create(account) {
-      await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            ...accountKey(account.sellerId, account.id),
-            gsi1pk: `ACCOUNT#${account.id}`,
-            gsi1sk: 'ACCOUNT',
-            entity: 'account',
-            ...account,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+    async create(account, event) {
+      const put = {
+        TableName: tableName,
+        Item: {
+          ...accountKey(account.sellerId, account.id),
+          gsi1pk: `ACCOUNT#${account.id}`,
+          gsi1sk: 'ACCOUNT',
+          entity: 'account',
+          ...account,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      };
+      if (!event) {
+        await db.send(new PutCommand(put));
+        return;
+      }
+      // The account and the event that records it, both or neither.
+      await db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, { Put: { TableName: tableName, Item: eventItem(account.sellerId, event) } }] }));
     },
     async get(sellerId, accountId) {
       const { Item } = await db.send(
@@ -95,28 +120,11 @@ export function dynamoAccountStore(db: Pick<DynamoDBDocumentClient, 'send'>, tab
       return Item ? toAccount(Item) : undefined;
     },
     async list(sellerId) {
-      const items = await allPages((start) =>
-        db.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': `SELLER#${sellerId}`, ':prefix': 'ACCOUNT#' },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
+      const items = await accountItems(db, tableName, sellerId);
       return items.map(toAccount).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     },
     async addEvent(sellerId, event) {
-      const sk = `EVENT#${event.accountId}#${event.at}#${randomBytes(4).toString('hex')}`;
-      await db.send(
-        new PutCommand({
-          TableName: tableName,
-          // Also indexed by account, so support finds the trail by account id alone.
-          Item: { pk: `SELLER#${sellerId}`, sk, gsi1pk: `ACCOUNT#${event.accountId}`, gsi1sk: sk, entity: 'event', sellerId, ...event },
-        }),
-      );
+      await db.send(new PutCommand({ TableName: tableName, Item: eventItem(sellerId, event) }));
     },
     async listEvents(sellerId, accountId) {
       const { Items } = await db.send(

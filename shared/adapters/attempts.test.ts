@@ -48,4 +48,26 @@ describe('dynamoAttemptCounter', () => {
     expect(item).toBeDefined();
     expect((await table.db.send(new GetCommand({ TableName: table.tableName, Key: { pk: item!.pk, sk: 'ATTEMPTS' } }))).Item?.count).toBe(1);
   });
+
+  it('counts one attempt against every key in one write when each has room, and later ones not once one refuses', async () => {
+    const sent: string[] = [];
+    const db = { send: (cmd: { constructor: { name: string } }) => (sent.push(cmd.constructor.name), table.db.send(cmd as never)) };
+    const c = dynamoAttemptCounter(db as never, table.tableName);
+    expect(await c.hitAll([['client-f', 3], ['email-f', 2]], 60, 1000)).toEqual({ allowed: true });
+    expect(sent).toEqual(['TransactWriteCommand']);
+    expect(await c.hitAll([['client-f', 3], ['email-f', 2]], 60, 1001)).toEqual({ allowed: true });
+    // The email is full: the client's attempt is counted (it comes first), the refusal says how long to wait.
+    expect(await c.hitAll([['client-f', 3], ['email-f', 2]], 60, 1002)).toEqual({ allowed: false, retryAfterSeconds: 58 });
+    // Now the client is full: it refuses first, and the email is not counted again.
+    expect(await c.hitAll([['client-f', 3], ['email-g', 2]], 60, 1003)).toEqual({ allowed: false, retryAfterSeconds: 57 });
+    expect(await c.hitAll([['email-g', 2]], 60, 1003)).toEqual({ allowed: true });
+    expect(await c.hitAll([['email-g', 2]], 60, 1003)).toEqual({ allowed: true });
+    expect((await c.hitAll([['email-g', 2]], 60, 1003)).allowed).toBe(false);
+  });
+
+  it('starts new windows for keys whose windows expired', async () => {
+    await counter.hitAll([['client-h', 1], ['email-h', 1]], 60, 1000);
+    expect((await counter.hitAll([['client-h', 1], ['email-h', 1]], 60, 1059)).allowed).toBe(false);
+    expect(await counter.hitAll([['client-h', 1], ['email-h', 1]], 60, 1060)).toEqual({ allowed: true });
+  });
 });

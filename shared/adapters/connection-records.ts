@@ -11,10 +11,10 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ConnectionRecord } from '../health/model.js';
+import type { ConnectionRecord, ConsentRecord } from '../health/model.js';
 import type { ConnectionRecordStore, LeaseStore } from '../health/ports.js';
 
-const recordKey = (secretName: string) => ({ pk: `CONNECTION#${secretName}`, sk: 'CONNECTION' });
+export const recordKey = (secretName: string) => ({ pk: `CONNECTION#${secretName}`, sk: 'CONNECTION' });
 const leaseKey = (name: string) => ({ pk: `LEASE#${name}`, sk: 'LEASE' });
 export const REFRESH_DUE_INDEX_KEY = 'REFRESH_DUE';
 
@@ -23,7 +23,7 @@ const FIELDS = [
   'refreshDueAt', 'checkDueAt', 'checkedAt', 'updatedAt', 'accessTokenExpiresAt', 'refreshTokenExpiresAt', 'consentExpiresAt',
 ] as const;
 
-function toRecord(item: Record<string, unknown>): ConnectionRecord {
+export function toRecord(item: Record<string, unknown>): ConnectionRecord {
   const out: Record<string, unknown> = {};
   for (const f of FIELDS) if (item[f] !== undefined && item[f] !== null) out[f] = item[f];
   return { region: null, fields: {}, generation: 0, ...out } as ConnectionRecord;
@@ -36,6 +36,38 @@ function toItem(r: ConnectionRecord): Record<string, unknown> {
   const at = r.status === 'connected' ? nextDue(r) : undefined;
   const due = at ? { gsi1pk: REFRESH_DUE_INDEX_KEY, gsi1sk: `${at}#${r.secretName}` } : {};
   return { ...recordKey(r.secretName), entity: 'connection', ...r, ...due };
+}
+
+/**
+ * The update that writes the record a consent made: every field as given,
+ * the ones it does not have removed (as a put would), and the generation one
+ * on from the stored one (the first is 1). One write, alone or in a transaction.
+ */
+export function consentRecordUpdate(tableName: string, record: ConsentRecord) {
+  const item = toItem({ ...record, generation: 0 });
+  const names: Record<string, string> = { '#generation': 'generation' };
+  const values: Record<string, unknown> = { ':zero': 0, ':one': 1 };
+  const sets = ['#generation = if_not_exists(#generation, :zero) + :one'];
+  let i = 0;
+  for (const [field, value] of Object.entries(item)) {
+    if (field === 'pk' || field === 'sk' || field === 'generation' || value === undefined) continue;
+    i++;
+    names[`#f${i}`] = field;
+    values[`:v${i}`] = value;
+    sets.push(`#f${i} = :v${i}`);
+  }
+  const removes = [...FIELDS, 'gsi1pk', 'gsi1sk'].filter((f) => f !== 'generation' && item[f] === undefined).map((field) => {
+    i++;
+    names[`#f${i}`] = field;
+    return `#f${i}`;
+  });
+  return {
+    TableName: tableName,
+    Key: recordKey(record.secretName),
+    UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
 
 export function dynamoConnectionRecords(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string): ConnectionRecordStore {
@@ -63,6 +95,10 @@ export function dynamoConnectionRecords(db: Pick<DynamoDBDocumentClient, 'send'>
     },
     async put(record) {
       await db.send(new PutCommand({ TableName: tableName, Item: toItem(record) }));
+    },
+    async recordConsent(record) {
+      const { Attributes } = await db.send(new UpdateCommand({ ...consentRecordUpdate(tableName, record), ReturnValues: 'ALL_NEW' }));
+      return toRecord(Attributes ?? {});
     },
     async replace(record, expectedGeneration) {
       try {

@@ -1,8 +1,9 @@
 /**
  * One-click WooCommerce key creations in flight, in DynamoDB, keyed by a hash
  * of the `user_id` sent to the store (the `user_id` itself is never stored):
- * `KEYS#<sha256(user_id)>` / `KEYS`. Taking one deletes it, conditionally,
- * so a `user_id` is used at most once; `expiresAt` is also the table's TTL.
+ * `KEYS#<sha256(user_id)>` / `KEYS`. Taking one is one conditional delete
+ * that answers the item it deleted, so a `user_id` is used at most once;
+ * `expiresAt` is also the table's TTL.
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -17,16 +18,24 @@ export function dynamoPendingKeys(db: Pick<DynamoDBDocumentClient, 'send'>, tabl
       await db.send(new PutCommand({ TableName: tableName, Item: { ...key(userId), entity: 'pending-keys', ...pending }, ConditionExpression: 'attribute_not_exists(pk)' }));
     },
     async take(userId, nowSeconds) {
-      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: key(userId), ConsistentRead: true }));
-      if (!Item) return 'unknown';
-      if (typeof Item.expiresAt !== 'number' || Item.expiresAt <= nowSeconds) return 'expired';
+      let Item: Record<string, unknown> | undefined;
       try {
         // Only one taker wins; a replay racing the first use finds nothing.
-        await db.send(new DeleteCommand({ TableName: tableName, Key: key(userId), ConditionExpression: 'attribute_exists(pk)' }));
+        ({ Attributes: Item } = await db.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: key(userId),
+            ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now',
+            ExpressionAttributeValues: { ':now': nowSeconds },
+            ReturnValues: 'ALL_OLD',
+          }),
+        ));
       } catch (err) {
-        if (err instanceof ConditionalCheckFailedException || (err as Error)?.name === 'ConditionalCheckFailedException') return 'unknown';
-        throw err;
+        if (!(err instanceof ConditionalCheckFailedException || (err as Error)?.name === 'ConditionalCheckFailedException')) throw err;
+        const { Item: left } = await db.send(new GetCommand({ TableName: tableName, Key: key(userId), ConsistentRead: true }));
+        return left ? 'expired' : 'unknown';
       }
+      if (!Item) return 'unknown';
       return {
         sellerId: String(Item.sellerId),
         accountId: String(Item.accountId),
@@ -34,7 +43,7 @@ export function dynamoPendingKeys(db: Pick<DynamoDBDocumentClient, 'send'>, tabl
         storeUrl: String(Item.storeUrl),
         storeUrlIsNew: Item.storeUrlIsNew === true,
         ...(Item.purpose === 'reconnect' ? { purpose: 'reconnect' as const } : {}),
-        expiresAt: Item.expiresAt,
+        expiresAt: Number(Item.expiresAt),
       };
     },
   };

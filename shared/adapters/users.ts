@@ -1,25 +1,38 @@
 /** Sellers in DynamoDB, keyed by email so that sign-up claims it with one conditional put. */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UserStore } from '../ports.js';
+import { sessionItem } from './sessions.js';
 export type { UserStore } from '../ports.js';
 
 const key = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'USER' });
 
+const isCancelled = (err: unknown): err is TransactionCanceledException =>
+  err instanceof TransactionCanceledException || (err as Error)?.name === 'TransactionCanceledException';
+
 export function dynamoUserStore(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string): UserStore {
+  const claim = (user: Parameters<UserStore['create']>[0]) => ({
+    TableName: tableName,
+    Item: { ...key(user.email), entity: 'user', ...user },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  });
   return {
     async create(user) {
       try {
-        await db.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...key(user.email), entity: 'user', ...user },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
+        await db.send(new PutCommand(claim(user)));
         return true;
       } catch (err) {
         if (err instanceof ConditionalCheckFailedException) return false;
+        throw err;
+      }
+    },
+    async createSignedIn(user, token, session) {
+      try {
+        // The email claimed and the first session started together: a taken email starts no session.
+        await db.send(new TransactWriteCommand({ TransactItems: [{ Put: claim(user) }, { Put: { TableName: tableName, Item: sessionItem(token, session) } }] }));
+        return true;
+      } catch (err) {
+        if (isCancelled(err) && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
         throw err;
       }
     },

@@ -1,16 +1,75 @@
-/** The wizard's conditional writes on the account item. */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { allPages, toAccount, toWizardRecord, dynamoAccountStore } from './accounts.js';
+/**
+ * The wizard's conditional writes on the account item. A change with audit
+ * events (or a consent's connection records) is one transaction: the events
+ * are written exactly when the change is.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { accountItems, accountKey as key, allPages, eventItem, toAccount, toWizardRecord, dynamoAccountStore } from './accounts.js';
+import { consentRecordUpdate } from './connection-records.js';
 import { VersionConflictError } from '../errors.js';
-import type { WizardStore, WizardTaskStore } from '../ports.js';
+import type { WizardRecord } from '../model.js';
+import type { Change, WizardStore, WizardTaskStore } from '../ports.js';
 export type { Change, WizardStore, WizardTaskStore } from '../ports.js';
 
+/** An item as DynamoDB's wire format has it (a transaction's refusal carries one), as plain values. */
+export function fromAttributeValues(item: Record<string, AttributeValue>): Record<string, unknown> {
+  const value = (v: AttributeValue): unknown => {
+    if (v.S !== undefined) return v.S;
+    if (v.N !== undefined) return Number(v.N);
+    if (v.BOOL !== undefined) return v.BOOL;
+    if (v.NULL !== undefined) return null;
+    if (v.M !== undefined) return fromAttributeValues(v.M);
+    if (v.L !== undefined) return v.L.map(value);
+    if (v.SS !== undefined) return new Set(v.SS);
+    if (v.NS !== undefined) return new Set(v.NS.map(Number));
+    return undefined;
+  };
+  return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, value(v)]));
+}
 
+const isCancelled = (err: unknown): err is TransactionCanceledException =>
+  err instanceof TransactionCanceledException || (err as Error)?.name === 'TransactionCanceledException';
 
+/** The account update a change makes: each field set or removed, the version one on, conditional on `expectedVersion`. */
+function accountUpdate(change: Change, expectedVersion: number, at: string) {
+  const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
+  const values: Record<string, unknown> = { ':expected': expectedVersion, ':one': 1, ':at': at };
+  const sets = ['#version = #version + :one', '#updatedAt = :at'];
+  let i = 0;
+  for (const [field, value] of Object.entries(change.set ?? {})) {
+    i++;
+    names[`#f${i}`] = field;
+    values[`:v${i}`] = value;
+    sets.push(`#f${i} = :v${i}`);
+  }
+  const removes = (change.remove ?? []).map((field) => {
+    i++;
+    names[`#f${i}`] = field;
+    return `#f${i}`;
+  });
+  return {
+    UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+    ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
 
-
-const key = (sellerId: string, accountId: string) => ({ pk: `SELLER#${sellerId}`, sk: `ACCOUNT#${accountId}` });
+/** A condition that the item still holds `rec`'s task token and its step (absent or null when it has none). */
+function sameTaskToken(rec: Pick<WizardRecord, 'taskToken' | 'tokenStep'>) {
+  const names: Record<string, string> = { '#taskToken': 'taskToken', '#tokenStep': 'tokenStep' };
+  const values: Record<string, unknown> = {};
+  const clause = (name: '#taskToken' | '#tokenStep', value: string | null) => {
+    if (value === null) {
+      values[':nullType'] = 'NULL';
+      return `(attribute_not_exists(${name}) OR attribute_type(${name}, :nullType))`;
+    }
+    values[`:pin${name.slice(1)}`] = value;
+    return `${name} = :pin${name.slice(1)}`;
+  };
+  return { condition: `${clause('#taskToken', rec.taskToken)} AND ${clause('#tokenStep', rec.tokenStep)}`, names, values };
+}
 
 export function dynamoWizardStore(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string): WizardStore {
   const accounts = dynamoAccountStore(db, tableName);
@@ -19,6 +78,14 @@ export function dynamoWizardStore(db: Pick<DynamoDBDocumentClient, 'send'>, tabl
     async load(sellerId, accountId) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: key(sellerId, accountId), ConsistentRead: true }));
       return Item ? toWizardRecord(Item) : undefined;
+    },
+    async loadWithOthers(sellerId, accountId) {
+      const items = await accountItems(db, tableName, sellerId);
+      const own = items.find((i) => i.sk === `ACCOUNT#${accountId}`);
+      return {
+        account: own ? toWizardRecord(own) : undefined,
+        others: items.filter((i) => i !== own).map(toAccount).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+      };
     },
     async findById(accountId) {
       const { Items } = await db.send(
@@ -61,38 +128,58 @@ export function dynamoWizardStore(db: Pick<DynamoDBDocumentClient, 'send'>, tabl
       return items.map(toWizardRecord);
     },
     async apply(rec, expectedVersion, change, at) {
-      const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
-      const values: Record<string, unknown> = { ':expected': expectedVersion, ':one': 1, ':at': at };
-      const sets = ['#version = #version + :one', '#updatedAt = :at'];
-      let i = 0;
-      for (const [field, value] of Object.entries(change.set ?? {})) {
-        i++;
-        names[`#f${i}`] = field;
-        values[`:v${i}`] = value;
-        sets.push(`#f${i} = :v${i}`);
+      const update = accountUpdate(change, expectedVersion, at);
+      if (!change.events?.length && !change.records?.length) {
+        try {
+          const { Attributes } = await db.send(new UpdateCommand({ TableName: tableName, Key: key(rec.sellerId, rec.id), ...update, ReturnValues: 'ALL_OLD' }));
+          return toWizardRecord(Attributes ?? {});
+        } catch (err) {
+          if (err instanceof ConditionalCheckFailedException) throw new VersionConflictError(`account ${rec.id} is not at version ${expectedVersion}`);
+          throw err;
+        }
       }
-      const removes = (change.remove ?? []).map((field) => {
-        i++;
-        names[`#f${i}`] = field;
-        return `#f${i}`;
-      });
-      try {
-        const { Attributes } = await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: key(rec.sellerId, rec.id),
-            UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-            ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_OLD',
-          }),
-        );
-        return toWizardRecord(Attributes ?? {});
-      } catch (err) {
-        if (err instanceof ConditionalCheckFailedException) throw new VersionConflictError(`account ${rec.id} is not at version ${expectedVersion}`);
-        throw err;
+      const others = [
+        ...(change.events ?? []).map((e) => ({ Put: { TableName: tableName, Item: eventItem(rec.sellerId, e) } })),
+        ...(change.records ?? []).map((r) => ({ Update: consentRecordUpdate(tableName, r) })),
+      ];
+      // A transaction returns no old item: it is `rec` itself, made sure of by a condition on its task
+      // token (the task function records one without a new version). When a token came meanwhile, the
+      // refusal carries the item as it is now, and the write is tried again with it.
+      let before: WizardRecord | undefined = rec.version === expectedVersion ? rec : undefined;
+      if (!before) {
+        const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: key(rec.sellerId, rec.id), ConsistentRead: true }));
+        before = Item ? toWizardRecord(Item) : undefined;
       }
+      for (let round = 0; round < 3; round++) {
+        if (!before || before.version !== expectedVersion) throw new VersionConflictError(`account ${rec.id} is not at version ${expectedVersion}`);
+        const token = sameTaskToken(before);
+        try {
+          await db.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: tableName,
+                    Key: key(rec.sellerId, rec.id),
+                    UpdateExpression: update.UpdateExpression,
+                    ConditionExpression: `${update.ConditionExpression} AND ${token.condition}`,
+                    ExpressionAttributeNames: { ...update.ExpressionAttributeNames, ...token.names },
+                    ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...token.values },
+                    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                  },
+                },
+                ...others,
+              ],
+            }),
+          );
+          return before;
+        } catch (err) {
+          const reason = isCancelled(err) ? err.CancellationReasons?.[0] : undefined;
+          if (reason?.Code !== 'ConditionalCheckFailed') throw err;
+          before = reason.Item ? toWizardRecord(fromAttributeValues(reason.Item)) : undefined;
+        }
+      }
+      throw new Error(`account ${rec.id}: the task token kept changing while the change was written`);
     },
     async remove(rec, expectedVersion) {
       try {
@@ -114,7 +201,6 @@ export function dynamoWizardStore(db: Pick<DynamoDBDocumentClient, 'send'>, tabl
 }
 
 export function dynamoWizardTaskStore(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string): WizardTaskStore {
-  const accounts = dynamoAccountStore(db, tableName);
   return {
     async recordToken(input) {
       try {
@@ -135,29 +221,37 @@ export function dynamoWizardTaskStore(db: Pick<DynamoDBDocumentClient, 'send'>, 
       }
     },
     async endExecution(input, at, failure) {
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: key(input.sellerId, input.accountId),
-            UpdateExpression:
-              'SET #status = :paused, updatedAt = :at, lastFailure = :failure, version = version + :one REMOVE taskToken, tokenStep',
-            ConditionExpression: 'executionArn = :exec AND #status = :active',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':paused': 'paused', ':active': 'active', ':at': at, ':failure': failure, ':one': 1, ':exec': input.executionArn },
-          }),
-        );
-      } catch (err) {
-        if (err instanceof ConditionalCheckFailedException) return false;
-        throw err;
-      }
-      await accounts.addEvent(input.sellerId, {
+      // The pause and the event that records it, both or neither.
+      const event = eventItem(input.sellerId, {
         accountId: input.accountId,
         type: 'paused',
         at,
         actor: 'system',
         detail: failure ? 'Setup stopped after an error; it can be resumed.' : 'Setup paused after waiting too long.',
       });
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: key(input.sellerId, input.accountId),
+                  UpdateExpression:
+                    'SET #status = :paused, updatedAt = :at, lastFailure = :failure, version = version + :one REMOVE taskToken, tokenStep',
+                  ConditionExpression: 'executionArn = :exec AND #status = :active',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':paused': 'paused', ':active': 'active', ':at': at, ':failure': failure, ':one': 1, ':exec': input.executionArn },
+                },
+              },
+              { Put: { TableName: tableName, Item: event } },
+            ],
+          }),
+        );
+      } catch (err) {
+        if (isCancelled(err) && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+        throw err;
+      }
       return true;
     },
   };

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectErrorMessage } from '#shared/connect-errors.js';
 import { accountResponse } from '#shared/schemas.js';
-import { connectThroughSandbox, followCallback, newAccount, newSeller, type Client } from '#local/test-helpers.js';
+import { client, connectThroughSandbox, followCallback, newAccount, newSeller, type Client } from '#local/test-helpers.js';
 import { consent } from '#local/sandboxes/consent.js';
 import { withStack } from '#local/test-helpers.js';
 import type { LocalStack } from '#local/stack.js';
@@ -189,6 +189,22 @@ describe('a consent that does not finish', () => {
     const replay = await followCallback(c, page.location!, (u) => u.searchParams.set('code', usedCode));
     expect(landingCode(replay.landing)).toBe('expired');
     await expectNothingWritten(c, second);
+  });
+
+  it('sends a browser whose session was signed out to sign in, though its cookie names the seller, and writes nothing', async () => {
+    const c = await newSeller(stack);
+    const created = await newAccount(c, { name: 'Square', channel: 'square' });
+    const start = await c.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
+    const page = await consent(start.body.authorizeUrl, 'allow');
+    const email = (await c.call('GET', '/api/me')).body.user.email as string;
+    const cookie = c.cookie;
+    expect((await c.call('POST', '/api/auth/logout', {})).status).toBe(204);
+    c.cookie = cookie;
+    const { landing } = await followCallback(c, page.location!);
+    expect(landing).toBe('/login?connect_error=signed_out');
+    const again = client(stack);
+    expect((await again.call('POST', '/api/auth/login', { email, password: 'a long enough passphrase' })).status).toBe(200);
+    await expectNothingWritten(again, created);
   });
 
   it('sends a signed-out browser to sign in, and writes nothing', async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkDueAt, expiryAfterConsent, expiryAfterRefresh, isChecked, refreshDueAt } from './calendar.js';
 import { CHECKS } from './provider-check.js';
-import { recordAfterConsent } from './record.js';
+import { consentRecord } from './record.js';
 import { healthOf } from './health.js';
 import type { ConnectionRecord } from './model.js';
 
@@ -68,12 +68,12 @@ describe('the expiry calendar', () => {
 
   it('records keys as Connected, expiring never, checked a day on; a permanent Shopify token likewise; an expiring one is refreshed instead', () => {
     const facts = { secretName: 'onramp/a/channel', kind: 'channel' as const, sellerId: 's', accountId: 'a', region: 'US', fields: {}, now: NOW };
-    const keys = recordAfterConsent({ ...facts, provider: 'walmart' }, 2);
-    expect(keys).toMatchObject({ status: 'connected', generation: 3, checkDueAt: at(1) });
+    const keys = { ...consentRecord({ ...facts, provider: 'walmart' }), generation: 1 };
+    expect(keys).toMatchObject({ status: 'connected', checkDueAt: at(1) });
     expect(keys).not.toHaveProperty('refreshDueAt');
     expect(healthOf(keys, new Date(at(1000)))).toMatchObject({ state: 'connected', expiresAt: null });
-    expect(recordAfterConsent({ ...facts, provider: 'shopify', tokens: { accessToken: 'shpat' } }, 0)).toMatchObject({ checkDueAt: at(1) });
-    const expiring = recordAfterConsent({ ...facts, provider: 'shopify', tokens: { accessToken: 'shpat', refreshToken: 'shprt', accessTokenExpiresAt: at(1 / 24) } }, 0);
+    expect(consentRecord({ ...facts, provider: 'shopify', tokens: { accessToken: 'shpat' } })).toMatchObject({ checkDueAt: at(1) });
+    const expiring = consentRecord({ ...facts, provider: 'shopify', tokens: { accessToken: 'shpat', refreshToken: 'shprt', accessTokenExpiresAt: at(1 / 24) } });
     expect(expiring).not.toHaveProperty('checkDueAt');
     expect(expiring.refreshDueAt).toBeDefined();
   });

@@ -50,3 +50,6 @@ export interface ConnectionRecord extends Expiry {
   readonly checkedAt?: string;
   readonly updatedAt: string;
 }
+
+/** The record a consent makes, before the store numbers its generation (one on from the stored one). */
+export type ConsentRecord = Omit<ConnectionRecord, 'generation'>;

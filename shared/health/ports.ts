@@ -1,12 +1,14 @@
 /** What connection health needs from the world: the connection records and the refresh leases. */
-import type { ConnectionRecord } from './model.js';
+import type { ConnectionRecord, ConsentRecord } from './model.js';
 
 export interface ConnectionRecordStore {
   get(secretName: string): Promise<ConnectionRecord | undefined>;
   /** The records of these secrets that exist, by secret name. */
   getMany(secretNames: readonly string[]): Promise<Map<string, ConnectionRecord>>;
-  /** Writes the record a consent made (a connect or a reconnect), replacing any older one. */
+  /** Writes a record as it is (a connection that had none, found by a refresher). */
   put(record: ConnectionRecord): Promise<void>;
+  /** Writes the record a consent made (a reconnect), replacing any older one, one generation on from it, in one write; returns it. */
+  recordConsent(record: ConsentRecord): Promise<ConnectionRecord>;
   /**
    * Replaces the record only if it is still at `expectedGeneration` (no
    * consent replaced the credentials meanwhile) and still Connected (a refusal

@@ -2,7 +2,7 @@
 import type { TokenSet } from '../connectors/types.js';
 import { logger } from '../logger.js';
 import { checkDueAt, expiryAfterConsent, refreshDueAt } from './calendar.js';
-import type { ConnectionRecord } from './model.js';
+import type { ConnectionRecord, ConsentRecord } from './model.js';
 import type { ConnectionRecordStore } from './ports.js';
 
 export interface ConsentFacts {
@@ -18,8 +18,8 @@ export interface ConsentFacts {
   readonly now: Date;
 }
 
-/** The record a consent makes: Connected, with the provider's calendar, one generation on from the last. */
-export function recordAfterConsent(f: ConsentFacts, previousGeneration: number): ConnectionRecord {
+/** The record a consent (or keys) makes: Connected, with the provider's calendar (the store numbers it one generation on from the last). */
+export function consentRecord(f: ConsentFacts): ConsentRecord {
   const expiry = f.tokens ? expiryAfterConsent(f.provider, f.tokens, f.now) : {};
   const canRefresh = !!f.tokens?.refreshToken;
   const due = refreshDueAt(f.provider, { ...expiry, status: 'connected', canRefresh }, f.now);
@@ -34,7 +34,6 @@ export function recordAfterConsent(f: ConsentFacts, previousGeneration: number):
     region: f.region,
     fields: { ...f.fields },
     status: 'connected',
-    generation: previousGeneration + 1,
     connectedAt: at,
     ...expiry,
     ...(due ? { refreshDueAt: due } : {}),
@@ -44,16 +43,14 @@ export function recordAfterConsent(f: ConsentFacts, previousGeneration: number):
 }
 
 /**
- * Writes the record after the tokens are stored. The connection stands
- * whether or not this write succeeds: without a record it shows Connected,
- * and its tokens are refreshed when used.
+ * Writes the record after the tokens are stored (a reconnect; a connect
+ * writes it with the step it completes). The connection stands whether or
+ * not this write succeeds: without a record it shows Connected, and its
+ * tokens are refreshed when used.
  */
 export async function noteConsent(deps: { readonly connections: ConnectionRecordStore }, f: ConsentFacts): Promise<ConnectionRecord | undefined> {
   try {
-    const before = await deps.connections.get(f.secretName);
-    const record = recordAfterConsent(f, before?.generation ?? 0);
-    await deps.connections.put(record);
-    return record;
+    return await deps.connections.recordConsent(consentRecord(f));
   } catch (err) {
     logger.warn('connection record not written', { provider: f.provider, errorName: (err as Error)?.name });
     return undefined;

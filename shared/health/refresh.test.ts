@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessTokenFor } from '#shared/books/gateway.js';
 import { dynamoLeases } from '#shared/adapters/connection-records.js';
 import { dynamoClient } from '#shared/adapters/aws.js';
-import { refreshConnection, type RefreshDeps } from '#shared/health/refresh.js';
+import { accessTokenNeeded, refreshConnection, type RefreshDeps } from '#shared/health/refresh.js';
 import { XERO_SANDBOX_TENANTS } from '#local/sandboxes/xero/index.js';
 import { connectedAccount, refresherInstance, secretOf, secretValue, tokenCalls } from '#local/health-helpers.js';
 import { newSeller, withStack, type Client } from '#local/test-helpers.js';
@@ -171,5 +171,22 @@ describe('a refresher that dies holding the lease', () => {
     expect(stored.accessToken).toBe(token);
     expect(stored.refreshToken).not.toBe(old);
     await expectStillValid(c, id, ref.secretName);
+  });
+});
+
+describe('a page that needs a token', () => {
+  it('judges a live token by the secret alone: it reads no connection record and takes no lease', async () => {
+    const touched: string[] = [];
+    const refuse = (what: string) => async () => {
+      touched.push(what);
+      throw new Error(`${what} should not be needed`);
+    };
+    const deps = {
+      secrets: { read: async () => ({ accessToken: 'live', accessTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString() }) },
+      connections: { get: refuse('record'), put: refuse('record'), replace: refuse('record') },
+      leases: { acquire: refuse('lease'), release: refuse('lease') },
+    } as unknown as RefreshDeps;
+    expect(await refreshConnection(deps, { secretName: 'onramp/x/books', needed: accessTokenNeeded(60_000), wait: true })).toEqual({ outcome: 'fresh', accessToken: 'live' });
+    expect(touched).toEqual([]);
   });
 });

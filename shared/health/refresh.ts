@@ -47,8 +47,12 @@ export type RefreshResult =
   | { readonly outcome: 'busy' | 'gone' }
   | { readonly outcome: 'refused'; readonly reason: ReconnectReason };
 
-/** Whether the tokens need refreshing, judged on the latest secret and record. */
-export type Needed = (stored: Readonly<Record<string, string>>, record: ConnectionRecord | undefined, now: Date) => boolean;
+/**
+ * Whether the tokens need refreshing, judged on the latest secret and record.
+ * `fromSecretAlone`: the judgement never looks at the record, so the first
+ * look (without the lease) reads the secret only.
+ */
+export type Needed = ((stored: Readonly<Record<string, string>>, record: ConnectionRecord | undefined, now: Date) => boolean) & { readonly fromSecretAlone?: boolean };
 
 export interface RefreshRequest {
   readonly secretName: string;
@@ -60,13 +64,15 @@ export interface RefreshRequest {
 }
 
 /** On demand: the access token has less than `marginMs` left, or it is the one the provider just refused. */
-export const accessTokenNeeded =
-  (marginMs: number, refusedToken?: string): Needed =>
-  (stored, _record, now) => {
-    if (refusedToken !== undefined) return stored.accessToken === refusedToken;
-    const expiresAt = stored.accessTokenExpiresAt ? Date.parse(stored.accessTokenExpiresAt) : 0;
-    return !stored.accessToken || expiresAt - marginMs <= now.getTime();
-  };
+export const accessTokenNeeded = (marginMs: number, refusedToken?: string): Needed =>
+  Object.assign(
+    (stored: Readonly<Record<string, string>>, _record: ConnectionRecord | undefined, now: Date) => {
+      if (refusedToken !== undefined) return stored.accessToken === refusedToken;
+      const expiresAt = stored.accessTokenExpiresAt ? Date.parse(stored.accessTokenExpiresAt) : 0;
+      return !stored.accessToken || expiresAt - marginMs <= now.getTime();
+    },
+    { fromSecretAlone: true },
+  );
 
 /** Scheduled: the record's refresh time has come. */
 export const refreshIsDue: Needed = (_stored, record, now) => !!record?.refreshDueAt && Date.parse(record.refreshDueAt) <= now.getTime();
@@ -151,8 +157,9 @@ export async function withLease<T>(deps: Pick<RefreshDeps, 'leases' | 'now' | 'l
  * Throws `ConnectError` when the provider cannot be reached or fails (nothing changes).
  */
 export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest, superseded = false): Promise<RefreshResult> {
-  // A look without the lease first: most callers find a live token and take no lease at all.
-  const [firstRecord, firstStored] = await Promise.all([deps.connections.get(req.secretName), readSecret(deps, req.secretName)]);
+  // A look without the lease first: most callers find a live token and take no lease at all
+  // (and a page needing a token judges by the secret alone, so reads only that).
+  const [firstRecord, firstStored] = await Promise.all([req.needed.fromSecretAlone ? undefined : deps.connections.get(req.secretName), readSecret(deps, req.secretName)]);
   if (!firstStored) return { outcome: 'gone' };
   if (!req.needed(firstStored, firstRecord, nowOf(deps)) && firstStored.accessToken) return { outcome: 'fresh', accessToken: firstStored.accessToken };
 

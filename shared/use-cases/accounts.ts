@@ -8,6 +8,7 @@ import type { AccountView, EventView, ValidAccountRequest } from '../schemas.js'
 import { accountView, eventView } from '../views.js';
 import { healthOf, type Health } from '../health/health.js';
 import type { ConnectionRecordStore } from '../health/ports.js';
+import type { ConnectionRecord } from '../health/model.js';
 import { logger } from '../logger.js';
 import type { Account } from '../model.js';
 import { FIRST_STEP } from '../wizard.js';
@@ -31,15 +32,21 @@ export interface AccountDeps {
   readonly connections?: Pick<ConnectionRecordStore, 'getMany'>;
 }
 
-/** Each connection's health by secret name; undefined when it cannot be read (the page still answers, without it). */
-async function healthFor(deps: AccountDeps, accounts: readonly Account[]): Promise<Map<string, Health> | undefined> {
+/**
+ * Each connection's health by secret name; undefined when it cannot be read
+ * (the page still answers, without it). Records already read in this request
+ * (`known`, null for none) are not read again.
+ */
+async function healthFor(deps: AccountDeps, accounts: readonly Account[], known: ReadonlyMap<string, ConnectionRecord | null> = new Map()): Promise<Map<string, Health> | undefined> {
   if (!deps.connections) return undefined;
   const names = accounts.flatMap((a) => a.connections.map((c) => c.secretName));
   if (names.length === 0) return new Map();
   try {
-    const records = await deps.connections.getMany(names);
+    const missing = names.filter((n) => !known.has(n));
+    const read = missing.length > 0 ? await deps.connections.getMany(missing) : new Map<string, ConnectionRecord>();
+    const recordOf = (n: string) => (known.has(n) ? (known.get(n) ?? undefined) : read.get(n));
     const now = deps.now?.() ?? new Date();
-    return new Map(names.map((n) => [n, healthOf(records.get(n), now)]));
+    return new Map(names.map((n) => [n, healthOf(recordOf(n), now)]));
   } catch (err) {
     logger.warn('connection health not read', { errorName: (err as Error)?.name });
     return undefined;
@@ -78,18 +85,27 @@ export async function createAccount(
     updatedAt: now,
   };
   try {
-    await deps.accounts.create(account);
+    // The account and its "created" event, in one write.
+    await deps.accounts.create(account, { accountId: id, type: 'created', at: now, actor: 'seller', detail: null });
   } catch {
     throw new ServiceUnavailableError('We could not create the account just now. Nothing was saved; please try again.');
   }
-  await deps.accounts.addEvent(sellerId, { accountId: id, type: 'created', at: now, actor: 'seller', detail: null }).catch(() => undefined);
   return accountView(await startFirstExecution(deps, account));
 }
 
-/** The account's audit trail, newest first; another seller's account is a 404. */
-export async function listEvents(deps: AccountDeps, sellerId: string, accountId: string): Promise<EventView[]> {
-  const account = await deps.accounts.get(sellerId, accountId);
+/**
+ * The account as this request already read it (with the session: `null` when
+ * the seller has none of this id), or read now; a 404 when there is none.
+ */
+async function accountOf(deps: AccountDeps, sellerId: string, accountId: string, loaded?: Account | null): Promise<Account> {
+  const account = loaded === undefined || (loaded && (loaded.id !== accountId || loaded.sellerId !== sellerId)) ? await deps.accounts.get(sellerId, accountId) : loaded;
   if (!account) throw new NotFoundError('We could not find that account. It may have been removed.');
+  return account;
+}
+
+/** The account's audit trail, newest first; another seller's account is a 404. */
+export async function listEvents(deps: AccountDeps, sellerId: string, accountId: string, loaded?: Account | null): Promise<EventView[]> {
+  await accountOf(deps, sellerId, accountId, loaded);
   const events: AccountEvent[] = await deps.accounts.listEvents(sellerId, accountId);
   return events.map(eventView);
 }
@@ -101,8 +117,16 @@ export async function listAccounts(deps: AccountDeps, sellerId: string): Promise
 }
 
 /** The Account Settings view; another seller's account is a 404, never a 403. */
-export async function getAccount(deps: AccountDeps, sellerId: string, accountId: string): Promise<AccountView> {
-  const account = await deps.accounts.get(sellerId, accountId);
-  if (!account) throw new NotFoundError('We could not find that account. It may have been removed.');
-  return accountView(account, await healthFor(deps, [account]));
+export async function getAccount(
+  deps: AccountDeps,
+  sellerId: string,
+  accountId: string,
+  loaded?: Account | null,
+  /** Connection records read with the account (by name; null: none), used only for the account's own connections. */
+  records?: ReadonlyMap<string, ConnectionRecord | null>,
+): Promise<AccountView> {
+  const account = await accountOf(deps, sellerId, accountId, loaded);
+  // Records count only when read with this very account (the seller's own, in this request).
+  const known = loaded && loaded.id === account.id ? records : undefined;
+  return accountView(account, await healthFor(deps, [account], known));
 }

@@ -5,7 +5,8 @@ import { dynamoSessionStore, type SessionStore } from '../adapters/sessions.js';
 import type { UserStore } from '../adapters/users.js';
 import type { User } from '../model.js';
 import { hashPassword, verifyPassword } from '../password.js';
-import { requireSession, signIn, signOutEverywhere, signUp, type AuthDeps } from './auth.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { callerSession, requireSession, requireSessionWithAccount, signIn, signOut, signOutEverywhere, signUp, type AuthDeps } from './auth.js';
 
 const LOW = { N: 2 ** 14, r: 8, p: 1 };
 const HIGHER = { N: 2 ** 15, r: 8, p: 1 };
@@ -15,6 +16,12 @@ function memoryUsers(users: User[]): UserStore & { byEmail: Map<string, User> } 
   return {
     byEmail,
     create: async (u) => !byEmail.has(u.email) && Boolean(byEmail.set(u.email, u)),
+    createSignedIn: async (u, token, session) => {
+      if (byEmail.has(u.email)) return false;
+      byEmail.set(u.email, u);
+      await sessions.create(token, session);
+      return true;
+    },
     findByEmail: async (email) => byEmail.get(email),
     replacePasswordHash: async (email, from, to) => {
       const u = byEmail.get(email);
@@ -34,7 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await table.stop();
 });
-const attempts: AttemptCounter = { hit: async () => ({ allowed: true }), clear: async () => undefined };
+const attempts: AttemptCounter = { hit: async () => ({ allowed: true }), hitAll: async () => ({ allowed: true }), clear: async () => undefined };
 const caller = { client: '192.0.2.1' };
 
 describe('signIn', () => {
@@ -120,5 +127,51 @@ describe('sessions', () => {
     await expect(requireSession(deps, a.token)).rejects.toThrow();
     await expect(requireSession(deps, a2.token)).rejects.toThrow();
     await expect(requireSession(deps, b.token)).resolves.toMatchObject({ userId: b.user.id });
+  });
+
+  describe('with the account, in one round trip', () => {
+    /** An account item of the seller, as the account store writes it. */
+    const accountOf = async (sellerId: string) => {
+      const id = `acct-${n++}`;
+      await table.db.send(new PutCommand({ TableName: table.tableName, Item: { pk: `SELLER#${sellerId}`, sk: `ACCOUNT#${id}`, id, sellerId, name: 'Shop', channel: 'ebay', step: 'connect_channel', status: 'active', version: 1, connections: [], createdAt: 't', updatedAt: 't' } }));
+      return id;
+    };
+
+    it('gives the seller\u2019s account with a live session, and another seller\u2019s id as none', async () => {
+      const { deps } = clocked();
+      const a = await signUpAs(deps);
+      const b = await signUpAs(deps);
+      const own = await accountOf(a.user.id);
+      const theirs = await accountOf(b.user.id);
+      const mine = await requireSessionWithAccount(deps, a.token, own);
+      expect(mine.session.userId).toBe(a.user.id);
+      expect(mine.account).toMatchObject({ id: own, sellerId: a.user.id });
+      expect((await requireSessionWithAccount(deps, a.token, theirs)).account).toBeNull();
+    });
+
+    it('refuses a session idle too long, expired or signed out with a 401, and never gives its account', async () => {
+      const { deps, advance } = clocked();
+      const idle = await signUpAs(deps);
+      const idleAccount = await accountOf(idle.user.id);
+      advance(31 * 60);
+      await expect(requireSessionWithAccount(deps, idle.token, idleAccount)).rejects.toThrow(/sign in/);
+      const out = await signUpAs(deps);
+      const outAccount = await accountOf(out.user.id);
+      await signOut(deps, out.token);
+      await expect(requireSessionWithAccount(deps, out.token, outAccount)).rejects.toThrow(/sign in/);
+    });
+
+    it('lets a provider\u2019s redirect read the session when it knows the account: the claimed seller at once, signed out as undefined', async () => {
+      const { deps } = clocked();
+      const a = await signUpAs(deps);
+      const own = await accountOf(a.user.id);
+      const caller = callerSession(deps, a.token);
+      expect(caller.claimedSeller).toBe(a.user.id);
+      expect((await caller.resolve(own)).account).toMatchObject({ id: own });
+      await signOut(deps, a.token);
+      expect(await caller.resolve(own)).toEqual({ session: undefined });
+      expect(callerSession(deps, undefined)).toMatchObject({ hasToken: false, claimedSeller: undefined });
+      expect(callerSession(deps, 'an-older-random-token').claimedSeller).toBeUndefined();
+    });
   });
 });

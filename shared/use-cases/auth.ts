@@ -1,11 +1,13 @@
 /** Sign-up, sign-in, sign-out and session lookup. */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { AttemptCounter } from '../adapters/attempts.js';
 import type { SessionStore, UserStore } from '../ports.js';
 import { TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors.js';
-import type { Session, User } from '../model.js';
+import type { ConnectionRecord } from '../health/model.js';
+import type { Session, User, WizardRecord } from '../model.js';
 import { dummyHash, hashPassword, needsRehash, PASSWORD_COST, verifyPassword, type ScryptCost } from '../password.js';
 import type { LoginRequest, SignupRequest, UserView } from '../schemas.js';
+import { newSessionToken, sellerOfToken } from '../session-token.js';
 
 /** How many sign-in and sign-up attempts one email, or one client address, may make in a window. */
 export interface AuthLimits {
@@ -60,13 +62,22 @@ export const DEFAULT_MAX_SESSIONS = 10;
 
 const isLive = (s: Session, now: number) => s.expiresAt > now && s.lastSeenAt + s.idleSeconds > now;
 
-async function startSession(deps: AuthDeps, user: User): Promise<SignedIn> {
-  const token = randomBytes(32).toString('base64url');
+/** A new session for the seller: its token (naming the seller, see `session-token.ts`) and what is stored under its hash. */
+function newSession(deps: AuthDeps, user: User): { token: string; session: Session; maxAgeSeconds: number } {
   const maxAgeSeconds = deps.sessionTtlHours * 3600;
   const now = nowSeconds(deps);
   const idleSeconds = Math.min(maxAgeSeconds, (deps.sessionIdleMinutes ?? DEFAULT_SESSION_IDLE_MINUTES) * 60);
-  await deps.sessions.create(token, { userId: user.id, email: user.email, expiresAt: now + maxAgeSeconds, createdAt: now, lastSeenAt: now, idleSeconds });
-  await endSurplusSessions(deps, user.id, now);
+  return {
+    token: newSessionToken(user.id),
+    session: { userId: user.id, email: user.email, expiresAt: now + maxAgeSeconds, createdAt: now, lastSeenAt: now, idleSeconds },
+    maxAgeSeconds,
+  };
+}
+
+async function startSession(deps: AuthDeps, user: User): Promise<SignedIn> {
+  const { token, session, maxAgeSeconds } = newSession(deps, user);
+  await deps.sessions.create(token, session);
+  await endSurplusSessions(deps, user.id, session.createdAt);
   return { user: view(user), token, maxAgeSeconds };
 }
 
@@ -80,22 +91,21 @@ async function endSurplusSessions(deps: AuthDeps, userId: string, now: number): 
 
 /**
  * Counts one attempt against each key, the client's first (one address
- * trying many emails), and refuses with a 429 once any is over its limit.
+ * trying many emails), and refuses with a 429 once any is over its limit
+ * (the keys after it are then not counted).
  */
 async function limitAttempts(deps: AuthDeps, what: 'sign-in' | 'sign-up', checks: readonly (readonly [key: string, limit: number])[]): Promise<void> {
   const windowSeconds = (deps.limits ?? DEFAULT_AUTH_LIMITS).windowSeconds;
-  for (const [key, limit] of checks) {
-    const verdict = await deps.attempts.hit(key, limit, windowSeconds, nowSeconds(deps));
-    if (!verdict.allowed) {
-      const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
-      const wait = `${minutes} minute${minutes === 1 ? '' : 's'}`;
-      throw new TooManyRequestsError(
-        what === 'sign-in'
-          ? `Too many sign-in attempts. To keep your account safe, please wait ${wait} and try again.`
-          : `Too many sign-up attempts. Please wait ${wait} and try again.`,
-        verdict.retryAfterSeconds,
-      );
-    }
+  const verdict = await deps.attempts.hitAll(checks, windowSeconds, nowSeconds(deps));
+  if (!verdict.allowed) {
+    const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
+    const wait = `${minutes} minute${minutes === 1 ? '' : 's'}`;
+    throw new TooManyRequestsError(
+      what === 'sign-in'
+        ? `Too many sign-in attempts. To keep your account safe, please wait ${wait} and try again.`
+        : `Too many sign-up attempts. Please wait ${wait} and try again.`,
+      verdict.retryAfterSeconds,
+    );
   }
 }
 
@@ -115,12 +125,14 @@ export async function signUp(deps: AuthDeps, req: SignupRequest, caller: Caller)
     passwordHash: await hashPassword(req.password, deps.passwordCost ?? PASSWORD_COST),
     createdAt: (deps.now?.() ?? new Date()).toISOString(),
   };
-  if (!(await deps.users.create(user))) {
+  // The seller and their first session in one write. A new seller has no other session to end.
+  const { token, session, maxAgeSeconds } = newSession(deps, user);
+  if (!(await deps.users.createSignedIn(user, token, session))) {
     throw new ValidationError('That email already has an Onramp login. Sign in instead.', {
       email: 'That email already has an Onramp login. Sign in instead, or use another email.',
     });
   }
-  return startSession(deps, user);
+  return { user: view(user), token, maxAgeSeconds };
 }
 
 /** Signs a seller in; a wrong email or password gets the same answer, in the same time. */
@@ -160,8 +172,13 @@ export async function signOutEverywhere(deps: Pick<AuthDeps, 'sessions'>, sessio
  * recorded at most every few minutes, not on every request.
  */
 export async function requireSession(deps: Pick<AuthDeps, 'sessions' | 'now'>, token: string | undefined): Promise<Session> {
-  const now = nowSeconds(deps);
   const session = token ? await deps.sessions.find(token) : undefined;
+  return live(deps, token, session);
+}
+
+/** The session if it is live (a 401 if not), its use recorded every few minutes. */
+async function live(deps: Pick<AuthDeps, 'sessions' | 'now'>, token: string | undefined, session: Session | undefined): Promise<Session> {
+  const now = nowSeconds(deps);
   if (!token || !session || !isLive(session, now)) throw new UnauthorizedError();
   const touchEvery = Math.min(300, Math.floor(session.idleSeconds / 10));
   if (now - session.lastSeenAt >= touchEvery) {
@@ -171,8 +188,62 @@ export async function requireSession(deps: Pick<AuthDeps, 'sessions' | 'now'>, t
   return session;
 }
 
+/**
+ * `requireSession` for a request about one account: the session and the
+ * seller's account `accountId` (and the connection records named in
+ * `records`), read in one round trip when the token names its seller. They
+ * are given only once the session is known live and that seller's (the
+ * account `null`: the seller has no such account; absent: not read, for the
+ * caller to load as usual). A session signed out, expired or idle is a 401
+ * as ever, and nothing read with it is returned.
+ */
+export async function requireSessionWithAccount(
+  deps: Pick<AuthDeps, 'sessions' | 'now'>,
+  token: string | undefined,
+  accountId: string,
+  records: readonly string[] = [],
+): Promise<{ session: Session; account?: WizardRecord | null; records?: ReadonlyMap<string, ConnectionRecord | null> }> {
+  if (!token) throw new UnauthorizedError();
+  const found = await deps.sessions.findWithAccount(token, accountId, records);
+  const session = await live(deps, token, found.session);
+  if (found.account === undefined) return { session };
+  // Records belong to the account: given only with it, and only the account's own ones count (see getAccount).
+  return { session, account: found.account, ...(found.records && found.account ? { records: found.records } : {}) };
+}
+
 export async function whoAmI(deps: Pick<AuthDeps, 'users'>, session: Session): Promise<UserView> {
   const user = await deps.users.findByEmail(session.email);
   if (!user || user.id !== session.userId) throw new UnauthorizedError();
   return view(user);
+}
+
+/**
+ * The session of a request that may come from a signed-out browser (a
+ * provider's redirect back), resolved when the use case is ready: the seller
+ * the token claims is known at once, and the session is read, with that
+ * seller's account when named, in one round trip.
+ */
+export interface CallerSession {
+  /** Whether the request carried a session token at all. */
+  readonly hasToken: boolean;
+  /** The seller the token names: a claim, proven only by `resolve` (undefined: no token, or one naming no seller). */
+  readonly claimedSeller: string | undefined;
+  /** The live session (undefined: signed out), with the account `accountId` of its seller when asked; a store failure throws. */
+  resolve(accountId?: string): Promise<{ session: Session | undefined; account?: WizardRecord | null }>;
+}
+
+export function callerSession(deps: Pick<AuthDeps, 'sessions' | 'now'>, token: string | undefined): CallerSession {
+  return {
+    hasToken: !!token,
+    claimedSeller: token ? sellerOfToken(token) : undefined,
+    async resolve(accountId) {
+      try {
+        return accountId ? await requireSessionWithAccount(deps, token, accountId) : { session: await requireSession(deps, token) };
+      } catch (err) {
+        // No live session is "signed out"; a session store that failed is not.
+        if (err instanceof UnauthorizedError) return { session: undefined };
+        throw err;
+      }
+    },
+  };
 }

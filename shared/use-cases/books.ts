@@ -14,13 +14,15 @@ import { findProvider } from '../providers/index.js';
 import type { AccountView } from '../schemas.js';
 import { accountView } from '../views.js';
 import { booksSecretName, consentFacts, startConnect, type ConnectDeps } from './connect.js';
-import { noteConsent } from '../health/record.js';
-import { completeStep } from './wizard.js';
+import { consentRecord } from '../health/record.js';
+import { completeStep, loadAccount } from './wizard.js';
 
 const nowOf = (deps: Pick<ConnectDeps, 'now'>) => deps.now?.() ?? new Date();
 const platformName = (provider: string) => findProvider(provider)?.name ?? provider;
 
-async function load(deps: ConnectDeps, sellerId: string, accountId: string): Promise<WizardRecord> {
+/** The account as this request already read it (with the session), or read now; a 404 when the seller has none. */
+async function load(deps: ConnectDeps, sellerId: string, accountId: string, loaded?: WizardRecord | null): Promise<WizardRecord> {
+  if (loaded !== undefined) return loadAccount(deps, sellerId, accountId, loaded);
   const rec = await deps.accounts.load(sellerId, accountId);
   if (!rec) throw new NotFoundError('We could not find that account. It may have been removed.');
   return rec;
@@ -42,9 +44,10 @@ export async function connectBooks(
   sellerId: string,
   accountId: string,
   req: { provider: string } | { reuse: string },
+  loaded?: WizardRecord | null,
 ): Promise<{ authorizeUrl: string } | { account: AccountView }> {
-  if ('provider' in req) return startConnect(deps, sellerId, accountId, 'books', req.provider);
-  const rec = await load(deps, sellerId, accountId);
+  if ('provider' in req) return startConnect(deps, sellerId, accountId, 'books', req.provider, loaded);
+  const rec = await load(deps, sellerId, accountId, loaded);
   const shared = reusableBooks(await deps.accounts.list(sellerId), accountId).find((c) => `${c.provider}:${c.identity}` === req.reuse);
   if (!shared) throw new ValidationError('Those books are no longer connected to another of your accounts. Connect to Xero or QuickBooks instead.', { reuse: 'Choose books from the list, or connect new ones.' });
   const account = await completeStep(deps, sellerId, rec.id, 'connect_bookkeeping', {
@@ -57,8 +60,8 @@ export async function connectBooks(
 }
 
 /** The seller picks one of the organisations a consent covered; only that one stays connected. */
-export async function chooseOrganisation(deps: ConnectDeps, sellerId: string, accountId: string, organisationId: string): Promise<AccountView> {
-  const rec = await load(deps, sellerId, accountId);
+export async function chooseOrganisation(deps: ConnectDeps, sellerId: string, accountId: string, organisationId: string, loaded?: WizardRecord | null): Promise<AccountView> {
+  const rec = await load(deps, sellerId, accountId, loaded);
   const pending = rec.pendingBooks;
   if (rec.step !== 'connect_bookkeeping' || !pending) throw new ConflictError('There is no organisation to choose for this account now.', 'not_at_step', accountView(rec));
   const chosen = pending.choices.find((c) => c.id === organisationId);
@@ -82,10 +85,10 @@ export async function chooseOrganisation(deps: ConnectDeps, sellerId: string, ac
       identity: chosen.id,
       details: [{ label: `${platformName(pending.provider)} organisation`, value: chosen.name }],
     },
-  });
-  await noteConsent(deps, {
-    ...consentFacts(rec, pending.provider, 'books', { accessToken: tokens.accessToken ?? '', ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}), ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}), ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}) }, nowOf(deps)),
-    secretName,
+    record: consentRecord({
+      ...consentFacts(rec, pending.provider, 'books', { accessToken: tokens.accessToken ?? '', ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}), ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}), ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}) }, nowOf(deps)),
+      secretName,
+    }),
   });
   // The waiting tokens now live in the organisation's secret; the account's pending copy goes.
   await deps.secrets.remove(pending.secretName).catch(() => undefined);
@@ -139,8 +142,8 @@ async function liveChart(deps: ConnectDeps, rec: Account): Promise<{ chart: Char
 }
 
 /** The live chart of accounts and tax rates, with the accounts that fit each category and a suggestion for every field. */
-export async function booksChart(deps: ConnectDeps, sellerId: string, accountId: string): Promise<ChartView> {
-  const rec = await load(deps, sellerId, accountId);
+export async function booksChart(deps: ConnectDeps, sellerId: string, accountId: string, loaded?: WizardRecord | null): Promise<ChartView> {
+  const rec = await load(deps, sellerId, accountId, loaded);
   const { chart, ref } = await liveChart(deps, rec);
   return {
     platform: platformName(ref.provider),
@@ -163,8 +166,8 @@ export async function booksChart(deps: ConnectDeps, sellerId: string, accountId:
  * Accounts & Taxes it completes the wizard, later it replaces the mapping.
  * Nothing is ever written to the books.
  */
-export async function saveMapping(deps: ConnectDeps, sellerId: string, accountId: string, mapping: Mapping): Promise<AccountView> {
-  const rec = await load(deps, sellerId, accountId);
+export async function saveMapping(deps: ConnectDeps, sellerId: string, accountId: string, mapping: Mapping, loaded?: WizardRecord | null): Promise<AccountView> {
+  const rec = await load(deps, sellerId, accountId, loaded);
   if (rec.step !== 'accounts_and_taxes' && rec.step !== 'complete') {
     throw new ConflictError('Connect your books first: Accounts & Taxes comes from them.', 'not_at_step', accountView(rec));
   }

@@ -9,19 +9,24 @@ import type { ChannelConnectRequest } from '../key-schemas.js';
 import { startChannelConnect, type ConnectDeps } from './connect.js';
 import { connectKeysChannel, keysProviderOf, type KeysDeps } from './connect-keys.js';
 import type { AccountView } from '../schemas.js';
+import type { WizardRecord } from '../model.js';
+import { loadAccount } from './wizard.js';
 
 export async function connectChannel(
   deps: ConnectDeps & KeysDeps,
   sellerId: string,
   accountId: string,
   body: ChannelConnectRequest,
+  /** The account as this request already read it (see `loadAccount`). */
+  loaded?: WizardRecord | null,
 ): Promise<{ authorizeUrl: string } | { account: AccountView }> {
-  const account = await deps.accounts.load(sellerId, accountId);
-  if (account && keysProviderOf(account.channel)) return connectKeysChannel(deps, sellerId, accountId, body);
+  // Read once, and handed on: the write that follows is conditional on its version.
+  const account = await loadAccount(deps, sellerId, accountId, loaded);
+  if (keysProviderOf(account.channel)) return connectKeysChannel(deps, sellerId, accountId, body, account);
   const given = Object.entries(body).filter(([, v]) => v !== undefined);
-  if (account && given.length > 0) {
+  if (given.length > 0) {
     const message = `${findChannel(account.channel)?.name ?? 'This channel'} connects by signing in; it takes no keys or store address here.`;
     throw new ValidationError(message, Object.fromEntries(given.map(([k]) => [k, message])));
   }
-  return startChannelConnect(deps, sellerId, accountId);
+  return startChannelConnect(deps, sellerId, accountId, account);
 }

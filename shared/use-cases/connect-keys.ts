@@ -21,7 +21,7 @@ import { checkWooKeys, findStore, type WooStore } from '../connectors/woocommerc
 import type { KeyConnection } from '../connectors/keys.js';
 import { AppError, ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../errors.js';
 import type { ConnectionRecordStore, LeaseStore } from '../health/ports.js';
-import { noteConsent } from '../health/record.js';
+import { consentRecord, noteConsent } from '../health/record.js';
 import { withLease } from '../health/refresh.js';
 import { KeyCheckError, KeysNotConnectedError, type KeyCheckCode } from '../key-errors.js';
 import { keyMessage, type KeyMessageContext } from '../key-messages.js';
@@ -37,7 +37,7 @@ import { normaliseStoreUrl } from '../store-url.js';
 import type { Connection, WizardRecord } from '../model.js';
 import { accountView } from '../views.js';
 import { getAccount } from './accounts.js';
-import { completeStep, type WizardDeps } from './wizard.js';
+import { completeStep, loadAccount, type WizardDeps } from './wizard.js';
 
 /** How long a one-click key creation may take, from the click to the store's POST (signing in to WordPress included). */
 export const PENDING_KEYS_TTL_SECONDS = 900;
@@ -123,8 +123,8 @@ function refuseOthers(p: ApiKeysProvider, body: ChannelConnectRequest): void {
 }
 
 /** The account, at its channel step; with `showCurrent`, a 409 carries where it stands (the seller's own requests only). */
-async function loadAtChannelStep(deps: WizardDeps, sellerId: string, accountId: string, showCurrent = true): Promise<WizardRecord> {
-  const account = await deps.accounts.load(sellerId, accountId);
+async function loadAtChannelStep(deps: WizardDeps, sellerId: string, accountId: string, showCurrent = true, loaded?: WizardRecord | null): Promise<WizardRecord> {
+  const account = loaded === undefined ? await deps.accounts.load(sellerId, accountId) : await loadAccount(deps, sellerId, accountId, loaded);
   if (!account) throw new NotFoundError('We could not find that account. It may have been removed.');
   if (account.step !== 'connect_channel') {
     throw new ConflictError('This account has already connected its sales channel. Here is where it stands now.', 'not_at_step', showCurrent ? accountView(account) : undefined);
@@ -193,31 +193,23 @@ async function found(deps: KeysDeps, url: string, account: WizardRecord): Promis
 }
 
 /**
- * Stores a checked connection and moves the wizard on: the new store
- * address on the account first (a crash after it leaves an account at its
- * first step that knows its store, which the model allows), then the keys
- * and the step, in one conditional write after the secret is saved.
+ * Stores a checked connection and moves the wizard on: the keys go to the
+ * secret first, then the step, the connection and (when the store's address
+ * came with this request) the address, in one conditional write.
  */
 async function keep(deps: KeysDeps, account: WizardRecord, p: ApiKeysProvider, made: KeyConnection, newStoreUrl: string | undefined): Promise<AccountView> {
   const others = await deps.accounts.list(account.sellerId);
   const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === p.id && c.identity === made.identity));
-  let version = account.version;
   if (newStoreUrl && account.fields.storeUrl && account.fields.storeUrl !== newStoreUrl) {
     throw notConnected(new KeyCheckError('store_url_other', 'account has another store'), p, { accountStoreUrl: account.fields.storeUrl });
   }
-  if (newStoreUrl && !account.fields.storeUrl) {
-    try {
-      await deps.accounts.apply(account, version, { set: { fields: { ...account.fields, storeUrl: newStoreUrl } } }, nowOf(deps).toISOString());
-    } catch (err) {
-      if (err instanceof VersionConflictError) {
-        throw new ConflictError('This account changed while you were working on it. Here is where it stands now.', 'stale');
-      }
-      throw err;
-    }
-    version += 1;
-  }
-  const view = await completeStep(deps, account.sellerId, account.id, 'connect_channel', {
-    expectedVersion: version,
+  const fields = newStoreUrl && !account.fields.storeUrl ? { ...account.fields, storeUrl: newStoreUrl } : undefined;
+  // The keys' record (their daily check) is written with the step, in one transaction.
+  return completeStep(deps, account.sellerId, account.id, 'connect_channel', {
+    expectedVersion: account.version,
+    loaded: account,
+    ...(fields ? { fields } : {}),
+    record: consentRecord(keyFacts(deps, account, p, newStoreUrl)),
     connection: {
       kind: 'channel',
       provider: p.id,
@@ -228,9 +220,6 @@ async function keep(deps: KeysDeps, account: WizardRecord, p: ApiKeysProvider, m
       alsoConnectedTo: twin?.name ?? null,
     },
   });
-  // The keys are stored: their daily check starts (the connection stands whether or not this record is written).
-  await noteConsent(deps, keyFacts(deps, account, p, newStoreUrl));
-  return view;
 }
 
 /** What a keys connection's record needs to know (never a key). */
@@ -338,8 +327,10 @@ export async function connectKeysChannel(
   sellerId: string,
   accountId: string,
   body: ChannelConnectRequest,
+  /** The account as this request already read it (see `loadAccount`). */
+  loaded?: WizardRecord | null,
 ): Promise<{ account: AccountView } | { authorizeUrl: string }> {
-  const account = await loadAtChannelStep(deps, sellerId, accountId);
+  const account = await loadAtChannelStep(deps, sellerId, accountId, true, loaded);
   const p = keysProviderOf(account.channel);
   if (!p) throw new ValidationError(`${findChannel(account.channel)?.name ?? 'This channel'} connects by signing in, not with keys.`);
   refuseOthers(p, body);

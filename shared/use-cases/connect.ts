@@ -9,19 +9,20 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { findChannel } from '../catalog.js';
-import { ConflictError, ConnectError, DependencyError, NotFoundError, ServiceUnavailableError, ValidationError, VersionConflictError } from '../errors.js';
+import { ConflictError, ConnectError, DependencyError, ServiceUnavailableError, ValidationError, VersionConflictError } from '../errors.js';
 import type { ConnectErrorCode } from '../connect-errors.js';
 import { strategyFor, type Identity, type TokenSet } from '../connectors/index.js';
 import { redirectUriFor } from '../connectors/types.js';
 import { logger } from '../logger.js';
-import type { Session, WizardRecord } from '../model.js';
+import type { WizardRecord } from '../model.js';
+import type { CallerSession } from './auth.js';
 import type { AppCredentialStore, ConsentStateStore, ProviderHttp } from '../ports.js';
 import { findProvider, type OAuthProviderDefinition } from '../providers/index.js';
 import { accountView } from '../views.js';
 import type { ConnectionRecordStore, LeaseStore } from '../health/ports.js';
-import { noteConsent } from '../health/record.js';
+import { consentRecord } from '../health/record.js';
 import { finishReconnect } from './reconnect.js';
-import { completeStep, type WizardDeps } from './wizard.js';
+import { completeStep, loadAccount, type WizardDeps } from './wizard.js';
 
 /** How long a consent may take, from the click to the callback. */
 export const STATE_TTL_SECONDS = 600;
@@ -51,8 +52,8 @@ function oauthProvider(id: string): OAuthProviderDefinition | undefined {
 const STEP_OF = { channel: 'connect_channel', books: 'connect_bookkeeping' } as const;
 
 /** Starts connecting the account's sales channel: the URL of the provider's consent page. */
-export async function startChannelConnect(deps: ConnectDeps, sellerId: string, accountId: string): Promise<{ authorizeUrl: string }> {
-  return startConnect(deps, sellerId, accountId, 'channel', undefined);
+export async function startChannelConnect(deps: ConnectDeps, sellerId: string, accountId: string, loaded?: WizardRecord | null): Promise<{ authorizeUrl: string }> {
+  return startConnect(deps, sellerId, accountId, 'channel', undefined, loaded);
 }
 
 /**
@@ -66,9 +67,10 @@ export async function startConnect(
   accountId: string,
   purpose: 'channel' | 'books',
   booksProvider: string | undefined,
+  /** The account as this request already read it (see `loadAccount`). */
+  loaded?: WizardRecord | null,
 ): Promise<{ authorizeUrl: string }> {
-  const account = await deps.accounts.load(sellerId, accountId);
-  if (!account) throw new NotFoundError('We could not find that account. It may have been removed.');
+  const account = await loadAccount(deps, sellerId, accountId, loaded);
   if (account.step !== STEP_OF[purpose]) {
     const what = purpose === 'channel' ? 'connected its sales channel' : 'connected its books';
     throw new ConflictError(`This account has already ${what}. Here is where it stands now.`, 'not_at_step', accountView(account));
@@ -121,23 +123,39 @@ const withError = (path: string, code: ConnectErrorCode) => `${path}${path.inclu
  * Finishes a consent at the provider's callback and answers where the
  * browser goes next: the account's next step, or back to the channel step
  * with the reason. Never throws for anything a seller or provider can cause.
+ *
+ * The state is taken for the seller the session token names (another
+ * seller's state is refused and left alone), then the session is read and
+ * must be live and that seller's, with the account in the same round trip.
+ * A token naming no seller (issued before tokens did) is read first, as before.
  */
 export async function finishConnect(
   deps: ConnectDeps,
   providerId: string,
   query: Readonly<Record<string, string>>,
-  session: Session | undefined,
+  caller: CallerSession,
 ): Promise<string> {
   const provider = oauthProvider(providerId);
   if (!provider) return withError('/', 'other_provider');
   const state = query[provider.callback.state];
-  if (!session) return withError('/login', 'signed_out');
+  if (!caller.hasToken) return withError('/login', 'signed_out');
+  let seller = caller.claimedSeller;
+  let proven: Awaited<ReturnType<CallerSession['resolve']>> | undefined;
+  if (!seller) {
+    try {
+      proven = await caller.resolve();
+    } catch {
+      return withError('/', 'try_again');
+    }
+    if (!proven.session) return withError('/login', 'signed_out');
+    seller = proven.session.userId;
+  }
   if (!state) return withError('/', query[provider.callback.error] ? 'denied' : 'expired');
   const now = nowOf(deps);
 
   let pending;
   try {
-    pending = await deps.states.take(state, session.userId, provider.id, Math.floor(now.getTime() / 1000));
+    pending = await deps.states.take(state, seller, provider.id, Math.floor(now.getTime() / 1000));
   } catch {
     return withError('/', 'try_again');
   }
@@ -146,10 +164,25 @@ export async function finishConnect(
     const code: ConnectErrorCode = pending === 'other_seller' ? 'other_seller' : pending === 'other_provider' ? 'other_provider' : 'expired';
     return withError('/', code);
   }
-  if (pending.purpose === 'reconnect') return finishReconnect(deps, provider, pending, query, session.userId);
+  if (!proven) {
+    // The session, now: live and the seller the state was taken for. A channel reads the account with the
+    // seller's other accounts below; books and reconnects read it here, with the session.
+    try {
+      proven = await caller.resolve(pending.purpose === 'channel' ? undefined : pending.accountId);
+    } catch {
+      return withError('/', 'try_again');
+    }
+    if (!proven.session || proven.session.userId !== seller) return withError('/login', 'signed_out');
+  }
+  const sellerId = seller;
+  if (pending.purpose === 'reconnect') return finishReconnect(deps, provider, pending, query, sellerId, proven.account);
   const setup = `/accounts/${pending.accountId}/setup`;
   try {
-    const account = await deps.accounts.load(session.userId, pending.accountId);
+    // A channel is checked against the seller's other accounts (the same identity connected twice): read with the account, in one query.
+    const { account, others } =
+      pending.purpose === 'channel'
+        ? await deps.accounts.loadWithOthers(sellerId, pending.accountId)
+        : { account: proven.account === undefined ? await deps.accounts.load(sellerId, pending.accountId) : (proven.account ?? undefined), others: [] };
     if (!account) return withError('/', 'expired');
     if (account.step !== STEP_OF[pending.purpose]) return withError(setup, 'not_at_step');
     const app = await deps.apps.get(provider.id);
@@ -160,12 +193,11 @@ export async function finishConnect(
     const tokens = await strategy.exchange(provider, { ...ctx, code: read.code });
     const identity = await strategy.identify(provider, { ...ctx, tokens });
     if (pending.purpose === 'books') {
-      await finishBooks(deps, session.userId, account, provider, tokens, identity);
+      await finishBooks(deps, sellerId, account, provider, tokens, identity);
       return `${setup}?connected=books`;
     }
-    const others = await deps.accounts.list(session.userId);
     const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === provider.id && c.identity === identity.id));
-    await completeStep(deps, session.userId, account.id, 'connect_channel', {
+    await completeStep(deps, sellerId, account.id, 'connect_channel', {
       expectedVersion: account.version,
       loaded: account,
       connection: {
@@ -177,8 +209,8 @@ export async function finishConnect(
         details: identity.details,
         alsoConnectedTo: twin?.name ?? null,
       },
+      record: consentRecord({ ...consentFacts(account, provider.id, 'channel', tokens, now), secretName: deps.secrets.nameFor(account.id, 'channel') }),
     });
-    await noteConsent(deps, { ...consentFacts(account, provider.id, 'channel', tokens, now), secretName: deps.secrets.nameFor(account.id, 'channel') });
     return setup;
   } catch (err) {
     if (err instanceof ConnectError) {
@@ -225,8 +257,8 @@ async function finishBooks(deps: ConnectDeps, sellerId: string, account: WizardR
       identity: identity.id,
       details: identity.details,
     },
+    record: consentRecord({ ...consentFacts(account, provider.id, 'books', tokens, nowOf(deps)), secretName: booksSecretName(deps, sellerId, provider.id, identity.id) }),
   });
-  await noteConsent(deps, { ...consentFacts(account, provider.id, 'books', tokens, nowOf(deps)), secretName: booksSecretName(deps, sellerId, provider.id, identity.id) });
 }
 
 /** What a connection's record needs to know of the consent that made it (never a credential). */

@@ -17,7 +17,9 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watch, type AwsCall } from '#local/instrument.js';
 import { ACCEPT, consent } from '#local/sandboxes/consent.js';
-import { connectThroughSandbox, followCallback, newAccount, newSeller, until, type Client } from '#local/test-helpers.js';
+import { WALMART_SANDBOX_KEYS } from '#local/sandboxes/walmart/index.js';
+import { WOO_SANDBOX_KEYS } from '#local/sandboxes/woocommerce/index.js';
+import { client, connectThroughSandbox, followCallback, newAccount, newSeller, until, type Client } from '#local/test-helpers.js';
 import { startLocalStack, TABLE_NAME, type LocalStack } from '#local/stack.js';
 import { FIRST_STEP, SETUP_STATUSES, SETUP_STEPS, transition, type SetupStep, type WizardAction } from '../wizard.js';
 
@@ -31,8 +33,30 @@ function fault(kind: Kind): Error {
   return Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET', $metadata: {} });
 }
 
-const label = (call: AwsCall) =>
-  `${call.service} ${call.operation}${call.operation === 'GetSecretValue' && String(call.input.SecretId).startsWith('onramp-apps/') ? ' (app credentials)' : ''}`;
+/** What a DynamoDB key names, in a word. */
+function kindOf(key: Record<string, any> | undefined): string {
+  const v = (x: unknown) => (typeof x === 'string' ? x : typeof (x as { S?: unknown })?.S === 'string' ? (x as { S: string }).S : '');
+  const pk = v(key?.pk);
+  const sk = v(key?.sk);
+  if (sk.startsWith('EVENT#')) return 'event';
+  if (sk.startsWith('ACCOUNT#')) return 'account';
+  return pk.split('#')[0]!.toLowerCase();
+}
+
+/** A call site's name: the operation, and for a transaction or a batch read what it writes or reads. */
+function label(call: AwsCall): string {
+  let what = '';
+  if (call.operation === 'GetSecretValue' && String(call.input.SecretId).startsWith('onramp-apps/')) what = ' (app credentials)';
+  if (call.operation === 'TransactWriteItems') {
+    const kinds = (call.input.TransactItems as Record<string, any>[]).map((t) => Object.values(t)[0] as Record<string, any>).map((a) => kindOf(a.Key ?? a.Item));
+    what = ` (${[...new Set(kinds)].join(', ')})`;
+  }
+  if (call.operation === 'BatchGetItem') {
+    const keys = Object.values(call.input.RequestItems as Record<string, { Keys: Record<string, any>[] }>).flatMap((r) => r.Keys);
+    what = ` (${[...new Set(keys.map(kindOf))].join(', ')})`;
+  }
+  return `${call.service} ${call.operation}${what}`;
+}
 
 /** A fault armed for one seller's request on one route: at its n-th AWS call, or at the first call `match` picks. */
 interface Armed {
@@ -50,6 +74,14 @@ const recorded = new Map<string, { route: string; calls: string[] }>();
 const watching = watch({
   ownerOf: (_fn, event) => {
     for (const c of (event as { cookies?: string[] })?.cookies ?? []) if (c.startsWith('onramp_session=')) return c.slice('onramp_session='.length);
+    // A sign-up has no session yet: its owner is the email signing up.
+    if ((event as { routeKey?: string })?.routeKey === 'POST /api/auth/signup') {
+      try {
+        return `signup:${String(JSON.parse((event as { body?: string }).body ?? '{}').email)}`;
+      } catch {
+        return undefined;
+      }
+    }
     return undefined;
   },
   before(call) {
@@ -87,7 +119,7 @@ interface Ctx {
   readonly c: Client;
   readonly owner: string;
   accountId?: string;
-  /** Where the provider sent the browser back (for a callback), or the mapping to save. */
+  /** Where the provider sent the browser back (for a callback), or the email signing up. */
   location?: string;
   mapping?: unknown;
 }
@@ -180,7 +212,20 @@ interface Scenario {
 const channelLanding = (ctx: Ctx) => `/accounts/${ctx.accountId}/setup`;
 const booksLanding = (ctx: Ctx) => `/accounts/${ctx.accountId}/setup?connected=books`;
 
+let signUps = 0;
+const walmartUs = WALMART_SANDBOX_KEYS.find((k) => k.clientId === 'sandbox-walmart-us')!;
+const wooRead = WOO_SANDBOX_KEYS.find((k) => k.permissions === 'read')!;
+
 const SCENARIOS: Scenario[] = [
+  {
+    name: 'sign up',
+    route: 'POST /api/auth/signup',
+    setup: async () => {
+      const email = `fault-signup-${Date.now()}-${signUps++}@example.com`;
+      return { c: client(stack), owner: `signup:${email}`, location: email };
+    },
+    act: async (ctx) => json(await ctx.c.call('POST', '/api/auth/signup', { name: 'Fault Seller', email: ctx.location, password: 'a long enough passphrase' }), 201),
+  },
   { name: 'account view', route: 'GET /api/accounts/{id}', reusable: true, setup: () => atChannel(), act: async (ctx) => json(await ctx.c.call('GET', `/api/accounts/${ctx.accountId}`), 200) },
   { name: 'account list', route: 'GET /api/accounts', reusable: true, setup: () => atChannel(), act: async (ctx) => json(await ctx.c.call('GET', '/api/accounts'), 200) },
   {
@@ -221,6 +266,21 @@ const SCENARIOS: Scenario[] = [
       const { landing, status } = await connectThroughSandbox(ctx.c, ctx.accountId!, 'agree');
       return landing === channelLanding(ctx) ? { ok: true, detail: String(status) } : { ok: false, retryable: false, detail: `${status} ${landing}` };
     },
+  },
+  {
+    name: 'keys connect (Walmart)',
+    route: 'POST /api/accounts/{id}/channel/connect',
+    action: 'complete_step',
+    setup: () => atChannel({ channel: 'walmart', region: 'US' }),
+    act: async (ctx) => json(await ctx.c.call('POST', `/api/accounts/${ctx.accountId}/channel/connect`, { clientId: walmartUs.clientId, clientSecret: walmartUs.clientSecret }), 200),
+  },
+  {
+    name: 'keys connect (WooCommerce, store given)',
+    route: 'POST /api/accounts/{id}/channel/connect',
+    action: 'complete_step',
+    setup: () => atChannel({ channel: 'woocommerce' }),
+    act: async (ctx) =>
+      json(await ctx.c.call('POST', `/api/accounts/${ctx.accountId}/channel/connect`, { consumerKey: wooRead.consumerKey, consumerSecret: wooRead.consumerSecret, storeUrl: `${stack.sandboxes.origin}/woocommerce` }), 200),
   },
   { name: 'books connect', route: 'POST /api/accounts/{id}/books/connect', reusable: true, setup: () => atBooks(), act: async (ctx) => json(await ctx.c.call('POST', `/api/accounts/${ctx.accountId}/books/connect`, { provider: 'quickbooks' }), 200) },
   {
@@ -324,8 +384,9 @@ async function runCase(s: Scenario, kind: Kind, site: { at?: number; match?: (ca
     row(`${outcome.detail}, retry ${again.detail}`, `${where}: the retry answered ${again.detail}`);
     return ctx;
   }
-  const after = await checkState(ctx, before, s.action, `${where}, retried`);
-  row(`${outcome.detail} -> retry ok${after.status === 'paused' ? ' (paused, Resume offered)' : ''}`);
+  // A sign-up has no account to check: its retry signing the seller up is the check.
+  const after = ctx.accountId ? await checkState(ctx, before, s.action, `${where}, retried`) : undefined;
+  row(`${outcome.detail} -> retry ok${after?.status === 'paused' ? ' (paused, Resume offered)' : ''}`);
   return ctx;
 }
 

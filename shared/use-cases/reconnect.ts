@@ -39,6 +39,7 @@ function oauthProvider(id: string): OAuthProviderDefinition | undefined {
  * Starts reconnecting one of the account's connections: the provider's
  * consent URL; for a keys channel, new keys (`keys`) replace the old ones and
  * the account comes back, or WooCommerce's one-click key creation starts.
+ * `loaded` is the account as the route already read it with the session.
  */
 export async function startReconnect(
   deps: ConnectDeps & KeysDeps,
@@ -46,8 +47,9 @@ export async function startReconnect(
   accountId: string,
   kind: Connection['kind'],
   keys: ReconnectKeysRequest = {},
+  loaded?: WizardRecord | null,
 ): Promise<{ authorizeUrl: string } | { account: AccountView }> {
-  const account = await deps.accounts.load(sellerId, accountId);
+  const account = loaded === undefined || (loaded && (loaded.id !== accountId || loaded.sellerId !== sellerId)) ? await deps.accounts.load(sellerId, accountId) : loaded;
   if (!account) throw new NotFoundError('We could not find that account. It may have been removed.');
   const connection = account.connections.find((c) => c.kind === kind);
   if (!connection) throw new ConflictError('This account has nothing of that kind connected to reconnect.', 'not_connected', accountView(account));
@@ -119,13 +121,15 @@ export async function finishReconnect(
   pending: PendingConsent,
   query: Readonly<Record<string, string>>,
   sellerId: string,
+  /** The account as this request already read it, with the session (null: none); absent: read here. */
+  loaded?: WizardRecord | null,
 ): Promise<string> {
   const kind = pending.connectionKind ?? 'channel';
   // The account page, told which connection the outcome is about.
   const page = `/accounts/${pending.accountId}?reconnect=${kind}`;
   const now = nowOf(deps);
   try {
-    const account = await deps.accounts.load(sellerId, pending.accountId);
+    const account = loaded !== undefined && (!loaded || (loaded.id === pending.accountId && loaded.sellerId === sellerId)) ? loaded : await deps.accounts.load(sellerId, pending.accountId);
     if (!account) return withError('/', 'expired');
     const connection = account.connections.find((c) => c.kind === kind);
     // Started over (or reconnected to something else) while the seller was at the provider.

@@ -8,6 +8,7 @@
 import type { ExecutionPort, SecretPort, WizardStore } from '../ports.js';
 import { ConflictError, NotFoundError, ServiceUnavailableError, VersionConflictError } from '../errors.js';
 import { logger } from '../logger.js';
+import type { ConsentRecord } from '../health/model.js';
 import type { AccountEvent, Connection, WizardRecord } from '../model.js';
 import type { AccountView } from '../schemas.js';
 import { accountView } from '../views.js';
@@ -41,6 +42,10 @@ export interface StepResult {
   readonly connection?: NewConnection;
   /** What the step decided (for example the Accounts & Taxes mapping); never a credential. */
   readonly result?: Record<string, unknown>;
+  /** The connection's record (health and expiry calendar) its consent made, written with the step. */
+  readonly record?: ConsentRecord;
+  /** The account's store fields as the connection settled them (a WooCommerce store's address given on the connect step), saved with the step. */
+  readonly fields?: Readonly<Record<string, string>>;
   /**
    * The account as this same request already read it (consistently), so it is
    * not read twice: the write is conditional on its version, so a change since
@@ -63,20 +68,37 @@ async function aws<T>(what: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** An audit event of the account, to be written with the change it records. */
+const eventOf = (deps: Pick<WizardDeps, 'now'>, rec: Pick<WizardRecord, 'id'>, type: AccountEvent['type'], actor: string, detail: string | null, caller?: string): AccountEvent => ({
+  accountId: rec.id,
+  type,
+  at: nowIso(deps),
+  actor,
+  detail,
+  ...(caller ? { caller } : {}),
+});
+
 async function event(deps: WizardDeps, rec: Pick<WizardRecord, 'sellerId' | 'id'>, type: AccountEvent['type'], actor: string, detail: string | null, caller?: string) {
   try {
-    await deps.accounts.addEvent(rec.sellerId, { accountId: rec.id, type, at: nowIso(deps), actor, detail, ...(caller ? { caller } : {}) });
+    await deps.accounts.addEvent(rec.sellerId, eventOf(deps, rec, type, actor, detail, caller));
   } catch (err) {
     // The state change stands; a lost audit line is logged rather than failing the seller's action.
     logger.warn('audit event not written', { accountId: rec.id, type, errorName: (err as Error)?.name });
   }
 }
 
-async function load(deps: WizardDeps, sellerId: string, accountId: string): Promise<WizardRecord> {
-  const rec = await aws('load account', () => deps.accounts.load(sellerId, accountId));
+/**
+ * The seller's account: as this request already read it (with the session,
+ * in one round trip), or read now. `null` means it was read and the seller
+ * has no such account. A 404 either way when there is none.
+ */
+export async function loadAccount(deps: Pick<WizardDeps, 'accounts'>, sellerId: string, accountId: string, loaded?: WizardRecord | null): Promise<WizardRecord> {
+  const rec = loaded === undefined || (loaded && (loaded.id !== accountId || loaded.sellerId !== sellerId)) ? await aws('load account', () => deps.accounts.load(sellerId, accountId)) : loaded;
   if (!rec) throw new NotFoundError('We could not find that account. It may have been removed.');
   return rec;
 }
+
+const load = loadAccount;
 
 function decide(rec: WizardRecord, action: WizardAction) {
   const t = transition(rec, action);
@@ -98,7 +120,7 @@ async function conflict(deps: WizardDeps, rec: WizardRecord): Promise<never> {
  * one it had (so there is never more than one). If the start fails, the
  * account is marked paused so the seller sees Resume.
  */
-async function restart(deps: WizardDeps, rec: WizardRecord, set: Record<string, unknown> = {}): Promise<WizardRecord> {
+async function restart(deps: WizardDeps, rec: WizardRecord, set: Record<string, unknown> = {}, events: readonly AccountEvent[] = []): Promise<WizardRecord> {
   if (rec.executionArn) {
     const arn = rec.executionArn;
     await aws('stop execution', () => deps.executions.stop(arn));
@@ -109,7 +131,7 @@ async function restart(deps: WizardDeps, rec: WizardRecord, set: Record<string, 
   const step = (set.step as SetupStep | undefined) ?? rec.step;
   const status = step === 'complete' ? 'complete' : 'active';
   try {
-    await deps.accounts.apply(rec, rec.version, { set: { ...set, status, executionArn, execSeq: seq }, remove: ['taskToken', 'tokenStep', 'lastFailure'] }, nowIso(deps));
+    await deps.accounts.apply(rec, rec.version, { set: { ...set, status, executionArn, execSeq: seq }, remove: ['taskToken', 'tokenStep', 'lastFailure'], events }, nowIso(deps));
   } catch (err) {
     if (err instanceof VersionConflictError) return conflict(deps, rec);
     throw new ServiceUnavailableError();
@@ -154,7 +176,7 @@ export async function startFirstExecution(deps: Pick<WizardDeps, 'accounts' | 'e
  * second sends the task success, so neither order stalls.
  */
 export async function completeStep(deps: WizardDeps, sellerId: string, accountId: string, step: SetupStep, input: StepResult = {}): Promise<AccountView> {
-  const rec = input.loaded?.id === accountId && input.loaded.sellerId === sellerId ? input.loaded : await load(deps, sellerId, accountId);
+  const rec = await load(deps, sellerId, accountId, input.loaded);
   const next = decide(rec, { type: 'complete_step', step, ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}) });
   const at = nowIso(deps);
   let connections = rec.connections;
@@ -175,21 +197,25 @@ export async function completeStep(deps: WizardDeps, sellerId: string, accountId
     };
     connections = [...rec.connections.filter((x) => x.kind !== c.kind), made];
   }
+  // The step, its audit events and the connection's record: one write, all or nothing.
+  const events = [eventOf(deps, rec, 'step_completed', 'seller', step), ...(input.connection ? [eventOf(deps, rec, 'connection_made', 'seller', input.connection.label)] : [])];
   let before: WizardRecord;
   try {
     before = await deps.accounts.apply(
       rec,
       rec.version,
-      { set: { step: next.step, status: next.status, connections, [`result_${step}`]: input.result ?? {} } },
+      {
+        set: { step: next.step, status: next.status, connections, [`result_${step}`]: input.result ?? {}, ...(input.fields ? { fields: input.fields } : {}) },
+        events,
+        ...(input.record ? { records: [input.record] } : {}),
+      },
       at,
     );
   } catch (err) {
     if (err instanceof VersionConflictError) return conflict(deps, rec);
     throw new ServiceUnavailableError();
   }
-  let after: WizardRecord = { ...rec, step: next.step, status: next.status, version: rec.version + 1, connections };
-  await event(deps, rec, 'step_completed', 'seller', step);
-  if (input.connection) await event(deps, rec, 'connection_made', 'seller', input.connection.label);
+  let after: WizardRecord = { ...rec, step: next.step, status: next.status, version: rec.version + 1, connections, ...(input.fields ? { fields: input.fields } : {}) };
 
   const tokenForThisStep = before.status === 'active' && before.taskToken && before.tokenStep === step && before.executionArn === rec.executionArn;
   if (tokenForThisStep) {
@@ -215,15 +241,15 @@ export async function completeStep(deps: WizardDeps, sellerId: string, accountId
  * nothing already connected is asked for again. On a setup that is running
  * well it changes nothing.
  */
-export async function resume(deps: WizardDeps, sellerId: string, accountId: string, actor = 'seller'): Promise<AccountView> {
-  const rec = await load(deps, sellerId, accountId);
+export async function resume(deps: WizardDeps, sellerId: string, accountId: string, actor = 'seller', loaded?: WizardRecord | null): Promise<AccountView> {
+  const rec = await load(deps, sellerId, accountId, loaded);
   decide(rec, { type: 'resume' });
   if (rec.status === 'active' && rec.executionArn && rec.tokenStep === rec.step) {
     const arn = rec.executionArn;
     if (await aws('describe execution', () => deps.executions.isRunning(arn))) return accountView(rec);
   }
-  const after = await restart(deps, rec);
-  await event(deps, rec, 'resumed', actor, null);
+  // Resumed, and recorded so, in one write.
+  const after = await restart(deps, rec, {}, [eventOf(deps, rec, 'resumed', actor, null)]);
   return accountView(after);
 }
 
@@ -247,8 +273,16 @@ export async function releaseSharedSecrets(deps: WizardDeps, sellerId: string, a
  * new execution, and delete the connection secrets. Each part is
  * idempotent, so a start over that failed half-way is finished by running it again.
  */
-export async function startOver(deps: WizardDeps, sellerId: string, accountId: string, actor = 'seller', detail: string | null = null, caller?: string): Promise<AccountView> {
-  const rec = await load(deps, sellerId, accountId);
+export async function startOver(
+  deps: WizardDeps,
+  sellerId: string,
+  accountId: string,
+  actor = 'seller',
+  detail: string | null = null,
+  caller?: string,
+  loaded?: WizardRecord | null,
+): Promise<AccountView> {
+  const rec = await load(deps, sellerId, accountId, loaded);
   decide(rec, { type: 'start_over' });
   // The item is reset first, so it never names a connection whose secret is gone;
   // secrets left by a failure below belong to an account that still exists, and

@@ -1,0 +1,25 @@
+/**
+ * A session token names the seller it was issued to: `<seller id>.<32 random
+ * bytes>`. The session item is keyed by a hash of the whole token, so the
+ * seller id proves nothing by itself (another id makes another hash, which
+ * finds no session); it only lets a request read the session and that
+ * seller's account in one round trip, and the account is used only once the
+ * session found is live and that seller's. Tokens issued before they named
+ * their seller are plain random strings, and are read as before.
+ */
+import { randomBytes } from 'node:crypto';
+
+const SELLER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A new session token for the seller. */
+export function newSessionToken(sellerId: string): string {
+  return `${sellerId}.${randomBytes(32).toString('base64url')}`;
+}
+
+/** The seller a token names, or undefined (an older token, or not a token of ours). */
+export function sellerOfToken(token: string): string | undefined {
+  const dot = token.indexOf('.');
+  if (dot <= 0) return undefined;
+  const seller = token.slice(0, dot);
+  return SELLER_ID.test(seller) ? seller : undefined;
+}
