@@ -13,10 +13,12 @@
  * BENCH_SCRYPT_LOG_N (14: sign-up hashes at the tests' cost; production's 17
  * is CPU the bench would spend on scrypt rather than on what it measures).
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import type { LocalDefinition } from '../local/definition.js';
 import { watch } from '../local/instrument.js';
 import { ROOT, startLocalStack } from '../local/stack.js';
@@ -39,6 +41,17 @@ const LOAD_REQUESTS = int('BENCH_LOAD_REQUESTS', 1000);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'bundles,load,onboardings,refresher').split(',').map((s) => s.trim()));
 process.env.PASSWORD_SCRYPT_LOG_N = String(int('BENCH_SCRYPT_LOG_N', 14));
 
+if (process.env.BENCH_LOAD_OUT) {
+  // The load's own process (below): a stack nobody watches, the figures to a file, nothing else.
+  const stack = await startLocalStack({ logLevel: 'SILENT' });
+  try {
+    fs.writeFileSync(process.env.BENCH_LOAD_OUT, JSON.stringify(await load(stack, CONCURRENCY, LOAD_REQUESTS)));
+  } finally {
+    await stack.stop();
+  }
+  process.exit(0);
+}
+
 const started = performance.now();
 const cpus = os.cpus();
 console.log(`Onramp bench: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), Node ${process.version}, ${os.platform()} ${os.arch()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -54,15 +67,18 @@ if (ONLY.has('bundles')) {
 }
 
 if (ONLY.has('load')) {
-  // The load first, on a stack nobody watches: the bench's counting (a context around each invocation,
-  // a middleware on each AWS call) would be the bench's own cost inside the routes' figures.
-  const stack = await startLocalStack({ logLevel: 'SILENT' });
-  try {
-    loadResult = await load(stack, CONCURRENCY, LOAD_REQUESTS);
-    printLoad(loadResult);
-  } finally {
-    await stack.stop();
-  }
+  // The load in a process of its own, on a stack nobody watches: the bench's counting (a context around
+  // each invocation, a middleware on each AWS call) would be the bench's own cost inside the routes' figures,
+  // and the handlers keep the clients they were first given, so one process cannot host both stacks.
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-load-')), 'load.json');
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+    env: { ...process.env, BENCH_LOAD_OUT: out },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (child.status !== 0 || !fs.existsSync(out)) throw new Error(`the load stopped (${child.status ?? child.signal})`);
+  loadResult = JSON.parse(fs.readFileSync(out, 'utf8')) as LoadResult;
+  fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  printLoad(loadResult);
 }
 
 if (ONLY.has('onboardings') || ONLY.has('refresher')) {
