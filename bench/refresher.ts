@@ -60,14 +60,22 @@ export async function refresher(stack: LocalStack): Promise<void> {
       const name = REFRESHES[call.host] && /token/.test(call.path) ? REFRESHES[call.host] : CHECKS.find((c) => c.is(call.host, call.path))?.name;
       if (name) perProvider.set(name, (perProvider.get(name) ?? 0) + 1);
     }
+    // Every connection in the table is refreshed and checked (the onboardings' too, when they ran first): count them.
+    const NAME: Record<string, string> = { amazon: 'Amazon', ebay: 'eBay', etsy: 'Etsy', 'tiktok-shop': 'TikTok Shop', square: 'Square', xero: 'Xero', quickbooks: 'QuickBooks', shopify: 'Shopify', walmart: 'Walmart', woocommerce: 'WooCommerce' };
+    const connections = new Map<string, number>();
+    for (const r of await deps.connections.due(new Date(Date.now() + offset + 3650 * 24 * 3600_000).toISOString(), 100_000)) {
+      const name = NAME[r.provider];
+      if (name) connections.set(name, (connections.get(name) ?? 0) + 1);
+    }
     const line = (name: string) => {
       const n = perProvider.get(name) ?? 0;
-      return `${name.padEnd(13)} ${String(n).padStart(8)}           ${(n / DAYS).toFixed(2).padStart(6)}`;
+      const c = connections.get(name) ?? 1;
+      return `${name.padEnd(13)} ${String(c).padStart(11)} ${String(n).padStart(9)}    ${(n / c / DAYS).toFixed(2).padStart(6)}`;
     };
-    console.log(`\nConnection refresher: ${runMs.length} runs every 15 minutes over ${DAYS} simulated days, one connection per provider`);
-    console.log('provider      refresh requests   per connection per day');
+    console.log(`\nConnection refresher: ${runMs.length} runs every 15 minutes over ${DAYS} simulated days, every connection in the table`);
+    console.log('provider      connections  refreshes    per connection per day');
     for (const name of Object.values(REFRESHES)) console.log(line(name));
-    console.log('provider      check requests     per connection per day');
+    console.log('provider      connections     checks    per connection per day');
     for (const { name } of CHECKS) console.log(line(name));
     console.log(
       `total refreshes ${refreshed}, checks ${checked}; per run: 1 DynamoDB query when nothing is due (96 a day), run p50 ${pct(runMs, 50).toFixed(1)} ms, p95 ${pct(runMs, 95).toFixed(1)} ms`,
