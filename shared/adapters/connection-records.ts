@@ -118,6 +118,36 @@ export function dynamoConnectionRecords(db: Pick<DynamoDBDocumentClient, 'send'>
         throw err;
       }
     },
+    async postpone(record, untilIso) {
+      if (!nextDue(record)) return;
+      const values: Record<string, unknown> = {
+        ':due': REFRESH_DUE_INDEX_KEY,
+        ':later': `${untilIso}#${record.secretName}`,
+        ':g': record.generation,
+        ':connected': 'connected',
+      };
+      // Only the place in the queue moves, and only while the record says what it said when read.
+      const same = (field: 'refreshDueAt' | 'checkDueAt') => {
+        const v = record[field];
+        if (v === undefined) return `attribute_not_exists(${field})`;
+        values[`:${field}`] = v;
+        return `${field} = :${field}`;
+      };
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: recordKey(record.secretName),
+            UpdateExpression: 'SET gsi1sk = :later',
+            ConditionExpression: `gsi1pk = :due AND generation = :g AND #status = :connected AND ${same('refreshDueAt')} AND ${same('checkDueAt')}`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: values,
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+    },
     async due(untilIso, limit) {
       const { Items } = await db.send(
         new QueryCommand({

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '#shared/adapters/aws.js';
 import { dynamoAccountStore } from '#shared/adapters/accounts.js';
 import { dynamoConnectionRecords } from '#shared/adapters/connection-records.js';
-import { refreshDueConnections } from '#shared/health/job.js';
+import { refreshDueConnections, RETRY_AFTER_MS } from '#shared/health/job.js';
 import { accountResponse } from '#shared/schemas.js';
 import { getAccount } from '#shared/use-cases/accounts.js';
 import { grantControls } from '#local/sandboxes/controls.js';
@@ -85,20 +85,44 @@ describe('connection health', () => {
     expect(await healthOf(c, id, 'channel')).toMatchObject({ state: 'needs_reconnecting', reason: 'refresh_token_expired', message: 'The sign-in Onramp holds for Etsy has expired.' });
   });
 
+  it('puts a connection whose refresh failed at the back of the queue until the next run, so one that always fails never holds back the others', async () => {
+    const c = await newSeller(stack);
+    const id = await connectedAccount(c, { name: 'Etsy', channel: 'etsy' });
+    const secretName = secretOf(stack, await sellerIdOf(c), id, 'channel');
+    const at = refresherInstance(stack, { offsetMs: 2 * DAY_MS, timeoutMs: 500 });
+    const queued = async (deps: typeof at) => (await records().due(deps.now!().toISOString(), 10_000)).some((r) => r.secretName === secretName);
+    expect(await queued(at)).toBe(true);
+    controls('etsy').failRefresh('error');
+    try {
+      expect((await refreshDueConnections(at)).failed).toBeGreaterThanOrEqual(1);
+    } finally {
+      controls('etsy').failRefresh(null);
+    }
+    // Not in this run's queue any more, but in the next run's; and what the record says is unchanged.
+    expect(await queued(at)).toBe(false);
+    const next = refresherInstance(stack, { offsetMs: 2 * DAY_MS + RETRY_AFTER_MS, timeoutMs: 500 });
+    expect(await queued(next)).toBe(true);
+    expect((await records().get(secretName))?.refreshedAt).toBeUndefined();
+    await refreshDueConnections(next);
+    expect((await records().get(secretName))?.refreshedAt).toBeDefined();
+  });
+
   it('stays Connected when a refresh fails (a 500, or no answer in time), and refreshes on a later run', async () => {
     const c = await newSeller(stack);
     const id = await connectedAccount(c, { name: 'eBay', channel: 'ebay' });
     const secretName = secretOf(stack, await sellerIdOf(c), id, 'channel');
-    const later = refresherInstance(stack, { offsetMs: 2 * DAY_MS, timeoutMs: 500 });
+    // The scheduled runs, every 15 minutes from two days on.
+    let run = 0;
+    const nextRun = () => refresherInstance(stack, { offsetMs: 2 * DAY_MS + run++ * RETRY_AFTER_MS, timeoutMs: 500 });
     for (const mode of ['error', 'timeout'] as const) {
       controls('ebay').failRefresh(mode);
-      const run = await refreshDueConnections(later);
-      expect(run.failed).toBeGreaterThanOrEqual(1);
+      const summary = await refreshDueConnections(nextRun());
+      expect(summary.failed).toBeGreaterThanOrEqual(1);
       expect((await records().get(secretName))?.refreshedAt).toBeUndefined();
       expect(await healthOf(c, id, 'channel')).toMatchObject({ state: 'connected' });
     }
     controls('ebay').failRefresh(null);
-    await refreshDueConnections(later);
+    await refreshDueConnections(nextRun());
     expect((await records().get(secretName))?.refreshedAt).toBeDefined();
     expect(await healthOf(c, id, 'channel')).toMatchObject({ state: 'connected' });
   });

@@ -28,6 +28,9 @@ const isDue = (at: string | undefined, now: Date) => !!at && Date.parse(at) <= n
 /** What a due record calls for: a refresh when it can be refreshed, else the check of credentials that never expire. */
 const work = (r: ConnectionRecord, now: Date) => (isDue(r.refreshDueAt, now) ? 'refresh' : isDue(r.checkDueAt, now) ? 'check' : undefined);
 
+/** When a connection whose refresh or check failed is tried again: the next run (the schedule is every 15 minutes). */
+export const RETRY_AFTER_MS = 15 * 60_000;
+
 /**
  * How many connections a run works on at once. A provider or store that
  * stalls every call (each up to the provider timeout, 8 seconds) then still
@@ -67,6 +70,8 @@ export async function refreshDueConnections(deps: RefreshDeps, limit = 200, conc
       }
     } catch (err) {
       counts.failed++;
+      // To the back of the queue until the next run: a connection that fails every run never holds back the others.
+      await deps.connections.postpone(record, new Date(now.getTime() + RETRY_AFTER_MS).toISOString()).catch(() => undefined);
       logger.warn(what === 'check' ? 'scheduled check failed' : 'scheduled refresh failed', {
         provider: record.provider,
         errorName: (err as Error)?.name,

@@ -16,6 +16,13 @@ export interface ConnectionRecordStore {
    * false when it moved on or is gone. Refreshers and checks write only this way.
    */
   replace(record: ConnectionRecord, expectedGeneration: number): Promise<boolean>;
+  /**
+   * Moves a due record, as `due` found it, to `untilIso` in the refresher's
+   * queue (after a run that failed: the next runs take the others first),
+   * leaving what it says unchanged; nothing when the record changed since
+   * (another refresh or a consent wrote it), or is gone.
+   */
+  postpone(record: ConnectionRecord, untilIso: string): Promise<void>;
   /** Connections whose `refreshDueAt` or `checkDueAt` is at or before `untilIso`, soonest first (one index query). */
   due(untilIso: string, limit: number): Promise<ConnectionRecord[]>;
   remove(secretName: string): Promise<void>;
