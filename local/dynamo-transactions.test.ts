@@ -149,4 +149,29 @@ describe('closing the local DynamoDB', () => {
     expect(closed).toBe(true);
     raw.destroy();
   });
+
+  it('closes even while requests come and wait: they are told it is stopping rather than holding their connections open', async () => {
+    const server = dynalite({ createTableMs: 0 });
+    withTransactions(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const raw = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    const db = DynamoDBDocumentClient.from(raw);
+    await raw.send(new CreateTableCommand(createTableInput('stopping')));
+    const tx = db.send(new TransactWriteCommand({ TransactItems: Array.from({ length: 5 }, (_, i) => ({ Put: { TableName: 'stopping', Item: { pk: `tx-${i}`, sk: 'X' } } })) }));
+    await new Promise((r) => setTimeout(r, 5));
+    // Plain writes queued behind the transaction, then the server asked to close, then more requests.
+    const waiting = Array.from({ length: 5 }, (_, i) => db.send(new PutCommand({ TableName: 'stopping', Item: { pk: `w-${i}`, sk: 'X' } })).then(() => 'written', () => 'refused'));
+    const closing = new Promise<void>((resolve) => server.close(() => resolve()));
+    const late = Array.from({ length: 5 }, (_, i) => db.send(new PutCommand({ TableName: 'stopping', Item: { pk: `l-${i}`, sk: 'X' } })).then(() => 'written', () => 'refused'));
+    await expect(tx).resolves.toBeDefined();
+    await closing;
+    expect(await Promise.all(late)).toEqual(['refused', 'refused', 'refused', 'refused', 'refused']);
+    expect((await Promise.all(waiting)).every((r) => r === 'written' || r === 'refused')).toBe(true);
+    raw.destroy();
+  });
 });

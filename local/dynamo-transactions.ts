@@ -62,6 +62,17 @@ class ReadersWriterLock {
     };
   }
 
+  /**
+   * Lets every waiting reader in now, whoever holds the lock: when the
+   * server is stopping, they only answer that it is (they touch no item), and
+   * must not wait behind the closing writer, which waits for their connections.
+   */
+  admitWaitingReaders(): void {
+    const readers = this.waitingReaders.splice(0);
+    this.readers += readers.length;
+    for (const r of readers) r();
+  }
+
   private next(): void {
     if (this.writing || this.readers > 0) return;
     const writer = this.waitingWriters.shift();
@@ -114,6 +125,7 @@ export function withTransactions(server: Server): void {
   const close = server.close.bind(server);
   server.close = ((callback?: (err?: Error) => void) => {
     closing = true;
+    lock.admitWaitingReaders();
     void lock.write().then((release) =>
       close((err?: Error) => {
         release();
@@ -129,11 +141,16 @@ export function withTransactions(server: Server): void {
       for (const listener of listeners) listener.call(server, req, res);
     };
     if (req.headers['x-onramp-transaction'] === INSIDE) return pass();
+    // Once stopping, a request is answered at once: waiting for the lock would hold its connection open,
+    // which the closing server waits for.
+    if (closing) return stopping(res);
     if (String(req.headers['x-amz-target'] ?? '') === `${TARGET_PREFIX}TransactWriteItems`) {
       void transact(req, res);
       return;
     }
     void lock.read().then((release) => {
+      // A client that went away while its request waited: its 'close' has passed, so let go now.
+      if (res.closed || res.destroyed) return release();
       res.once('close', release);
       res.once('finish', release);
       if (closing) return stopping(res);
@@ -199,6 +216,7 @@ export function withTransactions(server: Server): void {
     } catch {
       return send(res, 400, { __type: 'com.amazon.coral.service#SerializationException' });
     }
+    if (closing) return stopping(res);
     const release = await lock.write();
     try {
       if (closing) return stopping(res);
