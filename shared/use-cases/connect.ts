@@ -7,7 +7,7 @@
  * Whatever goes wrong brings the seller back to the step with one clear
  * sentence, and nothing is written.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { findChannel } from '../catalog.js';
 import { ConflictError, ConnectError, DependencyError, ServiceUnavailableError, ValidationError, VersionConflictError } from '../errors.js';
 import type { ConnectErrorCode } from '../connect-errors.js';
@@ -17,15 +17,13 @@ import { logger } from '../logger.js';
 import type { WizardRecord } from '../model.js';
 import type { CallerSession } from './auth.js';
 import type { AppCredentialStore, ConsentStateStore, ProviderHttp } from '../ports.js';
-import { findProvider, type OAuthProviderDefinition } from '../providers/index.js';
+import type { OAuthProviderDefinition } from '../providers/index.js';
 import { accountView } from '../views.js';
 import type { ConnectionRecordStore, LeaseStore } from '../health/ports.js';
 import { consentRecord } from '../health/record.js';
+import { callbackUrl, consentUrl, oauthProvider, withError } from './consent.js';
 import { finishReconnect } from './reconnect.js';
 import { completeStep, loadAccount, type WizardDeps } from './wizard.js';
-
-/** How long a consent may take, from the click to the callback. */
-export const STATE_TTL_SECONDS = 600;
 
 export interface ConnectDeps extends WizardDeps {
   readonly states: ConsentStateStore;
@@ -41,12 +39,7 @@ export interface ConnectDeps extends WizardDeps {
 }
 
 const nowOf = (deps: Pick<WizardDeps, 'now'>) => deps.now?.() ?? new Date();
-export const callbackUrl = (appOrigin: string, provider: string) => `${appOrigin}/api/oauth/${provider}/callback`;
 
-function oauthProvider(id: string): OAuthProviderDefinition | undefined {
-  const p = findProvider(id);
-  return p && p.kind !== 'api-keys' ? p : undefined;
-}
 
 /** The wizard step a consent of this purpose completes. */
 const STEP_OF = { channel: 'connect_channel', books: 'connect_bookkeeping' } as const;
@@ -80,27 +73,7 @@ export async function startConnect(
   if (!provider || (purpose === 'books' && provider.role !== 'books')) {
     throw new ValidationError(purpose === 'channel' ? `${channel?.name ?? 'This channel'} connects with keys you paste, not by signing in.` : 'Choose Xero or QuickBooks Online.', purpose === 'books' ? { provider: 'Choose Xero or QuickBooks Online.' } : undefined);
   }
-  const app = await deps.apps.get(provider.id);
-  const state = randomBytes(32).toString('base64url');
-  const codeVerifier = provider.pkce === 'S256' ? randomBytes(32).toString('base64url') : undefined;
-  const codeChallenge = codeVerifier ? createHash('sha256').update(codeVerifier).digest('base64url') : undefined;
-  await deps.states.put(state, {
-    sellerId,
-    accountId,
-    provider: provider.id,
-    purpose,
-    expiresAt: Math.floor(nowOf(deps).getTime() / 1000) + STATE_TTL_SECONDS,
-    ...(codeVerifier ? { codeVerifier } : {}),
-  });
-  const redirectUri = redirectUriFor(provider, app, callbackUrl(deps.appOrigin, provider.id));
-  const authorizeUrl = strategyFor(provider).authorizeUrl(provider, {
-    app,
-    account,
-    state,
-    redirectUri,
-    ...(codeChallenge ? { codeChallenge } : {}),
-  });
-  return { authorizeUrl: deps.http.locate(authorizeUrl) };
+  return consentUrl(deps, provider, account, { sellerId, accountId, purpose });
 }
 
 /** The shared secret of a books connection: one per seller and organisation, used by every account that connects it. */
@@ -117,7 +90,6 @@ function credentials(tokens: TokenSet): Record<string, string> {
   };
 }
 
-const withError = (path: string, code: ConnectErrorCode) => `${path}${path.includes('?') ? '&' : '?'}connect_error=${code}`;
 
 /**
  * Finishes a consent at the provider's callback and answers where the

@@ -7,8 +7,6 @@
  * A keys channel (Walmart, WooCommerce) reconnects with new keys instead
  * (`reconnectKeys`): pasted, or created again in one click at the store.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import type { ConnectErrorCode } from '../connect-errors.js';
 import { strategyFor } from '../connectors/index.js';
 import { redirectUriFor } from '../connectors/types.js';
 import type { Identity, TokenSet } from '../connectors/types.js';
@@ -18,22 +16,14 @@ import { withLease } from '../health/refresh.js';
 import { logger } from '../logger.js';
 import type { Connection, WizardRecord } from '../model.js';
 import type { PendingConsent } from '../ports.js';
-import { findProvider, type OAuthProviderDefinition } from '../providers/index.js';
+import type { OAuthProviderDefinition } from '../providers/index.js';
 import type { AccountView } from '../schemas.js';
 import { accountView } from '../views.js';
 import type { ConnectDeps } from './connect.js';
 import { reconnectKeys, type KeysDeps, type ReconnectKeysRequest } from './connect-keys.js';
+import { callbackUrl, consentUrl, oauthProvider, withError } from './consent.js';
 
-/** As for any consent: ten minutes from the click to the callback. */
-const STATE_TTL_SECONDS = 600;
-const callbackUrl = (appOrigin: string, provider: string) => `${appOrigin}/api/oauth/${provider}/callback`;
-const withError = (path: string, code: ConnectErrorCode) => `${path}${path.includes('?') ? '&' : '?'}connect_error=${code}`;
 const nowOf = (deps: Pick<ConnectDeps, 'now'>) => deps.now?.() ?? new Date();
-
-function oauthProvider(id: string): OAuthProviderDefinition | undefined {
-  const p = findProvider(id);
-  return p && p.kind !== 'api-keys' ? p : undefined;
-}
 
 /**
  * Starts reconnecting one of the account's connections: the provider's
@@ -60,22 +50,7 @@ export async function startReconnect(
     const message = `${provider.name} reconnects by signing in; it takes no keys.`;
     throw new ValidationError(message, Object.fromEntries(extra.map(([k]) => [k, message])));
   }
-  const app = await deps.apps.get(provider.id);
-  const state = randomBytes(32).toString('base64url');
-  const codeVerifier = provider.pkce === 'S256' ? randomBytes(32).toString('base64url') : undefined;
-  const codeChallenge = codeVerifier ? createHash('sha256').update(codeVerifier).digest('base64url') : undefined;
-  await deps.states.put(state, {
-    sellerId,
-    accountId,
-    provider: provider.id,
-    purpose: 'reconnect',
-    connectionKind: kind,
-    expiresAt: Math.floor(nowOf(deps).getTime() / 1000) + STATE_TTL_SECONDS,
-    ...(codeVerifier ? { codeVerifier } : {}),
-  });
-  const redirectUri = redirectUriFor(provider, app, callbackUrl(deps.appOrigin, provider.id));
-  const authorizeUrl = strategyFor(provider).authorizeUrl(provider, { app, account, state, redirectUri, ...(codeChallenge ? { codeChallenge } : {}) });
-  return { authorizeUrl: deps.http.locate(authorizeUrl) };
+  return consentUrl(deps, provider, account, { sellerId, accountId, purpose: 'reconnect', connectionKind: kind });
 }
 
 /** Whether the consent came from the identity the connection was made with (for Xero, among the organisations it covered). */
