@@ -5,6 +5,7 @@
  * server's event loop does only the server's work.
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { pool } from './stats.js';
@@ -35,11 +36,17 @@ export const FLOOR = 'DynamoDB GetItem (storage floor)';
 
 async function run(input: LoadClientInput): Promise<LoadClientOutput> {
   const db = new DynamoDBClient({});
-  const get = async (path: string, s: LoadSeller) => {
-    const res = await fetch(input.url + path, { headers: { cookie: s.cookie } });
-    await res.arrayBuffer();
-    return res.status === 200;
-  };
+  // node:http with kept-alive connections, as light a client as Node has: the client's own CPU is the server's lost.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: input.concurrency });
+  const get = (path: string, s: LoadSeller) =>
+    new Promise<boolean>((resolve, reject) => {
+      const req = http.get(new URL(path, input.url), { agent, headers: { cookie: s.cookie } }, (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode === 200));
+        res.once('error', reject);
+      });
+      req.once('error', reject);
+    });
   const jobs: Record<string, (s: LoadSeller) => Promise<boolean>> = {
     [FLOOR]: async (s) => {
       const res = await db.send(
@@ -74,6 +81,7 @@ async function run(input: LoadClientInput): Promise<LoadClientOutput> {
     for (const key of Object.keys(jobs)) wall[key] = (wall[key] ?? 0) + (await timed(key, Math.ceil(input.perRoute / input.rounds), true));
   }
   db.destroy();
+  agent.destroy();
   return { samples, wall };
 }
 

@@ -37,11 +37,11 @@ export function refuse(res: ServerResponse, message: string): void {
 }
 
 /** Puts the guard in front of a server's own request listeners (dynalite's, which we do not write). */
-export function guardServer(server: Server): void {
+export function guardServer(server: Server, accessKeyId: string = LOCAL_ACCESS_KEY_ID): void {
   const listeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const why = refusal(req);
+    const why = refusal(req, accessKeyId);
     if (why) return refuse(res, why);
     for (const listener of listeners) listener.call(server, req, res);
   });

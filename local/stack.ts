@@ -6,7 +6,6 @@
  */
 import './polyfills.js';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import fs from 'node:fs';
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,8 +17,8 @@ import { logger, type LogLevel } from '../shared/logger.js';
 import { FUNCTIONS, type FunctionId } from '../shared/routes.js';
 import { createTableInput } from '../shared/table.js';
 import { AwsError, readBody, sendAwsError, sendJson, type Operation } from './aws-protocol.js';
-import { withTransactions } from './dynamo-transactions.js';
-import { guardServer, LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, refusal, refuse } from './endpoint-guard.js';
+import { startDynamoServer } from './dynamo-server.js';
+import { LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, refusal, refuse } from './endpoint-guard.js';
 import { synthesizeWizardDefinition, LOCAL_REGION } from './definition.js';
 import { LocalFunctions } from './functions.js';
 import { createGateway } from './gateway.js';
@@ -134,16 +133,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const host = options.host ?? '127.0.0.1';
   if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
 
-  const dynamo = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(options.dataDir ? { path: path.join(options.dataDir, 'dynamodb') } : {}),
-  }) as Server;
-  // dynalite has no transactions: this layer adds TransactWriteItems in front of it, the guard in front of both.
-  withTransactions(dynamo);
-  guardServer(dynamo);
-  const dynamoPort = await listen(dynamo, options.dynamoPort ?? 0, host);
+  // DynamoDB on a thread of its own (with transactions and the guard), as it is a service of its own in the cloud.
+  const dynamo = await startDynamoServer({ host, port: options.dynamoPort ?? 0, accessKeyId: LOCAL_ACCESS_KEY_ID, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+  const dynamoPort = dynamo.port;
 
   const functions = new LocalFunctions(ROOT);
   const definition = synthesizeWizardDefinition(options.stepTimeoutSeconds ?? 14 * 24 * 3600);
@@ -256,7 +248,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await stepFunctions.stopAll();
       // A task or request still running (a wizard task recording its token) finishes its writes first.
       await functions.drain();
-      await Promise.all([close(gateway), close(aws), close(dynamo), sandboxes.stop()]);
+      await Promise.all([close(gateway), close(aws), dynamo.stop(), sandboxes.stop()]);
     },
   };
 }
