@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from '../local/stack.js';
 import { FUNCTIONS, type FunctionId } from '../shared/routes.js';
-import { check, fixed, median, table } from './stats.js';
+import { check, fixed, median, percentile, table } from './stats.js';
 
 /** The CDK's bundling options (infra/constructs/onramp-function.ts), less the source map it uploads beside the bundle. */
 const CDK_OPTIONS: BuildOptions = {
@@ -55,6 +55,8 @@ export interface BundleRow {
   readonly initMs: number;
   readonly floorMs: number;
   readonly importError?: string;
+  /** The spread of init over the floor, run by run (function less its floor timed beside it): 25th and 75th percentiles. */
+  readonly overMsSpread: readonly [number, number];
   /** The packages over the floor, largest first (KB in the bundle). */
   readonly overFloor: { name: string; kb: number }[];
 }
@@ -201,6 +203,9 @@ export async function bundlesAndInit(runs: number): Promise<BundlesResult> {
         .filter((p) => p.kb >= 1)
         .sort((a, z) => z.kb - a.kb);
       const importError = errors.get(b.fn);
+      const fnRuns = paired.get(b.fn) ?? [];
+      const floorRuns = paired.get(`${b.fn}:floor`) ?? [];
+      const overRuns = fnRuns.map((t, i) => t - (floorRuns[i] ?? Number.NaN)).filter(Number.isFinite);
       return {
         fn: b.fn,
         clients: b.clients,
@@ -208,6 +213,7 @@ export async function bundlesAndInit(runs: number): Promise<BundlesResult> {
         floorKB: kb(fs.statSync(b.floor).size),
         initMs: median(paired.get(b.fn) ?? []),
         floorMs: median(paired.get(`${b.fn}:floor`) ?? []),
+        overMsSpread: [percentile(overRuns, 25), percentile(overRuns, 75)] as const,
         overFloor,
         ...(importError ? { importError } : {}),
       };
@@ -235,10 +241,11 @@ const SHORT: Record<string, string> = {
 export function printBundles(r: BundlesResult): void {
   console.log(`\n1a. Bundles (ESM, minified, node22, createRequire banner, as the CDK builds them) and init`);
   console.log(`    init = a fresh Node process importing the bundle, less an empty module timed beside it; median of ${r.runs} interleaved runs`);
-  console.log(`    (an empty module itself: ${fixed(r.emptyMs, 0)} ms from process start). Floor = the same AWS SDK clients, made, bundled alone.\n`);
+  console.log(`    (an empty module itself: ${fixed(r.emptyMs, 0)} ms from process start). Floor = the same AWS SDK clients, made, bundled alone.`);
+  console.log(`    Run by run: the function less its floor timed beside it, 25th..75th percentile (how much a busy machine moves the figure).\n`);
   console.log(
     table(
-      ['function', 'bundle KB', 'floor KB', 'init ms', 'floor ms', 'over the floor', 'budget', 'floor clients'],
+      ['function', 'bundle KB', 'floor KB', 'init ms', 'floor ms', 'over the floor', 'run by run', 'budget', 'floor clients'],
       r.rows.map((row) => [
         row.fn,
         fixed(row.bundleKB, 0),
@@ -246,6 +253,7 @@ export function printBundles(r: BundlesResult): void {
         row.importError ? 'THROWS' : fixed(row.initMs, 0),
         fixed(row.floorMs, 0),
         row.importError ? '-' : `+${fixed(row.bundleKB - row.floorKB, 0)} KB, +${fixed(row.initMs - row.floorMs, 0)} ms`,
+        row.importError ? '-' : `${fixed(row.overMsSpread[0], 0)}..${fixed(row.overMsSpread[1], 0)} ms`,
         row.importError ? 'missed' : row.bundleKB <= row.floorKB + BUDGET_BUNDLE_KB && row.initMs <= row.floorMs + BUDGET_INIT_MS ? 'met' : 'missed',
         row.clients.map((c) => SHORT[c] ?? c).join(' + ') || '(none)',
       ]),

@@ -30,6 +30,8 @@ export interface LoadClientOutput {
   readonly samples: Record<string, Sample[]>;
   /** Wall time per job, over all rounds (ms). */
   readonly wall: Record<string, number>;
+  /** This thread's busy time per request, per job (ms): for the storage floor, the SDK's own CPU per call. */
+  readonly clientBusyMs: Record<string, number>;
 }
 
 export const FLOOR = 'DynamoDB GetItem (storage floor)';
@@ -60,8 +62,10 @@ async function run(input: LoadClientInput): Promise<LoadClientOutput> {
   };
   const samples: Record<string, Sample[]> = {};
   const wall: Record<string, number> = {};
+  const busy: Record<string, number> = {};
   const timed = async (key: string, n: number, record: boolean) => {
     const t0 = performance.now();
+    const elu0 = performance.eventLoopUtilization();
     await pool(n, input.concurrency, async (_i, w) => {
       const s0 = performance.now();
       let ok = false;
@@ -72,6 +76,7 @@ async function run(input: LoadClientInput): Promise<LoadClientOutput> {
       }
       if (record) (samples[key] ??= []).push({ ms: performance.now() - s0, ok });
     });
+    if (record) busy[key] = (busy[key] ?? 0) + performance.eventLoopUtilization(elu0).active;
     return performance.now() - t0;
   };
   // Warm: every handler imported, every connection open.
@@ -82,7 +87,8 @@ async function run(input: LoadClientInput): Promise<LoadClientOutput> {
   }
   db.destroy();
   agent.destroy();
-  return { samples, wall };
+  const clientBusyMs = Object.fromEntries(Object.entries(busy).map(([key, ms]) => [key, ms / (samples[key]?.length || 1)]));
+  return { samples, wall, clientBusyMs };
 }
 
 if (parentPort && workerData) {

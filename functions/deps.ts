@@ -19,13 +19,19 @@ import { dynamoPendingKeys } from '#shared/adapters/pending-keys.js';
 import { localStoresAllowed, storeHttp } from '#shared/adapters/store-http.js';
 import type { KeysDeps } from '#shared/use-cases/connect-keys.js';
 
+/** Sellers, their sessions and their accounts (the auth function's stores). */
 export function stores(env: BaseEnv) {
   const db = dynamoClient();
   return {
     users: translated('DynamoDB', dynamoUserStore(db, env.TABLE_NAME)),
-    sessions: translated('DynamoDB', dynamoSessionStore(db, env.TABLE_NAME)),
+    sessions: sessionStore(env),
     accounts: translated('DynamoDB', dynamoAccountStore(db, env.TABLE_NAME)),
   };
+}
+
+/** The sessions alone: what a function that serves signed-in sellers needs to know who is asking. */
+export function sessionStore(env: BaseEnv) {
+  return translated('DynamoDB', dynamoSessionStore(dynamoClient(), env.TABLE_NAME));
 }
 
 /** What the wizard engine needs: the account store, executions and the secret store. */

@@ -13,16 +13,18 @@ import { ORIGIN_SECRET_HEADER } from '#shared/security-headers.js';
 
 export { ORIGIN_SECRET_HEADER };
 
-const list = z.pipe(
+const list = () =>
+  z.pipe(
   z._default(z.string(), ''),
   z.transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
 );
 
-const edgeEnv = z.object({
+const edgeEnv = () =>
+  z.object({
   /** The site's origin, e.g. https://d111111abcdef8.cloudfront.net (set by the CDK, or by the local stack). */
   SITE_ORIGIN: z.optional(z.url()),
   /** Further origins allowed to make state-changing requests (comma-separated). */
-  ALLOWED_ORIGINS: list,
+  ALLOWED_ORIGINS: list(),
   /** The value CloudFront sends in ORIGIN_SECRET_HEADER; unset on the local stack, which has no CDN. */
   ORIGIN_VERIFY_SECRET: z.optional(z.string().check(z.minLength(16))),
 });
@@ -32,7 +34,7 @@ let parsed: { origins: Set<string>; secret: Buffer | undefined } | undefined;
 /** The edge configuration, parsed on first use (and again after `resetEdgeConfig`). */
 function config() {
   if (!parsed) {
-    const env = parseEnv(edgeEnv);
+    const env = parseEnv(edgeEnv());
     const origins = [env.SITE_ORIGIN, ...env.ALLOWED_ORIGINS].filter((o): o is string => Boolean(o)).map(normalize);
     parsed = {
       origins: new Set(origins.filter((o): o is string => o !== undefined)),

@@ -7,7 +7,7 @@ import { httpEvent, lambdaContext } from './test-events.js';
 describe('fieldErrors', () => {
   it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('names an unexpected "%s" key like any other unknown field', (key) => {
     const parsed = z.strictObject({ name: z.string() }).safeParse(JSON.parse(`{"name": "Ada", "${key}": 1}`));
-    const fields = fieldErrors(parsed.error!);
+    const fields = fieldErrors(parsed.error!.issues);
     expect(Object.keys(fields)).toEqual([key]);
     expect(fields[key]).toBe(`"${key}" is not a field we accept. Remove it and try again.`);
   });
@@ -19,7 +19,7 @@ describe('fieldErrors', () => {
     ['a mapping without its accounts', mappingRequest, { taxRates: {}, startDate: '2026-11-01' }, 'accounts', 'Invalid input: expected record, received undefined'],
   ])('says what is wrong with %s in zod\u2019s English words where the schema has none of its own', (_what, schema, body, field, reason) => {
     const parsed = z.safeParse(schema, body);
-    expect(fieldErrors(parsed.error!)).toEqual({ [field]: reason });
+    expect(fieldErrors(parsed.error!.issues)).toEqual({ [field]: reason });
   });
 });
 

@@ -12,7 +12,7 @@ let stack: LocalStack;
 let deps: WizardDeps;
 beforeAll(async () => {
   stack = await startLocalStack({ logLevel: 'SILENT' });
-  deps = wizardDeps(parseEnv(wizardEnv));
+  deps = wizardDeps(parseEnv(wizardEnv()));
 });
 afterAll(async () => {
   await stack.stop();

@@ -29,11 +29,18 @@ export interface OnrampAppOptions {
   readonly nag?: boolean;
   /** Include the site stack (needs the built web app). */
   readonly site?: boolean;
+  /**
+   * Check the templates against CloudFormation's rules at synthesis (default: yes). The local stack, which
+   * only reads the state machine out of a template `npm run synth` and the infrastructure tests check, skips it:
+   * it is seconds of every start.
+   */
+  readonly validate?: boolean;
 }
 
 export function createOnrampApp(options: OnrampAppOptions) {
   const app = new App({
     ...(options.outdir ? { outdir: options.outdir } : {}),
+    ...(options.validate === false ? { builtinCloudFormationValidation: false } : {}),
     context: {
       // Stacks reference each other's outputs; keep the producer protected.
       '@aws-cdk/core:defaultCrossStackReferences': 'strong',

@@ -29,6 +29,7 @@ export function synthesizeWizardDefinition(stepTimeoutSeconds: number): LocalDef
     bundle: false,
     nag: false,
     site: false,
+    validate: false,
     wizardStepTimeout: Duration.seconds(stepTimeoutSeconds),
   });
   return resolveDefinition(Template.fromStack(stateless).toJSON() as { Resources: Cfn });

@@ -5,7 +5,7 @@ const env = { TABLE_NAME: 'onramp', STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1
 
 describe('parseEnv', () => {
   it('parses each variable, with its default where it is unset', () => {
-    const parsed = parseEnv(connectEnv, { ...env, ALLOWED_ORIGINS: ' https://a.example.com, ,https://b.example.com', COOKIE_SECURE: 'false' });
+    const parsed = parseEnv(connectEnv(), { ...env, ALLOWED_ORIGINS: ' https://a.example.com, ,https://b.example.com', COOKIE_SECURE: 'false' });
     expect(parsed).toMatchObject({
       APP_ORIGIN: 'https://app.example.com',
       ALLOWED_ORIGINS: ['https://a.example.com', 'https://b.example.com'],
@@ -17,7 +17,7 @@ describe('parseEnv', () => {
   });
 
   it('fails naming every missing variable, and saying what it must be', () => {
-    expect(() => parseEnv(connectEnv, {})).toThrow(
+    expect(() => parseEnv(connectEnv(), {})).toThrow(
       'Invalid environment: TABLE_NAME: Invalid input: expected string, received undefined; STATE_MACHINE_ARN: Invalid input: expected string, received undefined; APP_ORIGIN: Invalid input: expected string, received undefined',
     );
   });
@@ -29,6 +29,6 @@ describe('parseEnv', () => {
     [{ COOKIE_SECURE: 'yes' }, 'COOKIE_SECURE: Invalid option: expected one of "true"|"false"'],
     [{ PROVIDER_SANDBOX_ORIGIN: 'https://example.com' }, 'PROVIDER_SANDBOX_ORIGIN: must be a loopback origin (the local sandboxes)'],
   ])('fails on %o naming the variable: %s', (wrong, problem) => {
-    expect(() => parseEnv(connectEnv, { ...env, ...wrong })).toThrow(`Invalid environment: ${problem}`);
+    expect(() => parseEnv(connectEnv(), { ...env, ...wrong })).toThrow(`Invalid environment: ${problem}`);
   });
 });

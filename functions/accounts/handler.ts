@@ -3,11 +3,11 @@ import { parseEnv, wizardEnv } from '#shared/config.js';
 import { createAccountRequest } from '#shared/schemas.js';
 import { createAccount, getAccount, listAccounts, listEvents } from '#shared/use-cases/accounts.js';
 import { resume, startOver } from '#shared/use-cases/wizard.js';
-import { healthStores, stores, wizardDeps } from '../deps.js';
+import { healthStores, sessionStore, wizardDeps } from '../deps.js';
 import { httpHandler, sellerRoute } from '../http.js';
 
-const env = parseEnv(wizardEnv);
-const { sessions } = stores(env);
+const env = parseEnv(wizardEnv());
+const sessions = sessionStore(env);
 const deps = { ...wizardDeps(env), connections: healthStores(env).connections };
 
 export const handler = httpHandler(

@@ -11,7 +11,7 @@ import { clientAddress } from '../client-address.js';
 import { clearedSessionCookie, httpHandler, route, sellerRoute, sessionCookie } from '../http.js';
 import { sessionCookieHere } from '../session-cookie.js';
 
-const env = parseEnv(authEnv);
+const env = parseEnv(authEnv());
 const deps = {
   ...stores(env),
   attempts: translated('DynamoDB', dynamoAttemptCounter(dynamoClient(), env.TABLE_NAME)),

@@ -2,10 +2,10 @@
 import { connectEnv, parseEnv } from '#shared/config.js';
 import { booksConnectRequest, chooseOrganisationRequest, mappingRequest } from '#shared/schemas.js';
 import { booksChart, chooseOrganisation, connectBooks, saveMapping } from '#shared/use-cases/books.js';
-import { connectDeps, stores } from '../deps.js';
+import { connectDeps, sessionStore } from '../deps.js';
 import { httpHandler, sellerRoute } from '../http.js';
 
-const env = parseEnv(connectEnv);
+const env = parseEnv(connectEnv());
 const deps = connectDeps(env);
 
 export const handler = httpHandler(
@@ -28,5 +28,5 @@ export const handler = httpHandler(
       }),
     }),
   },
-  { allowedOrigins: env.ALLOWED_ORIGINS, sessions: stores(env).sessions },
+  { allowedOrigins: env.ALLOWED_ORIGINS, sessions: sessionStore(env) },
 );

@@ -6,12 +6,12 @@
 import { connectEnv, parseEnv } from '#shared/config.js';
 import { channelConnectRequest } from '#shared/key-schemas.js';
 import { connectChannel } from '#shared/use-cases/connect-channel.js';
-import { connectDeps, keysDeps, stores } from '../deps.js';
+import { connectDeps, keysDeps, sessionStore } from '../deps.js';
 import { reconnectRequest } from '#shared/schemas.js';
 import { startReconnect } from '#shared/use-cases/reconnect.js';
 import { httpHandler, sellerRoute } from '../http.js';
 
-const env = parseEnv(connectEnv);
+const env = parseEnv(connectEnv());
 const deps = { ...connectDeps(env), ...keysDeps(env) };
 
 export const handler = httpHandler(
@@ -28,5 +28,5 @@ export const handler = httpHandler(
       },
     }),
   },
-  { allowedOrigins: env.ALLOWED_ORIGINS, sessions: stores(env).sessions },
+  { allowedOrigins: env.ALLOWED_ORIGINS, sessions: sessionStore(env) },
 );

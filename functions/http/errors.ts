@@ -10,10 +10,10 @@ import { json, redirect, type Result } from './respond.js';
 export const correlationIdOf = (event: APIGatewayProxyEventV2) => event.requestContext?.requestId ?? 'unknown';
 
 /** Turns zod issues into `{ field: reason }`, one reason per field, in the seller's words. */
-export function fieldErrors(error: z.core.$ZodError): Record<string, string> {
+export function fieldErrors(issues: readonly z.core.$ZodIssue[]): Record<string, string> {
   // No prototype: a key named "__proto__" or "constructor" is a field like any other.
   const fields = Object.create(null) as Record<string, string>;
-  for (const issue of error.issues) {
+  for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const k of issue.keys) fields[k] ??= `"${k}" is not a field we accept. Remove it and try again.`;
       continue;

@@ -9,7 +9,7 @@ import { receivePostedKeys } from '#shared/use-cases/connect-keys.js';
 import { keysDeps } from '../deps.js';
 import { httpHandler, webhookRoute } from '../http.js';
 
-const env = parseEnv(connectEnv);
+const env = parseEnv(connectEnv());
 const deps = keysDeps(env);
 
 export const handler = httpHandler(

@@ -5,10 +5,10 @@
  */
 import { connectEnv, parseEnv } from '#shared/config.js';
 import { finishConnect } from '#shared/use-cases/connect.js';
-import { connectDeps, stores } from '../deps.js';
+import { connectDeps, sessionStore } from '../deps.js';
 import { callbackRoute, httpHandler } from '../http.js';
 
-const env = parseEnv(connectEnv);
+const env = parseEnv(connectEnv());
 const deps = connectDeps(env);
 
 export const handler = httpHandler(
@@ -17,5 +17,5 @@ export const handler = httpHandler(
       handle: async ({ params, query, caller }) => ({ redirect: await finishConnect(deps, params.provider!, query, caller) }),
     }),
   },
-  { allowedOrigins: env.ALLOWED_ORIGINS, sessions: stores(env).sessions },
+  { allowedOrigins: env.ALLOWED_ORIGINS, sessions: sessionStore(env) },
 );

@@ -11,7 +11,7 @@ import { logger } from '#shared/logger.js';
 import { refresherDeps } from '../deps.js';
 import { withLogContext } from '../logging.js';
 
-const env = parseEnv(refresherEnv);
+const env = parseEnv(refresherEnv());
 const deps = refresherDeps(env);
 
 export const handler = withLogContext(async () => {

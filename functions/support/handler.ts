@@ -13,7 +13,7 @@ import { listStuck, reset, show, type SupportDeps } from '#shared/use-cases/supp
 import { healthStores, wizardDeps } from '../deps.js';
 import { withLogContext } from '../logging.js';
 
-const env = parseEnv(wizardEnv);
+const env = parseEnv(wizardEnv());
 const deps: SupportDeps = { ...wizardDeps(env), users: dynamoUserStore(dynamoClient(), env.TABLE_NAME), connections: healthStores(env).connections };
 
 const target = z.union([

@@ -12,7 +12,7 @@ import { markPaused, recordFailure, recordTaskToken } from '#shared/use-cases/wi
 import { WAITING_STEPS } from '#shared/wizard.js';
 import { withLogContext } from '../logging.js';
 
-const env = parseEnv(baseEnv);
+const env = parseEnv(baseEnv());
 const deps = { store: dynamoWizardTaskStore(dynamoClient(), env.TABLE_NAME), tasks: sfnTaskSender(sfnClient()) };
 
 const text = z.string().check(z.minLength(1));

@@ -35,7 +35,7 @@ const sellers: { client: Client; id: string }[] = [];
 
 beforeAll(async () => {
   stack = await startLocalStack({ logLevel: 'SILENT', stepTimeoutSeconds: 24 * 3600 });
-  deps = wizardDeps(parseEnv(wizardEnv));
+  deps = wizardDeps(parseEnv(wizardEnv()));
   installDynamoFaults(dynamoClient());
   observer = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   for (let i = 0; i < 3; i++) {
