@@ -1,6 +1,6 @@
 /** A seller's accounts: list, create, Account Settings, the audit trail, Resume and Start over. */
 import { parseEnv, wizardEnv } from '#shared/config.js';
-import { createAccountRequest } from '#shared/schemas.js';
+import { createAccountRequest } from '#shared/requests.js';
 import { createAccount, getAccount, listAccounts, listEvents } from '#shared/use-cases/accounts.js';
 import { resume, startOver } from '#shared/use-cases/wizard.js';
 import { healthStores, sessionStore, wizardDeps } from '../deps.js';

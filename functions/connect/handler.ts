@@ -7,7 +7,7 @@ import { connectEnv, parseEnv } from '#shared/config.js';
 import { channelConnectRequest } from '#shared/key-schemas.js';
 import { connectChannel } from '#shared/use-cases/connect-channel.js';
 import { connectDeps, keysDeps, sessionStore } from '../deps.js';
-import { reconnectRequest } from '#shared/schemas.js';
+import { reconnectRequest } from '#shared/requests.js';
 import { startReconnect } from '#shared/use-cases/reconnect.js';
 import { httpHandler, sellerRoute } from '../http.js';
 
