@@ -30,7 +30,7 @@ export interface LoadClientOutput {
   readonly samples: Record<string, Sample[]>;
   /** Wall time per job, over all rounds (ms). */
   readonly wall: Record<string, number>;
-  /** This thread's busy time per request, per job (ms): for the storage floor, the SDK's own CPU per call. */
+  /** This thread's busy time per request, per job (ms, wall time while not idle): for the storage floor, the SDK's own per call. */
   readonly clientBusyMs: Record<string, number>;
 }
 

@@ -15,19 +15,19 @@ export { ORIGIN_SECRET_HEADER };
 
 const list = () =>
   z.pipe(
-  z._default(z.string(), ''),
-  z.transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
-);
+    z._default(z.string(), ''),
+    z.transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  );
 
 const edgeEnv = () =>
   z.object({
-  /** The site's origin, e.g. https://d111111abcdef8.cloudfront.net (set by the CDK, or by the local stack). */
-  SITE_ORIGIN: z.optional(z.url()),
-  /** Further origins allowed to make state-changing requests (comma-separated). */
-  ALLOWED_ORIGINS: list(),
-  /** The value CloudFront sends in ORIGIN_SECRET_HEADER; unset on the local stack, which has no CDN. */
-  ORIGIN_VERIFY_SECRET: z.optional(z.string().check(z.minLength(16))),
-});
+    /** The site's origin, e.g. https://d111111abcdef8.cloudfront.net (set by the CDK, or by the local stack). */
+    SITE_ORIGIN: z.optional(z.url()),
+    /** Further origins allowed to make state-changing requests (comma-separated). */
+    ALLOWED_ORIGINS: list(),
+    /** The value CloudFront sends in ORIGIN_SECRET_HEADER; unset on the local stack, which has no CDN. */
+    ORIGIN_VERIFY_SECRET: z.optional(z.string().check(z.minLength(16))),
+  });
 
 let parsed: { origins: Set<string>; secret: Buffer | undefined } | undefined;
 

@@ -1,15 +1,10 @@
 /**
  * The local DynamoDB (dynalite, with transactions and the endpoint guard in
- * front of it) on a thread of its own, as DynamoDB is a service of its own:
- * its work does not wait its turn in the event loop that serves the API.
+ * front of it) on a thread of its own (`dynamo-worker.ts`), as DynamoDB is a
+ * service of its own: its work does not wait its turn in the event loop that
+ * serves the API.
  */
-import dynalite from 'dynalite';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { withTransactions } from './dynamo-transactions.js';
-import { guardServer } from './endpoint-guard.js';
+import { startTsWorker } from './ts-worker.js';
 
 export interface DynamoServerOptions {
   readonly host: string;
@@ -26,56 +21,42 @@ export interface DynamoServer {
   stop(): Promise<void>;
 }
 
-type FromWorker = { listening: number } | { error: string } | { stopped: true };
+export type FromDynamoWorker = { listening: number } | { error: string; code?: string } | { stopped: true };
 
-/** Starts the local DynamoDB on its own thread and resolves once it listens. */
+/** Starts the local DynamoDB on its own thread and resolves once it listens (rejects, the thread ended, if it cannot). */
 export function startDynamoServer(options: DynamoServerOptions): Promise<DynamoServer> {
-  // The thread loads this module's TypeScript as the stack's own is loaded (tsx), wherever the stack runs.
-  const entry = JSON.stringify(new URL(import.meta.url).href);
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); })`;
-  const worker = new Worker(boot, { eval: true, workerData: { dynamoServer: options } });
-  // Like a server socket of the stack's own, it does not by itself keep the process alive.
-  worker.unref();
+  const worker = startTsWorker(new URL('./dynamo-worker.ts', import.meta.url), options);
+  let exited = false;
+  const ended = new Promise<void>((resolve) => worker.once('exit', () => ((exited = true), resolve())));
   return new Promise((resolve, reject) => {
-    const failed = (err: Error) => reject(err);
+    const failed = (err: Error) => {
+      void worker.terminate();
+      reject(err);
+    };
+    const exitedEarly = (code: number) => failed(new Error(`the local DynamoDB stopped as it started (exit ${code})`));
     worker.once('error', failed);
-    worker.once('message', (m: FromWorker) => {
+    worker.once('exit', exitedEarly);
+    worker.once('message', (m: FromDynamoWorker) => {
+      worker.off('exit', exitedEarly);
+      if (!('listening' in m)) {
+        const why = 'error' in m ? m.error : 'no answer';
+        return failed(Object.assign(new Error(`the local DynamoDB did not start: ${why}`), 'code' in m && m.code ? { code: m.code } : {}));
+      }
       worker.off('error', failed);
-      if ('error' in m) return reject(new Error(`the local DynamoDB did not start: ${m.error}`));
-      if (!('listening' in m)) return reject(new Error('the local DynamoDB did not start'));
+      // A thread that fails later ends: the stack's calls to it then fail as DynamoDB being unreachable would.
+      worker.on('error', () => void worker.terminate());
       let stopping: Promise<void> | undefined;
       resolve({
         port: m.listening,
         stop: () =>
-          (stopping ??= new Promise<void>((done) => {
-            worker.once('exit', () => done());
-            worker.once('message', () => void worker.terminate());
-            worker.postMessage('stop');
-          })),
+          (stopping ??= exited
+            ? Promise.resolve()
+            : new Promise<void>((done) => {
+                void ended.then(done);
+                worker.once('message', () => void worker.terminate());
+                worker.postMessage('stop');
+              })),
       });
     });
   });
 }
-
-/** The thread: dynalite, its transactions, the guard, listening until told to stop. */
-function serve(port: NonNullable<typeof parentPort>, options: DynamoServerOptions): void {
-  const dynamo = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(options.dataDir ? { path: path.join(options.dataDir, 'dynamodb') } : {}),
-  }) as Server;
-  // dynalite has no transactions: this layer adds TransactWriteItems in front of it, the guard in front of both.
-  withTransactions(dynamo);
-  guardServer(dynamo, options.accessKeyId);
-  dynamo.once('error', (err) => port.postMessage({ error: err.message } satisfies FromWorker));
-  dynamo.listen(options.port, options.host, () => port.postMessage({ listening: (dynamo.address() as AddressInfo).port } satisfies FromWorker));
-  port.on('message', (m) => {
-    if (m !== 'stop') return;
-    dynamo.close(() => port.postMessage({ stopped: true } satisfies FromWorker));
-    dynamo.closeAllConnections?.();
-  });
-}
-
-const data = workerData as { dynamoServer?: DynamoServerOptions } | null;
-if (parentPort && data?.dynamoServer) serve(parentPort, data.dynamoServer);

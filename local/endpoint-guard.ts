@@ -36,8 +36,11 @@ export function refuse(res: ServerResponse, message: string): void {
   res.end(body);
 }
 
-/** Puts the guard in front of a server's own request listeners (dynalite's, which we do not write). */
-export function guardServer(server: Server, accessKeyId: string = LOCAL_ACCESS_KEY_ID): void {
+/**
+ * Puts the guard in front of a server's own request listeners (dynalite's, which we do not write). The access key id
+ * is the stack's (`LOCAL_ACCESS_KEY_ID` of the thread that started it): another thread has its own random one.
+ */
+export function guardServer(server: Server, accessKeyId: string): void {
   const listeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {

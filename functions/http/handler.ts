@@ -96,9 +96,6 @@ interface Resolved {
   account?: WizardRecord | null;
   records?: ReadonlyMap<string, ConnectionRecord | null>;
 }
-/** What a zod schema's `~standard.validate` resolves to. */
-type StandardResult = { readonly value: unknown; readonly issues?: undefined } | { readonly issues: readonly unknown[] };
-
 const resolved = new WeakMap<APIGatewayProxyEventV2, Resolved>();
 
 /**
@@ -175,7 +172,7 @@ export function httpHandler(routes: Partial<Record<RouteKey, RouteSpec>>, option
     if (spec.body) {
       // Through the schema's Standard Schema interface: a function whose routes take no body bundles no zod for it.
       // (A check that throws makes zod answer with a promise, which rejects: awaited, it is a 500 like any bug.)
-      const parsed = (await spec.body['~standard'].validate(parseBody(event) ?? {})) as StandardResult;
+      const parsed = await spec.body['~standard'].validate(parseBody(event) ?? {});
       if (parsed.issues) {
         const fields = fieldErrors(parsed.issues as readonly z.core.$ZodIssue[]);
         const first = Object.values(fields)[0] ?? 'Check the form and try again.';

@@ -4,9 +4,10 @@
  *
  * Step Functions and Secrets Manager keep the middleware chain they resolve
  * for a command class (`cacheMiddleware`) instead of resolving it again on
- * every call, about a fifth of the SDK's CPU per call; safe because no
- * middleware is added to a client after it is made (the hook below runs
- * before its first call). lib-dynamodb's document client refuses the option.
+ * every call; that is safe because no middleware is added to a client after
+ * it is made (the hook below runs before its first call). On this machine it
+ * took a plain DynamoDB client's GetItem from 1.04-1.20 to 0.76-0.90 ms of
+ * CPU a call; lib-dynamodb's document client refuses the option.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
