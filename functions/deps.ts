@@ -1,9 +1,9 @@
 /** The composition root: stores and ports built from parsed config and the shared clients, their errors translated. */
-import { dynamoAccountStore } from '#shared/adapters/accounts.js';
 import { dynamoClient, secretsClient, sfnClient } from '#shared/adapters/aws.js';
 import { sfnExecutions } from '#shared/adapters/executions.js';
 import { secretsManagerPort } from '#shared/adapters/secrets.js';
 import { dynamoSessionStore } from '#shared/adapters/sessions.js';
+import { dynamoSessionStoreWithAccounts } from '#shared/adapters/session-accounts.js';
 import { translated } from '#shared/adapters/translate.js';
 import { dynamoUserStore } from '#shared/adapters/users.js';
 import { dynamoWizardStore } from '#shared/adapters/wizard.js';
@@ -19,19 +19,18 @@ import { dynamoPendingKeys } from '#shared/adapters/pending-keys.js';
 import { localStoresAllowed, storeHttp } from '#shared/adapters/store-http.js';
 import type { KeysDeps } from '#shared/use-cases/connect-keys.js';
 
-/** Sellers, their sessions and their accounts (the auth function's stores). */
+/** Sellers and their sessions (the auth function's stores). */
 export function stores(env: BaseEnv) {
   const db = dynamoClient();
   return {
     users: translated('DynamoDB', dynamoUserStore(db, env.TABLE_NAME)),
-    sessions: sessionStore(env),
-    accounts: translated('DynamoDB', dynamoAccountStore(db, env.TABLE_NAME)),
+    sessions: translated('DynamoDB', dynamoSessionStore(db, env.TABLE_NAME)),
   };
 }
 
-/** The sessions alone: what a function that serves signed-in sellers needs to know who is asking. */
+/** The sessions, read with the seller's account where a route is about one: what a function serving sellers' accounts needs. */
 export function sessionStore(env: BaseEnv) {
-  return translated('DynamoDB', dynamoSessionStore(dynamoClient(), env.TABLE_NAME));
+  return translated('DynamoDB', dynamoSessionStoreWithAccounts(dynamoClient(), env.TABLE_NAME));
 }
 
 /** What the wizard engine needs: the account store, executions and the secret store. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { booksConnectRequest, createAccountRequest, mappingRequest, signupRequest } from '#shared/schemas.js';
 import * as z from '#shared/zod.js';
-import { fieldErrors, httpHandler, route } from './http.js';
+import type { SessionStore } from '#shared/ports.js';
+import { callbackRoute, fieldErrors, httpHandler, route, sellerRoute } from './http.js';
 import { httpEvent, lambdaContext } from './test-events.js';
 
 describe('fieldErrors', () => {
@@ -34,5 +35,16 @@ describe('httpHandler', () => {
     const { error } = JSON.parse(res.body!);
     expect(Object.entries(error.fields)).toEqual([['__proto__', '"__proto__" is not a field we accept. Remove it and try again.']]);
     expect(error.message).toContain('__proto__');
+  });
+
+  it('refuses at cold start a route about one account, or a provider\u2019s redirect back, whose session store does not read the account with the session', () => {
+    const fail = async () => {
+      throw new Error('not called');
+    };
+    const sessions: SessionStore = { create: fail, find: fail, touch: fail, delete: fail, listForUser: fail, deleteById: fail };
+    const ok = async () => ({ status: 204 });
+    expect(() => httpHandler({ 'GET /api/accounts/{id}': sellerRoute({ handle: ok }) }, { sessions })).toThrow(/reads the session with the account/);
+    expect(() => httpHandler({ 'GET /api/oauth/{provider}/callback': callbackRoute({ handle: ok }) }, { sessions })).toThrow(/reads the session with the account/);
+    expect(() => httpHandler({ 'GET /api/accounts': sellerRoute({ handle: ok }) }, { sessions })).not.toThrow();
   });
 });

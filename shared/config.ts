@@ -9,8 +9,20 @@
 import * as z from './zod.js';
 
 const bool = () => z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true'));
+/**
+ * A whole number from its text, from `min` to `max` (its digits checked, then
+ * its range: no `coerce`, `int` or number formats for every bundle to carry).
+ */
+const whole = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.pipe(
+    z.string().check(z.regex(/^\d{1,15}$/, { error: 'must be a whole number' })),
+    z.pipe(
+      z.transform(Number),
+      z.number().check(z.refine((n) => n >= min && n <= max, { error: max === Number.MAX_SAFE_INTEGER ? `must be ${min} or more` : `must be from ${min} to ${max}` })),
+    ),
+  );
 /** A whole number above zero, from its text. */
-const count = () => z.coerce.number().check(z.int(), z.positive());
+const count = () => whole(1);
 /** Text that is not empty. */
 const text = () => z.string().check(z.minLength(1));
 
@@ -47,7 +59,7 @@ export const authEnv = () => z.extend(baseEnv(), {
    */
   CLIENT_ADDRESS_HEADER: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.minLength(1))),
   /** log2 of scrypt's N for new password hashes: 17 in the cloud and on `npm start`; the tests lower it to stay fast. */
-  PASSWORD_SCRYPT_LOG_N: z._default(z.coerce.number().check(z.int(), z.gte(14), z.lte(20)), 17),
+  PASSWORD_SCRYPT_LOG_N: z._default(whole(14, 20), 17),
 });
 export type AuthEnv = z.infer<ReturnType<typeof authEnv>>;
 
@@ -67,7 +79,7 @@ const loopbackOrigin = () => z.pipe(
 /** A URL, as its origin (scheme, host and port). */
 const origin = () => z.pipe(z.url(), z.transform((v) => new URL(v).origin));
 /** Milliseconds a provider call may take. */
-const providerTimeout = () => z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(30_000)), 8_000);
+const providerTimeout = () => z._default(whole(1, 30_000), 8_000);
 
 export const connectEnv = () => z.extend(wizardEnv(), {
   /** Where the web app and API are served; provider callbacks come back to `<APP_ORIGIN>/api/oauth/<provider>/callback`. */
@@ -91,7 +103,7 @@ export const refresherEnv = () => z.extend(baseEnv(), {
   /** The local stack only: the daily check of keys on WooCommerce stores on plain http and loopback (its sandbox store). Never set in the cloud. */
   ALLOW_LOCAL_STORES: z._default(bool(), false),
   /** How long a refresh lease holds; longer than a provider call may take. */
-  REFRESH_LEASE_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(120_000)), 15_000),
+  REFRESH_LEASE_MS: z._default(whole(100, 120_000), 15_000),
 });
 export type RefresherEnv = z.infer<ReturnType<typeof refresherEnv>>;
 

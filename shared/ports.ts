@@ -95,6 +95,20 @@ export interface SessionStore {
   create(token: string, session: Session): Promise<void>;
   /** The session for a token, as stored; expiry is the caller's to judge (TTL deletion is lazy). */
   find(token: string): Promise<Session | undefined>;
+  /** Records that the session was used at `nowSeconds` (nothing if it is gone). */
+  touch(token: string, nowSeconds: number): Promise<void>;
+  delete(token: string): Promise<void>;
+  /** Every session of a seller, live or not (the index is eventually consistent: one started a moment ago may be missing). */
+  listForUser(userId: string): Promise<SessionEntry[]>;
+  deleteById(id: string): Promise<void>;
+}
+
+/**
+ * What a function serving one seller's account adds to its session store: the
+ * session read with that account, in one round trip (the auth function, which
+ * has no such route, goes without it).
+ */
+export interface SessionAccountReads {
   /**
    * The session for a token and, in the same round trip, the account
    * `accountId` of the seller the token names (and the connection records
@@ -108,13 +122,8 @@ export interface SessionStore {
     accountId: string,
     records?: readonly string[],
   ): Promise<{ session: Session | undefined; account?: WizardRecord | null; records?: ReadonlyMap<string, ConnectionRecord | null> }>;
-  /** Records that the session was used at `nowSeconds` (nothing if it is gone). */
-  touch(token: string, nowSeconds: number): Promise<void>;
-  delete(token: string): Promise<void>;
-  /** Every session of a seller, live or not (the index is eventually consistent: one started a moment ago may be missing). */
-  listForUser(userId: string): Promise<SessionEntry[]>;
-  deleteById(id: string): Promise<void>;
 }
+export type SessionStoreWithAccounts = SessionStore & SessionAccountReads;
 
 export interface UserStore {
   /** Stores the user; false when the email is already taken. */

@@ -11,7 +11,7 @@ import { NotFoundError, ValidationError } from '#shared/errors.js';
 import { logger } from '#shared/logger.js';
 import type { ConnectionRecord } from '#shared/health/model.js';
 import type { Session, WizardRecord } from '#shared/model.js';
-import type { SessionStore } from '#shared/ports.js';
+import type { SessionStore, SessionStoreWithAccounts } from '#shared/ports.js';
 import { PATH_PARAMS, pathParamNames, routeFor, type RouteAuth, type RouteKey } from '#shared/routes.js';
 import { callerSession, requireSession, requireSessionWithAccount, type CallerSession } from '#shared/use-cases/auth.js';
 import { parseCookies } from './cookies.js';
@@ -85,8 +85,12 @@ export const callbackRoute = builder('oauth-callback');
 export const webhookRoute = builder('webhook');
 
 export interface HttpOptions extends GuardOptions {
-  /** Resolves sessions; required when any route needs one. */
-  readonly sessions?: SessionStore;
+  /**
+   * Resolves sessions; required when any route needs one. A route about one
+   * account (`{id}`) or a provider's redirect back reads the session with the
+   * account: its store must do so (`SessionStoreWithAccounts`).
+   */
+  readonly sessions?: SessionStore | SessionStoreWithAccounts;
 }
 
 interface Resolved {
@@ -123,11 +127,11 @@ export function routePolicy(options: HttpOptions, routes: Partial<Record<RouteKe
         if (entry.auth === 'session' && params.id) {
           // A route about one account: the session and the seller's account (and what the route reads with it) in one round trip.
           const readWith = routes[event.routeKey as RouteKey]?.readWith?.(params) ?? [];
-          ({ session, account, records } = await requireSessionWithAccount({ sessions: options.sessions! }, token, params.id, readWith));
+          ({ session, account, records } = await requireSessionWithAccount({ sessions: options.sessions as SessionStoreWithAccounts }, token, params.id, readWith));
         } else if (entry.auth === 'session') session = await requireSession({ sessions: options.sessions! }, token);
         else {
           // A provider's redirect back: the handler reads the session when it knows the account (see CallerSession).
-          resolved.set(event, { params, session: undefined, caller: callerSession({ sessions: options.sessions! }, token) });
+          resolved.set(event, { params, session: undefined, caller: callerSession({ sessions: options.sessions as SessionStoreWithAccounts }, token) });
           return;
         }
       }
@@ -163,6 +167,8 @@ export function httpHandler(routes: Partial<Record<RouteKey, RouteSpec>>, option
     // The table decides; a handler written for another policy is a mistake caught at cold start.
     if (entry.auth !== spec!.auth) throw new Error(`Route ${key} is "${entry.auth}" in the route table but its handler is "${spec!.auth}"`);
     if (entry.auth !== 'public' && entry.auth !== 'webhook' && !options.sessions) throw new Error(`Route ${key} needs a session store`);
+    const readsAccount = entry.auth === 'oauth-callback' || (entry.auth === 'session' && pathParamNames(entry.path).includes('id'));
+    if (readsAccount && !('findWithAccount' in options.sessions!)) throw new Error(`Route ${key} reads the session with the account: its session store must (dynamoSessionStoreWithAccounts)`);
   }
   const base = async (event: APIGatewayProxyEventV2, _context: Context): Promise<Result> => {
     const spec = routes[event.routeKey as RouteKey];

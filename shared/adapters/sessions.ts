@@ -5,20 +5,17 @@
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Session } from '../model.js';
 import type { SessionEntry, SessionStore } from '../ports.js';
-import { sellerOfToken } from '../session-token.js';
-import type { ConnectionRecord } from '../health/model.js';
-import { accountKey, allPages, toWizardRecord } from './accounts.js';
-import { recordKey, toRecord } from './connection-records.js';
+import { allPages } from './accounts.js';
 export type { SessionEntry, SessionStore } from '../ports.js';
 
-const idOf = (token: string) => createHash('sha256').update(token).digest('base64url');
-const keyOf = (id: string) => ({ pk: `SESSION#${id}`, sk: 'SESSION' });
+export const idOf = (token: string) => createHash('sha256').update(token).digest('base64url');
+export const keyOf = (id: string) => ({ pk: `SESSION#${id}`, sk: 'SESSION' });
 const userIndexKey = (userId: string) => `SELLER_SESSIONS#${userId}`;
 
-function toSession(item: Record<string, unknown>): Session | undefined {
+export function toSession(item: Record<string, unknown>): Session | undefined {
   const num = (v: unknown, fallback?: number) => (typeof v === 'number' ? v : fallback);
   const expiresAt = num(item.expiresAt);
   if (expiresAt === undefined) return undefined;
@@ -54,33 +51,6 @@ export function dynamoSessionStore(db: Pick<DynamoDBDocumentClient, 'send'>, tab
     async find(token) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keyOf(idOf(token)) }));
       return Item ? toSession(Item) : undefined;
-    },
-    async findWithAccount(token, accountId, records = []) {
-      const seller = sellerOfToken(token);
-      if (!seller) return { session: await this.find(token) };
-      const sessionKey = keyOf(idOf(token));
-      const wanted = accountKey(seller, accountId);
-      const names = [...new Set(records)];
-      const items: Record<string, unknown>[] = [];
-      let keys: Record<string, unknown>[] | undefined = [sessionKey, wanted, ...names.map(recordKey)];
-      // Unprocessed keys (throttling) are asked again; consistent, so a session ended a moment ago is not found.
-      for (let round = 0; keys && keys.length > 0; round++) {
-        if (round === 5) throw new Error('DynamoDB left keys unprocessed');
-        const res = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
-        items.push(...(res.Responses?.[tableName] ?? []));
-        keys = res.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
-      }
-      const stored = items.find((i) => i.pk === sessionKey.pk && i.sk === sessionKey.sk);
-      const session = stored ? toSession(stored) : undefined;
-      // The account only for the seller the session is; a token naming another seller would have found no session.
-      if (!session || session.userId !== seller) return { session };
-      const account = items.find((i) => i.pk === wanted.pk && i.sk === wanted.sk);
-      const found = new Map<string, ConnectionRecord | null>(names.map((n) => [n, null]));
-      for (const n of names) {
-        const item = items.find((i) => i.pk === recordKey(n).pk && i.sk === recordKey(n).sk);
-        if (item) found.set(n, toRecord(item));
-      }
-      return { session, account: account ? toWizardRecord(account) : null, records: found };
     },
     async touch(token, nowSeconds) {
       try {

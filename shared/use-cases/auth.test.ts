@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTable, type TestTable } from '#local/test-table.js';
 import type { AttemptCounter } from '../adapters/attempts.js';
-import { dynamoSessionStore, type SessionStore } from '../adapters/sessions.js';
+import { dynamoSessionStoreWithAccounts } from '../adapters/session-accounts.js';
+import type { SessionStoreWithAccounts } from '../ports.js';
 import type { UserStore } from '../adapters/users.js';
 import type { User } from '../model.js';
 import { hashPassword, verifyPassword } from '../password.js';
@@ -33,10 +34,11 @@ function memoryUsers(users: User[]): UserStore & { byEmail: Map<string, User> } 
 }
 
 let table: TestTable;
-let sessions: SessionStore;
+// With the account reads: the sessions of the functions that serve accounts (auth's own store is the same less those).
+let sessions: SessionStoreWithAccounts;
 beforeAll(async () => {
   table = await startTestTable();
-  sessions = dynamoSessionStore(table.db, table.tableName);
+  sessions = dynamoSessionStoreWithAccounts(table.db, table.tableName);
 });
 afterAll(async () => {
   await table.stop();
@@ -65,9 +67,9 @@ describe('signIn', () => {
 
 describe('sessions', () => {
   /** Deps with a clock the test moves, in seconds. */
-  function clocked(extra: Partial<AuthDeps> = {}) {
+  function clocked(extra: Partial<AuthDeps & { sessions: SessionStoreWithAccounts }> = {}) {
     let t = 1_800_000_000;
-    const deps: AuthDeps = {
+    const deps: AuthDeps & { sessions: SessionStoreWithAccounts } = {
       users: memoryUsers([]),
       sessions,
       attempts,

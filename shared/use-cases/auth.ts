@@ -1,7 +1,7 @@
 /** Sign-up, sign-in, sign-out and session lookup. */
 import { randomUUID } from 'node:crypto';
 import type { AttemptCounter } from '../adapters/attempts.js';
-import type { SessionStore, UserStore } from '../ports.js';
+import type { SessionStore, SessionStoreWithAccounts, UserStore } from '../ports.js';
 import { TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors.js';
 import type { ConnectionRecord } from '../health/model.js';
 import type { Session, User, WizardRecord } from '../model.js';
@@ -188,6 +188,9 @@ async function live(deps: Pick<AuthDeps, 'sessions' | 'now'>, token: string | un
   return session;
 }
 
+/** The sessions of a function that serves one seller's account, which it reads with the session. */
+type WithAccountReads = Pick<AuthDeps, 'now'> & { readonly sessions: SessionStoreWithAccounts };
+
 /**
  * `requireSession` for a request about one account: the session and the
  * seller's account `accountId` (and the connection records named in
@@ -198,7 +201,7 @@ async function live(deps: Pick<AuthDeps, 'sessions' | 'now'>, token: string | un
  * as ever, and nothing read with it is returned.
  */
 export async function requireSessionWithAccount(
-  deps: Pick<AuthDeps, 'sessions' | 'now'>,
+  deps: WithAccountReads,
   token: string | undefined,
   accountId: string,
   records: readonly string[] = [],
@@ -232,7 +235,7 @@ export interface CallerSession {
   resolve(accountId?: string): Promise<{ session: Session | undefined; account?: WizardRecord | null }>;
 }
 
-export function callerSession(deps: Pick<AuthDeps, 'sessions' | 'now'>, token: string | undefined): CallerSession {
+export function callerSession(deps: WithAccountReads, token: string | undefined): CallerSession {
   return {
     hasToken: !!token,
     claimedSeller: token ? sellerOfToken(token) : undefined,
