@@ -1,8 +1,9 @@
 /**
  * The provider sandboxes' server: one origin of its own (never the app's),
  * where `<origin>/<host>/<path>` plays `https://<host>/<path>` for the
- * sandbox that claims `<host>`. It records every request it answers, so tests
- * can count what reached a provider.
+ * sandbox that claims `<host>`. It records every request a sandbox receives,
+ * as it arrives (so a call a test makes a sandbox stall is that test's, not a
+ * later one's), so tests can count what reached a provider.
  */
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -76,8 +77,8 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       };
-      const answer = sandbox ? await sandbox.handle(request) : undefined;
       if (sandbox) calls.push({ method: request.method, host: request.host, path: request.path });
+      const answer = sandbox ? await sandbox.handle(request) : undefined;
       if (!answer) {
         res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
         return;

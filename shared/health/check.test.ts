@@ -20,7 +20,7 @@ import { consent } from '#local/sandboxes/consent.js';
 import { grantControls } from '#local/sandboxes/controls.js';
 import { walmartControls } from '#local/sandboxes/walmart/index.js';
 import { connectedAccount, DAY_MS, refresherInstance, secretOf, secretValue } from '#local/health-helpers.js';
-import { followCallback, newAccount, newSeller, settled, until, withStack, type Client } from '#local/test-helpers.js';
+import { followCallback, newAccount, newSeller, settled, withStack, type Client } from '#local/test-helpers.js';
 import { TABLE_NAME, type LocalStack } from '#local/stack.js';
 
 let stack: LocalStack;
@@ -70,27 +70,10 @@ interface Provider {
   connect(c: Client): Promise<string>;
   /** What the seller does outside Onramp: regenerate or revoke the keys, uninstall the app. */
   revoke(): void;
-  /**
-   * A refresher instance whose calls to this provider answer 5xx (`error`) or stall past its timeout (`timeout`);
-   * `restore` undoes it, once a stalled call has been answered (the sandbox records a call when it answers it, and
-   * a later test must not count it among its own).
-   */
-  failing(mode: 'error' | 'timeout'): { deps: RefreshDeps; restore(): Promise<void> };
+  /** A refresher instance whose calls to this provider answer 5xx (`error`) or stall past its timeout (`timeout`); `restore` undoes it. */
+  failing(mode: 'error' | 'timeout'): { deps: RefreshDeps; restore(): void };
   /** The seller reconnects through Onramp with new credentials. */
   reconnect(c: Client, id: string): Promise<void>;
-}
-
-/** A provider's sandbox failing its checks (`failRefresh`), with a refresher that gives up before a stall ends. */
-function failingSandbox(provider: 'walmart' | 'woocommerce', mode: 'error' | 'timeout') {
-  grantControls(stack.sandboxes.sandboxes, provider).failRefresh(mode);
-  const calls = stack.sandboxes.calls.length;
-  return {
-    deps: later({ timeoutMs: 500 }),
-    restore: async () => {
-      grantControls(stack.sandboxes.sandboxes, provider).failRefresh(null);
-      if (mode === 'timeout') await until('the sandbox answered the stalled call', async () => stack.sandboxes.calls.length > calls);
-    },
-  };
 }
 
 /** Two days on: every connection made in this test is due its check. */
@@ -110,7 +93,10 @@ const PROVIDERS: readonly Provider[] = [
       return account.id as string;
     },
     revoke: () => void grantControls(stack.sandboxes.sandboxes, 'walmart').revokeGrants(),
-    failing: (mode) => failingSandbox('walmart', mode),
+    failing(mode) {
+      grantControls(stack.sandboxes.sandboxes, 'walmart').failRefresh(mode);
+      return { deps: later({ timeoutMs: 500 }), restore: () => grantControls(stack.sandboxes.sandboxes, 'walmart').failRefresh(null) };
+    },
     async reconnect(c, id) {
       const key = walmartControls(stack.sandboxes.sandboxes).issueKey('us');
       const res = await c.call('POST', `/api/accounts/${id}/reconnect`, { kind: 'channel', ...key });
@@ -130,7 +116,10 @@ const PROVIDERS: readonly Provider[] = [
       return account.id as string;
     },
     revoke: () => void grantControls(stack.sandboxes.sandboxes, 'woocommerce').revokeGrants(),
-    failing: (mode) => failingSandbox('woocommerce', mode),
+    failing(mode) {
+      grantControls(stack.sandboxes.sandboxes, 'woocommerce').failRefresh(mode);
+      return { deps: later({ timeoutMs: 500 }), restore: () => grantControls(stack.sandboxes.sandboxes, 'woocommerce').failRefresh(null) };
+    },
     async reconnect(c, id) {
       const res = await c.call('POST', `/api/accounts/${id}/reconnect`, { kind: 'channel' });
       expect(res.status).toBe(200);
@@ -144,7 +133,7 @@ const PROVIDERS: readonly Provider[] = [
     connect: (c) => connectedAccount(c, { name: 'Shopify', channel: 'shopify', shopDomain: `health-check-${Date.now()}-${shops++}.myshopify.com` }),
     revoke: () => void grantControls(stack.sandboxes.sandboxes, 'shopify').revokeGrants(),
     // Shopify's sandbox plays no failing shop query: its host is played by a server that answers 503, or too late.
-    failing: (mode) => ({ deps: later({ timeoutMs: 500, providersAt: origin(mode === 'error' ? failing : stalling) }), restore: async () => undefined }),
+    failing: (mode) => ({ deps: later({ timeoutMs: 500, providersAt: origin(mode === 'error' ? failing : stalling) }), restore: () => undefined }),
     async reconnect(c, id) {
       const start = await c.call('POST', `/api/accounts/${id}/reconnect`, { kind: 'channel' });
       expect(start.status).toBe(200);
@@ -213,7 +202,7 @@ describe.each(PROVIDERS)('the daily check of $name', (p) => {
     try {
       expect(await checkConnection(deps, secretName).catch((err: Error) => err.name)).toBe('ConnectError');
     } finally {
-      await restore();
+      restore();
     }
     expect(await records().get(secretName)).toEqual(before);
     expect(await channelHealth(c, id)).toMatchObject({ state: 'connected', reason: null });
