@@ -74,9 +74,11 @@ export const ROUTES = [
   { method: 'POST', path: '/api/oauth/woocommerce/callback', fn: 'keysCallback', auth: 'webhook' },
 ] as const satisfies readonly Route[];
 
-/** The route table entry for a route key, or undefined. */
+const BY_KEY = new Map<string, (typeof ROUTES)[number]>(ROUTES.map((r) => [routeKey(r), r]));
+
+/** The route table entry for a route key, or undefined (every request asks: a lookup, not a search). */
 export function routeFor(key: string): (typeof ROUTES)[number] | undefined {
-  return ROUTES.find((r) => `${r.method} ${r.path}` === key);
+  return BY_KEY.get(key);
 }
 
 /** The names of a path's parameters, e.g. `id` in `/api/accounts/{id}`. */

@@ -95,6 +95,8 @@ export interface HttpOptions extends GuardOptions {
 
 interface Resolved {
   params: Record<string, string>;
+  /** The request's cookies, parsed once for the policy and the handler. */
+  cookies: Record<string, string>;
   session: Session | undefined;
   caller?: CallerSession;
   account?: WizardRecord | null;
@@ -107,7 +109,7 @@ const resolved = new WeakMap<APIGatewayProxyEventV2, Resolved>();
  * malformed one is a 404 before any AWS call) and resolves the session the
  * route's `auth` asks for. A route the table does not list is a 404.
  */
-export function routePolicy(options: HttpOptions, routes: Partial<Record<RouteKey, RouteSpec>> = {}): MiddlewareObj<APIGatewayProxyEventV2, Result> {
+export function routePolicy(options: HttpOptions, routes: Partial<Record<RouteKey, RouteSpec>>): MiddlewareObj<APIGatewayProxyEventV2, Result> {
   return {
     before: async (request) => {
       const event = request.event;
@@ -119,11 +121,12 @@ export function routePolicy(options: HttpOptions, routes: Partial<Record<RouteKe
         if (value === undefined || !PATH_PARAMS[name].test(value)) throw new NotFoundError(name === 'id' ? 'We could not find that account. It may have been removed.' : 'There is nothing here.');
         params[name] = value;
       }
+      const cookies = parseCookies(event);
       let session: Session | undefined;
       let account: WizardRecord | null | undefined;
       let records: ReadonlyMap<string, ConnectionRecord | null> | undefined;
       if (entry.auth !== 'public' && entry.auth !== 'webhook') {
-        const token = parseCookies(event)[sessionCookieHere()];
+        const token = cookies[sessionCookieHere()];
         if (entry.auth === 'session' && params.id) {
           // A route about one account: the session and the seller's account (and what the route reads with it) in one round trip.
           const readWith = routes[event.routeKey as RouteKey]?.readWith?.(params) ?? [];
@@ -131,11 +134,11 @@ export function routePolicy(options: HttpOptions, routes: Partial<Record<RouteKe
         } else if (entry.auth === 'session') session = await requireSession({ sessions: options.sessions! }, token);
         else {
           // A provider's redirect back: the handler reads the session when it knows the account (see CallerSession).
-          resolved.set(event, { params, session: undefined, caller: callerSession({ sessions: options.sessions as SessionStoreWithAccounts }, token) });
+          resolved.set(event, { params, cookies, session: undefined, caller: callerSession({ sessions: options.sessions as SessionStoreWithAccounts }, token) });
           return;
         }
       }
-      resolved.set(event, { params, session, ...(account !== undefined ? { account } : {}), ...(records ? { records } : {}) });
+      resolved.set(event, { params, cookies, session, ...(account !== undefined ? { account } : {}), ...(records ? { records } : {}) });
     },
   };
 }
@@ -173,7 +176,7 @@ export function httpHandler(routes: Partial<Record<RouteKey, RouteSpec>>, option
   const base = async (event: APIGatewayProxyEventV2, _context: Context): Promise<Result> => {
     const spec = routes[event.routeKey as RouteKey];
     if (!spec) throw new NotFoundError('There is nothing here.');
-    const { params, session, caller, account, records } = resolved.get(event) ?? { params: {}, session: undefined };
+    const { params, cookies, session, caller, account, records } = resolved.get(event) ?? { params: {}, cookies: parseCookies(event), session: undefined };
     let body: unknown;
     if (spec.body) {
       // Through the schema's Standard Schema interface: a function whose routes take no body bundles no zod for it.
@@ -191,7 +194,7 @@ export function httpHandler(routes: Partial<Record<RouteKey, RouteSpec>>, option
       body: body as never,
       params,
       query: (event.queryStringParameters ?? {}) as Record<string, string>,
-      cookies: parseCookies(event),
+      cookies,
       correlationId: correlationIdOf(event),
       session: session as never,
       caller: caller as never,
