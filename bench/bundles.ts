@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { BUNDLE_ALIASES } from '../infra/bundling.js';
 import { ROOT } from '../local/stack.js';
 import { FUNCTIONS, type FunctionId } from '../shared/routes.js';
 import { check, fixed, median, percentile, table } from './stats.js';
@@ -22,6 +23,8 @@ const CDK_OPTIONS: BuildOptions = {
   minify: true,
   mainFields: ['module', 'main'],
   banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+  alias: { ...BUNDLE_ALIASES },
+  absWorkingDir: ROOT,
   logLevel: 'silent',
   metafile: true,
 };

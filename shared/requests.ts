@@ -1,21 +1,22 @@
 /**
  * The API's request schemas that the functions parse bodies with (the
  * responses' schemas, which only the web app and the tests parse with, are in
- * `schemas.ts`, which re-exports these): a function bundles and builds only
- * what it checks. Messages are written for sellers.
+ * `schemas.ts`, which re-exports these): a function builds each the first
+ * time it checks a body with it (`z.lazy`, see `zod.ts`). Messages are
+ * written for sellers.
  */
 import * as z from './zod.js';
 import { BOOKS_PLATFORM_IDS, CHANNEL_IDS, findChannel, findRegion, type ChannelId } from './catalog.js';
 import { CATEGORIES, type CategoryId } from './books/mapping.js';
 import { CHANNEL_PROVIDERS } from './providers/index.js';
-import type { AccountField, KeyField } from './providers/types.js';
+import type { AccountField } from './providers/types.js';
 import { plainText } from './text.js';
-import { KEY_FIELD_KEYS, pastedKey } from './key-schemas.js';
+import { pastedKeys } from './key-schemas.js';
 
 /** The store fields any provider may ask for (each provider says which it takes). */
-const ACCOUNT_FIELD_KEYS = [...new Set(CHANNEL_PROVIDERS.flatMap((p) => p.accountFields.map((f) => f.key)))] as AccountField['key'][];
+const accountFieldKeys = () => [...new Set(CHANNEL_PROVIDERS.flatMap((p) => p.accountFields.map((f) => f.key)))] as AccountField['key'][];
 
-const accountFields = z.strictObject({
+const accountFields = (keys: readonly AccountField['key'][]) => z.strictObject({
   name: plainText(
     z.string({ error: 'Give the account a name.' }).check(
       z.trim(),
@@ -26,56 +27,59 @@ const accountFields = z.strictObject({
   ),
   channel: z.enum(CHANNEL_IDS, { error: 'Choose one of the sales channels we offer.' }),
   region: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))),
-  ...Object.fromEntries(ACCOUNT_FIELD_KEYS.map((k) => [k, z.optional(z.string().check(z.trim(), z.maxLength(2048)))])),
+  ...Object.fromEntries(keys.map((k) => [k, z.optional(z.string().check(z.trim(), z.maxLength(2048)))])),
 } as { name: z.ZodMiniString<string>; channel: z.ZodMiniEnum<{ [K in ChannelId]: K }>; region: z.ZodMiniOptional<z.ZodMiniString<string>> } & Record<AccountField['key'], z.ZodMiniOptional<z.ZodMiniString<string>>>);
 
-export const createAccountRequest = z
-  .pipe(
-    accountFields,
-    z.transform((req) => {
-      // Normalise each field as its provider says, before it is checked.
-      const provider = findChannel(req.channel);
-      const out: Record<string, unknown> = { ...req };
-      for (const f of provider?.accountFields ?? []) {
-        const v = out[f.key];
-        if (typeof v === 'string' && f.normalise === 'lowercase') out[f.key] = v.toLowerCase();
-      }
-      return out as typeof req;
-    }),
-  )
-  .check(
-    z.superRefine((req, ctx) => {
-      const provider = findChannel(req.channel);
-      if (!provider) return;
-      if (provider.regions) {
-        const names = provider.regions.map((r) => r.name).join(', ');
-        if (req.region === undefined) {
-          ctx.addIssue({ code: 'custom', path: ['region'], message: `Choose where you sell on ${provider.name}: ${names}.` });
-        } else if (!findRegion(provider, req.region)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['region'],
-            message: `${provider.name} is not supported in "${req.region}" yet. Choose one of: ${names}.`,
-          });
+export const createAccountRequest = /* @__PURE__ */ z.lazy(() => {
+  const keys = accountFieldKeys();
+  return z
+    .pipe(
+      accountFields(keys),
+      z.transform((req) => {
+        // Normalise each field as its provider says, before it is checked.
+        const provider = findChannel(req.channel);
+        const out: Record<string, unknown> = { ...req };
+        for (const f of provider?.accountFields ?? []) {
+          const v = out[f.key];
+          if (typeof v === 'string' && f.normalise === 'lowercase') out[f.key] = v.toLowerCase();
         }
-      } else if (req.region !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['region'], message: `${provider.name} does not take a region.` });
-      }
-      for (const key of ACCOUNT_FIELD_KEYS) {
-        const field = provider.accountFields.find((f) => f.key === key);
-        const value = req[key];
-        if (!field) {
-          if (value !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${provider.name} does not take this field. Remove it and try again.` });
-          continue;
+        return out as typeof req;
+      }),
+    )
+    .check(
+      z.superRefine((req, ctx) => {
+        const provider = findChannel(req.channel);
+        if (!provider) return;
+        if (provider.regions) {
+          const names = provider.regions.map((r) => r.name).join(', ');
+          if (req.region === undefined) {
+            ctx.addIssue({ code: 'custom', path: ['region'], message: `Choose where you sell on ${provider.name}: ${names}.` });
+          } else if (!findRegion(provider, req.region)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['region'],
+              message: `${provider.name} is not supported in "${req.region}" yet. Choose one of: ${names}.`,
+            });
+          }
+        } else if (req.region !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['region'], message: `${provider.name} does not take a region.` });
         }
-        if (value === undefined || value === '') {
-          if (field.required) ctx.addIssue({ code: 'custom', path: [key], message: field.message });
-          continue;
+        for (const key of keys) {
+          const field = provider.accountFields.find((f) => f.key === key);
+          const value = req[key];
+          if (!field) {
+            if (value !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${provider.name} does not take this field. Remove it and try again.` });
+            continue;
+          }
+          if (value === undefined || value === '') {
+            if (field.required) ctx.addIssue({ code: 'custom', path: [key], message: field.message });
+            continue;
+          }
+          if (!fieldValueValid(field, value)) ctx.addIssue({ code: 'custom', path: [key], message: field.message });
         }
-        if (!fieldValueValid(field, value)) ctx.addIssue({ code: 'custom', path: [key], message: field.message });
-      }
-    }),
-  );
+      }),
+    );
+});
 export type CreateAccountRequest = z.input<typeof createAccountRequest>;
 export type ValidAccountRequest = z.output<typeof createAccountRequest>;
 
@@ -91,35 +95,34 @@ export function fieldValueValid(field: AccountField, value: string): boolean {
   }
 }
 
-const CATEGORY_IDS = CATEGORIES.map((c) => c.id) as [CategoryId, ...CategoryId[]];
-const idString = z.string().check(z.trim(), z.minLength(1, { error: 'Choose one.' }), z.maxLength(200));
+const idString = () => z.string().check(z.trim(), z.minLength(1, { error: 'Choose one.' }), z.maxLength(200));
 
 /** `PUT /api/accounts/{id}/mapping`: an account per category, a tax rate per marketplace country, the date to import from. */
-export const savedMapping = z.strictObject({
-  accounts: z.partialRecord(z.enum(CATEGORY_IDS), idString),
-  taxRates: z.record(z.string().check(z.regex(/^[A-Z]{2,3}$/)), idString),
+export const savedMapping = /* @__PURE__ */ z.lazy(() => z.strictObject({
+  accounts: z.partialRecord(z.enum(CATEGORIES.map((c) => c.id) as [CategoryId, ...CategoryId[]]), idString()),
+  taxRates: z.record(z.string().check(z.regex(/^[A-Z]{2,3}$/)), idString()),
   startDate: z.string({ error: 'Enter the date to import from.' }).check(z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Enter the date to import from, like 2026-11-01.' })),
-});
+}));
 export const mappingRequest = savedMapping;
 export type MappingRequest = z.infer<typeof mappingRequest>;
 
 /** `POST /api/accounts/{id}/books/connect`: a platform to consent to, or books another account already connected. */
-export const booksConnectRequest = z.union([
+export const booksConnectRequest = /* @__PURE__ */ z.lazy(() => z.union([
   z.strictObject({ provider: z.enum(BOOKS_PLATFORM_IDS, { error: 'Choose Xero or QuickBooks Online.' }) }),
   z.strictObject({ reuse: z.string().check(z.minLength(3), z.maxLength(300)) }),
-], { error: 'Choose Xero or QuickBooks Online, or books you already connected.' });
+], { error: 'Choose Xero or QuickBooks Online, or books you already connected.' }));
 
-export const chooseOrganisationRequest = z.strictObject({ organisation: z.string({ error: 'Choose one of the organisations.' }).check(z.minLength(1), z.maxLength(200)) });
+export const chooseOrganisationRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({ organisation: z.string({ error: 'Choose one of the organisations.' }).check(z.minLength(1), z.maxLength(200)) }));
 
 /** `POST /api/accounts/{id}/channel/connect` for OAuth channels: an empty object. */
-export const connectRequest = z.strictObject({});
+export const connectRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({}));
 
 /**
  * `POST /api/accounts/{id}/reconnect`: which connection to sign in to again;
  * for a keys channel, the new keys (none: WooCommerce's one click again).
  */
-export const reconnectRequest = z.strictObject({
+export const reconnectRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({
   kind: z.enum(['channel', 'books'], { error: 'Choose the sales channel or the books to reconnect.' }),
-  ...(Object.fromEntries(KEY_FIELD_KEYS.map((k) => [k, pastedKey])) as Record<KeyField['key'], typeof pastedKey>),
-});
+  ...pastedKeys(),
+}));
 export type ReconnectRequest = z.infer<typeof reconnectRequest>;

@@ -15,6 +15,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import path from 'node:path';
 import { FUNCTIONS, type FunctionId } from '../../shared/routes.js';
+import { BUNDLE_ALIASES } from '../bundling.js';
 
 export interface OnrampFunctionProps {
   readonly functionId: FunctionId;
@@ -64,6 +65,7 @@ export class OnrampFunction extends NodejsFunction {
         sourceMap: true,
         mainFields: ['module', 'main'],
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
       },
     });
   }

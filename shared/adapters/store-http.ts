@@ -80,22 +80,39 @@ const V4_NOT_PUBLIC: readonly (readonly [string, number])[] = [
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ];
-const v4NotPublic = new BlockList();
-for (const [net, prefix] of V4_NOT_PUBLIC) v4NotPublic.addSubnet(net, prefix, 'ipv4');
 // IPv6: only global unicast (2000::/3) can be public; within it, the IETF special-purpose
 // block (Teredo and others), documentation and 6to4 (which embeds any IPv4 address) are not.
 // Loopback, unique-local (fd00:ec2::254 is the metadata service), link-local, multicast,
 // IPv4-mapped and NAT64 addresses all fall outside 2000::/3.
-const v6GlobalUnicast = new BlockList();
-v6GlobalUnicast.addSubnet('2000::', 3, 'ipv6');
-const v6NotPublic = new BlockList();
-v6NotPublic.addSubnet('2001::', 23, 'ipv6');
-v6NotPublic.addSubnet('2001:db8::', 32, 'ipv6');
-v6NotPublic.addSubnet('2002::', 16, 'ipv6');
+const V6_NOT_PUBLIC: readonly (readonly [string, number])[] = [
+  ['2001::', 23],
+  ['2001:db8::', 32],
+  ['2002::', 16],
+];
+
+interface AddressLists {
+  readonly v4NotPublic: BlockList;
+  readonly v6GlobalUnicast: BlockList;
+  readonly v6NotPublic: BlockList;
+}
+let lists: AddressLists | undefined;
+
+/** The lists, made at the first check (most functions that bundle this module never check an address). */
+function addressLists(): AddressLists {
+  if (lists) return lists;
+  const v4NotPublic = new BlockList();
+  for (const [net, prefix] of V4_NOT_PUBLIC) v4NotPublic.addSubnet(net, prefix, 'ipv4');
+  const v6GlobalUnicast = new BlockList();
+  v6GlobalUnicast.addSubnet('2000::', 3, 'ipv6');
+  const v6NotPublic = new BlockList();
+  for (const [net, prefix] of V6_NOT_PUBLIC) v6NotPublic.addSubnet(net, prefix, 'ipv6');
+  return (lists = { v4NotPublic, v6GlobalUnicast, v6NotPublic });
+}
 
 /** Whether `address` (an IPv4 or IPv6 address) is a public unicast address. */
 export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
+  const { v4NotPublic, v6GlobalUnicast, v6NotPublic } = addressLists();
   if (family === 4) return !v4NotPublic.check(address, 'ipv4');
   if (family === 6) return v6GlobalUnicast.check(address, 'ipv6') && !v6NotPublic.check(address, 'ipv6');
   return false;
