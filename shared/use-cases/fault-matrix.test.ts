@@ -135,10 +135,11 @@ async function seller(): Promise<Ctx> {
 
 async function atChannel(channel: Record<string, unknown> = { channel: 'ebay' }): Promise<Ctx> {
   const ctx = await seller();
-  ctx.accountId = (await newAccount(ctx.c, { name: 'Faults', ...channel })).id;
+  const { id } = await newAccount(ctx.c, { name: 'Faults', ...channel });
+  ctx.accountId = id;
   // The wizard's task records its token after the account is made: until it has, a step completed makes no
   // SendTaskSuccess (the task finds the step moved on), and the action's calls would depend on which came first.
-  await settledAccount(ctx.accountId);
+  await settledAccount(id);
   return ctx;
 }
 
