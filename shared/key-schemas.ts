@@ -17,7 +17,8 @@ const pastedKey = () => z.optional(z.string({ error: 'Paste the value as text.' 
 
 /** Every key any provider takes, each a pasted key, as fields of a request body. */
 export function pastedKeys(): Record<KeyField['key'], ReturnType<typeof pastedKey>> {
-  return Object.fromEntries(KEY_FIELD_KEYS.map((k) => [k, pastedKey()])) as Record<KeyField['key'], ReturnType<typeof pastedKey>>;
+  const key = pastedKey();
+  return Object.fromEntries(KEY_FIELD_KEYS.map((k) => [k, key])) as Record<KeyField['key'], ReturnType<typeof pastedKey>>;
 }
 
 /**

@@ -8,11 +8,11 @@
  * Import zod from here (`import * as z from './zod.js'`), never from `zod`
  * or `zod/mini` directly, so that the messages are loaded wherever a schema is.
  *
- * The request schemas of the functions that serve several routes with
- * bodies (`requests.ts`, `key-schemas.ts`) are each made in `z.lazy`:
- * building schemas is most of zod's cost at a cold start, and such a function
- * then builds only the one a request checks, the first time it checks it
- * (the schema is the same, its messages and paths too). The auth function's
+ * The schemas of `requests.ts` and `key-schemas.ts` are each made in
+ * `z.lazy` and marked pure: building schemas is most of zod's cost at a cold
+ * start, so a function builds only the one a request checks, the first time
+ * it checks it (the schema is the same, its messages and paths too), and a
+ * bundle leaves out those its function never checks. The auth function's
  * two are made at once: `z.lazy` would cost its bundle more than it saves.
  */
 import { config } from 'zod/mini';

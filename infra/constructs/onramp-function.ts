@@ -3,7 +3,7 @@
  * retention) and binds each resource it uses together with its environment
  * variable and its least-privilege grant, in one call.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { AssetStaging, Duration, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -66,6 +66,9 @@ export class OnrampFunction extends NodejsFunction {
         mainFields: ['module', 'main'],
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
+        // Where esbuild resolves the aliases' targets when it runs in Docker (the project, mounted there); run
+        // locally, it works in the project root already.
+        workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
       },
     });
   }
