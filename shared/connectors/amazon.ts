@@ -5,27 +5,14 @@
  * shared exchange. The seller's marketplaces must be in the chosen region.
  */
 import { ConnectError } from '../errors.js';
-import { findRegion } from '../providers/index.js';
-import type { AmazonConsentProvider, Region } from '../providers/types.js';
+import type { AmazonConsentProvider } from '../providers/types.js';
+import { amazonAuthorizeUrl, amazonRegion } from './authorize.js';
 import { jsonFrom } from './http.js';
 import { exchangeCode } from './token.js';
 import type { ConnectStrategy } from './types.js';
 
-function regionOf(p: AmazonConsentProvider, regionId: string | null): Region & { urls: Record<string, string> } {
-  const region = findRegion(p, regionId);
-  if (!region?.urls) throw new ConnectError('wrong_region', `no Amazon region ${regionId}`);
-  return region as Region & { urls: Record<string, string> };
-}
-
 export const amazonConsent: ConnectStrategy<AmazonConsentProvider> = {
-  authorizeUrl(p, { app, account, state, redirectUri }) {
-    const region = regionOf(p, account.region);
-    const url = new URL(p.consentPath, region.urls.consent);
-    url.searchParams.set('application_id', app.applicationId ?? '');
-    url.searchParams.set('state', state);
-    url.searchParams.set('redirect_uri', redirectUri);
-    return url.href;
-  },
+  authorizeUrl: amazonAuthorizeUrl,
   readCallback(p, { query }) {
     const code = query[p.callback.code];
     return code && query.selling_partner_id ? { code } : { denied: true };
@@ -34,7 +21,7 @@ export const amazonConsent: ConnectStrategy<AmazonConsentProvider> = {
     return exchangeCode({ tokenUrl: p.tokenUrl, style: p.tokenRequest, app: ctx.app, code: ctx.code, redirectUri: ctx.redirectUri, http: ctx.http, now: ctx.now });
   },
   async identify(p, { account, http, tokens, query }) {
-    const region = regionOf(p, account.region);
+    const region = amazonRegion(p, account.region);
     const res = await http.fetch(`${region.urls.api}/sellers/v1/marketplaceParticipations`, {
       headers: { 'x-amz-access-token': tokens.accessToken, accept: 'application/json', 'user-agent': 'Onramp/1.0 (Language=TypeScript)' },
     });

@@ -9,7 +9,7 @@ import { shopify } from '../providers/shopify.js';
 import { square } from '../providers/square.js';
 import { tiktokShop } from '../providers/tiktok-shop.js';
 import type { OAuthProviderDefinition } from '../providers/types.js';
-import { strategyFor } from './index.js';
+import { authorizeUrlFor } from './authorize.js';
 import { redirectUriFor } from './types.js';
 
 const APP = { clientId: 'client-id', clientSecret: 'never-in-a-url', applicationId: 'amzn1.sp.solution.app', serviceId: '7300000000000000001', ruName: 'Onramp-RuName' };
@@ -24,7 +24,7 @@ function account(over: Partial<Account>): Account {
 
 function urlFor(p: OAuthProviderDefinition, over: Partial<Account> = {}, codeChallenge?: string): URL {
   return new URL(
-    strategyFor(p).authorizeUrl(p, {
+    authorizeUrlFor(p, {
       app: APP,
       account: account({ channel: p.id as Account['channel'], ...over }),
       state: 'the-state',

@@ -1,12 +1,15 @@
-/** The strategy for each kind of consent: the engine looks it up by the provider's `kind`. */
+/**
+ * The strategy for each kind of consent: the engine looks it up by the
+ * provider's `kind`. Starting a consent needs only its URL (`authorize.ts`).
+ */
 import type { OAuthProviderDefinition } from '../providers/types.js';
 import { amazonConsent } from './amazon.js';
 import { oauthCode } from './oauth-code.js';
 import { shopifyInstall } from './shopify.js';
 import { tiktokShopAuthorization } from './tiktok-shop.js';
-import type { ConnectStrategy } from './types.js';
+import type { ConnectStrategy, ProviderOfKind } from './types.js';
 
-const STRATEGIES: { [K in OAuthProviderDefinition['kind']]: ConnectStrategy<Extract<OAuthProviderDefinition, { kind: K }>> } = {
+const STRATEGIES: { [K in OAuthProviderDefinition['kind']]: ConnectStrategy<ProviderOfKind<K>> } = {
   'oauth-code': oauthCode,
   'amazon-consent': amazonConsent,
   'shopify-install': shopifyInstall,

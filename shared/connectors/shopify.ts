@@ -10,6 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ConnectError } from '../errors.js';
 import { SHOP_DOMAIN_FIELD } from '../providers/fields.js';
 import type { ShopifyInstallProvider } from '../providers/types.js';
+import { shopifyAuthorizeUrl, shopOf } from './authorize.js';
 import { jsonFrom, str } from './http.js';
 import type { ConnectStrategy } from './types.js';
 
@@ -28,17 +29,8 @@ export function shopifyHmacValid(query: Readonly<Record<string, string>>, secret
   return timingSafeEqual(expected, Buffer.from(given, 'hex'));
 }
 
-const shopOf = (account: { fields: Readonly<Record<string, string>> }) => account.fields[SHOP_DOMAIN_FIELD.key] ?? '';
-
 export const shopifyInstall: ConnectStrategy<ShopifyInstallProvider> = {
-  authorizeUrl(p, { app, account, state, redirectUri }) {
-    const url = new URL(p.authorizePath, `https://${shopOf(account)}`);
-    url.searchParams.set('client_id', app.clientId);
-    url.searchParams.set('scope', p.scopes.join(p.scopeSeparator));
-    url.searchParams.set('redirect_uri', redirectUri);
-    url.searchParams.set('state', state);
-    return url.href;
-  },
+  authorizeUrl: shopifyAuthorizeUrl,
   readCallback(p, { app, query, now }) {
     if (!query[p.callback.code]) return { denied: true };
     if (!shopifyHmacValid(query, app.clientSecret)) throw new ConnectError('bad_signature', 'HMAC does not match');

@@ -9,6 +9,7 @@ import { createHmac } from 'node:crypto';
 import { ConnectError } from '../errors.js';
 import { findRegion } from '../providers/index.js';
 import type { TikTokShopProvider } from '../providers/types.js';
+import { tiktokShopAuthorizeUrl } from './authorize.js';
 import type { ConnectStrategy } from './types.js';
 
 /** TikTok Shop's request signature: sorted `{key}{value}` pairs after the path, wrapped in the secret, HMAC-SHA256 hex. */
@@ -39,14 +40,7 @@ async function envelope(res: Response, what: string): Promise<Record<string, any
 const unix = (v: unknown) => (typeof v === 'number' && v > 0 ? new Date(v * 1000).toISOString() : undefined);
 
 export const tiktokShopAuthorization: ConnectStrategy<TikTokShopProvider> = {
-  authorizeUrl(p, { app, account, state }) {
-    const region = findRegion(p, account.region);
-    if (!region?.urls?.authorize) throw new ConnectError('wrong_market', `no TikTok Shop market ${account.region}`);
-    const url = new URL(region.urls.authorize);
-    url.searchParams.set('service_id', app.serviceId ?? '');
-    url.searchParams.set('state', state);
-    return url.href;
-  },
+  authorizeUrl: tiktokShopAuthorizeUrl,
   readCallback(p, { query }) {
     const code = query[p.callback.code];
     return code ? { code } : { denied: true };

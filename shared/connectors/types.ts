@@ -39,9 +39,15 @@ export interface FinishContext {
   readonly now: Date;
 }
 
+/** The provider definitions of one kind of consent. */
+export type ProviderOfKind<K extends OAuthProviderDefinition['kind']> = Extract<OAuthProviderDefinition, { kind: K }>;
+
+/** Builds the provider's consent URL: all that starting a consent needs of a kind's strategy. */
+export type AuthorizeUrl<P extends OAuthProviderDefinition = OAuthProviderDefinition> = (p: P, ctx: StartContext) => string;
+
 export interface ConnectStrategy<P extends OAuthProviderDefinition = OAuthProviderDefinition> {
-  /** The provider's consent URL. */
-  authorizeUrl(p: P, ctx: StartContext): string;
+  /** The provider's consent URL: the kind's own, from `authorize.ts`. */
+  readonly authorizeUrl: AuthorizeUrl<P>;
   /**
    * Reads the callback: the code, or the provider's refusal. Verifies what the
    * provider signs (Shopify's HMAC) before anything else is done with it.

@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ConnectErrorCode } from '../connect-errors.js';
-import { strategyFor } from '../connectors/index.js';
+import { authorizeUrlFor } from '../connectors/authorize.js';
 import { redirectUriFor } from '../connectors/types.js';
 import type { WizardRecord } from '../model.js';
 import type { AppCredentialStore, ConsentStateStore, PendingConsent, ProviderHttp } from '../ports.js';
@@ -52,6 +52,6 @@ export async function consentUrl(
     ...(codeVerifier ? { codeVerifier } : {}),
   });
   const redirectUri = redirectUriFor(provider, app, callbackUrl(deps.appOrigin, provider.id));
-  const authorizeUrl = strategyFor(provider).authorizeUrl(provider, { app, account, state, redirectUri, ...(codeChallenge ? { codeChallenge } : {}) });
+  const authorizeUrl = authorizeUrlFor(provider, { app, account, state, redirectUri, ...(codeChallenge ? { codeChallenge } : {}) });
   return { authorizeUrl: deps.http.locate(authorizeUrl) };
 }
