@@ -17,9 +17,10 @@
  */
 import { logger } from '../logger.js';
 import { checkDueAt } from './calendar.js';
+import { nowOf, withLease } from './lease.js';
 import type { ReconnectReason } from './model.js';
 import { CheckRefusedError, providerCheck } from './provider-check.js';
-import { nowOf, readSecret, withLease, type RefreshDeps } from './refresh.js';
+import { readSecret, type RefreshDeps } from './refresh.js';
 
 export type CheckResult =
   | { readonly outcome: 'working' }

@@ -13,34 +13,24 @@
  * reconnecting, with its reason; a provider failing for now changes nothing
  * (retried later).
  */
-import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ConnectError, DependencyError } from '../errors.js';
+import { DependencyError } from '../errors.js';
 import { logger } from '../logger.js';
 import type { AppCredentialStore, ProviderHttp, SecretPort, StoreHttp } from '../ports.js';
 import { findProvider, type OAuthProviderDefinition } from '../providers/index.js';
 import { expiryAfterRefresh, refreshDueAt } from './calendar.js';
 import type { ConnectionRecord, ReconnectReason } from './model.js';
-import type { ConnectionRecordStore, LeaseStore } from './ports.js';
+import { nowOf, withLease, type LeaseDeps } from './lease.js';
+import type { ConnectionRecordStore } from './ports.js';
 import { providerRefresh, RefreshRefusedError } from './provider-refresh.js';
 
-export interface RefreshDeps {
+export interface RefreshDeps extends LeaseDeps {
   readonly secrets: SecretPort;
   readonly apps: AppCredentialStore;
   readonly http: ProviderHttp;
   /** Sellers' own stores (WooCommerce), behind the SSRF guard: for the daily check of their keys. */
   readonly stores?: StoreHttp;
   readonly connections: ConnectionRecordStore;
-  readonly leases: LeaseStore;
-  readonly now?: () => Date;
-  /** How long a lease holds: longer than a refresh takes (the provider's timeout and the secret write). */
-  readonly leaseMs?: number;
-  /** How often a waiting refresher looks at a lease another holds. */
-  readonly leasePollMs?: number;
 }
-
-/** The default lease: a provider call may take up to its 8-second timeout. */
-export const DEFAULT_LEASE_MS = 15_000;
 
 export type RefreshResult =
   | { readonly outcome: 'refreshed' | 'fresh'; readonly accessToken: string }
@@ -77,8 +67,6 @@ export const accessTokenNeeded = (marginMs: number, refusedToken?: string): Need
 /** Scheduled: the record's refresh time has come. */
 export const refreshIsDue: Needed = (_stored, record, now) => !!record?.refreshDueAt && Date.parse(record.refreshDueAt) <= now.getTime();
 
-export const nowOf = (deps: Pick<RefreshDeps, 'now'>) => deps.now?.() ?? new Date();
-
 /** The connection's secret, or undefined when it is gone (the account started over, or was reset). */
 export async function readSecret(deps: Pick<RefreshDeps, 'secrets'>, name: string): Promise<Record<string, string> | undefined> {
   try {
@@ -112,44 +100,6 @@ function recordFor(req: RefreshRequest, record: ConnectionRecord | undefined, no
 async function write(deps: RefreshDeps, next: ConnectionRecord, existed: boolean, generation: number): Promise<void> {
   if (!existed) return deps.connections.put(next);
   if (!(await deps.connections.replace(next, generation))) logger.info('connection record moved on during refresh', { provider: next.provider });
-}
-
-/** The lease as its holder sees it while it works. */
-export interface Lease {
-  /**
-   * Confirms this holder still has the lease and extends it by a whole lease
-   * from now: false when it stalled past it and another holder took over, in
-   * which case it must write nothing (the new holder's writes stand).
-   */
-  confirm(): Promise<boolean>;
-}
-
-/** Holds the connection's lease while `work` runs; waits for another holder when `wait`. */
-export async function withLease<T>(deps: Pick<RefreshDeps, 'leases' | 'now' | 'leaseMs' | 'leasePollMs'>, name: string, wait: boolean, work: (lease: Lease) => Promise<T>): Promise<T | 'busy'> {
-  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
-  const owner = `${process.pid}-${randomBytes(8).toString('hex')}`;
-  const giveUpAt = Date.now() + leaseMs + 2_000;
-  let heldUntil = nowOf(deps).getTime() + leaseMs;
-  while (!(await deps.leases.acquire(name, owner, leaseMs, heldUntil - leaseMs))) {
-    if (!wait) return 'busy';
-    if (Date.now() > giveUpAt) throw new ConnectError('provider_timeout', 'another refresh held the connection too long');
-    await sleep(deps.leasePollMs ?? 50);
-    heldUntil = nowOf(deps).getTime() + leaseMs;
-  }
-  const lease: Lease = {
-    async confirm() {
-      const now = nowOf(deps).getTime();
-      const held = await deps.leases.confirm(name, owner, heldUntil, leaseMs, now);
-      if (held) heldUntil = now + leaseMs;
-      return held;
-    },
-  };
-  try {
-    return await work(lease);
-  } finally {
-    // Released only after the new tokens are in the secret (work has returned or thrown).
-    await deps.leases.release(name, owner).catch((err: unknown) => logger.warn('lease not released', { errorName: (err as Error)?.name }));
-  }
 }
 
 /**

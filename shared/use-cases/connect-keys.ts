@@ -22,7 +22,7 @@ import type { KeyConnection } from '../connectors/keys.js';
 import { AppError, ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../errors.js';
 import type { ConnectionRecordStore, LeaseStore } from '../health/ports.js';
 import { consentRecord, noteConsent } from '../health/record.js';
-import { withLease } from '../health/refresh.js';
+import { withLease } from '../health/lease.js';
 import { KeyCheckError, KeysNotConnectedError, type KeyCheckCode } from '../key-errors.js';
 import { keyMessage, type KeyMessageContext } from '../key-messages.js';
 import type { ChannelConnectRequest, PostedKeysRequest } from '../key-schemas.js';

@@ -12,7 +12,7 @@ import { redirectUriFor } from '../connectors/types.js';
 import type { Identity, TokenSet } from '../connectors/types.js';
 import { ConflictError, ConnectError, DependencyError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.js';
 import { noteConsent } from '../health/record.js';
-import { withLease } from '../health/refresh.js';
+import { withLease } from '../health/lease.js';
 import { logger } from '../logger.js';
 import type { Connection, WizardRecord } from '../model.js';
 import type { PendingConsent } from '../ports.js';
