@@ -4,7 +4,7 @@
  * the outcome as a code the app puts in the seller's words.
  */
 import { connectEnv, parseEnv } from '#shared/config.js';
-import { finishConnect } from '#shared/use-cases/connect.js';
+import { finishConnect } from '#shared/use-cases/callback.js';
 import { connectDeps, sessionStore } from '../deps.js';
 import { callbackRoute, httpHandler } from '../http.js';
 

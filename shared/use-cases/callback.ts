@@ -1,0 +1,258 @@
+/**
+ * A consent's end, at the provider's callback (the oauth-callback function):
+ * state checked, code exchanged, identity checked against what the seller
+ * chose, tokens to the secret store, the wizard step completed, or for a
+ * reconnect the same connection's credentials replaced. Apart from starting
+ * a consent (`connect.ts`, `reconnect.ts`), which needs none of the token
+ * exchange or identity calls.
+ */
+import { ConflictError, ConnectError, DependencyError, ServiceUnavailableError, VersionConflictError } from '../errors.js';
+import type { ConnectErrorCode } from '../connect-errors.js';
+import { strategyFor, type Identity, type TokenSet } from '../connectors/index.js';
+import { redirectUriFor } from '../connectors/types.js';
+import { withLease } from '../health/lease.js';
+import { consentRecord, noteConsent } from '../health/record.js';
+import { logger } from '../logger.js';
+import type { Connection, WizardRecord } from '../model.js';
+import type { PendingConsent } from '../ports.js';
+import type { OAuthProviderDefinition } from '../providers/index.js';
+import type { CallerSession } from './auth.js';
+import { booksSecretName, consentFacts, STEP_OF, type ConnectDeps } from './connect.js';
+import { callbackUrl, oauthProvider, withError } from './consent.js';
+import { completeStep } from './wizard.js';
+
+const nowOf = (deps: Pick<ConnectDeps, 'now'>) => deps.now?.() ?? new Date();
+
+/** The tokens as the channel secret keeps them (with their expiry times). */
+function credentials(tokens: TokenSet): Record<string, string> {
+  return {
+    accessToken: tokens.accessToken,
+    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+    ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}),
+    ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}),
+  };
+}
+
+/**
+ * Finishes a consent at the provider's callback and answers where the
+ * browser goes next: the account's next step, or back to the channel step
+ * with the reason. Never throws for anything a seller or provider can cause.
+ *
+ * The state is taken for the seller the session token names (another
+ * seller's state is refused and left alone), then the session is read and
+ * must be live and that seller's, with the account in the same round trip.
+ * A token naming no seller (issued before tokens did) is read first, as before.
+ */
+export async function finishConnect(
+  deps: ConnectDeps,
+  providerId: string,
+  query: Readonly<Record<string, string>>,
+  caller: CallerSession,
+): Promise<string> {
+  const provider = oauthProvider(providerId);
+  if (!provider) return withError('/', 'other_provider');
+  const state = query[provider.callback.state];
+  if (!caller.hasToken) return withError('/login', 'signed_out');
+  let seller = caller.claimedSeller;
+  let proven: Awaited<ReturnType<CallerSession['resolve']>> | undefined;
+  if (!seller) {
+    try {
+      proven = await caller.resolve();
+    } catch {
+      return withError('/', 'try_again');
+    }
+    if (!proven.session) return withError('/login', 'signed_out');
+    seller = proven.session.userId;
+  }
+  if (!state) return withError('/', query[provider.callback.error] ? 'denied' : 'expired');
+  const now = nowOf(deps);
+
+  let pending;
+  try {
+    pending = await deps.states.take(state, seller, provider.id, Math.floor(now.getTime() / 1000));
+  } catch {
+    return withError('/', 'try_again');
+  }
+  if (typeof pending === 'string') {
+    logger.warn('consent state refused', { provider: provider.id, refusal: pending });
+    const code: ConnectErrorCode = pending === 'other_seller' ? 'other_seller' : pending === 'other_provider' ? 'other_provider' : 'expired';
+    return withError('/', code);
+  }
+  if (!proven) {
+    // The session, now: live and the seller the state was taken for. A channel reads the account with the
+    // seller's other accounts below; books and reconnects read it here, with the session.
+    try {
+      proven = await caller.resolve(pending.purpose === 'channel' ? undefined : pending.accountId);
+    } catch {
+      return withError('/', 'try_again');
+    }
+    if (!proven.session || proven.session.userId !== seller) return withError('/login', 'signed_out');
+  }
+  const sellerId = seller;
+  if (pending.purpose === 'reconnect') return finishReconnect(deps, provider, pending, query, sellerId, proven.account);
+  const setup = `/accounts/${pending.accountId}/setup`;
+  try {
+    // A channel is checked against the seller's other accounts (the same identity connected twice): read with the account, in one query.
+    const { account, others } =
+      pending.purpose === 'channel'
+        ? await deps.accounts.loadWithOthers(sellerId, pending.accountId)
+        : { account: proven.account === undefined ? await deps.accounts.load(sellerId, pending.accountId) : (proven.account ?? undefined), others: [] };
+    if (!account) return withError('/', 'expired');
+    if (account.step !== STEP_OF[pending.purpose]) return withError(setup, 'not_at_step');
+    const app = await deps.apps.get(provider.id);
+    const strategy = strategyFor(provider);
+    const read = strategy.readCallback(provider, { app, query, now });
+    if ('denied' in read) throw new ConnectError('denied');
+    const ctx = { app, account, pending, query, http: deps.http, now, redirectUri: redirectUriFor(provider, app, callbackUrl(deps.appOrigin, provider.id)) };
+    const tokens = await strategy.exchange(provider, { ...ctx, code: read.code });
+    const identity = await strategy.identify(provider, { ...ctx, tokens });
+    if (pending.purpose === 'books') {
+      await finishBooks(deps, sellerId, account, provider, tokens, identity);
+      return `${setup}?connected=books`;
+    }
+    const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === provider.id && c.identity === identity.id));
+    await completeStep(deps, sellerId, account.id, 'connect_channel', {
+      expectedVersion: account.version,
+      loaded: account,
+      connection: {
+        kind: 'channel',
+        provider: provider.id,
+        label: `${provider.name}: ${identity.label}`,
+        credentials: credentials(tokens),
+        identity: identity.id,
+        details: identity.details,
+        alsoConnectedTo: twin?.name ?? null,
+      },
+      record: consentRecord({ ...consentFacts(account, provider.id, 'channel', tokens, now), secretName: deps.secrets.nameFor(account.id, 'channel') }),
+    });
+    return setup;
+  } catch (err) {
+    if (err instanceof ConnectError) {
+      logger.warn('connect failed', { provider: provider.id, code: err.code, reason: err.reason });
+      return withError(setup, err.code);
+    }
+    if (err instanceof ConflictError) return withError(setup, 'not_at_step');
+    if (err instanceof DependencyError || err instanceof ServiceUnavailableError) {
+      logger.warn('connect failed', { provider: provider.id, code: 'try_again', errorName: err.name });
+      return withError(setup, 'try_again');
+    }
+    logger.error('connect failed unexpectedly', { provider: provider.id, errorName: (err as Error)?.name });
+    return withError(setup, 'try_again');
+  }
+}
+
+/**
+ * Books: one organisation → its tokens go to the seller's shared secret for
+ * that organisation and the step completes; several (a Xero consent covering
+ * more than one) → the tokens wait in the account's own secret and the
+ * seller picks one in Onramp.
+ */
+async function finishBooks(deps: ConnectDeps, sellerId: string, account: WizardRecord, provider: OAuthProviderDefinition, tokens: TokenSet, identity: Identity): Promise<void> {
+  if (identity.choices && identity.choices.length > 1) {
+    const secretName = deps.secrets.nameFor(account.id, 'books-pending');
+    await deps.secrets.save(secretName, credentials(tokens), { accountId: account.id, sellerId });
+    try {
+      await deps.accounts.apply(account, account.version, { set: { pendingBooks: { provider: provider.id, secretName, choices: identity.choices } } }, nowOf(deps).toISOString());
+    } catch (err) {
+      if (err instanceof VersionConflictError) throw new ConnectError('not_at_step', 'account moved while connecting');
+      throw err;
+    }
+    return;
+  }
+  await completeStep(deps, sellerId, account.id, 'connect_bookkeeping', {
+    expectedVersion: account.version,
+    loaded: account,
+    connection: {
+      kind: 'books',
+      provider: provider.id,
+      label: identity.label,
+      credentials: { ...credentials(tokens), identity: identity.id },
+      secretName: booksSecretName(deps, sellerId, provider.id, identity.id),
+      identity: identity.id,
+      details: identity.details,
+    },
+    record: consentRecord({ ...consentFacts(account, provider.id, 'books', tokens, nowOf(deps)), secretName: booksSecretName(deps, sellerId, provider.id, identity.id) }),
+  });
+}
+
+/** Whether the consent came from the identity the connection was made with (for Xero, among the organisations it covered). */
+function sameIdentity(connection: Connection, identity: Identity): boolean {
+  if (!connection.identity) return true;
+  if (identity.choices && identity.choices.length > 0) return identity.choices.some((c) => c.id === connection.identity);
+  return identity.id === connection.identity;
+}
+
+/** Replaces the connection's credentials under its refresh lease, then its record (Connected, a new generation). */
+async function replaceCredentials(deps: ConnectDeps, account: WizardRecord, connection: Connection, tokens: TokenSet, now: Date): Promise<void> {
+  const credentials: Record<string, string> = {
+    // The books' shared secret also names its organisation.
+    ...(connection.kind === 'books' && connection.identity ? { identity: connection.identity } : {}),
+    accessToken: tokens.accessToken,
+    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+    ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}),
+    ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}),
+  };
+  await withLease(deps, connection.secretName, true, async () => {
+    await deps.secrets.save(connection.secretName, credentials, { accountId: account.id, sellerId: account.sellerId });
+    await noteConsent(deps, {
+      secretName: connection.secretName,
+      provider: connection.provider,
+      kind: connection.kind,
+      sellerId: account.sellerId,
+      accountId: account.id,
+      region: account.region,
+      fields: account.fields,
+      tokens,
+      now,
+    });
+  });
+}
+
+/**
+ * Finishes a reconnect at the provider's callback (the state already taken):
+ * where the browser goes next, back to the account with the outcome.
+ */
+async function finishReconnect(
+  deps: ConnectDeps,
+  provider: OAuthProviderDefinition,
+  pending: PendingConsent,
+  query: Readonly<Record<string, string>>,
+  sellerId: string,
+  /** The account as this request already read it, with the session (null: none); absent: read here. */
+  loaded?: WizardRecord | null,
+): Promise<string> {
+  const kind = pending.connectionKind ?? 'channel';
+  // The account page, told which connection the outcome is about.
+  const page = `/accounts/${pending.accountId}?reconnect=${kind}`;
+  const now = nowOf(deps);
+  try {
+    const account = loaded !== undefined && (!loaded || (loaded.id === pending.accountId && loaded.sellerId === sellerId)) ? loaded : await deps.accounts.load(sellerId, pending.accountId);
+    if (!account) return withError('/', 'expired');
+    const connection = account.connections.find((c) => c.kind === kind);
+    // Started over (or reconnected to something else) while the seller was at the provider.
+    if (!connection || connection.provider !== provider.id) return withError(page, 'expired');
+    const app = await deps.apps.get(provider.id);
+    const strategy = strategyFor(provider);
+    const read = strategy.readCallback(provider, { app, query, now });
+    if ('denied' in read) throw new ConnectError('denied');
+    const ctx = { app, account, pending, query, http: deps.http, now, redirectUri: redirectUriFor(provider, app, callbackUrl(deps.appOrigin, provider.id)) };
+    const tokens = await strategy.exchange(provider, { ...ctx, code: read.code });
+    const identity = await strategy.identify(provider, { ...ctx, tokens });
+    if (!sameIdentity(connection, identity)) {
+      logger.warn('reconnect refused', { provider: provider.id, code: 'other_identity' });
+      return withError(page, 'other_identity');
+    }
+    await replaceCredentials(deps, account, connection, tokens, now);
+    await deps.accounts
+      .addEvent(sellerId, { accountId: account.id, type: 'reconnected', at: now.toISOString(), actor: 'seller', detail: connection.label })
+      .catch((err: unknown) => logger.warn('audit event not written', { accountId: account.id, type: 'reconnected', errorName: (err as Error)?.name }));
+    return `/accounts/${pending.accountId}?reconnected=${connection.kind}`;
+  } catch (err) {
+    if (err instanceof ConnectError) {
+      logger.warn('reconnect failed', { provider: provider.id, code: err.code, reason: err.reason });
+      return withError(page, err.code);
+    }
+    logger[err instanceof DependencyError || err instanceof ServiceUnavailableError ? 'warn' : 'error']('reconnect failed', { provider: provider.id, errorName: (err as Error)?.name });
+    return withError(page, 'try_again');
+  }
+}
