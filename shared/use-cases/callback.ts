@@ -23,7 +23,7 @@ import { completeStep } from './wizard.js';
 
 const nowOf = (deps: Pick<ConnectDeps, 'now'>) => deps.now?.() ?? new Date();
 
-/** The tokens as the channel secret keeps them (with their expiry times). */
+/** The tokens as a connection's secret keeps them (with their expiry times). */
 function credentials(tokens: TokenSet): Record<string, string> {
   return {
     accessToken: tokens.accessToken,
@@ -31,6 +31,28 @@ function credentials(tokens: TokenSet): Record<string, string> {
     ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}),
     ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}),
   };
+}
+
+/**
+ * The provider's side of a callback: the callback read (a refusal throws
+ * `denied`), the code exchanged for tokens, and who connected.
+ */
+async function exchangeAndIdentify(
+  deps: ConnectDeps,
+  provider: OAuthProviderDefinition,
+  account: WizardRecord,
+  pending: PendingConsent,
+  query: Readonly<Record<string, string>>,
+  now: Date,
+): Promise<{ tokens: TokenSet; identity: Identity }> {
+  const app = await deps.apps.get(provider.id);
+  const strategy = strategyFor(provider);
+  const read = strategy.readCallback(provider, { app, query, now });
+  if ('denied' in read) throw new ConnectError('denied');
+  const ctx = { app, account, pending, query, http: deps.http, now, redirectUri: redirectUriFor(provider, app, callbackUrl(deps.appOrigin, provider.id)) };
+  const tokens = await strategy.exchange(provider, { ...ctx, code: read.code });
+  const identity = await strategy.identify(provider, { ...ctx, tokens });
+  return { tokens, identity };
 }
 
 /**
@@ -99,13 +121,7 @@ export async function finishConnect(
         : { account: proven.account === undefined ? await deps.accounts.load(sellerId, pending.accountId) : (proven.account ?? undefined), others: [] };
     if (!account) return withError('/', 'expired');
     if (account.step !== STEP_OF[pending.purpose]) return withError(setup, 'not_at_step');
-    const app = await deps.apps.get(provider.id);
-    const strategy = strategyFor(provider);
-    const read = strategy.readCallback(provider, { app, query, now });
-    if ('denied' in read) throw new ConnectError('denied');
-    const ctx = { app, account, pending, query, http: deps.http, now, redirectUri: redirectUriFor(provider, app, callbackUrl(deps.appOrigin, provider.id)) };
-    const tokens = await strategy.exchange(provider, { ...ctx, code: read.code });
-    const identity = await strategy.identify(provider, { ...ctx, tokens });
+    const { tokens, identity } = await exchangeAndIdentify(deps, provider, account, pending, query, now);
     if (pending.purpose === 'books') {
       await finishBooks(deps, sellerId, account, provider, tokens, identity);
       return `${setup}?connected=books`;
@@ -184,16 +200,13 @@ function sameIdentity(connection: Connection, identity: Identity): boolean {
 
 /** Replaces the connection's credentials under its refresh lease, then its record (Connected, a new generation). */
 async function replaceCredentials(deps: ConnectDeps, account: WizardRecord, connection: Connection, tokens: TokenSet, now: Date): Promise<void> {
-  const credentials: Record<string, string> = {
+  const secret = {
     // The books' shared secret also names its organisation.
     ...(connection.kind === 'books' && connection.identity ? { identity: connection.identity } : {}),
-    accessToken: tokens.accessToken,
-    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
-    ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}),
-    ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}),
+    ...credentials(tokens),
   };
   await withLease(deps, connection.secretName, true, async () => {
-    await deps.secrets.save(connection.secretName, credentials, { accountId: account.id, sellerId: account.sellerId });
+    await deps.secrets.save(connection.secretName, secret, { accountId: account.id, sellerId: account.sellerId });
     await noteConsent(deps, {
       secretName: connection.secretName,
       provider: connection.provider,
@@ -231,13 +244,7 @@ async function finishReconnect(
     const connection = account.connections.find((c) => c.kind === kind);
     // Started over (or reconnected to something else) while the seller was at the provider.
     if (!connection || connection.provider !== provider.id) return withError(page, 'expired');
-    const app = await deps.apps.get(provider.id);
-    const strategy = strategyFor(provider);
-    const read = strategy.readCallback(provider, { app, query, now });
-    if ('denied' in read) throw new ConnectError('denied');
-    const ctx = { app, account, pending, query, http: deps.http, now, redirectUri: redirectUriFor(provider, app, callbackUrl(deps.appOrigin, provider.id)) };
-    const tokens = await strategy.exchange(provider, { ...ctx, code: read.code });
-    const identity = await strategy.identify(provider, { ...ctx, tokens });
+    const { tokens, identity } = await exchangeAndIdentify(deps, provider, account, pending, query, now);
     if (!sameIdentity(connection, identity)) {
       logger.warn('reconnect refused', { provider: provider.id, code: 'other_identity' });
       return withError(page, 'other_identity');
