@@ -6,13 +6,12 @@
  */
 import { ConnectError } from '../errors.js';
 import type { AmazonConsentProvider } from '../providers/types.js';
-import { amazonAuthorizeUrl, amazonRegion } from './authorize.js';
+import { amazonRegion } from './authorize.js';
 import { jsonFrom } from './http.js';
 import { exchangeCode } from './token.js';
 import type { ConnectStrategy } from './types.js';
 
 export const amazonConsent: ConnectStrategy<AmazonConsentProvider> = {
-  authorizeUrl: amazonAuthorizeUrl,
   readCallback(p, { query }) {
     const code = query[p.callback.code];
     return code && query.selling_partner_id ? { code } : { denied: true };

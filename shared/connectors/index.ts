@@ -1,6 +1,6 @@
 /**
- * The strategy for each kind of consent: the engine looks it up by the
- * provider's `kind`. Starting a consent needs only its URL (`authorize.ts`).
+ * The strategy for each kind of consent's callback: the engine looks it up by
+ * the provider's `kind`. Starting a consent needs only its URL (`authorize.ts`).
  */
 import type { OAuthProviderDefinition } from '../providers/types.js';
 import { amazonConsent } from './amazon.js';

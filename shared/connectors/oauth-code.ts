@@ -1,12 +1,10 @@
 /** The standard authorization-code flow: eBay, Etsy, Square (and the books, Xero and QuickBooks). */
 import type { OAuthCodeProvider } from '../providers/types.js';
-import { oauthCodeAuthorizeUrl } from './authorize.js';
 import { identityOf } from './identity.js';
 import { exchangeCode } from './token.js';
 import type { ConnectStrategy } from './types.js';
 
 export const oauthCode: ConnectStrategy<OAuthCodeProvider> = {
-  authorizeUrl: oauthCodeAuthorizeUrl,
   readCallback(p, { query }) {
     const code = query[p.callback.code];
     return code ? { code } : { denied: true };

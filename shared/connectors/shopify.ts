@@ -10,7 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ConnectError } from '../errors.js';
 import { SHOP_DOMAIN_FIELD } from '../providers/fields.js';
 import type { ShopifyInstallProvider } from '../providers/types.js';
-import { shopifyAuthorizeUrl, shopOf } from './authorize.js';
+import { shopOf } from './authorize.js';
 import { jsonFrom, str } from './http.js';
 import type { ConnectStrategy } from './types.js';
 
@@ -30,7 +30,6 @@ export function shopifyHmacValid(query: Readonly<Record<string, string>>, secret
 }
 
 export const shopifyInstall: ConnectStrategy<ShopifyInstallProvider> = {
-  authorizeUrl: shopifyAuthorizeUrl,
   readCallback(p, { app, query, now }) {
     if (!query[p.callback.code]) return { denied: true };
     if (!shopifyHmacValid(query, app.clientSecret)) throw new ConnectError('bad_signature', 'HMAC does not match');

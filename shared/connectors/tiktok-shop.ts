@@ -9,7 +9,6 @@ import { createHmac } from 'node:crypto';
 import { ConnectError } from '../errors.js';
 import { findRegion } from '../providers/index.js';
 import type { TikTokShopProvider } from '../providers/types.js';
-import { tiktokShopAuthorizeUrl } from './authorize.js';
 import type { ConnectStrategy } from './types.js';
 
 /** TikTok Shop's request signature: sorted `{key}{value}` pairs after the path, wrapped in the secret, HMAC-SHA256 hex. */
@@ -40,7 +39,6 @@ async function envelope(res: Response, what: string): Promise<Record<string, any
 const unix = (v: unknown) => (typeof v === 'number' && v > 0 ? new Date(v * 1000).toISOString() : undefined);
 
 export const tiktokShopAuthorization: ConnectStrategy<TikTokShopProvider> = {
-  authorizeUrl: tiktokShopAuthorizeUrl,
   readCallback(p, { query }) {
     const code = query[p.callback.code];
     return code ? { code } : { denied: true };

@@ -45,9 +45,8 @@ export type ProviderOfKind<K extends OAuthProviderDefinition['kind']> = Extract<
 /** Builds the provider's consent URL: all that starting a consent needs of a kind's strategy. */
 export type AuthorizeUrl<P extends OAuthProviderDefinition = OAuthProviderDefinition> = (p: P, ctx: StartContext) => string;
 
+/** A kind of consent's callback: its consent URL, which starts it, is apart (`authorize.ts`). */
 export interface ConnectStrategy<P extends OAuthProviderDefinition = OAuthProviderDefinition> {
-  /** The provider's consent URL: the kind's own, from `authorize.ts`. */
-  readonly authorizeUrl: AuthorizeUrl<P>;
   /**
    * Reads the callback: the code, or the provider's refusal. Verifies what the
    * provider signs (Shopify's HMAC) before anything else is done with it.

@@ -2,7 +2,7 @@
  * A connection's lease: one holder at a time changes its credentials (a
  * refresh, a check, a reconnect), through a DynamoDB item written
  * conditionally. Apart from the refresh itself, so that what only takes the
- * lease (a reconnect with new keys or a new consent) bundles no token code.
+ * lease (a reconnect with new keys or a new consent) bundles no refresh code.
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';

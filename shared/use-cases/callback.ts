@@ -10,7 +10,7 @@ import { ConflictError, ConnectError, DependencyError, ServiceUnavailableError, 
 import type { ConnectErrorCode } from '../connect-errors.js';
 import { strategyFor, type Identity, type TokenSet } from '../connectors/index.js';
 import { redirectUriFor } from '../connectors/types.js';
-import { withLease } from '../health/lease.js';
+import { nowOf, withLease } from '../health/lease.js';
 import { consentRecord, noteConsent } from '../health/record.js';
 import { logger } from '../logger.js';
 import type { Connection, WizardRecord } from '../model.js';
@@ -21,7 +21,6 @@ import { booksSecretName, consentFacts, STEP_OF, type ConnectDeps } from './conn
 import { callbackUrl, oauthProvider, withError } from './consent.js';
 import { completeStep } from './wizard.js';
 
-const nowOf = (deps: Pick<ConnectDeps, 'now'>) => deps.now?.() ?? new Date();
 
 /** The tokens as a connection's secret keeps them (with their expiry times). */
 function credentials(tokens: TokenSet): Record<string, string> {
