@@ -46,7 +46,9 @@ export function AccountList() {
             <span className="muted">
               {' '}
               {a.channelName}
-              {a.region ? ` \u00b7 ${a.region.name}` : ''} \u00b7 {a.setup.status === 'complete' ? 'Set up' : `Setup: ${stepLabel(a.setup.step)} (${a.setup.status})`}
+              {a.region ? ` \u00b7 ${a.region.name}` : ''}
+              {' \u00b7 '}
+              {a.setup.status === 'complete' ? 'Set up' : `Setup: ${stepLabel(a.setup.step)} (${a.setup.status})`}
             </span>
             <HealthSummary account={a} />
           </li>
