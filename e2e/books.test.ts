@@ -73,19 +73,37 @@ describe('the whole wizard in the browser', () => {
       expect(await page.getByLabel(`Tax rate for ${country}`).inputValue(), country).not.toBe('');
     }
     await finish(page, violations);
+    // Afterwards: Account settings, Change Accounts & Taxes (the same long account names) and the account list.
+    await page.getByRole('button', { name: 'View account' }).click();
+    await page.getByRole('link', { name: 'Change Accounts & Taxes' }).waitFor();
+    violations.push(...(await seriousA11yViolations(page)));
+    await page.getByRole('link', { name: 'Change Accounts & Taxes' }).click();
+    await page.getByRole('heading', { name: 'Accounts & Taxes for Amazon EU' }).waitFor();
+    await page.getByLabel('Sales', { exact: true }).waitFor();
+    violations.push(...(await seriousA11yViolations(page)));
+    await page.getByRole('link', { name: 'Onramp', exact: true }).click();
+    const list = page.getByRole('list', { name: 'Your accounts' });
+    await list.waitFor();
+    const listed = (await list.textContent()) ?? '';
+    expect(listed).toContain('Amazon \u00b7 Europe \u00b7 Set up');
+    // No escape sequence shows as text (a `\u00b7` written in JSX text is not a middle dot).
+    expect(listed).not.toMatch(/\\u[0-9a-f]{4}/i);
+    violations.push(...(await seriousA11yViolations(page)));
     expect(violations).toEqual([]);
     await page.close();
   });
 
   it('eBay + QuickBooks through to Done', async () => {
     const page = await newSellerPage();
+    const violations: string[] = [];
     await connectChannel(page, 'eBay', 'eBay US');
     await page.getByRole('button', { name: 'Connect to QuickBooks' }).click();
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await page.getByRole('heading', { name: 'Successfully connected' }).waitFor();
     expect(await page.getByRole('status').textContent()).toContain('Sandbox Company US');
     await page.getByRole('button', { name: 'Continue' }).click();
-    await finish(page, []);
+    await finish(page, violations);
+    expect(violations).toEqual([]);
     await page.close();
   });
 

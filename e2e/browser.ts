@@ -50,7 +50,8 @@ export async function signInInBrowser(page: Page, url: string, email: string): P
 
 /**
  * Runs axe-core (WCAG 2.1 A and AA rules) on the page and returns the serious
- * and critical violations, as `rule: target` lines (empty when there are none).
+ * and critical violations, as `rule: target` lines (empty when there are none),
+ * and a line when the page scrolls sideways on a 390 px phone (see `sidewaysOnAPhone`).
  * Evaluated through the DevTools protocol, so the page's CSP does not block it.
  */
 export async function seriousA11yViolations(page: Page): Promise<string[]> {
@@ -60,7 +61,35 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
   const result = (await page.evaluate(
     `${source}; axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })`,
   )) as { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
-  return result.violations
+  const serious = result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+  return [...serious, ...(await sidewaysOnAPhone(page))];
+}
+
+/** A phone's width: every page fits it without scrolling sideways. */
+export const PHONE_WIDTH = 390;
+
+/**
+ * Whether the page scrolls sideways at 390 px wide (the viewport is narrowed
+ * for the check when it is wider, then put back): empty when it fits, else one
+ * line naming the page's width and the elements that stick out.
+ */
+export async function sidewaysOnAPhone(page: Page): Promise<string[]> {
+  const before = page.viewportSize();
+  const resize = before !== null && before.width !== PHONE_WIDTH;
+  if (resize) await page.setViewportSize({ width: PHONE_WIDTH, height: before.height });
+  try {
+    const fit = await page.evaluate(() => {
+      const wide = [...document.body.querySelectorAll('*')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && ![...e.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 0.5))
+        .slice(0, 3)
+        .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className && typeof e.className === 'string' ? `.${e.className.split(' ').join('.')}` : ''}`);
+      return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, wide };
+    });
+    if (fit.scrollWidth <= fit.innerWidth) return [];
+    return [`sideways-scroll at ${PHONE_WIDTH} px: ${new URL(page.url()).pathname} is ${fit.scrollWidth} px wide (${fit.wide.join(', ') || 'no element found'})`];
+  } finally {
+    if (resize) await page.setViewportSize(before);
+  }
 }
