@@ -30,7 +30,7 @@ const wooRead = WOO_SANDBOX_KEYS.find((k) => k.permissions === 'read')!;
 const store = () => `${stack.sandboxes.origin}/woocommerce`;
 
 /** A new seller picks the channel, names the account (and its market) and arrives at the channel's connect step. */
-async function toConnectStep(channel: 'Walmart' | 'WooCommerce', region?: string): Promise<{ page: Page; violations: string[] }> {
+async function toConnectStep(channel: 'Walmart' | 'WooCommerce', region?: string, storeUrl?: string): Promise<{ page: Page; violations: string[] }> {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   const violations: string[] = [];
   await signUpInBrowser(page, stack.url, { name: 'Keys Seller', email: `keys${Date.now()}${seq++}@example.com` });
@@ -41,6 +41,7 @@ async function toConnectStep(channel: 'Walmart' | 'WooCommerce', region?: string
     const option = (await page.getByLabel('Region').locator('option').allTextContents()).find((t) => t.startsWith(region));
     await page.getByLabel('Region').selectOption({ label: option! });
   }
+  if (storeUrl) await page.getByLabel('Store URL').fill(storeUrl);
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByRole('heading', { name: 'Connect Sales Channel' }).waitFor();
   violations.push(...(await seriousA11yViolations(page)));
@@ -123,6 +124,18 @@ describe('connecting WooCommerce in the browser', () => {
     expect(await page.getByLabel('Consumer Secret').getAttribute('type')).toBe('password');
     expect(await fitsThePhone(page)).toBe(true);
     await page.getByLabel('Store URL').fill(store());
+    await page.getByLabel('Consumer Key').fill(wooRead.consumerKey);
+    await page.getByLabel('Consumer Secret').fill(wooRead.consumerSecret);
+    await page.getByRole('button', { name: 'Connect to WooCommerce' }).click();
+    await expectAtConnectBookkeeping(page, /Connected WooCommerce: Sandbox Store/, violations);
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
+  it('the store address given when creating the account: the local stack takes the sandbox store there too, and its keys connect it', async () => {
+    const { page, violations } = await toConnectStep('WooCommerce', undefined, store());
+    // The address is the account's: the connect step does not ask for it again.
+    expect(await page.getByLabel('Store URL').count()).toBe(0);
     await page.getByLabel('Consumer Key').fill(wooRead.consumerKey);
     await page.getByLabel('Consumer Secret').fill(wooRead.consumerSecret);
     await page.getByRole('button', { name: 'Connect to WooCommerce' }).click();

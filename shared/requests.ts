@@ -12,6 +12,17 @@ import { CHANNEL_PROVIDERS } from './providers/index.js';
 import type { AccountField } from './providers/types.js';
 import { plainText } from './text.js';
 import { pastedKeys } from './key-schemas.js';
+import { normaliseStoreUrl, type StoreUrlRules } from './store-url.js';
+
+/**
+ * The rules a store's address must pass here, the same as the connect step's:
+ * the local stack (`ALLOW_LOCAL_STORES`, which it sets and the cloud never
+ * does, and never inside AWS Lambda) also takes its sandbox store's plain-http
+ * loopback address; everywhere else the address must be https on a public name.
+ */
+export function storeUrlRules(env: NodeJS.ProcessEnv = process.env): StoreUrlRules {
+  return { allowLocal: env.ALLOW_LOCAL_STORES === 'true' && !env.AWS_LAMBDA_FUNCTION_NAME };
+}
 
 /** The store fields any provider may ask for (each provider says which it takes). */
 const accountFieldKeys = () => [...new Set(CHANNEL_PROVIDERS.flatMap((p) => p.accountFields.map((f) => f.key)))] as AccountField['key'][];
@@ -36,12 +47,16 @@ export const createAccountRequest = /* @__PURE__ */ z.lazy(() => {
     .pipe(
       accountFields(keys),
       z.transform((req) => {
-        // Normalise each field as its provider says, before it is checked.
+        // Normalise each field as its provider says, before it is checked; a store's address as the connect step would.
         const provider = findChannel(req.channel);
         const out: Record<string, unknown> = { ...req };
         for (const f of provider?.accountFields ?? []) {
           const v = out[f.key];
           if (typeof v === 'string' && f.normalise === 'lowercase') out[f.key] = v.toLowerCase();
+          if (typeof v === 'string' && v !== '' && f.inputType === 'url') {
+            const store = normaliseStoreUrl(v, storeUrlRules());
+            if ('url' in store) out[f.key] = store.url;
+          }
         }
         return out as typeof req;
       }),
@@ -75,7 +90,7 @@ export const createAccountRequest = /* @__PURE__ */ z.lazy(() => {
             if (field.required) ctx.addIssue({ code: 'custom', path: [key], message: field.message });
             continue;
           }
-          if (!fieldValueValid(field, value)) ctx.addIssue({ code: 'custom', path: [key], message: field.message });
+          if (!fieldValueValid(field, value, storeUrlRules())) ctx.addIssue({ code: 'custom', path: [key], message: field.message });
         }
       }),
     );
@@ -83,16 +98,13 @@ export const createAccountRequest = /* @__PURE__ */ z.lazy(() => {
 export type CreateAccountRequest = z.input<typeof createAccountRequest>;
 export type ValidAccountRequest = z.output<typeof createAccountRequest>;
 
-/** Whether a store field's value is acceptable (a URL field must also parse, with no credentials in it). */
-export function fieldValueValid(field: AccountField, value: string): boolean {
-  if (!field.pattern.test(value)) return false;
-  if (field.inputType !== 'url') return true;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' && url.hostname.includes('.') && url.username === '' && url.password === '';
-  } catch {
-    return false;
-  }
+/**
+ * Whether a store field's value is acceptable: a store's address by the rules
+ * the connect step checks it with (`normaliseStoreUrl`), any other field by its pattern.
+ */
+export function fieldValueValid(field: AccountField, value: string, rules: StoreUrlRules = { allowLocal: false }): boolean {
+  if (field.inputType === 'url') return 'url' in normaliseStoreUrl(value, rules);
+  return field.pattern.test(value);
 }
 
 const idString = () => z.string().check(z.trim(), z.minLength(1, { error: 'Choose one.' }), z.maxLength(200));

@@ -18,7 +18,7 @@ export const STORE_URL_FIELD = {
   hint: 'Like https://shop.example.com (you can add it later)',
   required: false,
   inputType: 'url',
-  // Checked as a URL below; the pattern only rules out the obviously wrong.
+  // Not what account creation checks: a store's address passes `normaliseStoreUrl`'s rules there, as at the connect step (`fieldValueValid`).
   pattern: /^https:\/\/[^\s/@]+\.[^\s/@]+(\/\S*)?$/i,
   message: 'Enter your store address starting with https://, like https://shop.example.com.',
 } as const satisfies AccountField;
