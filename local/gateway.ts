@@ -35,7 +35,39 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
   res.end(text);
 }
 
-export function createGateway(options: { functions: LocalFunctions; webRoot: string; config: Record<string, unknown> }) {
+/** This machine's own names, each of which reaches a port on loopback. */
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Where a request belongs when it came to another local name for the app's
+ * port (`localhost:3000` for `http://127.0.0.1:3000`): the app's own origin,
+ * same path and query. The session cookie and every provider's return address
+ * are the app's origin, so a seller on another name would sign up fine and
+ * then come back from every provider without a session. Undefined: serve it here.
+ */
+export function oneOriginRedirect(host: string | undefined, target: string, appOrigin: string): string | undefined {
+  if (!host || !appOrigin) return undefined;
+  let asked: URL;
+  let own: URL;
+  try {
+    asked = new URL(`http://${host}`);
+    own = new URL(appOrigin);
+  } catch {
+    return undefined;
+  }
+  if (asked.host === own.host || !LOOPBACK_NAMES.has(asked.hostname) || !LOOPBACK_NAMES.has(own.hostname)) return undefined;
+  if ((asked.port || '80') !== (own.port || '80')) return undefined;
+  const at = new URL(target, own.origin);
+  return `${own.origin}${at.pathname}${at.search}`;
+}
+
+export function createGateway(options: {
+  functions: LocalFunctions;
+  webRoot: string;
+  config: Record<string, unknown>;
+  /** The one origin the app is served on (what `npm start` prints); other local names for its port are sent there. */
+  appOrigin?: () => string;
+}) {
   const webRoot = path.resolve(options.webRoot);
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -143,6 +175,14 @@ export function createGateway(options: { functions: LocalFunctions; webRoot: str
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Before anything else: one origin, so the session and the providers' return addresses agree.
+    const elsewhere = options.appOrigin ? oneOriginRedirect(req.headers.host, req.url ?? '/', options.appOrigin()) : undefined;
+    if (elsewhere) {
+      // 302 for a page or a download; 307 keeps any other method and its body.
+      res.writeHead(req.method === 'GET' || req.method === 'HEAD' ? 302 : 307, { location: elsewhere, 'cache-control': 'no-store', ...SECURITY_HEADERS });
+      res.end();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
       if (url.pathname === '/api' || url.pathname.startsWith('/api/')) await api(req, res, url);

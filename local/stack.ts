@@ -190,11 +190,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   logger.setLogLevel(options.logLevel ?? 'WARN');
   resetClients();
 
+  // The app has one origin, the printed one: a request to another local name for its port is sent there.
+  let appOrigin = '';
   const gateway = http.createServer(
-    createGateway({ functions, webRoot: path.join(ROOT, 'web', 'dist'), config: { apiBase: '/api' } }),
+    createGateway({ functions, webRoot: path.join(ROOT, 'web', 'dist'), config: { apiBase: '/api' }, appOrigin: () => appOrigin }),
   );
   const port = await listen(gateway, options.port ?? 0, host);
   const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  appOrigin = url;
 
   // The providers' sandboxes, on an origin of their own, with Onramp's apps registered for this app origin.
   const sandboxes = await startSandboxServer({
