@@ -8,6 +8,8 @@ import { connectErrorMessage } from '#shared/connect-errors.js';
 import { accountResponse } from '#shared/schemas.js';
 import { client, connectThroughSandbox, followCallback, newAccount, newSeller, type Client } from '#local/test-helpers.js';
 import { consent } from '#local/sandboxes/consent.js';
+import { AMAZON_SANDBOX_SELLER } from '#local/sandboxes/amazon/index.js';
+import { REPORTED_MERCHANT_TOKEN_LABEL } from './amazon.js';
 import { withStack } from '#local/test-helpers.js';
 import type { LocalStack } from '#local/stack.js';
 
@@ -215,6 +217,47 @@ describe('a consent that does not finish', () => {
     const res = await fetch(page.location!, { redirect: 'manual' });
     expect(res.headers.get('location')).toBe('/login?connect_error=signed_out');
     await expectNothingWritten(c, created);
+  });
+});
+
+describe('Amazon\u2019s unsigned redirect', () => {
+  const tamper = (sellingPartnerId: string) => (u: URL) => u.searchParams.set('selling_partner_id', sellingPartnerId);
+
+  async function reconnectChannel(c: Client, id: string, choices: Record<string, string>, change: (u: URL) => void) {
+    const start = await c.call('POST', `/api/accounts/${id}/reconnect`, { kind: 'channel' });
+    expect(start.status).toBe(200);
+    const page = await consent(start.body.authorizeUrl, 'confirm', { agree: 'on', ...choices });
+    return followCallback(c, page.location!, change);
+  }
+
+  it('a tampered selling_partner_id does not defeat the already-connected warning, and is shown only as the redirect reported it', async () => {
+    const c = await newSeller(stack);
+    const first = await newAccount(c, { name: 'Amazon first', channel: 'amazon', region: 'europe' });
+    expect((await connectThroughSandbox(c, first.id, 'confirm', { agree: 'on' })).landing).toBe(`/accounts/${first.id}/setup`);
+    const second = await newAccount(c, { name: 'Amazon again', channel: 'amazon', region: 'europe' });
+    const { landing } = await connectThroughSandbox(c, second.id, 'confirm', { agree: 'on' }, tamper('ATTACKER'));
+    expect(landing).toBe(`/accounts/${second.id}/setup`);
+    const connection = (await account(c, second.id)).connections[0];
+    expect(connection?.alsoConnectedTo).toBe('Amazon first');
+    expect(connection?.details).toContainEqual({ label: REPORTED_MERCHANT_TOKEN_LABEL, value: 'ATTACKER' });
+    expect(connection?.details.filter((d) => d.value.includes('ATTACKER')).map((d) => d.label)).toEqual([REPORTED_MERCHANT_TOKEN_LABEL]);
+  });
+
+  it('Reconnect refuses another seller whose redirect claims the connected seller\u2019s merchant token, and accepts the same seller whatever the redirect claims', async () => {
+    const c = await newSeller(stack);
+    const created = await newAccount(c, { name: 'Amazon EU', channel: 'amazon', region: 'europe' });
+    await connectThroughSandbox(c, created.id, 'confirm', { agree: 'on' });
+    const secretName = secretsOf(created.id)[0]!;
+    const read = async () => (await stack.secrets.operations.GetSecretValue!({ SecretId: secretName }) as { SecretString: string }).SecretString;
+    const stored = await read();
+
+    const other = await reconnectChannel(c, created.id, { scenario: 'other_seller' }, tamper(AMAZON_SANDBOX_SELLER.sellingPartnerId));
+    expect(other.landing).toBe(`/accounts/${created.id}?reconnect=channel&connect_error=other_identity`);
+    expect(await read()).toBe(stored);
+
+    const same = await reconnectChannel(c, created.id, {}, tamper('ATTACKER'));
+    expect(same.landing).toBe(`/accounts/${created.id}?reconnected=channel`);
+    expect(await read()).not.toBe(stored);
   });
 });
 

@@ -61,7 +61,13 @@ export const amazon = {
   scopes: [],
   scopeSeparator: ' ',
   pkce: 'none',
+  // The callback is unsigned (only `state` protects it): its `selling_partner_id` is shown as reported, never compared.
   callback: { code: 'spapi_oauth_code', state: 'state', error: 'error', extra: ['selling_partner_id', 'mws_auth_token'] },
-  identity: { method: 'GET', url: '{api}/sellers/v1/marketplaceParticipations', description: 'marketplaces the seller participates in (x-amz-access-token)' },
+  // No SP-API answer names the selling partner id: who connected is the store name this answer reports in the region.
+  identity: {
+    method: 'GET',
+    url: '{api}/sellers/v1/marketplaceParticipations',
+    description: 'marketplaces the seller participates in and the store name, which identifies the seller (x-amz-access-token)',
+  },
   sources: ['providers.md §1'],
 } as const satisfies AmazonConsentProvider;

@@ -3,7 +3,7 @@ import { consent } from '../consent.js';
 import { sandboxRegistrations } from '../registrations.js';
 import { startSandboxServer, type SandboxServer } from '../server.js';
 import { startSandbox } from '../test-support.js';
-import { AMAZON_SANDBOX_SELLER, createAmazonSandbox, SELLER_CENTRAL_HOSTS, type AmazonSandbox } from './index.js';
+import { AMAZON_SANDBOX_OTHER_SELLER, AMAZON_SANDBOX_SELLER, createAmazonSandbox, SELLER_CENTRAL_HOSTS, type AmazonSandbox } from './index.js';
 
 const reg = sandboxRegistrations('http://127.0.0.1:1').amazon;
 const REDIRECT = reg.redirectUris[0] ?? '';
@@ -84,7 +84,7 @@ describe('Amazon sandbox: consent page', () => {
     expect(html).toContain(`<form method="post" action="${server.origin}/sellercentral.amazon.com/apps/authorize/consent">`);
     expect(html).toMatch(/<input type="checkbox" id="agree" name="agree"[^>]*>\s*<label for="agree">I authorize Onramp to access my Amazon seller account<\/label>/);
     expect(html).toContain('<label for="scenario">Sandbox outcome</label>');
-    for (const s of ['ok', 'token_error', 'token_slow', 'other_region']) expect(html).toContain(`<option value="${s}"`);
+    for (const s of ['ok', 'token_error', 'token_slow', 'other_region', 'other_seller']) expect(html).toContain(`<option value="${s}"`);
     expect(html).toMatch(/<option value="ok" selected>/);
     expect(html).toContain('<button type="submit" name="decision" value="confirm">Confirm</button>');
     expect(html).toContain('<button type="submit" name="decision" value="cancel">Cancel</button>');
@@ -239,6 +239,26 @@ describe('Amazon sandbox: LWA token endpoint', () => {
       participation: { isParticipating: true, hasSuspendedListings: false },
       storeName: AMAZON_SANDBOX_SELLER.storeName,
     });
+  });
+
+  it('answers for the seller who consented (other_seller: another store), and names no selling partner id', async () => {
+    const first = await exchange((await authorize('sellercentral-europe.amazon.com')).get('spapi_oauth_code') ?? '');
+    const otherCallback = await authorize('sellercentral-europe.amazon.com', { scenario: 'other_seller' });
+    expect(otherCallback.get('selling_partner_id')).toBe(AMAZON_SANDBOX_OTHER_SELLER.sellingPartnerId);
+    expect(AMAZON_SANDBOX_OTHER_SELLER.sellingPartnerId).not.toBe(AMAZON_SANDBOX_SELLER.sellingPartnerId);
+    const other = await exchange(otherCallback.get('spapi_oauth_code') ?? '');
+    const firstText = await (await participations('eu', first.access_token)).text();
+    const otherText = await (await participations('eu', other.access_token)).text();
+    const stores = (text: string) => [...new Set((JSON.parse(text) as Participations).payload.map((x) => x.storeName))];
+    expect(stores(firstText)).toEqual([AMAZON_SANDBOX_SELLER.storeName]);
+    expect(stores(otherText)).toEqual([AMAZON_SANDBOX_OTHER_SELLER.storeName]);
+    // As on Amazon, only the unsigned callback carries the merchant token.
+    expect(firstText).not.toContain(AMAZON_SANDBOX_SELLER.sellingPartnerId);
+    expect(otherText).not.toContain(AMAZON_SANDBOX_OTHER_SELLER.sellingPartnerId);
+    // A refreshed token still answers for the seller who consented.
+    const refreshed = await token({ grant_type: 'refresh_token', refresh_token: other.refresh_token, client_id: reg.clientId, client_secret: reg.clientSecret });
+    const again = (await refreshed.json()) as TokenBody;
+    expect(stores(await (await participations('eu', again.access_token)).text())).toEqual([AMAZON_SANDBOX_OTHER_SELLER.storeName]);
   });
 
   it('refuses a code used twice', async () => {

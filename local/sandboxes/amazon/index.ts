@@ -15,7 +15,12 @@
  * - `GET /sellers/v1/marketplaceParticipations` on the three regional SP-API
  *   hosts, accepting only live access tokens granted for that region
  *   (`x-amz-access-token`), with SP-API's `{errors:[{code,message,details}]}`
- *   403 answers;
+ *   403 answers; each participation names the consenting seller's `storeName`
+ *   (required in Amazon's model) and, as on Amazon, nothing names the selling
+ *   partner id: only the unsigned callback carries it (§1.2, §1.4);
+ * - two sandbox sellers: the scenario `other_seller` consents as the second,
+ *   with its own merchant token and store name, so a test can tell two
+ *   sellers apart by what the SP-API answers rather than by the redirect;
  * - the Appstore / Login-URI entry (§1.1): `appstoreLoginUrl()` gives the URL
  *   Amazon loads on the app's Login URI (`amazon_callback_uri`,
  *   `amazon_state`, `selling_partner_id`[, `version=beta`]); the app sends the
@@ -111,8 +116,19 @@ const CONFIRM_PATH_PREFIX = '/apps/authorize/confirm/';
 const TOKEN_PATH = '/auth/o2/token';
 const PARTICIPATIONS_PATH = '/sellers/v1/marketplaceParticipations';
 
-/** The one sandbox seller: a stable merchant id and store name. */
-export const AMAZON_SANDBOX_SELLER = { sellingPartnerId: 'A1SANDBOXSELLER', name: 'Onramp Sandbox Seller', storeName: 'Onramp Sandbox Store' } as const;
+interface SandboxSeller {
+  /** The merchant token the callback carries as `selling_partner_id`. */
+  readonly sellingPartnerId: string;
+  /** The name Seller Central shows for the signed-in seller. */
+  readonly name: string;
+  /** The store name the Sellers API reports in each participation. */
+  readonly storeName: string;
+}
+
+/** The sandbox seller who consents by default: a stable merchant id and store name. */
+export const AMAZON_SANDBOX_SELLER = { sellingPartnerId: 'A1SANDBOXSELLER', name: 'Onramp Sandbox Seller', storeName: 'Onramp Sandbox Store' } as const satisfies SandboxSeller;
+/** The seller who consents in the `other_seller` scenario: another merchant token and store. */
+export const AMAZON_SANDBOX_OTHER_SELLER = { sellingPartnerId: 'A2SECONDSELLER', name: 'Second Sandbox Seller', storeName: 'Second Sandbox Store' } as const satisfies SandboxSeller;
 
 const CODE_TTL_MS = 5 * 60 * 1000;
 /** How long an Appstore `amazon_state` stays usable (undocumented; the sandbox's choice). */
@@ -122,18 +138,21 @@ const DEFAULT_ACCESS_TTL_S = 3600;
 const AUTHORIZATION_TTL_MS = 365 * 24 * 60 * 60 * 1000;
 const GRANTLESS_SCOPES = new Set(['sellingpartnerapi::notifications', 'sellingpartnerapi::migration']);
 
-const SCENARIOS = ['ok', 'token_error', 'token_slow', 'other_region'] as const;
+const SCENARIOS = ['ok', 'token_error', 'token_slow', 'other_region', 'other_seller'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const SCENARIO_LABELS: Record<Scenario, string> = {
   ok: 'ok: normal authorization',
   token_error: 'token_error: the token endpoint answers this code with a 500',
   token_slow: 'token_slow: the token endpoint stalls before answering',
   other_region: 'other_region: the seller’s marketplaces are in another region',
+  other_seller: `other_seller: ${AMAZON_SANDBOX_OTHER_SELLER.name} (merchant token ${AMAZON_SANDBOX_OTHER_SELLER.sellingPartnerId}) consents instead`,
 };
 
 interface Grant {
   readonly region: Region;
   readonly marketplaces: readonly Marketplace[];
+  /** The seller who consented: the SP-API answers for them. */
+  readonly seller: SandboxSeller;
 }
 interface CodeRecord extends Grant {
   readonly redirectUri: string;
@@ -338,8 +357,9 @@ ${options}
   function callback(sellerCentral: SellerCentral, redirectUri: string, state: string, scenario: Scenario): SandboxResponse {
     const code = `AN${randomAlnum(18)}`;
     const marketplaces = scenario === 'other_region' ? otherRegionMarketplaces(sellerCentral.region) : sellerCentral.marketplaces;
-    codes.set(code, { region: sellerCentral.region, marketplaces, redirectUri, scenario, expiresAt: ctx.now() + CODE_TTL_MS, used: false });
-    return redirect(withQuery(redirectUri, { state, selling_partner_id: AMAZON_SANDBOX_SELLER.sellingPartnerId, spapi_oauth_code: code }));
+    const seller: SandboxSeller = scenario === 'other_seller' ? AMAZON_SANDBOX_OTHER_SELLER : AMAZON_SANDBOX_SELLER;
+    codes.set(code, { region: sellerCentral.region, marketplaces, seller, redirectUri, scenario, expiresAt: ctx.now() + CODE_TTL_MS, used: false });
+    return redirect(withQuery(redirectUri, { state, selling_partner_id: seller.sellingPartnerId, spapi_oauth_code: code }));
   }
 
   /** `amazon_callback_uri`: the app returns here from its Login URI with `amazon_state`, its own `state` and optionally `redirect_uri`. */
@@ -394,7 +414,7 @@ ${options}
       if (record.scenario === 'token_error') return lwaError(500, 'ServerError', 'The authorization server encountered an unexpected error.');
       if (redirectUri !== record.redirectUri) return lwaError(400, 'invalid_grant', 'The request has an invalid grant parameter : redirect_uri');
       record.used = true;
-      const grant: Grant = { region: record.region, marketplaces: record.marketplaces };
+      const grant: Grant = { region: record.region, marketplaces: record.marketplaces, seller: record.seller };
       const refreshToken = `Atzr|IwEBI${randomBytes(96).toString('base64url')}`;
       refreshTokens.set(refreshToken, { ...grant, expiresAt: ctx.now() + AUTHORIZATION_TTL_MS });
       const access = issueAccessToken(grant);
@@ -408,7 +428,7 @@ ${options}
       if (fault) return fault;
       const record = refreshTokens.get(refreshToken);
       if (!record || ctx.now() >= record.expiresAt) return lwaError(400, 'invalid_grant', 'The request has an invalid grant parameter : refresh_token');
-      const access = issueAccessToken({ region: record.region, marketplaces: record.marketplaces });
+      const access = issueAccessToken({ region: record.region, marketplaces: record.marketplaces, seller: record.seller });
       return json(200, { access_token: access.token, refresh_token: refreshToken, token_type: 'bearer', expires_in: access.expiresIn }, { pragma: 'no-cache' });
     }
 
@@ -432,11 +452,12 @@ ${options}
     if (!record) return spApiDenied('The access token you provided is revoked, malformed or invalid.');
     if (ctx.now() >= record.expiresAt) return spApiDenied('The access token you provided has expired.');
     // A grantless token acts for no seller, and a token is only good on its own region's endpoint.
-    if (!record.grant || record.grant.region !== region) return spApiDenied('');
-    const payload = record.grant.marketplaces.map((marketplace) => ({
+    const grant = record.grant;
+    if (!grant || grant.region !== region) return spApiDenied('');
+    const payload = grant.marketplaces.map((marketplace) => ({
       marketplace: { ...marketplace },
       participation: { isParticipating: true, hasSuspendedListings: false },
-      storeName: AMAZON_SANDBOX_SELLER.storeName,
+      storeName: grant.seller.storeName,
     }));
     return json(200, { payload }, { 'x-amzn-requestid': requestId() });
   }
