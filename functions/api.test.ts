@@ -230,7 +230,7 @@ describe('accounts', () => {
     ['Walmart in Canada', { name: 'Walmart', channel: 'walmart', region: 'CA' }, 'region'],
     ['Shopify without its shop', { name: 'Shop', channel: 'shopify' }, 'shopDomain'],
     ['Shopify with a shop outside myshopify.com', { name: 'Shop', channel: 'shopify', shopDomain: 'evil.example.com' }, 'shopDomain'],
-    ['WooCommerce over plain http', { name: 'Woo', channel: 'woocommerce', storeUrl: 'http://shop.example.com' }, 'storeUrl'],
+    ['WooCommerce with an address that is not a web address (the connect step refuses it too)', { name: 'Woo', channel: 'woocommerce', storeUrl: 'ftp://shop.example.com' }, 'storeUrl'],
     ['an empty name', { name: '  ', channel: 'ebay' }, 'name'],
     ['a body that is an array', [1, 2], 'body'],
   ])('rejects %s with 400 naming the field, and writes nothing', async (_what, body, field) => {

@@ -33,12 +33,13 @@ export function sessionStore(env: BaseEnv) {
   return translated('DynamoDB', dynamoSessionStoreWithAccounts(dynamoClient(), env.TABLE_NAME));
 }
 
-/** What the wizard engine needs: the account store, executions and the secret store. */
+/** What the wizard engine needs: the account store, executions, and the credentials' owner's stores (secrets, records, leases). */
 export function wizardDeps(env: WizardEnv): WizardDeps {
   return {
     accounts: translated('DynamoDB', dynamoWizardStore(dynamoClient(), env.TABLE_NAME)),
     executions: translated('Step Functions', sfnExecutions(sfnClient(), env.STATE_MACHINE_ARN)),
     secrets: translated('Secrets Manager', secretsManagerPort(secretsClient(), env.SECRET_PREFIX, env.SECRETS_KMS_KEY_ID)),
+    ...healthStores(env),
   };
 }
 

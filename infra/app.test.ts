@@ -108,8 +108,10 @@ describe('the stateless stack', () => {
     expect(secretActions('BooksFunction', true)).toEqual([
       'secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource',
     ]);
-    // The refresher reads and rewrites tokens, and deletes nothing.
-    expect(secretActions('RefresherFunction', true)).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource']);
+    // The refresher reads and rewrites tokens in existing secrets: it creates none (so a deleted connection never
+    // comes back through it); its orphan sweep lists secrets and deletes the orphans.
+    expect(secretActions('RefresherFunction', true)).toEqual(['secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']);
+    expect(secretActions('RefresherFunction', false)).not.toContain('secretsmanager:CreateSecret');
     // Its daily check reads the keys channels' secrets (`onramp/<account>/channel`) too: the same grant, on every connection secret.
     const refresherReads = actionsOf('RefresherFunction').filter((s) => s.actions.includes('secretsmanager:GetSecretValue') && s.resource.includes(':secret:onramp/'));
     expect(refresherReads.map((s) => s.resource)).toEqual([expect.stringMatching(/:secret:onramp\/\*"/)]);

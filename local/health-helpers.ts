@@ -77,7 +77,7 @@ export async function connectBooks(c: Client, accountId: string, books: 'xero' |
 
 /** The secret of an account's connection, by where it lives: the channel's own, or the seller's shared books secret. */
 export function secretOf(stack: LocalStack, sellerId: string, accountId: string, kind: 'channel' | 'books'): string {
-  const name = stack.secrets.names().find((n) => (kind === 'channel' ? n === `onramp/${accountId}/channel` : n.startsWith(`onramp/books-${sellerId}/`)));
+  const name = stack.secrets.names().find((n) => (kind === 'channel' ? n.startsWith(`onramp/${accountId}/channel-`) : n.startsWith(`onramp/books-${sellerId}/`)));
   if (!name) throw new Error(`no ${kind} secret`);
   return name;
 }

@@ -78,6 +78,20 @@ export class VersionConflictError extends Error {
 }
 
 /**
+ * A change named an existing connection (books reused from another account)
+ * that was deleted meanwhile: nothing was written. The use case says so in
+ * the seller's words.
+ */
+export class ConnectionGoneError extends Error {
+  override readonly name = 'ConnectionGoneError';
+}
+
+/** A secret was to be created under a name already taken: nothing was written (the owner names every new secret afresh). */
+export class SecretExistsError extends Error {
+  override readonly name = 'SecretExistsError';
+}
+
+/**
  * A dependency (DynamoDB, Step Functions, Secrets Manager) failed. Adapters
  * throw this in place of the SDK's errors, and the error renderer turns it
  * into a 503 the seller can retry: nothing was half-written, because every

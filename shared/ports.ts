@@ -21,9 +21,21 @@ export interface Change {
   readonly remove?: readonly string[];
   /** The audit events that record the change: written in the same transaction, so none is written for a change refused. */
   readonly events?: readonly AccountEvent[];
-  /** The connection records a consent made (each one generation on from the stored one), written in the same transaction. */
-  readonly records?: readonly ConsentRecord[];
+  /** What the change does to connection records (a new connection's, or which connections the account holds), in the same transaction. */
+  readonly records?: readonly RecordChange[];
 }
+
+/**
+ * A change to connection records written with an account's change (see
+ * `use-cases/credentials.ts`): a new connection's record (only if its
+ * secret's name is new), the account holding an existing connection (only
+ * while it is live: otherwise the change throws `ConnectionGoneError`), or
+ * letting go of one it held.
+ */
+export type RecordChange =
+  | { readonly create: ConsentRecord }
+  | { readonly hold: string; readonly accountId: string }
+  | { readonly letGo: string; readonly accountId: string };
 
 export interface WizardStore extends AccountStore {
   load(sellerId: string, accountId: string): Promise<WizardRecord | undefined>;
@@ -72,18 +84,27 @@ export interface ExecutionPort {
   sendSuccess(taskToken: string, output: unknown): Promise<void>;
 }
 
+/**
+ * The secret store, through which only `use-cases/credentials.ts` (the
+ * credentials' one owner) and the readers of tokens go. Secrets Manager has
+ * no conditional write, so the owner's rules (a new name per consent, writes
+ * under the connection's lease) are what keep two writers apart.
+ */
 export interface SecretPort {
-  /** The secret's name for one of an account's connections. */
-  nameFor(accountId: string, kind: string): string;
-  /** Creates or replaces the secret. */
-  save(name: string, value: Record<string, string>, tags: { accountId: string; sellerId: string }): Promise<void>;
+  /** The name of a secret of an owner (an account, or a seller's books): `kind` says which. */
+  nameFor(ownerId: string, kind: string): string;
+  /** Creates a secret; throws `SecretExistsError` when the name is taken (never replaces one). */
+  create(name: string, value: Record<string, string>, tags: { accountId: string; sellerId: string }): Promise<void>;
+  /** Replaces the value of an existing secret; false when there is no such secret (it is never created here). */
+  put(name: string, value: Record<string, string>): Promise<boolean>;
   /** Reads a secret (only the functions that talk to providers may). */
   read(name: string): Promise<Record<string, string>>;
   /** Deletes one secret at once (no recovery window); a missing one is fine. */
   remove(name: string): Promise<void>;
-  /** Deletes every secret of the account at once (no recovery window); returns how many. */
-  deleteForAccount(accountId: string): Promise<number>;
+  /** The names of an account's own secrets. */
   listForAccount(accountId: string): Promise<string[]>;
+  /** Every connection secret, with when it was created (the orphan sweep). */
+  listAll(): Promise<{ name: string; createdAt: string }[]>;
 }
 
 /** A session as listed for its seller: its id is the hash of its token, never the token. */

@@ -7,6 +7,7 @@
  */
 import { parseEnv, refresherEnv } from '#shared/config.js';
 import { refreshDueConnections } from '#shared/health/job.js';
+import { sweepOrphans } from '#shared/use-cases/credentials.js';
 import { logger } from '#shared/logger.js';
 import { refresherDeps } from '../deps.js';
 import { withLogContext } from '../logging.js';
@@ -17,5 +18,21 @@ const deps = refresherDeps(env);
 export const handler = withLogContext(async () => {
   const summary = await refreshDueConnections(deps);
   logger.info('refresh run', { ...summary });
+  // Once an hour (the first run of it), the orphan sweep: secrets no connection names are deleted after their
+  // grace period, connections no account holds are released, and connections with no secret are reported.
+  if ((deps.now?.() ?? new Date()).getUTCMinutes() < 15) {
+    const found = await sweepOrphans(deps, { dryRun: false }).catch((err: unknown) => {
+      logger.warn('orphan sweep failed', { errorName: (err as Error)?.name });
+      return undefined;
+    });
+    if (found) {
+      logger.info('orphan sweep', {
+        secretsWithoutConnection: found.secretsWithoutConnection.length,
+        secretsDeleted: found.secretsWithoutConnection.filter((s) => s.deleted).length,
+        connectionsWithoutSecret: found.connectionsWithoutSecret.length,
+        unheldConnections: found.unheldConnections.length,
+      });
+    }
+  }
   return summary;
 });

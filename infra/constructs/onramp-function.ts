@@ -112,19 +112,20 @@ export class OnrampFunction extends NodejsFunction {
     const { region, account } = Stack.of(this);
     const write = ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'];
     // readWrite: the books function reads a connection's tokens, writes refreshed ones, removes a pending copy.
-    // refresh: the scheduled refresher reads a connection's tokens and writes refreshed ones, never deleting any.
+    // refresh: the scheduled refresher reads a connection's tokens and puts refreshed ones into the existing secret,
+    // never creating one (a deleted connection cannot come back through it); its hourly sweep deletes orphans.
     const actions =
       access === 'write'
         ? write
         : access === 'delete'
           ? ['secretsmanager:DeleteSecret']
           : access === 'refresh'
-            ? [...write, 'secretsmanager:GetSecretValue']
+            ? ['secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']
             : [...write, 'secretsmanager:GetSecretValue', 'secretsmanager:DeleteSecret'];
     // A secret's ARN is its name, then a hyphen and six random characters (matched with or without them).
     const names = kind ? `${prefix}*/${kind}*` : `${prefix}*`;
     this.addToRolePolicy(new PolicyStatement({ actions, resources: [`arn:aws:secretsmanager:${region}:${account}:secret:${names}`] }));
-    if (access === 'delete') this.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }));
+    if (access === 'delete' || access === 'refresh') this.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }));
     return this;
   }
 

@@ -1,4 +1,4 @@
-/** Connection credentials in Secrets Manager: one secret per connection, named and tagged by account. */
+/** Connection credentials in Secrets Manager: one secret per connection (a new name per consent), named and tagged by account. */
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
@@ -8,6 +8,7 @@ import {
   ResourceExistsException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { SecretExistsError } from '../errors.js';
 import type { SecretPort } from '../ports.js';
 export type { SecretPort } from '../ports.js';
 
@@ -15,28 +16,27 @@ export type { SecretPort } from '../ports.js';
 /** `kmsKeyId`: the customer-managed key new secrets are encrypted with (the account's default key when absent, as on the local stack). */
 export function secretsManagerPort(sm: Pick<SecretsManagerClient, 'send'>, prefix: string, kmsKeyId?: string): SecretPort {
   const accountPrefix = (accountId: string) => `${prefix}${accountId}/`;
-  const list = async (accountId: string) => {
-    const names: string[] = [];
+  const list = async (namePrefix: string) => {
+    const found: { name: string; createdAt: string }[] = [];
     let next: string | undefined;
     do {
-      const page = await sm.send(
-        new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [accountPrefix(accountId)] }], MaxResults: 100, NextToken: next }),
-      );
-      // The name filter matches by prefix; keep exact account matches only.
-      for (const s of page.SecretList ?? []) if (s.Name?.startsWith(accountPrefix(accountId))) names.push(s.Name);
+      const page = await sm.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [namePrefix] }], MaxResults: 100, NextToken: next }));
+      // The name filter matches by prefix (and by words); keep exact prefix matches only.
+      for (const s of page.SecretList ?? []) {
+        if (s.Name?.startsWith(namePrefix)) found.push({ name: s.Name, createdAt: (s.CreatedDate ?? new Date(0)).toISOString() });
+      }
       next = page.NextToken;
     } while (next);
-    return names;
+    return found;
   };
   return {
-    nameFor: (accountId, kind) => `${accountPrefix(accountId)}${kind}`,
-    async save(name, value, tags) {
-      const SecretString = JSON.stringify(value);
+    nameFor: (ownerId, kind) => `${accountPrefix(ownerId)}${kind}`,
+    async create(name, value, tags) {
       try {
         await sm.send(
           new CreateSecretCommand({
             Name: name,
-            SecretString,
+            SecretString: JSON.stringify(value),
             ...(kmsKeyId ? { KmsKeyId: kmsKeyId } : {}),
             Tags: [
               { Key: 'onramp:account', Value: tags.accountId },
@@ -45,8 +45,18 @@ export function secretsManagerPort(sm: Pick<SecretsManagerClient, 'send'>, prefi
           }),
         );
       } catch (err) {
-        if (!(err instanceof ResourceExistsException) && (err as Error).name !== 'ResourceExistsException') throw err;
-        await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString }));
+        if (err instanceof ResourceExistsException || (err as Error).name === 'ResourceExistsException') throw new SecretExistsError(`secret exists`);
+        throw err;
+      }
+    },
+    async put(name, value) {
+      try {
+        await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: JSON.stringify(value) }));
+        return true;
+      } catch (err) {
+        // Deleted (or never made): a value is never put where there is no secret, so none is re-created.
+        if ((err as Error).name === 'ResourceNotFoundException') return false;
+        throw err;
       }
     },
     async read(name) {
@@ -60,17 +70,7 @@ export function secretsManagerPort(sm: Pick<SecretsManagerClient, 'send'>, prefi
         if ((err as Error).name !== 'ResourceNotFoundException') throw err;
       }
     },
-    async deleteForAccount(accountId) {
-      const names = await list(accountId);
-      for (const name of names) {
-        try {
-          await sm.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
-        } catch (err) {
-          if ((err as Error).name !== 'ResourceNotFoundException') throw err;
-        }
-      }
-      return names.length;
-    },
-    listForAccount: list,
+    listForAccount: async (accountId) => (await list(accountPrefix(accountId))).map((s) => s.name),
+    listAll: () => list(prefix),
   };
 }

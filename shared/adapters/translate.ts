@@ -3,12 +3,12 @@
  * the core's own errors as they are and turns anything else (a throttle, a
  * 500, a timeout, a refused connection) into a `DependencyError`.
  */
-import { AppError, DependencyError, VersionConflictError } from '../errors.js';
+import { AppError, ConnectionGoneError, DependencyError, SecretExistsError, VersionConflictError } from '../errors.js';
 
 /** Wraps each method of `port` so that failures reach the core as typed errors. */
 export function translated<T extends object>(dependency: string, port: T): T {
   const translate = (err: unknown): never => {
-    if (err instanceof AppError || err instanceof VersionConflictError || err instanceof DependencyError) throw err;
+    if (err instanceof AppError || err instanceof VersionConflictError || err instanceof DependencyError || err instanceof ConnectionGoneError || err instanceof SecretExistsError) throw err;
     throw new DependencyError(dependency, err instanceof Error ? err.name : typeof err);
   };
   const out: Record<string, unknown> = {};

@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTable, type TestTable } from '#local/test-table.js';
-import { VersionConflictError } from '../errors.js';
+import { ConnectionGoneError, VersionConflictError } from '../errors.js';
 import type { AccountEvent, WizardRecord } from '../model.js';
 import { dynamoWizardStore, dynamoWizardTaskStore, type WizardStore } from './wizard.js';
 
@@ -86,16 +86,20 @@ describe('dynamoWizardStore: a change and its audit events, one transaction', ()
     expect(await types(rec)).toEqual(['step_completed']);
   });
 
-  it('writes a consent\u2019s connection record with the step, one generation on from the stored one', async () => {
+  it('writes a new connection\u2019s record with the step, held by the account; letting go of it leaves it unheld', async () => {
     const rec = account();
     await store.create(rec);
-    const record = { secretName: `onramp/${rec.id}/channel`, provider: 'ebay', kind: 'channel' as const, sellerId: seller, accountId: rec.id, region: null, fields: {}, status: 'connected' as const, connectedAt: 't', updatedAt: 't' };
-    await store.apply(rec, 1, { ...change(rec, []), records: [record] }, new Date().toISOString());
-    const key = { pk: `CONNECTION#onramp/${rec.id}/channel`, sk: 'CONNECTION' };
-    expect((await table.db.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item).toMatchObject({ generation: 1, status: 'connected' });
+    const record = { secretName: `onramp/${rec.id}/channel-1`, provider: 'ebay', kind: 'channel' as const, sellerId: seller, accountId: rec.id, region: null, fields: {}, status: 'connected' as const, connectedAt: 't', updatedAt: 't' };
+    await store.apply(rec, 1, { ...change(rec, []), records: [{ create: record }] }, new Date().toISOString());
+    const key = { pk: `CONNECTION#onramp/${rec.id}/channel-1`, sk: 'CONNECTION' };
+    expect((await table.db.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item).toMatchObject({ generation: 1, status: 'connected', holders: new Set([rec.id]) });
+    // The same name again (a second writer): refused as a whole, the account unchanged.
     const again = (await store.load(seller, rec.id))!;
-    await store.apply(again, 2, { set: { name: 'Again' }, events: [event(rec, 'reconnected')], records: [{ ...record, connectedAt: 't2' }] }, new Date().toISOString());
-    expect((await table.db.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item).toMatchObject({ generation: 2, connectedAt: 't2' });
+    await expect(store.apply(again, 2, { set: { name: 'Again' }, events: [event(rec, 'reconnected')], records: [{ create: record }] }, new Date().toISOString())).rejects.toBeInstanceOf(ConnectionGoneError);
+    expect((await store.load(seller, rec.id))!.version).toBe(2);
+    await store.apply(again, 2, { set: { name: 'Again' }, events: [event(rec, 'started_over')], records: [{ letGo: record.secretName, accountId: rec.id }] }, new Date().toISOString());
+    const after = (await table.db.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item!;
+    expect(after.holders).toBeUndefined();
   });
 
   it('reads an account with the seller\u2019s others in one query', async () => {

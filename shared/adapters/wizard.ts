@@ -6,8 +6,8 @@
 import { ConditionalCheckFailedException, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { accountItems, accountKey as key, allPages, eventItem, toAccount, toWizardRecord, dynamoAccountStore } from './accounts.js';
-import { consentRecordUpdate } from './connection-records.js';
-import { VersionConflictError } from '../errors.js';
+import { recordChangeItem } from './connection-records.js';
+import { ConnectionGoneError, VersionConflictError } from '../errors.js';
 import type { WizardRecord } from '../model.js';
 import type { Change, WizardStore, WizardTaskStore } from '../ports.js';
 export type { Change, WizardStore, WizardTaskStore } from '../ports.js';
@@ -140,8 +140,9 @@ export function dynamoWizardStore(db: Pick<DynamoDBDocumentClient, 'send'>, tabl
       }
       const others = [
         ...(change.events ?? []).map((e) => ({ Put: { TableName: tableName, Item: eventItem(rec.sellerId, e) } })),
-        ...(change.records ?? []).map((r) => ({ Update: consentRecordUpdate(tableName, r) })),
+        ...(change.records ?? []).map((r) => recordChangeItem(tableName, r, at)),
       ];
+      const firstRecord = 1 + (change.events?.length ?? 0);
       // A transaction returns no old item: it is `rec` itself, made sure of by a condition on its task
       // token (the task function records one without a new version). When a token came meanwhile, the
       // refusal carries the item as it is now, and the write is tried again with it.
@@ -174,7 +175,10 @@ export function dynamoWizardStore(db: Pick<DynamoDBDocumentClient, 'send'>, tabl
           );
           return before;
         } catch (err) {
-          const reason = isCancelled(err) ? err.CancellationReasons?.[0] : undefined;
+          const reasons = isCancelled(err) ? (err.CancellationReasons ?? []) : [];
+          // A connection the change holds or lets go of is gone (deleted meanwhile): nothing was written.
+          if (reasons.slice(firstRecord).some((r) => r?.Code === 'ConditionalCheckFailed')) throw new ConnectionGoneError('a connection record changed');
+          const reason = reasons[0];
           if (reason?.Code !== 'ConditionalCheckFailed') throw err;
           before = reason.Item ? toWizardRecord(fromAttributeValues(reason.Item)) : undefined;
         }

@@ -67,8 +67,8 @@ describe('the expiry calendar', () => {
   });
 
   it('records keys as Connected, expiring never, checked a day on; a permanent Shopify token likewise; an expiring one is refreshed instead', () => {
-    const facts = { secretName: 'onramp/a/channel', kind: 'channel' as const, sellerId: 's', accountId: 'a', region: 'US', fields: {}, now: NOW };
-    const keys = { ...consentRecord({ ...facts, provider: 'walmart' }), generation: 1 };
+    const facts = { kind: 'channel' as const, sellerId: 's', accountId: 'a', region: 'US', fields: {}, now: NOW };
+    const keys = { ...consentRecord({ ...facts, provider: 'walmart' }), secretName: 'onramp/a/channel', generation: 1 };
     expect(keys).toMatchObject({ status: 'connected', checkDueAt: at(1) });
     expect(keys).not.toHaveProperty('refreshDueAt');
     expect(healthOf(keys, new Date(at(1000)))).toMatchObject({ state: 'connected', expiresAt: null });

@@ -37,12 +37,8 @@ export async function checkConnection(deps: RefreshDeps, secretName: string): Pr
   const result = await withLease(deps, secretName, false, async (): Promise<CheckResult> => {
     const now = nowOf(deps);
     const [record, stored] = await Promise.all([deps.connections.get(secretName), readSecret(deps, secretName)]);
-    if (!stored) {
-      // The account started over or was reset: its record goes with its secret.
-      if (record) await deps.connections.remove(secretName);
-      return { outcome: 'gone' };
-    }
-    if (!record) return { outcome: 'gone' };
+    // Deleted (its tombstone, or no secret): nothing is written; a live record with no secret is the sweep's to report.
+    if (!stored || !record || record.deletedAt) return { outcome: 'gone' };
     if (record.status === 'needs_reconnecting') return { outcome: 'refused', reason: record.reason ?? 'keys_rotated' };
     if (!record.checkDueAt || Date.parse(record.checkDueAt) > now.getTime()) return { outcome: 'not_due' };
 

@@ -49,6 +49,14 @@ export interface ConnectionRecord extends Expiry {
   /** When that call last found the credentials working. */
   readonly checkedAt?: string;
   readonly updatedAt: string;
+  /** The accounts that show this connection (books reused by several accounts have more than one); absent when none does. */
+  readonly holders?: readonly string[];
+  /**
+   * Set when the connection was deleted (a tombstone, one generation on): a
+   * late refresh, check or reconnect finds it and writes nothing, and the
+   * credentials never come back.
+   */
+  readonly deletedAt?: string;
 }
 
 /** The record a consent makes, before the store numbers its generation (one on from the stored one). */

@@ -5,10 +5,14 @@ export interface ConnectionRecordStore {
   get(secretName: string): Promise<ConnectionRecord | undefined>;
   /** The records of these secrets that exist, by secret name. */
   getMany(secretNames: readonly string[]): Promise<Map<string, ConnectionRecord>>;
-  /** Writes a record as it is (a connection that had none, found by a refresher). */
-  put(record: ConnectionRecord): Promise<void>;
-  /** Writes the record a consent made (a reconnect), replacing any older one, one generation on from it, in one write; returns it. */
-  recordConsent(record: ConsentRecord): Promise<ConnectionRecord>;
+  /** Writes a record as it is, only where there is none at all (a connection made before records were kept); false when one exists. */
+  put(record: ConnectionRecord): Promise<boolean>;
+  /**
+   * Writes the record a consent made (a reconnect) over the one at
+   * `expectedGeneration`, one generation on, keeping who holds it; the record
+   * after, or undefined when it moved on meanwhile or was deleted.
+   */
+  recordConsent(record: ConsentRecord, expectedGeneration: number): Promise<ConnectionRecord | undefined>;
   /**
    * Replaces the record only if it is still at `expectedGeneration` (no
    * consent replaced the credentials meanwhile) and still Connected (a refusal
@@ -25,7 +29,14 @@ export interface ConnectionRecordStore {
   postpone(record: ConnectionRecord, untilIso: string): Promise<void>;
   /** Connections whose `refreshDueAt` or `checkDueAt` is at or before `untilIso`, soonest first (one index query). */
   due(untilIso: string, limit: number): Promise<ConnectionRecord[]>;
-  remove(secretName: string): Promise<void>;
+  /**
+   * Marks the connection deleted (a tombstone one generation on, out of the
+   * refresher's queue); with `onlyIfUnheld`, only when no account holds it.
+   * 'already' when it was deleted before, 'held' when an account still holds it.
+   */
+  tombstone(secretName: string, at: string, onlyIfUnheld: boolean): Promise<'deleted' | 'already' | 'held'>;
+  /** Every record, tombstones included (the orphan sweep); pages through the table. */
+  listAll(): Promise<ConnectionRecord[]>;
 }
 
 /**

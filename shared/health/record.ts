@@ -1,12 +1,9 @@
 /** Recording a connection's calendar when a consent gives it tokens, or the seller gives it keys (a connect, or a reconnect). */
 import type { TokenSet } from '../connectors/types.js';
-import { logger } from '../logger.js';
 import { checkDueAt, expiryAfterConsent, refreshDueAt } from './calendar.js';
-import type { ConnectionRecord, ConsentRecord } from './model.js';
-import type { ConnectionRecordStore } from './ports.js';
+import type { ConsentRecord } from './model.js';
 
 export interface ConsentFacts {
-  readonly secretName: string;
   readonly provider: string;
   readonly kind: 'channel' | 'books';
   readonly sellerId: string;
@@ -18,15 +15,14 @@ export interface ConsentFacts {
   readonly now: Date;
 }
 
-/** The record a consent (or keys) makes: Connected, with the provider's calendar (the store numbers it one generation on from the last). */
-export function consentRecord(f: ConsentFacts): ConsentRecord {
+/** The record a consent (or keys) makes: Connected, with the provider's calendar (its secret's name is the credentials owner's to give). */
+export function consentRecord(f: ConsentFacts): Omit<ConsentRecord, 'secretName'> {
   const expiry = f.tokens ? expiryAfterConsent(f.provider, f.tokens, f.now) : {};
   const canRefresh = !!f.tokens?.refreshToken;
   const due = refreshDueAt(f.provider, { ...expiry, status: 'connected', canRefresh }, f.now);
   const check = checkDueAt(f.provider, { status: 'connected', canRefresh }, f.now);
   const at = f.now.toISOString();
   return {
-    secretName: f.secretName,
     provider: f.provider,
     kind: f.kind,
     sellerId: f.sellerId,
@@ -40,19 +36,4 @@ export function consentRecord(f: ConsentFacts): ConsentRecord {
     ...(check ? { checkDueAt: check } : {}),
     updatedAt: at,
   };
-}
-
-/**
- * Writes the record after the tokens are stored (a reconnect; a connect
- * writes it with the step it completes). The connection stands whether or
- * not this write succeeds: without a record it shows Connected, and its
- * tokens are refreshed when used.
- */
-export async function noteConsent(deps: { readonly connections: ConnectionRecordStore }, f: ConsentFacts): Promise<ConnectionRecord | undefined> {
-  try {
-    return await deps.connections.recordConsent(consentRecord(f));
-  } catch (err) {
-    logger.warn('connection record not written', { provider: f.provider, errorName: (err as Error)?.name });
-    return undefined;
-  }
 }

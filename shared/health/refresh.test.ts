@@ -156,7 +156,7 @@ describe('a refresher that dies holding the lease', () => {
     const healthy = refresherInstance(stack, { offsetMs: LATER, leaseMs });
     // The first holder's process stops after Xero answered, before the secret was written: its lease is never given back.
     const dying = refresherInstance(stack, { offsetMs: LATER, leaseMs });
-    const stopped: RefreshDeps = { ...dying, secrets: { ...dying.secrets, save: () => new Promise<void>(() => undefined) } };
+    const stopped: RefreshDeps = { ...dying, secrets: { ...dying.secrets, put: () => new Promise<boolean>(() => undefined) } };
     const before = xeroRefreshes();
     const old = (await secretValue(stack, ref.secretName)).refreshToken;
     void accessTokenFor(stopped, ref);

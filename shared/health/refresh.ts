@@ -22,6 +22,7 @@ import type { ConnectionRecord, ReconnectReason } from './model.js';
 import { nowOf, withLease, type LeaseDeps } from './lease.js';
 import type { ConnectionRecordStore } from './ports.js';
 import { providerRefresh, RefreshRefusedError } from './provider-refresh.js';
+import { writeRefreshed } from '../use-cases/credentials.js';
 
 export interface RefreshDeps extends LeaseDeps {
   readonly secrets: SecretPort;
@@ -98,8 +99,8 @@ function recordFor(req: RefreshRequest, record: ConnectionRecord | undefined, no
 }
 
 async function write(deps: RefreshDeps, next: ConnectionRecord, existed: boolean, generation: number): Promise<void> {
-  if (!existed) return deps.connections.put(next);
-  if (!(await deps.connections.replace(next, generation))) logger.info('connection record moved on during refresh', { provider: next.provider });
+  const written = existed ? await deps.connections.replace(next, generation) : await deps.connections.put(next);
+  if (!written) logger.info('connection record moved on during refresh', { provider: next.provider });
 }
 
 /**
@@ -116,11 +117,9 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest, 
   const result = await withLease(deps, req.secretName, req.wait, async (lease): Promise<RefreshResult | 'superseded'> => {
     const now = nowOf(deps);
     const [found, stored] = await Promise.all([deps.connections.get(req.secretName), readSecret(deps, req.secretName)]);
-    if (!stored) {
-      // The account started over or was reset: its record goes with its secret.
-      if (found) await deps.connections.remove(req.secretName);
-      return { outcome: 'gone' };
-    }
+    // Deleted (Start over, a reset): its tombstone, or no secret, and nothing is written. A live record with no
+    // secret is left for the sweep to report.
+    if (!stored || found?.deletedAt) return { outcome: 'gone' };
     const record = recordFor(req, found, now);
     if (!record) return { outcome: 'gone' };
     if (record.status === 'needs_reconnecting') return { outcome: 'refused', reason: record.reason ?? 'consent_revoked' };
@@ -159,24 +158,19 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest, 
       logger.warn('refresh lease lost before the tokens were written', { provider: provider.id });
       return 'superseded';
     }
-    // The provider may already have retired the old refresh token (QuickBooks at once), so a failed write is
-    // tried once more, if the lease is still this holder's.
-    const save = () =>
-      deps.secrets.save(
-        req.secretName,
-        {
-          ...stored,
-          accessToken: tokens.accessToken,
-          ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
-          ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}),
-          ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}),
-        },
-        { accountId: record.accountId, sellerId: record.sellerId },
-      );
-    await save().catch(async (err: unknown) => {
-      if ((await lease.confirm().catch(() => undefined)) === false) throw err;
-      await save();
-    });
+    // Put into the existing secret only (never created: a deleted connection stays deleted), through the
+    // credentials' owner.
+    const value = {
+      ...stored,
+      accessToken: tokens.accessToken,
+      ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+      ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}),
+      ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}),
+    };
+    if (!(await writeRefreshed(deps, lease, req.secretName, value))) {
+      logger.info('connection deleted during refresh', { provider: provider.id });
+      return { outcome: 'gone' };
+    }
     const expiry = expiryAfterRefresh(provider.id, tokens, now, record);
     const { refreshDueAt: _old, ...base } = record;
     const due = refreshDueAt(provider.id, { ...expiry, status: 'connected', canRefresh: true }, now);

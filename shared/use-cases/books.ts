@@ -7,13 +7,15 @@
 import { disconnectXeroTenants, fetchChart, accessTokenFor, type BooksConnectionRef } from '../books/gateway.js';
 import { CATEGORIES, checkMapping, marketplaceCountries, suggestMapping, type Mapping } from '../books/mapping.js';
 import type { Chart } from '../books/chart.js';
-import { ConflictError, ConnectError, NotFoundError, ValidationError, VersionConflictError } from '../errors.js';
+import { ConflictError, ConnectError, ConnectionGoneError, NotFoundError, ServiceUnavailableError, ValidationError, VersionConflictError } from '../errors.js';
 import { logger } from '../logger.js';
 import type { Account, Connection, WizardRecord } from '../model.js';
 import { findProvider } from '../providers/index.js';
 import type { AccountView } from '../schemas.js';
 import { accountView } from '../views.js';
-import { booksSecretName, consentFacts, startConnect, type ConnectDeps } from './connect.js';
+import { consentFacts, startConnect, type ConnectDeps } from './connect.js';
+import { booksOwner, releaseAll } from './credentials.js';
+import { withLease } from '../health/lease.js';
 import { consentRecord } from '../health/record.js';
 import { completeStep, loadAccount } from './wizard.js';
 
@@ -38,6 +40,8 @@ export function reusableBooks(accounts: readonly Account[], exceptAccountId: str
   return [...seen.values()];
 }
 
+const GONE = 'Those books are no longer connected to another of your accounts. Connect to Xero or QuickBooks instead.';
+
 /** `{provider}` starts a consent; `{reuse}` connects books another account already has, with no second consent. */
 export async function connectBooks(
   deps: ConnectDeps,
@@ -49,14 +53,20 @@ export async function connectBooks(
   if ('provider' in req) return startConnect(deps, sellerId, accountId, 'books', req.provider, loaded);
   const rec = await load(deps, sellerId, accountId, loaded);
   const shared = reusableBooks(await deps.accounts.list(sellerId), accountId).find((c) => `${c.provider}:${c.identity}` === req.reuse);
-  if (!shared) throw new ValidationError('Those books are no longer connected to another of your accounts. Connect to Xero or QuickBooks instead.', { reuse: 'Choose books from the list, or connect new ones.' });
-  const account = await completeStep(deps, sellerId, rec.id, 'connect_bookkeeping', {
-    expectedVersion: rec.version,
-    loaded: rec,
-    // One connection, one secret, shared by reference: no refresh token is copied.
-    connection: { kind: 'books', provider: shared.provider, label: shared.label, secretName: shared.secretName, identity: shared.identity!, details: shared.details ?? [] },
-  });
-  return { account };
+  if (!shared) throw new ValidationError(GONE, { reuse: 'Choose books from the list, or connect new ones.' });
+  try {
+    const account = await completeStep(deps, sellerId, rec.id, 'connect_bookkeeping', {
+      expectedVersion: rec.version,
+      loaded: rec,
+      // One connection, one secret, shared by reference: no refresh token is copied. The account holds it in the
+      // same write, only while it is live (not deleted by the other account meanwhile).
+      connection: { kind: 'books', provider: shared.provider, label: shared.label, secretName: shared.secretName, identity: shared.identity!, details: shared.details ?? [] },
+    });
+    return { account };
+  } catch (err) {
+    if (err instanceof ConnectionGoneError) throw new ValidationError(GONE, { reuse: 'Choose books from the list, or connect new ones.' });
+    throw err;
+  }
 }
 
 /** The seller picks one of the organisations a consent covered; only that one stays connected. */
@@ -66,40 +76,38 @@ export async function chooseOrganisation(deps: ConnectDeps, sellerId: string, ac
   if (rec.step !== 'connect_bookkeeping' || !pending) throw new ConflictError('There is no organisation to choose for this account now.', 'not_at_step', accountView(rec));
   const chosen = pending.choices.find((c) => c.id === organisationId);
   if (!chosen) throw new ValidationError('Choose one of the organisations listed.', { organisation: 'Choose one of the organisations listed.' });
-  const tokens = await deps.secrets.read(pending.secretName);
-  const secretName = booksSecretName(deps, sellerId, pending.provider, chosen.id);
-  // The others are disconnected at the provider, so the app holds only the organisation the seller chose.
-  const others = pending.choices.filter((c) => c.id !== chosen.id && c.connectionId).map((c) => c.connectionId!);
-  if (others.length > 0 && tokens.accessToken) {
-    await disconnectXeroTenants(deps, tokens.accessToken, others).catch((err: unknown) => logger.warn('organisations not disconnected', { errorName: (err as Error)?.name }));
-  }
-  const account = await completeStep(deps, sellerId, rec.id, 'connect_bookkeeping', {
-    expectedVersion: rec.version,
-    loaded: rec,
-    connection: {
-      kind: 'books',
-      provider: pending.provider,
-      label: chosen.name,
-      credentials: { ...tokens, identity: chosen.id },
-      secretName,
-      identity: chosen.id,
-      details: [{ label: `${platformName(pending.provider)} organisation`, value: chosen.name }],
-    },
-    record: consentRecord({
-      ...consentFacts(rec, pending.provider, 'books', { accessToken: tokens.accessToken ?? '', ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}), ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}), ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}) }, nowOf(deps)),
-      secretName,
-    }),
-  });
-  // The waiting tokens now live in the organisation's secret; the account's pending copy goes.
-  await deps.secrets.remove(pending.secretName).catch(() => undefined);
-  await deps.accounts
-    .apply(rec, rec.version + 1, { remove: ['pendingBooks'] }, nowOf(deps).toISOString())
-    .catch((err: unknown) => {
-      if (!(err instanceof VersionConflictError)) throw err;
+  // Under the waiting consent's lease, so that no refresh rotates its tokens while they are copied to the
+  // organisation's connection; its record is let go of with the step, and it is deleted once the lease is back.
+  const account = await withLease(deps, pending.secretName, true, async () => {
+    const tokens = await deps.secrets.read(pending.secretName);
+    // The others are disconnected at the provider, so the app holds only the organisation the seller chose.
+    const others = pending.choices.filter((c) => c.id !== chosen.id && c.connectionId).map((c) => c.connectionId!);
+    if (others.length > 0 && tokens.accessToken) {
+      await disconnectXeroTenants(deps, tokens.accessToken, others).catch((err: unknown) => logger.warn('organisations not disconnected', { errorName: (err as Error)?.name }));
+    }
+    return completeStep(deps, sellerId, rec.id, 'connect_bookkeeping', {
+      expectedVersion: rec.version,
+      loaded: rec,
+      connection: {
+        kind: 'books',
+        provider: pending.provider,
+        label: chosen.name,
+        credentials: { ...tokens, identity: chosen.id },
+        secretOwner: booksOwner(sellerId),
+        identity: chosen.id,
+        details: [{ label: `${platformName(pending.provider)} organisation`, value: chosen.name }],
+      },
+      record: consentRecord(
+        consentFacts(rec, pending.provider, 'books', { accessToken: tokens.accessToken ?? '', ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}), ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}), ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}) }, nowOf(deps)),
+      ),
+      releases: [pending.secretName],
+      removeFields: ['pendingBooks'],
     });
-  return { ...account };
+  });
+  if (account === 'busy') throw new ServiceUnavailableError();
+  await releaseAll(deps, [pending.secretName]);
+  return account;
 }
-
 function booksRef(rec: Account): BooksConnectionRef & { label: string } {
   const c = rec.connections.find((x) => x.kind === 'books');
   if (!c?.identity) throw new ConflictError('Connect your books first: Accounts & Taxes comes from them.', 'not_at_step', accountView(rec));

@@ -10,15 +10,16 @@ import { ConflictError, ConnectError, DependencyError, ServiceUnavailableError, 
 import type { ConnectErrorCode } from '../connect-errors.js';
 import { strategyFor, type Identity, type TokenSet } from '../connectors/index.js';
 import { redirectUriFor } from '../connectors/types.js';
-import { nowOf, withLease } from '../health/lease.js';
-import { consentRecord, noteConsent } from '../health/record.js';
+import { nowOf } from '../health/lease.js';
+import { consentRecord } from '../health/record.js';
 import { logger } from '../logger.js';
 import type { Connection, WizardRecord } from '../model.js';
 import type { PendingConsent } from '../ports.js';
 import type { OAuthProviderDefinition } from '../providers/index.js';
 import type { CallerSession } from './auth.js';
-import { booksSecretName, consentFacts, STEP_OF, type ConnectDeps } from './connect.js';
+import { consentFacts, STEP_OF, type ConnectDeps } from './connect.js';
 import { callbackUrl, oauthProvider, withError } from './consent.js';
+import { booksOwner, discardStaged, freshSecretName, replaceCredentials, stageCredentials } from './credentials.js';
 import { completeStep } from './wizard.js';
 
 
@@ -138,7 +139,7 @@ export async function finishConnect(
         details: identity.details,
         alsoConnectedTo: twin?.name ?? null,
       },
-      record: consentRecord({ ...consentFacts(account, provider.id, 'channel', tokens, now), secretName: deps.secrets.nameFor(account.id, 'channel') }),
+      record: consentRecord(consentFacts(account, provider.id, 'channel', tokens, now)),
     });
     return setup;
   } catch (err) {
@@ -164,11 +165,24 @@ export async function finishConnect(
  */
 async function finishBooks(deps: ConnectDeps, sellerId: string, account: WizardRecord, provider: OAuthProviderDefinition, tokens: TokenSet, identity: Identity): Promise<void> {
   if (identity.choices && identity.choices.length > 1) {
-    const secretName = deps.secrets.nameFor(account.id, 'books-pending');
-    await deps.secrets.save(secretName, credentials(tokens), { accountId: account.id, sellerId });
+    // The tokens wait in a secret of their own, with a record (so the refresher keeps them alive and the sweep
+    // knows them), named by the account only if its write wins.
+    const secretName = freshSecretName(deps, account.id, 'books-pending');
+    await stageCredentials(deps, secretName, credentials(tokens), { accountId: account.id, sellerId });
+    const record = { ...consentRecord(consentFacts(account, provider.id, 'books', tokens, nowOf(deps))), secretName };
+    const replaced = account.pendingBooks ? [account.pendingBooks.secretName] : [];
     try {
-      await deps.accounts.apply(account, account.version, { set: { pendingBooks: { provider: provider.id, secretName, choices: identity.choices } } }, nowOf(deps).toISOString());
+      await deps.accounts.apply(
+        account,
+        account.version,
+        {
+          set: { pendingBooks: { provider: provider.id, secretName, choices: identity.choices } },
+          records: [{ create: record }, ...(await heldOf(deps, replaced)).map((name) => ({ letGo: name, accountId: account.id }))],
+        },
+        nowOf(deps).toISOString(),
+      );
     } catch (err) {
+      await discardStaged(deps, secretName);
       if (err instanceof VersionConflictError) throw new ConnectError('not_at_step', 'account moved while connecting');
       throw err;
     }
@@ -182,11 +196,11 @@ async function finishBooks(deps: ConnectDeps, sellerId: string, account: WizardR
       provider: provider.id,
       label: identity.label,
       credentials: { ...credentials(tokens), identity: identity.id },
-      secretName: booksSecretName(deps, sellerId, provider.id, identity.id),
+      secretOwner: booksOwner(sellerId),
       identity: identity.id,
       details: identity.details,
     },
-    record: consentRecord({ ...consentFacts(account, provider.id, 'books', tokens, nowOf(deps)), secretName: booksSecretName(deps, sellerId, provider.id, identity.id) }),
+    record: consentRecord(consentFacts(account, provider.id, 'books', tokens, nowOf(deps))),
   });
 }
 
@@ -197,26 +211,29 @@ function sameIdentity(connection: Connection, identity: Identity): boolean {
   return identity.id === connection.identity;
 }
 
-/** Replaces the connection's credentials under its refresh lease, then its record (Connected, a new generation). */
-async function replaceCredentials(deps: ConnectDeps, account: WizardRecord, connection: Connection, tokens: TokenSet, now: Date): Promise<void> {
+/** The secrets among these whose records exist and are live (an account lets go of those in its own write). */
+async function heldOf(deps: ConnectDeps, names: readonly string[]): Promise<string[]> {
+  if (names.length === 0) return [];
+  const found = await deps.connections.getMany(names);
+  return names.filter((n) => found.has(n) && !found.get(n)!.deletedAt);
+}
+
+/**
+ * Replaces the connection's credentials through their owner (under the
+ * lease, into the existing secret only, the record a generation on); 'gone'
+ * when the connection was deleted meanwhile (Start over while the seller was
+ * at the provider).
+ */
+async function replaceWithTokens(deps: ConnectDeps, account: WizardRecord, connection: Connection, tokens: TokenSet, now: Date): Promise<'replaced' | 'gone'> {
   const secret = {
-    // The books' shared secret also names its organisation.
+    // The books' secret also names its organisation.
     ...(connection.kind === 'books' && connection.identity ? { identity: connection.identity } : {}),
     ...credentials(tokens),
   };
-  await withLease(deps, connection.secretName, true, async () => {
-    await deps.secrets.save(connection.secretName, secret, { accountId: account.id, sellerId: account.sellerId });
-    await noteConsent(deps, {
-      secretName: connection.secretName,
-      provider: connection.provider,
-      kind: connection.kind,
-      sellerId: account.sellerId,
-      accountId: account.id,
-      region: account.region,
-      fields: account.fields,
-      tokens,
-      now,
-    });
+  return replaceCredentials(deps, {
+    secretName: connection.secretName,
+    value: secret,
+    record: { ...consentRecord(consentFacts(account, connection.provider, connection.kind, tokens, now)), secretName: connection.secretName },
   });
 }
 
@@ -248,7 +265,7 @@ async function finishReconnect(
       logger.warn('reconnect refused', { provider: provider.id, code: 'other_identity' });
       return withError(page, 'other_identity');
     }
-    await replaceCredentials(deps, account, connection, tokens, now);
+    if ((await replaceWithTokens(deps, account, connection, tokens, now)) === 'gone') return withError(page, 'expired');
     await deps.accounts
       .addEvent(sellerId, { accountId: account.id, type: 'reconnected', at: now.toISOString(), actor: 'seller', detail: connection.label })
       .catch((err: unknown) => logger.warn('audit event not written', { accountId: account.id, type: 'reconnected', errorName: (err as Error)?.name }));

@@ -21,8 +21,8 @@ import { checkWooKeys, findStore, type WooStore } from '../connectors/woocommerc
 import type { KeyConnection } from '../connectors/keys.js';
 import { AppError, ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../errors.js';
 import type { ConnectionRecordStore, LeaseStore } from '../health/ports.js';
-import { consentRecord, noteConsent } from '../health/record.js';
-import { withLease } from '../health/lease.js';
+import { consentRecord } from '../health/record.js';
+import { replaceCredentials } from './credentials.js';
 import { KeyCheckError, KeysNotConnectedError, type KeyCheckCode } from '../key-errors.js';
 import { keyMessage, type KeyMessageContext } from '../key-messages.js';
 import type { ChannelConnectRequest, PostedKeysRequest } from '../key-schemas.js';
@@ -225,7 +225,6 @@ async function keep(deps: KeysDeps, account: WizardRecord, p: ApiKeysProvider, m
 /** What a keys connection's record needs to know (never a key). */
 function keyFacts(deps: KeysDeps, account: WizardRecord, p: ApiKeysProvider, newStoreUrl?: string) {
   return {
-    secretName: deps.secrets.nameFor(account.id, 'channel'),
     provider: p.id,
     kind: 'channel' as const,
     sellerId: account.sellerId,
@@ -396,23 +395,32 @@ function keysConnectionOf(account: WizardRecord): { connection: Connection; p: A
  * last four characters), and records "Reconnected …" in its history.
  */
 async function replaceKeys(deps: KeysDeps, account: WizardRecord, connection: Connection, p: ApiKeysProvider, made: KeyConnection): Promise<void> {
-  await withLease(deps, connection.secretName, true, async () => {
-    await deps.secrets.save(connection.secretName, made.credentials, { accountId: account.id, sellerId: account.sellerId });
-    await noteConsent(deps, { ...keyFacts(deps, account, p), secretName: connection.secretName });
-  });
   const updated: Connection = { ...connection, label: made.label, identity: made.identity, details: made.details };
-  let current: WizardRecord | undefined = account;
-  for (let attempt = 0; current && attempt < 3; attempt++) {
-    const connections = current.connections.map((c) => (c.kind === 'channel' && c.secretName === connection.secretName ? updated : c));
-    try {
-      await deps.accounts.apply(current, current.version, { set: { connections } }, nowOf(deps).toISOString());
-      break;
-    } catch (err) {
-      if (!(err instanceof VersionConflictError)) throw err;
-      // The seller moved the account on meanwhile: show the new key on the account as it is now.
-      current = await deps.accounts.load(account.sellerId, account.id);
+  // What the account shows of the connection is written under the same lease, so two reconnects leave the
+  // account showing the key its secret holds.
+  const showNewKey = async () => {
+    let current: WizardRecord | undefined = account;
+    for (let attempt = 0; current && attempt < 3; attempt++) {
+      if (!current.connections.some((c) => c.kind === 'channel' && c.secretName === connection.secretName)) return;
+      const connections = current.connections.map((c) => (c.kind === 'channel' && c.secretName === connection.secretName ? updated : c));
+      try {
+        await deps.accounts.apply(current, current.version, { set: { connections } }, nowOf(deps).toISOString());
+        return;
+      } catch (err) {
+        if (!(err instanceof VersionConflictError)) throw err;
+        // The seller moved the account on meanwhile: show the new key on the account as it is now.
+        current = await deps.accounts.load(account.sellerId, account.id);
+      }
     }
-  }
+  };
+  const outcome = await replaceCredentials(deps, {
+    secretName: connection.secretName,
+    value: made.credentials,
+    record: { ...consentRecord(keyFacts(deps, account, p)), secretName: connection.secretName },
+    andThen: showNewKey,
+  });
+  // Started over (or removed) meanwhile: the keys were not kept.
+  if (outcome === 'gone') throw new ConflictError('This account no longer has that connection. Here is where it stands now.', 'not_connected', accountView(account));
   await deps.accounts
     .addEvent(account.sellerId, { accountId: account.id, type: 'reconnected', at: nowOf(deps).toISOString(), actor: 'seller', detail: made.label })
     .catch((err: unknown) => logger.warn('audit event not written', { accountId: account.id, type: 'reconnected', errorName: (err as Error)?.name }));

@@ -7,14 +7,12 @@
  * completed). Whatever goes wrong brings the seller back to the step with
  * one clear sentence, and nothing is written.
  */
-import { createHash } from 'node:crypto';
 import { findChannel } from '../catalog.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import type { TokenSet } from '../connectors/types.js';
 import type { WizardRecord } from '../model.js';
 import type { AppCredentialStore, ConsentStateStore, ProviderHttp } from '../ports.js';
 import { accountView } from '../views.js';
-import type { ConnectionRecordStore, LeaseStore } from '../health/ports.js';
 import { consentUrl, oauthProvider } from './consent.js';
 import { loadAccount, type WizardDeps } from './wizard.js';
 
@@ -24,11 +22,6 @@ export interface ConnectDeps extends WizardDeps {
   readonly http: ProviderHttp;
   /** Where the web app and API are served (callbacks are `<origin>/api/oauth/<provider>/callback`). */
   readonly appOrigin: string;
-  /** Each connection's health and expiry calendar (never its credentials). */
-  readonly connections: ConnectionRecordStore;
-  /** One refresher per connection at a time (also taken by a reconnect). */
-  readonly leases: LeaseStore;
-  readonly leaseMs?: number;
 }
 
 /** The wizard step a consent of this purpose completes. */
@@ -65,10 +58,6 @@ export async function startConnect(
   }
   return consentUrl(deps, provider, account, { sellerId, accountId, purpose });
 }
-
-/** The shared secret of a books connection: one per seller and organisation, used by every account that connects it. */
-export const booksSecretName = (deps: Pick<WizardDeps, 'secrets'>, sellerId: string, provider: string, identity: string) =>
-  deps.secrets.nameFor(`books-${sellerId}`, `${provider}-${createHash('sha256').update(identity).digest('hex').slice(0, 24)}`);
 
 /** What a connection's record needs to know of the consent that made it (never a credential). */
 export function consentFacts(account: WizardRecord, provider: string, kind: 'channel' | 'books', tokens: TokenSet, now: Date) {

@@ -11,14 +11,11 @@ import { AppError, ConflictError } from '../errors.js';
 import type { WizardRecord } from '../model.js';
 import { eventView } from '../views.js';
 import { HEALTH_LABELS, healthOf } from '../health/health.js';
-import type { ConnectionRecordStore } from '../health/ports.js';
 import { FIRST_STEP } from '../wizard.js';
-import { releaseSharedSecrets, startOver, type WizardDeps } from './wizard.js';
+import { letGoOfAll, startOver, type WizardDeps } from './wizard.js';
 
 export interface SupportDeps extends WizardDeps {
   readonly users: Pick<UserStore, 'findByEmail'>;
-  /** Connection records: `show` prints each connection's health and expiry calendar. */
-  readonly connections?: Pick<ConnectionRecordStore, 'getMany'>;
 }
 
 /** A connection's health for support: the seller's words, and the calendar behind them (never a credential). */
@@ -177,21 +174,16 @@ async function resetOne(deps: SupportDeps, plan: ResetPlan, options: ResetOption
       }
     }
   }
-  // Delete: clear the connections, then the secrets, then the item, so that no
-  // secret outlives its account and no connection outlives its secret.
+  // Delete: let go of the connections (in the account's own write), delete the ones no other account holds
+  // (under their leases, leaving tombstones), then the item, so that no connection outlives its secret and no
+  // secret its connections. What a failure leaves is found by the refresher's sweep.
   for (let attempt = 1; ; attempt++) {
     const rec = await deps.accounts.load(plan.sellerId, plan.accountId);
-    if (!rec) {
-      // Deleted meanwhile (a concurrent run): make sure its secrets went with it.
-      await deps.secrets.deleteForAccount(plan.accountId);
-      break;
-    }
+    // Deleted meanwhile (a concurrent run).
+    if (!rec) break;
     if (rec.executionArn) await deps.executions.stop(rec.executionArn);
-    const at = (deps.now?.() ?? new Date()).toISOString();
     try {
-      await deps.accounts.apply(rec, rec.version, { set: { connections: [], status: 'paused' }, remove: ['taskToken', 'tokenStep'] }, at);
-      await deps.secrets.deleteForAccount(rec.id);
-      await releaseSharedSecrets(deps, plan.sellerId, rec.id, rec.connections);
+      await letGoOfAll(deps, rec, { connections: [], status: 'paused', pendingBooks: null }, ['taskToken', 'tokenStep']);
       await deps.accounts.remove(rec, rec.version + 1);
       break;
     } catch (err) {

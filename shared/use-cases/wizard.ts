@@ -5,19 +5,19 @@
  * (`transition`), and every AWS call after it is ordered so that a failure
  * leaves a state the model allows and a retry finishes the job.
  */
-import type { ExecutionPort, SecretPort, WizardStore } from '../ports.js';
-import { ConflictError, NotFoundError, ServiceUnavailableError, VersionConflictError } from '../errors.js';
+import type { ExecutionPort, RecordChange, WizardStore } from '../ports.js';
+import { ConflictError, ConnectionGoneError, NotFoundError, ServiceUnavailableError, VersionConflictError } from '../errors.js';
 import { logger } from '../logger.js';
 import type { ConsentRecord } from '../health/model.js';
+import { discardStaged, freshSecretName, releaseAll, releaseForAccount, stageCredentials, type CredentialDeps } from './credentials.js';
 import type { AccountEvent, Connection, WizardRecord } from '../model.js';
 import type { AccountView } from '../schemas.js';
 import { accountView } from '../views.js';
 import { FIRST_STEP, transition, type SetupStep, type WaitingStep, type WizardAction } from '../wizard.js';
 
-export interface WizardDeps {
+export interface WizardDeps extends CredentialDeps {
   readonly accounts: WizardStore;
   readonly executions: ExecutionPort;
-  readonly secrets: SecretPort;
   readonly now?: () => Date;
 }
 
@@ -26,9 +26,13 @@ export interface NewConnection {
   readonly kind: Connection['kind'];
   readonly provider: string;
   readonly label: string;
-  /** Stored in the secret store first; absent when the connection reuses an existing secret (books shared by accounts). */
+  /**
+   * Staged in the secret store under a new name first (`credentials.ts`);
+   * absent when the connection reuses an existing secret (books shared by accounts).
+   */
   readonly credentials?: Record<string, string>;
-  /** The secret to use instead of the account's own (books connections are shared by reference). */
+  /** With credentials: whose secret it is (default the account's own; books are the seller's). Without: the existing connection's secret, held by reference. */
+  readonly secretOwner?: string;
   readonly secretName?: string;
   /** Who connected (seller id, shop, organisation), to spot the same identity twice; never a credential. */
   readonly identity?: string;
@@ -42,8 +46,12 @@ export interface StepResult {
   readonly connection?: NewConnection;
   /** What the step decided (for example the Accounts & Taxes mapping); never a credential. */
   readonly result?: Record<string, unknown>;
-  /** The connection's record (health and expiry calendar) its consent made, written with the step. */
-  readonly record?: ConsentRecord;
+  /** The connection's record (health and expiry calendar) its consent made, written with the step (its secret's name is filled in). */
+  readonly record?: Omit<ConsentRecord, 'secretName'>;
+  /** Connections the step ends (a pending books consent an organisation was chosen from): let go of in the same write; the caller releases them. */
+  readonly releases?: readonly string[];
+  /** Fields to remove from the account with the step. */
+  readonly removeFields?: readonly string[];
   /** The account's store fields as the connection settled them (a WooCommerce store's address given on the connect step), saved with the step. */
   readonly fields?: Readonly<Record<string, string>>;
   /**
@@ -120,7 +128,7 @@ async function conflict(deps: WizardDeps, rec: WizardRecord): Promise<never> {
  * one it had (so there is never more than one). If the start fails, the
  * account is marked paused so the seller sees Resume.
  */
-async function restart(deps: WizardDeps, rec: WizardRecord, set: Record<string, unknown> = {}, events: readonly AccountEvent[] = []): Promise<WizardRecord> {
+async function restart(deps: WizardDeps, rec: WizardRecord, set: Record<string, unknown> = {}, events: readonly AccountEvent[] = [], records: readonly RecordChange[] = []): Promise<WizardRecord> {
   if (rec.executionArn) {
     const arn = rec.executionArn;
     await aws('stop execution', () => deps.executions.stop(arn));
@@ -131,9 +139,9 @@ async function restart(deps: WizardDeps, rec: WizardRecord, set: Record<string, 
   const step = (set.step as SetupStep | undefined) ?? rec.step;
   const status = step === 'complete' ? 'complete' : 'active';
   try {
-    await deps.accounts.apply(rec, rec.version, { set: { ...set, status, executionArn, execSeq: seq }, remove: ['taskToken', 'tokenStep', 'lastFailure'], events }, nowIso(deps));
+    await deps.accounts.apply(rec, rec.version, { set: { ...set, status, executionArn, execSeq: seq }, remove: ['taskToken', 'tokenStep', 'lastFailure'], events, ...(records.length > 0 ? { records } : {}) }, nowIso(deps));
   } catch (err) {
-    if (err instanceof VersionConflictError) return conflict(deps, rec);
+    if (err instanceof VersionConflictError || err instanceof ConnectionGoneError) return conflict(deps, rec);
     throw new ServiceUnavailableError();
   }
   let after: WizardRecord = { ...rec, ...(set as Partial<WizardRecord>), step, status, executionArn, execSeq: seq, version: rec.version + 1, taskToken: null, tokenStep: null, lastFailure: null };
@@ -180,11 +188,19 @@ export async function completeStep(deps: WizardDeps, sellerId: string, accountId
   const next = decide(rec, { type: 'complete_step', step, ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}) });
   const at = nowIso(deps);
   let connections = rec.connections;
+  const records: RecordChange[] = [];
+  let staged: string | undefined;
+  let replaced: string[] = [];
   if (input.connection) {
     const c = input.connection;
-    const secretName = c.secretName ?? deps.secrets.nameFor(accountId, c.kind);
     const credentials = c.credentials;
-    if (credentials) await aws('save credentials', () => deps.secrets.save(secretName, credentials, { accountId, sellerId }));
+    // New credentials go to a secret of their own, named afresh; the write below decides whether the account names it.
+    const secretName = credentials ? freshSecretName(deps, c.secretOwner ?? accountId, c.kind) : c.secretName;
+    if (!secretName) throw new Error('a connection needs credentials or an existing secret');
+    if (credentials) {
+      await aws('save credentials', () => stageCredentials(deps, secretName, credentials, { accountId, sellerId }));
+      staged = secretName;
+    }
     const made: Connection = {
       kind: c.kind,
       provider: c.provider,
@@ -195,9 +211,15 @@ export async function completeStep(deps: WizardDeps, sellerId: string, accountId
       ...(c.details ? { details: c.details } : {}),
       ...(c.alsoConnectedTo ? { alsoConnectedTo: c.alsoConnectedTo } : {}),
     };
+    replaced = rec.connections.filter((x) => x.kind === c.kind && x.secretName !== secretName).map((x) => x.secretName);
     connections = [...rec.connections.filter((x) => x.kind !== c.kind), made];
+    // Every secret has its record (who holds it, its generation); a connection with no calendar gets a plain one.
+    const record = input.record ?? { provider: c.provider, kind: c.kind, sellerId, accountId, region: rec.region, fields: rec.fields, status: 'connected' as const, connectedAt: at, updatedAt: at };
+    if (credentials) records.push({ create: { ...record, secretName } });
+    else if (!credentials) records.push({ hold: secretName, accountId });
   }
-  // The step, its audit events and the connection's record: one write, all or nothing.
+  records.push(...(await heldRecords(deps, [...replaced, ...(input.releases ?? [])])).map((name) => ({ letGo: name, accountId })));
+  // The step, its audit events and the connection's records: one write, all or nothing.
   const events = [eventOf(deps, rec, 'step_completed', 'seller', step), ...(input.connection ? [eventOf(deps, rec, 'connection_made', 'seller', input.connection.label)] : [])];
   let before: WizardRecord;
   try {
@@ -206,16 +228,22 @@ export async function completeStep(deps: WizardDeps, sellerId: string, accountId
       rec.version,
       {
         set: { step: next.step, status: next.status, connections, [`result_${step}`]: input.result ?? {}, ...(input.fields ? { fields: input.fields } : {}) },
+        ...(input.removeFields ? { remove: input.removeFields } : {}),
         events,
-        ...(input.record ? { records: [input.record] } : {}),
+        ...(records.length > 0 ? { records } : {}),
       },
       at,
     );
   } catch (err) {
+    // Lost (or failed): the credentials this request staged are no one's, and go now.
+    if (staged) await discardStaged(deps, staged);
     if (err instanceof VersionConflictError) return conflict(deps, rec);
+    if (err instanceof ConnectionGoneError) throw err;
     throw new ServiceUnavailableError();
   }
+  await releaseAll(deps, replaced);
   let after: WizardRecord = { ...rec, step: next.step, status: next.status, version: rec.version + 1, connections, ...(input.fields ? { fields: input.fields } : {}) };
+  for (const f of input.removeFields ?? []) delete (after as unknown as Record<string, unknown>)[f];
 
   const tokenForThisStep = before.status === 'active' && before.taskToken && before.tokenStep === step && before.executionArn === rec.executionArn;
   if (tokenForThisStep) {
@@ -237,6 +265,17 @@ export async function completeStep(deps: WizardDeps, sellerId: string, accountId
 }
 
 /**
+ * Of these connections' secrets, the ones with a record (all but
+ * connections made before records were kept): an account lets go of those in
+ * its own write, and a record that does not exist is not made by it.
+ */
+async function heldRecords(deps: WizardDeps, secretNames: readonly string[]): Promise<string[]> {
+  if (secretNames.length === 0) return [];
+  const found = await aws('read connection records', () => deps.connections.getMany(secretNames));
+  return [...new Set(secretNames)].filter((n) => found.has(n) && !found.get(n)!.deletedAt);
+}
+
+/**
  * Resume: a paused or stalled setup gets a new execution at its saved step;
  * nothing already connected is asked for again. On a setup that is running
  * well it changes nothing.
@@ -251,21 +290,6 @@ export async function resume(deps: WizardDeps, sellerId: string, accountId: stri
   // Resumed, and recorded so, in one write.
   const after = await restart(deps, rec, {}, [eventOf(deps, rec, 'resumed', actor, null)]);
   return accountView(after);
-}
-
-/**
- * Deletes the shared secrets (books connections) among `released` that no
- * other account of the seller still uses; the ones still in use are kept.
- */
-export async function releaseSharedSecrets(deps: WizardDeps, sellerId: string, accountId: string, released: readonly Connection[]): Promise<void> {
-  const own = deps.secrets.nameFor(accountId, '');
-  const shared = released.filter((c) => !c.secretName.startsWith(own));
-  if (shared.length === 0) return;
-  const others = await aws('list accounts', () => deps.accounts.list(sellerId));
-  for (const c of shared) {
-    const stillUsed = others.some((a) => a.id !== accountId && a.connections.some((x) => x.secretName === c.secretName));
-    if (!stillUsed) await aws('delete credentials', () => deps.secrets.remove(c.secretName));
-  }
 }
 
 /**
@@ -284,19 +308,32 @@ export async function startOver(
 ): Promise<AccountView> {
   const rec = await load(deps, sellerId, accountId, loaded);
   decide(rec, { type: 'start_over' });
-  // The item is reset first, so it never names a connection whose secret is gone;
-  // secrets left by a failure below belong to an account that still exists, and
-  // running start over again deletes them.
-  const after = await restart(deps, rec, {
-    step: FIRST_STEP,
-    connections: [],
-    result_connect_channel: null,
-    result_connect_bookkeeping: null,
-    result_accounts_and_taxes: null,
-    pendingBooks: null,
-  });
-  await aws('delete credentials', () => deps.secrets.deleteForAccount(accountId));
-  await releaseSharedSecrets(deps, sellerId, accountId, rec.connections);
+  // The item is reset first, letting go of its connections in the same write, so it never names a connection
+  // whose secret is gone; then each connection no other account holds is deleted under its lease. One left by a
+  // failure below is no account's, and the refresher's sweep deletes it.
+  const released = connectionsOf(rec);
+  const letGo = await heldRecords(deps, released);
+  const after = await restart(
+    deps,
+    rec,
+    { step: FIRST_STEP, connections: [], result_connect_channel: null, result_connect_bookkeeping: null, result_accounts_and_taxes: null, pendingBooks: null },
+    [],
+    letGo.map((name) => ({ letGo: name, accountId })),
+  );
+  await aws('delete credentials', () => releaseForAccount(deps, accountId, released));
   await event(deps, rec, actor.startsWith('support:') ? 'reset' : 'started_over', actor, detail, caller);
   return accountView(after);
+}
+
+/** The secrets an account names: its connections', and a books consent's waiting for an organisation to be chosen. */
+export function connectionsOf(rec: WizardRecord): string[] {
+  return [...rec.connections.map((c) => c.secretName), ...(rec.pendingBooks ? [rec.pendingBooks.secretName] : [])];
+}
+
+/** The account lets go of its connections (support's delete), in one write with `set`; then they are released. */
+export async function letGoOfAll(deps: WizardDeps, rec: WizardRecord, set: Record<string, unknown>, remove: readonly string[]): Promise<void> {
+  const released = connectionsOf(rec);
+  const letGo = await heldRecords(deps, released);
+  await deps.accounts.apply(rec, rec.version, { set, remove, records: letGo.map((name) => ({ letGo: name, accountId: rec.id })) }, nowIso(deps));
+  await releaseForAccount(deps, rec.id, released);
 }
