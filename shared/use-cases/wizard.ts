@@ -235,8 +235,13 @@ export async function completeStep(deps: WizardDeps, sellerId: string, accountId
       at,
     );
   } catch (err) {
-    // Lost (or failed): the credentials this request staged are no one's, and go now.
-    if (staged) await discardStaged(deps, staged);
+    // Lost: the credentials this request staged are no one's, and go now. Failed: the write may still have landed
+    // (a timeout after it did), so they go only if the account does not name them; else the sweep decides.
+    if (staged) {
+      const lost = err instanceof VersionConflictError || err instanceof ConnectionGoneError;
+      const named = !lost && (await deps.accounts.load(sellerId, accountId).then((a) => a?.connections.some((c) => c.secretName === staged), () => true));
+      if (!named) await discardStaged(deps, staged);
+    }
     if (err instanceof VersionConflictError) return conflict(deps, rec);
     if (err instanceof ConnectionGoneError) throw err;
     throw new ServiceUnavailableError();
