@@ -392,6 +392,18 @@ describe('the WooCommerce key callback (POST /api/oauth/woocommerce/callback)', 
     return { created, userId: new URL(res.body.authorizeUrl as string).searchParams.get('user_id')! };
   }
 
+  it.each(['read_write', 'write', undefined])('refuses keys whose permission is %s with a sentence, and the pending approval still takes read keys', async (permissions) => {
+    const c = await newSeller(stack);
+    const { created, userId } = await pending(c);
+    const { key_permissions: _p, ...rest } = keysFor(userId, permissions === 'write' ? 'write' : permissions === 'read_write' ? 'read_write' : 'read');
+    const res = await post(permissions === undefined ? rest : { ...rest, key_permissions: permissions });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/read-only keys/);
+    expect((await account(c, created.id)).setup.step).toBe('connect_channel');
+    expect((await post(keysFor(userId))).status).toBe(200);
+    expect((await account(c, created.id)).setup.step).toBe('connect_bookkeeping');
+  });
+
   it('accepts a store\u2019s server-to-server JSON post, with no cookie and no Origin, and answers 200 once the keys are stored', async () => {
     const c = await newSeller(stack);
     const { created, userId } = await pending(c);
@@ -416,7 +428,7 @@ describe('the WooCommerce key callback (POST /api/oauth/woocommerce/callback)', 
     expect((await post(keysFor(userId))).status).toBe(200);
     const connected = await account(c, created.id);
     const secret = await secretOf(created.id);
-    const replay = await post({ ...keysFor(userId, 'read_write') });
+    const replay = await post({ ...keysFor(userId, 'read') });
     expect(replay.status).toBe(404);
     expect((await account(c, created.id)).updatedAt).toBe(connected.updatedAt);
     expect(await secretOf(created.id)).toEqual(secret);
@@ -462,7 +474,8 @@ describe('the WooCommerce key callback (POST /api/oauth/woocommerce/callback)', 
     const c = await newSeller(stack);
     const { created, userId } = await pending(c);
     const before = await account(c, created.id);
-    const res = await post(keysFor(userId, 'write'));
+    // Write-only keys posted as if they were read keys: the store itself says they cannot read.
+    const res = await post({ ...keysFor(userId, 'write'), key_permissions: 'read' });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('keys_no_read');
     await expectNothingWritten(c, before);

@@ -346,6 +346,12 @@ export async function connectKeysChannel(
  * (anything else makes the store delete the keys).
  */
 export async function receivePostedKeys(deps: KeysDeps, body: PostedKeysRequest): Promise<void> {
+  // Onramp asks for read keys and keeps no other: keys that can write are refused before the pending
+  // creation is looked at, so such a post neither connects nor uses up the seller's pending approval.
+  if (body.key_permissions !== 'read') {
+    logger.warn('posted keys refused', { refusal: 'not_read_only' });
+    throw new ValidationError('Onramp only takes read-only keys. Approve Onramp again at your store, with Read access.', { key_permissions: 'Read access only.' });
+  }
   const nowSeconds = Math.floor(nowOf(deps).getTime() / 1000);
   const pending = await deps.pendingKeys.take(body.user_id, nowSeconds);
   if (typeof pending === 'string') {
