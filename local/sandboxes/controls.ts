@@ -1,6 +1,6 @@
 /** Shared plumbing for the sandboxes' grant controls (`GrantControls` in `types.ts`). */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ControlledSandbox, GrantControls, Sandbox, SandboxContext, SandboxResponse } from './types.js';
+import type { ControlledSandbox, GrantControls, Sandbox, SandboxContext, SandboxResponse, TokenLedger } from './types.js';
 
 /** The failure mode of a sandbox's refresh requests, set by `failRefresh`. */
 export function refreshFaults(ctx: Pick<SandboxContext, 'slowMs'>) {
@@ -23,4 +23,11 @@ export function grantControls(sandboxes: readonly Sandbox[], id: string): GrantC
   const found = sandboxes.find((s) => s.id === id) as Partial<ControlledSandbox> | undefined;
   if (!found?.controls) throw new Error(`The ${id} sandbox has no grant controls`);
   return found.controls;
+}
+
+/** The token ledger of the sandbox `id` (one that rotates refresh tokens). */
+export function tokenLedger(sandboxes: readonly Sandbox[], id: string): TokenLedger {
+  const found = sandboxes.find((s) => s.id === id) as Partial<ControlledSandbox> | undefined;
+  if (!found?.ledger) throw new Error(`The ${id} sandbox keeps no token ledger`);
+  return found.ledger;
 }

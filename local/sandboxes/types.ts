@@ -75,7 +75,20 @@ export interface GrantControls {
   failRefresh(mode: 'error' | 'timeout' | null): void;
 }
 
+/**
+ * A provider's ledger of the refresh tokens it would accept, for tests that
+ * check no rotated token is lost (the credential model test).
+ */
+export interface TokenLedger {
+  /** A new grant, as the token endpoint answers a consent's code exchange (the provider's own JSON body). */
+  mintGrant(): Record<string, unknown>;
+  /** Whether the provider would accept this refresh token now (it is the grant's current one). */
+  isCurrentRefreshToken(token: string): boolean;
+}
+
 /** A sandbox with grant controls (every provider's). */
 export interface ControlledSandbox extends Sandbox {
   readonly controls: GrantControls;
+  /** Providers that rotate refresh tokens: their ledger. */
+  readonly ledger?: TokenLedger;
 }

@@ -6,7 +6,7 @@
  * a consent (`connect.ts`, `reconnect.ts`), which needs none of the token
  * exchange or identity calls.
  */
-import { ConflictError, ConnectError, DependencyError, ServiceUnavailableError, VersionConflictError } from '../errors.js';
+import { ConflictError, ConnectError, ConnectionGoneError, DependencyError, ServiceUnavailableError, VersionConflictError } from '../errors.js';
 import type { ConnectErrorCode } from '../connect-errors.js';
 import { strategyFor, type Identity, type TokenSet } from '../connectors/index.js';
 import { redirectUriFor } from '../connectors/types.js';
@@ -20,7 +20,7 @@ import type { CallerSession } from './auth.js';
 import { consentFacts, STEP_OF, type ConnectDeps } from './connect.js';
 import { callbackUrl, oauthProvider, withError } from './consent.js';
 import { booksOwner, discardStaged, freshSecretName, replaceCredentials, stageCredentials } from './credentials.js';
-import { completeStep } from './wizard.js';
+import { completeStep, reconnectChannel } from './wizard.js';
 
 
 /** The tokens as a connection's secret keeps them (with their expiry times). */
@@ -163,7 +163,7 @@ export async function finishConnect(
  * more than one) → the tokens wait in the account's own secret and the
  * seller picks one in Onramp.
  */
-async function finishBooks(deps: ConnectDeps, sellerId: string, account: WizardRecord, provider: OAuthProviderDefinition, tokens: TokenSet, identity: Identity): Promise<void> {
+export async function finishBooks(deps: ConnectDeps, sellerId: string, account: WizardRecord, provider: OAuthProviderDefinition, tokens: TokenSet, identity: Identity): Promise<void> {
   if (identity.choices && identity.choices.length > 1) {
     // The tokens wait in a secret of their own, with a record (so the refresher keeps them alive and the sweep
     // knows them), named by the account only if its write wins.
@@ -182,7 +182,11 @@ async function finishBooks(deps: ConnectDeps, sellerId: string, account: WizardR
         nowOf(deps).toISOString(),
       );
     } catch (err) {
-      await discardStaged(deps, secretName);
+      // Lost: the staged tokens are no one's. Failed: the write may still have landed (a timeout after it did), so
+      // they go only if the account does not name them; else the sweep decides.
+      const lost = err instanceof VersionConflictError || err instanceof ConnectionGoneError;
+      const named = !lost && (await deps.accounts.load(sellerId, account.id).then((a) => a?.pendingBooks?.secretName === secretName, () => true));
+      if (!named) await discardStaged(deps, secretName);
       if (err instanceof VersionConflictError) throw new ConnectError('not_at_step', 'account moved while connecting');
       throw err;
     }
@@ -219,22 +223,32 @@ async function heldOf(deps: ConnectDeps, names: readonly string[]): Promise<stri
 }
 
 /**
- * Replaces the connection's credentials through their owner (under the
- * lease, into the existing secret only, the record a generation on); 'gone'
- * when the connection was deleted meanwhile (Start over while the seller was
- * at the provider).
+ * Replaces the connection's credentials. A channel is switched to a new
+ * secret in the account's own conditional write (`reconnectChannel`), with
+ * "Reconnected" recorded in it. Books are shared by reference between a
+ * seller's accounts, and what they show (the organisation) is the same
+ * before and after (`sameIdentity`), so their secret is replaced in place
+ * through the owner (under the lease, into the existing secret only, the
+ * record a generation on). 'gone' when the connection was deleted or
+ * replaced meanwhile (Start over while the seller was at the provider).
  */
 async function replaceWithTokens(deps: ConnectDeps, account: WizardRecord, connection: Connection, tokens: TokenSet, now: Date): Promise<'replaced' | 'gone'> {
-  const secret = {
-    // The books' secret also names its organisation.
-    ...(connection.kind === 'books' && connection.identity ? { identity: connection.identity } : {}),
-    ...credentials(tokens),
-  };
-  return replaceCredentials(deps, {
+  const record = consentRecord(consentFacts(account, connection.provider, connection.kind, tokens, now));
+  if (connection.kind === 'channel') {
+    return reconnectChannel(deps, account, connection, { credentials: credentials(tokens), label: connection.label, record });
+  }
+  const outcome = await replaceCredentials(deps, {
     secretName: connection.secretName,
-    value: secret,
-    record: { ...consentRecord(consentFacts(account, connection.provider, connection.kind, tokens, now)), secretName: connection.secretName },
+    // The books' secret also names its organisation.
+    value: { ...(connection.identity ? { identity: connection.identity } : {}), ...credentials(tokens) },
+    record: { ...record, secretName: connection.secretName },
   });
+  if (outcome === 'replaced') {
+    await deps.accounts
+      .addEvent(account.sellerId, { accountId: account.id, type: 'reconnected', at: now.toISOString(), actor: 'seller', detail: connection.label })
+      .catch((err: unknown) => logger.warn('audit event not written', { accountId: account.id, type: 'reconnected', errorName: (err as Error)?.name }));
+  }
+  return outcome;
 }
 
 /**
@@ -266,9 +280,6 @@ async function finishReconnect(
       return withError(page, 'other_identity');
     }
     if ((await replaceWithTokens(deps, account, connection, tokens, now)) === 'gone') return withError(page, 'expired');
-    await deps.accounts
-      .addEvent(sellerId, { accountId: account.id, type: 'reconnected', at: now.toISOString(), actor: 'seller', detail: connection.label })
-      .catch((err: unknown) => logger.warn('audit event not written', { accountId: account.id, type: 'reconnected', errorName: (err as Error)?.name }));
     return `/accounts/${pending.accountId}?reconnected=${connection.kind}`;
   } catch (err) {
     if (err instanceof ConnectError) {

@@ -19,10 +19,9 @@ import { findChannel } from '../catalog.js';
 import { checkWalmartKeys } from '../connectors/walmart-keys.js';
 import { checkWooKeys, findStore, type WooStore } from '../connectors/woocommerce-keys.js';
 import type { KeyConnection } from '../connectors/keys.js';
-import { AppError, ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../errors.js';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { ConnectionRecordStore, LeaseStore } from '../health/ports.js';
 import { consentRecord } from '../health/record.js';
-import { replaceCredentials } from './credentials.js';
 import { KeyCheckError, KeysNotConnectedError, type KeyCheckCode } from '../key-errors.js';
 import { keyMessage, type KeyMessageContext } from '../key-messages.js';
 import type { ChannelConnectRequest, PostedKeysRequest } from '../key-schemas.js';
@@ -37,7 +36,7 @@ import { normaliseStoreUrl } from '../store-url.js';
 import type { Connection, WizardRecord } from '../model.js';
 import { accountView } from '../views.js';
 import { getAccount } from './accounts.js';
-import { completeStep, loadAccount, type WizardDeps } from './wizard.js';
+import { completeStep, loadAccount, reconnectChannel, type WizardDeps } from './wizard.js';
 
 /** How long a one-click key creation may take, from the click to the store's POST (signing in to WordPress included). */
 export const PENDING_KEYS_TTL_SECONDS = 900;
@@ -394,42 +393,23 @@ function keysConnectionOf(account: WizardRecord): { connection: Connection; p: A
 }
 
 /**
- * Replaces a keys connection's credentials with checked new ones, under the
- * connection's lease (so no check or refresh runs beside it), then its
- * record (Connected, a new generation: a check still holding the old keys
- * can no longer mark it), then what the account shows of it (the new key's
- * last four characters), and records "Reconnected …" in its history.
+ * Replaces a keys connection's credentials with checked new ones, as a
+ * connect makes them (`reconnectChannel`): the new keys go to a secret of
+ * their own, and one conditional write switches the account's connection to
+ * it (showing the new key's last four characters), starts its record
+ * (Connected, its daily check afresh) and records "Reconnected"; then the old
+ * keys' secret is deleted under its lease. A 409 when the account no longer
+ * has that connection (Start over, or another reconnect won meanwhile).
  */
-async function replaceKeys(deps: KeysDeps, account: WizardRecord, connection: Connection, p: ApiKeysProvider, made: KeyConnection): Promise<void> {
-  const updated: Connection = { ...connection, label: made.label, identity: made.identity, details: made.details };
-  // What the account shows of the connection is written under the same lease, so two reconnects leave the
-  // account showing the key its secret holds.
-  const showNewKey = async () => {
-    let current: WizardRecord | undefined = account;
-    for (let attempt = 0; current && attempt < 3; attempt++) {
-      if (!current.connections.some((c) => c.kind === 'channel' && c.secretName === connection.secretName)) return;
-      const connections = current.connections.map((c) => (c.kind === 'channel' && c.secretName === connection.secretName ? updated : c));
-      try {
-        await deps.accounts.apply(current, current.version, { set: { connections } }, nowOf(deps).toISOString());
-        return;
-      } catch (err) {
-        if (!(err instanceof VersionConflictError)) throw err;
-        // The seller moved the account on meanwhile: show the new key on the account as it is now.
-        current = await deps.accounts.load(account.sellerId, account.id);
-      }
-    }
-  };
-  const outcome = await replaceCredentials(deps, {
-    secretName: connection.secretName,
-    value: made.credentials,
-    record: { ...consentRecord(keyFacts(deps, account, p)), secretName: connection.secretName },
-    andThen: showNewKey,
+async function replaceKeys(deps: KeysDeps, account: WizardRecord, connection: Connection, p: ApiKeysProvider, made: KeyConnection | (Omit<KeyConnection, 'credentials'> & { staged: string })): Promise<void> {
+  const outcome = await reconnectChannel(deps, account, connection, {
+    ...('staged' in made ? { staged: made.staged } : { credentials: made.credentials }),
+    label: made.label,
+    identity: made.identity,
+    details: made.details,
+    record: consentRecord(keyFacts(deps, account, p)),
   });
-  // Started over (or removed) meanwhile: the keys were not kept.
   if (outcome === 'gone') throw new ConflictError('This account no longer has that connection. Here is where it stands now.', 'not_connected', accountView(account));
-  await deps.accounts
-    .addEvent(account.sellerId, { accountId: account.id, type: 'reconnected', at: nowOf(deps).toISOString(), actor: 'seller', detail: made.label })
-    .catch((err: unknown) => logger.warn('audit event not written', { accountId: account.id, type: 'reconnected', errorName: (err as Error)?.name }));
   logger.info('keys replaced', { provider: p.id, accountId: account.id });
 }
 

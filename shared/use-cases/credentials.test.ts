@@ -11,9 +11,9 @@ import { AppError } from '#shared/errors.js';
 import { refreshConnection, type RefreshDeps } from '#shared/health/refresh.js';
 import { wizardDeps } from '#functions/deps.js';
 import { connectBooks, connectedAccount, refresherInstance, secretOf, secretValue } from '#local/health-helpers.js';
-import { newAccount, newSeller, settled, withStack } from '#local/test-helpers.js';
+import { newAccount, newSeller, settled, until, withStack } from '#local/test-helpers.js';
 import type { LocalStack } from '#local/stack.js';
-import { completeStep, type WizardDeps } from './wizard.js';
+import { completeStep, reconnectChannel, type WizardDeps } from './wizard.js';
 import { sweepOrphans } from './credentials.js';
 
 let stack: LocalStack;
@@ -149,5 +149,36 @@ describe('the orphan sweep', () => {
     expect(swept.secretsWithoutConnection.find((s) => s.name === name)).toMatchObject({ deleted: true });
     expect(stack.secrets.has(name)).toBe(false);
     expect((await deps.connections.get(name))?.deletedAt).toBeDefined();
+  });
+});
+
+describe('a reconnect that stops between its two writes', () => {
+  it('leaves the account showing the keys its secret holds; the new keys are an orphan the sweep deletes', async () => {
+    const c = await newSeller(stack);
+    const a = await newAccount(c, { name: 'Walmart US', channel: 'walmart', region: 'US' });
+    await settled(stack);
+    const sellerId = (await c.call('GET', '/api/me')).body.user.id as string;
+    const keys = (k: string) => ({ clientId: `client-${k}`, clientSecret: `secret-${k}` });
+    await completeStep(deps, sellerId, a.id, 'connect_channel', { connection: { kind: 'channel', provider: 'walmart', label: 'AAAA', credentials: keys('AAAA') } });
+    const before = (await deps.accounts.load(sellerId, a.id))!;
+    const old = before.connections[0]!;
+    // The function instance dies as it writes the account: the call never answers.
+    const dying: WizardDeps = { ...deps, accounts: { ...deps.accounts, apply: () => new Promise(() => undefined) } };
+    const stopped = reconnectChannel(dying, before, old, {
+      credentials: keys('BBBB'),
+      label: 'BBBB',
+      record: { provider: 'walmart', kind: 'channel', sellerId, accountId: a.id, region: 'US', fields: {}, status: 'connected', connectedAt: new Date().toISOString(), updatedAt: new Date().toISOString() },
+    });
+    await until('the new keys are staged', async () => ownSecrets(a.id).length === 2);
+    void stopped;
+
+    const after = (await deps.accounts.load(sellerId, a.id))!;
+    expect(after.connections[0]).toMatchObject({ label: 'AAAA', secretName: old.secretName });
+    expect(await secretValue(stack, old.secretName)).toEqual(keys('AAAA'));
+    const staged = ownSecrets(a.id).find((n) => n !== old.secretName)!;
+    expect(await secretValue(stack, staged)).toEqual(keys('BBBB'));
+    const report = await sweepOrphans(deps, { dryRun: false, graceMs: 0 });
+    expect(report.secretsWithoutConnection).toContainEqual(expect.objectContaining({ name: staged, deleted: true }));
+    expect(ownSecrets(a.id)).toEqual([old.secretName]);
   });
 });

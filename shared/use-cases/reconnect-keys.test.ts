@@ -88,16 +88,21 @@ describe('Reconnect a Walmart connection with new keys', () => {
     // The books are untouched (their daily refresh moved only their calendar on).
     const books = (a: typeof before) => ({ ...a.connections.find((x) => x.kind === 'books'), health: undefined });
     expect(books(after)).toEqual(books(before));
-    expect(await secretValue(stack, secretName)).toEqual({ ...key, market: 'us' });
-    const record = (await records().get(secretName))!;
-    expect(record).toMatchObject({ status: 'connected', generation: refused.generation + 1 });
+    // The new keys are a connection of their own (a new secret, a new record); the old keys' secret is deleted behind a tombstone.
+    const renewed = secretOf(stack, await sellerIdOf(c), account.id, 'channel');
+    expect(renewed).not.toBe(secretName);
+    expect(stack.secrets.has(secretName)).toBe(false);
+    expect(await records().get(secretName)).toMatchObject({ deletedAt: expect.any(String), generation: refused.generation + 1 });
+    expect(await secretValue(stack, renewed)).toEqual({ ...key, market: 'us' });
+    const record = (await records().get(renewed))!;
+    expect(record).toMatchObject({ status: 'connected', generation: 1, holders: [account.id] });
     expect(Date.parse(record.checkDueAt!) - Date.now()).toBeGreaterThan(DAY_MS - 60_000);
     const events = (await c.call('GET', `/api/accounts/${account.id}/events`)).body.events as { text: string }[];
     expect(events[0]?.text).toBe('Reconnected Walmart: United States');
     expect(events.some((e) => e.text === 'Completed "Accounts & Taxes"')).toBe(true);
     // The new keys pass the next daily check.
     expect((await dailyCheck()).checked).toBeGreaterThanOrEqual(1);
-    expect(await records().get(secretName)).toMatchObject({ status: 'connected', checkedAt: expect.any(String) });
+    expect(await records().get(renewed)).toMatchObject({ status: 'connected', checkedAt: expect.any(String) });
   });
 
   it('asks for both keys when none are given (Walmart has no one-click key creation)', async () => {
@@ -119,7 +124,8 @@ describe('Reconnect a WooCommerce connection', () => {
     const secretName = secretOf(stack, await sellerIdOf(c), account.id, 'channel');
     const res = await reconnect(c, account.id, { consumerKey: readWrite.consumerKey, consumerSecret: readWrite.consumerSecret });
     expect(res.status).toBe(200);
-    expect(await secretValue(stack, secretName)).toMatchObject({ storeUrl: store(), consumerKey: readWrite.consumerKey, consumerSecret: readWrite.consumerSecret });
+    expect(stack.secrets.has(secretName)).toBe(false);
+    expect(await secretValue(stack, secretOf(stack, await sellerIdOf(c), account.id, 'channel'))).toMatchObject({ storeUrl: store(), consumerKey: readWrite.consumerKey, consumerSecret: readWrite.consumerSecret });
     const after = accountResponse.parse(res.body).account;
     expect(after.setup.step).toBe('connect_bookkeeping');
     expect(after.connections[0]?.details).toContainEqual({ label: 'Consumer Key', value: `ending in ${readWrite.consumerKey.slice(-4)}` });
@@ -154,7 +160,8 @@ describe('Reconnect a WooCommerce connection', () => {
     expect(after.connections[0]).toMatchObject({ health: { state: 'connected' }, details: expect.arrayContaining([{ label: 'Permissions', value: 'Read' }]) });
     expect(after.setup).toEqual(before.setup);
     expect(after.mapping).toEqual(before.mapping);
-    const stored = await secretValue(stack, secretName);
+    expect(stack.secrets.has(secretName)).toBe(false);
+    const stored = await secretValue(stack, secretOf(stack, await sellerIdOf(c), account.id, 'channel'));
     expect(stored.consumerKey).not.toBe(old.consumerKey);
     expect(stored.storeUrl).toBe(old.storeUrl);
   });

@@ -31,6 +31,12 @@ export interface NewConnection {
    * absent when the connection reuses an existing secret (books shared by accounts).
    */
   readonly credentials?: Record<string, string>;
+  /**
+   * Credentials already staged under a fresh name (`freshSecretName`) by an
+   * earlier request (WooCommerce's posted keys, kept until the seller comes
+   * back): the account names it if its write wins, and it is discarded if not.
+   */
+  readonly staged?: string;
   /** With credentials: whose secret it is (default the account's own; books are the seller's). Without: the existing connection's secret, held by reference. */
   readonly secretOwner?: string;
   readonly secretName?: string;
@@ -195,9 +201,10 @@ export async function completeStep(deps: WizardDeps, sellerId: string, accountId
     const c = input.connection;
     const credentials = c.credentials;
     // New credentials go to a secret of their own, named afresh; the write below decides whether the account names it.
-    const secretName = credentials ? freshSecretName(deps, c.secretOwner ?? accountId, c.kind) : c.secretName;
+    const secretName = c.staged ?? (credentials ? freshSecretName(deps, c.secretOwner ?? accountId, c.kind) : c.secretName);
     if (!secretName) throw new Error('a connection needs credentials or an existing secret');
-    if (credentials) {
+    if (c.staged) staged = c.staged;
+    else if (credentials) {
       await aws('save credentials', () => stageCredentials(deps, secretName, credentials, { accountId, sellerId }));
       staged = secretName;
     }
@@ -215,8 +222,8 @@ export async function completeStep(deps: WizardDeps, sellerId: string, accountId
     connections = [...rec.connections.filter((x) => x.kind !== c.kind), made];
     // Every secret has its record (who holds it, its generation); a connection with no calendar gets a plain one.
     const record = input.record ?? { provider: c.provider, kind: c.kind, sellerId, accountId, region: rec.region, fields: rec.fields, status: 'connected' as const, connectedAt: at, updatedAt: at };
-    if (credentials) records.push({ create: { ...record, secretName } });
-    else if (!credentials) records.push({ hold: secretName, accountId });
+    if (staged) records.push({ create: { ...record, secretName } });
+    else records.push({ hold: secretName, accountId });
   }
   records.push(...(await heldRecords(deps, [...replaced, ...(input.releases ?? [])])).map((name) => ({ letGo: name, accountId })));
   // The step, its audit events and the connection's records: one write, all or nothing.
@@ -267,6 +274,88 @@ export async function completeStep(deps: WizardDeps, sellerId: string, accountId
     after = await restart(deps, after).catch(() => after);
   }
   return accountView(after);
+}
+
+/** What a reconnect brings: new credentials for the same connection, and what the account shows of them. */
+export interface Reconnection {
+  /** The new credentials, staged here under a fresh name; or `staged`, already staged by an earlier request. */
+  readonly credentials?: Record<string, string>;
+  readonly staged?: string;
+  readonly label: string;
+  readonly identity?: string;
+  readonly details?: Connection['details'];
+  /** The connection's new record (its health and calendar start afresh). */
+  readonly record: Omit<ConsentRecord, 'secretName'>;
+}
+
+/**
+ * Reconnects a channel the way a connect makes one: the new credentials go to
+ * a secret of their own under a fresh name, then one conditional write of the
+ * account switches its connection to that secret, creates its record, lets
+ * go of the old one and records "Reconnected"; then the old connection is
+ * released (deleted under its lease). So the account shows exactly the
+ * credentials its secret holds at every moment, whatever crashes between two
+ * steps: before the write, the new secret is an orphan the sweep deletes;
+ * after it, the old one is an unheld record the sweep releases.
+ *
+ * The account moved on meanwhile (a stale tab, a step completed) is written
+ * again as it is now, while it still shows `from`. 'gone' when it no longer
+ * does (Start over, another reconnect won): nothing of this one is kept.
+ */
+export async function reconnectChannel(deps: WizardDeps, account: WizardRecord, from: Connection, to: Reconnection): Promise<'replaced' | 'gone'> {
+  const secretName = to.staged ?? freshSecretName(deps, account.id, from.kind);
+  if (!to.staged) {
+    if (!to.credentials) throw new Error('a reconnect needs credentials');
+    const credentials = to.credentials;
+    await aws('save credentials', () => stageCredentials(deps, secretName, credentials, { accountId: account.id, sellerId: account.sellerId }));
+  }
+  const at = nowIso(deps);
+  const made: Connection = {
+    ...from,
+    label: to.label,
+    secretName,
+    connectedAt: at,
+    ...(to.identity ? { identity: to.identity } : {}),
+    ...(to.details ? { details: to.details } : {}),
+  };
+  const letGo = await heldRecords(deps, [from.secretName]).catch(async (err: unknown) => {
+    await discardStaged(deps, secretName);
+    throw err;
+  });
+  let current: WizardRecord | undefined = account;
+  for (let attempt = 0; ; attempt++) {
+    if (!current || !current.connections.some((c) => c.secretName === from.secretName) || attempt === 5) {
+      await discardStaged(deps, secretName);
+      return 'gone';
+    }
+    try {
+      await deps.accounts.apply(
+        current,
+        current.version,
+        {
+          set: { connections: current.connections.map((c) => (c.secretName === from.secretName ? made : c)) },
+          events: [eventOf(deps, current, 'reconnected', 'seller', to.label)],
+          records: [{ create: { ...to.record, secretName } }, ...letGo.map((name) => ({ letGo: name, accountId: account.id }))],
+        },
+        at,
+      );
+      break;
+    } catch (err) {
+      if (err instanceof VersionConflictError) {
+        current = await aws('load account', () => deps.accounts.load(account.sellerId, account.id));
+        continue;
+      }
+      // Failed: the write may still have landed (a timeout after it did); the staged secret goes only if the account does not name it.
+      const named =
+        !(err instanceof ConnectionGoneError) &&
+        (await deps.accounts.load(account.sellerId, account.id).then((a) => a?.connections.some((c) => c.secretName === secretName), () => true));
+      if (!named) await discardStaged(deps, secretName);
+      if (err instanceof ConnectionGoneError) return 'gone';
+      throw new ServiceUnavailableError();
+    }
+  }
+  await releaseAll(deps, [from.secretName]);
+  return 'replaced';
 }
 
 /**

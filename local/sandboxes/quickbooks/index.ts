@@ -10,7 +10,9 @@
  * The sandbox user has one company, **Sandbox Company US**
  * (`QUICKBOOKS_SANDBOX_COMPANY.realmId`).
  *
- * Test controls: none beyond the server's. Expire every access token with
+ * Test controls: the grant controls, and a token ledger (`TokenLedger`: a
+ * grant minted as a consent's code exchange would answer, and whether a
+ * refresh token is the one it would accept now). Expire every access token with
  * `server.advance(ms)` (1 hour, or `accessTokenTtlSeconds`); codes expire
  * after 5 minutes; a refresh token is rolling 100 days and is replaced on
  * every refresh (the previous value then fails with `invalid_grant`), within
@@ -18,7 +20,7 @@
  */
 import { generateKeyPairSync, randomBytes, randomUUID, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { bearerToken, escapeHtml as esc, html, htmlDocument, jsonWith, redirect, sleep, withQuery } from '../http.js';
-import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse, TokenLedger } from '../types.js';
 import { refreshFaults } from '../controls.js';
 
 export const QUICKBOOKS_SANDBOX_COMPANY = {
@@ -873,10 +875,22 @@ ${hidden.join('\n')}
     },
     failRefresh: (mode) => faults.set(mode),
   };
+  const ledger: TokenLedger = {
+    mintGrant() {
+      const now = ctx.now();
+      const grant: Grant = { clientId: reg().clientId, scopes: ['com.intuit.quickbooks.accounting'], realmId: QUICKBOOKS_SANDBOX_COMPANY.realmId, authTime: now, hardExpiresAt: now + REFRESH_HARD_MS, revoked: false };
+      return JSON.parse(issue({ method: 'POST', host: 'oauth.platform.intuit.com', path: '/oauth2/v1/tokens/bearer', query: new URLSearchParams(), headers: {}, body: '' }, grant, false).body as string) as Record<string, unknown>;
+    },
+    isCurrentRefreshToken(token) {
+      const record = refreshTokens.get(token);
+      return !!record && !record.grant.revoked && record.expiresAt > ctx.now();
+    },
+  };
 
   return {
     id: 'quickbooks',
     controls,
+    ledger,
     hosts: (host) => HOSTS.has(host),
     async handle(req) {
       if (req.host === 'appcenter.intuit.com' && req.path === '/connect/oauth2') {
