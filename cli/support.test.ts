@@ -3,14 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient } from '../shared/adapters/aws.js';
+import { dynamoClient, secretsClient } from '../shared/adapters/aws.js';
+import { dynamoConnectionRecords, recordKey } from '../shared/adapters/connection-records.js';
+import { secretsManagerPort } from '../shared/adapters/secrets.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSeller, settled, type Client } from '../local/test-helpers.js';
-import { startLocalStack, type LocalStack } from '../local/stack.js';
+import { startLocalStack, TABLE_NAME, type LocalStack } from '../local/stack.js';
 import { EXIT, run } from './support.js';
 import { refreshDueConnections } from '../shared/health/job.js';
 import { grantControls } from '../local/sandboxes/controls.js';
-import { connectedAccount, DAY_MS, keysAccount, refresherInstance } from '../local/health-helpers.js';
+import { connectedAccount, DAY_MS, keysAccount, refresherInstance, secretOf } from '../local/health-helpers.js';
 import { walmartControls } from '../local/sandboxes/walmart/index.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-cli-'));
@@ -175,6 +177,98 @@ describe('onramp-support', () => {
     expect(help.out).toContain('Examples:');
   });
 
+  describe('orphans', () => {
+    const secrets = () => secretsManagerPort(secretsClient(), 'onramp/');
+    const records = () => dynamoConnectionRecords(dynamoClient(), TABLE_NAME);
+    /** What an account let go of while the delete did not finish leaves: a live record that no account holds. */
+    const unhold = (secretName: string) =>
+      dynamoClient().send(new UpdateCommand({ TableName: TABLE_NAME, Key: recordKey(secretName), UpdateExpression: 'REMOVE holders' }));
+
+    /**
+     * An account with one orphan of each kind: a secret staged under its name that no record names (a connect
+     * that crashed before its account's write), its channel connection whose secret is gone, and its books
+     * connection that no account holds (which a real sweep would delete at once).
+     */
+    async function accountWithOrphans() {
+      const seller = await newSeller(stack);
+      const sellerId = (await seller.call('GET', '/api/me')).body.user.id as string;
+      const id = await connectedAccount(seller, { name: 'Amazon EU', channel: 'amazon', region: 'europe' }, 'xero');
+      const staged = secrets().nameFor(id, `channel-${Date.now()}`);
+      const stagedValue = `orphaned-refresh-token-${Date.now()}`;
+      await secrets().create(staged, { refreshToken: stagedValue }, { accountId: id, sellerId });
+      const channel = secretOf(stack, sellerId, id, 'channel');
+      await secrets().remove(channel);
+      const books = secretOf(stack, sellerId, id, 'books');
+      await unhold(books);
+      return { id, staged, stagedValue, channel, books };
+    }
+
+    it('lists every orphan by name, says it was a dry run, and deletes nothing', async () => {
+      const o = await accountWithOrphans();
+      const res = await cli(['orphans']);
+      expect(res.code).toBe(EXIT.done);
+      expect(res.out).toContain(`  secret without a connection: ${o.staged} (created `);
+      expect(res.out).toMatch(new RegExp(`${o.staged} \\(created \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d, less than an hour ago: a connection may still be being made\\)`));
+      expect(res.out).toContain(`  connection without a secret: ${o.channel} (amazon, account ${o.id})`);
+      expect(res.out).toContain(`  connection no account holds: ${o.books} (xero)`);
+      expect(res.out).toContain('This was a dry run: nothing was deleted.');
+      expect(res.out).toContain("The refresher's hourly sweep deletes a secret without a connection once it is an hour old");
+      expect(res.out).not.toContain(o.stagedValue);
+
+      // Nothing was mended: the staged secret is still there, and the unheld books (which a real sweep deletes
+      // at once) still have their secret and a live record.
+      expect(stack.secrets.names()).toEqual(expect.arrayContaining([o.staged, o.books]));
+      expect(await records().get(o.books)).toMatchObject({ status: 'connected' });
+      expect((await records().get(o.books))?.deletedAt).toBeUndefined();
+      expect((await records().get(o.channel))?.deletedAt).toBeUndefined();
+    });
+
+    it('prints the same orphans as JSON with --json, names only', async () => {
+      const o = await accountWithOrphans();
+      const res = await cli(['orphans', '--json']);
+      expect(res.code).toBe(EXIT.done);
+      const json = JSON.parse(res.out);
+      expect(json).toMatchObject({ outcome: 'done', dryRun: true, graceMinutes: 60 });
+      expect(json.secretsWithoutConnection).toContainEqual({ name: o.staged, createdAt: expect.stringMatching(/^\d{4}-/), young: true });
+      expect(json.connectionsWithoutSecret).toContainEqual({ secretName: o.channel, provider: 'amazon', accountId: o.id });
+      expect(json.unheldConnections).toContainEqual({ secretName: o.books, provider: 'xero' });
+      expect(res.out).not.toContain(o.stagedValue);
+      expect(stack.secrets.names()).toEqual(expect.arrayContaining([o.staged, o.books]));
+      expect((await records().get(o.books))?.deletedAt).toBeUndefined();
+    });
+
+    it('shows an account\u2019s own orphans with the account, and none for an account that has none', async () => {
+      const o = await accountWithOrphans();
+      const other = await accountWithOrphans();
+      const res = await cli(['show', o.id]);
+      expect(res.code).toBe(EXIT.done);
+      expect(res.out).toContain('  orphans:     reported only, nothing is deleted here:\n');
+      expect(res.out).toContain(`    secret without a connection: ${o.staged} (created `);
+      expect(res.out).toContain(`    connection without a secret: ${o.channel} (amazon, account ${o.id})`);
+      expect(res.out).toContain(`    connection no account holds: ${o.books} (xero)`);
+      // Another seller's orphans are theirs alone.
+      for (const name of [other.staged, other.channel, other.books]) expect(res.out).not.toContain(name);
+      expect(res.out).not.toContain(o.stagedValue);
+
+      const json = JSON.parse((await cli(['show', o.id, '--json'])).out);
+      expect(json.accounts[0].orphans).toEqual({
+        secretsWithoutConnection: [{ name: o.staged, createdAt: expect.any(String), young: true }],
+        connectionsWithoutSecret: [{ secretName: o.channel, provider: 'amazon', accountId: o.id }],
+        unheldConnections: [{ secretName: o.books, provider: 'xero' }],
+      });
+      expect(stack.secrets.names()).toEqual(expect.arrayContaining([o.staged, o.books]));
+      expect((await records().get(o.books))?.deletedAt).toBeUndefined();
+
+      const { id: clean } = await pausedAccount();
+      expect((await cli(['show', clean])).out).toContain('  orphans:     none\n');
+      expect(JSON.parse((await cli(['show', clean, '--json'])).out).accounts[0].orphans).toEqual({
+        secretsWithoutConnection: [],
+        connectionsWithoutSecret: [],
+        unheldConnections: [],
+      });
+    });
+  });
+
   describe('with hostile text in the data', () => {
     const HOSTILE = 'Etsy\u001b[2K\r\u001b[32mSAFE \u001b]8;;https://evil.example\u0007x\u202e\u009b';
     const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/;
@@ -213,6 +307,32 @@ describe('onramp-support', () => {
       expect(runs[2]!.out).toContain(id);
       expect(JSON.parse(runs[1]!.out).accounts[0].name).toBe(HOSTILE);
       expect(JSON.parse(runs[3]!.out).accounts.find((a: { accountId: string }) => a.accountId === id).name).toBe(HOSTILE);
+    });
+
+    it('prints orphans whose records hold such text escaped, in lines and in JSON', async () => {
+      const seller = await newSeller(stack);
+      const sellerId = (await seller.call('GET', '/api/me')).body.user.id as string;
+      const id = await connectedAccount(seller, { name: 'Amazon EU', channel: 'amazon', region: 'europe' });
+      const channel = secretOf(stack, sellerId, id, 'channel');
+      await dynamoClient().send(
+        new UpdateCommand({
+          TableName: TABLE_NAME,
+          Key: recordKey(channel),
+          UpdateExpression: 'SET #p = :p',
+          ExpressionAttributeNames: { '#p': 'provider' },
+          ExpressionAttributeValues: { ':p': HOSTILE },
+        }),
+      );
+      await secretsManagerPort(secretsClient(), 'onramp/').remove(channel);
+      const runs = [await cli(['orphans']), await cli(['orphans', '--json']), await cli(['show', id]), await cli(['show', id, '--json'])];
+      for (const { out, err } of runs) {
+        expect(out).not.toMatch(RAW);
+        expect(err).not.toMatch(RAW);
+      }
+      expect(runs[0]!.out).toContain(`connection without a secret: ${channel} (Etsy\\u001b[2K\\u000d\\u001b[32mSAFE`);
+      expect(runs[2]!.out).toContain(`connection without a secret: ${channel} (Etsy\\u001b[2K`);
+      expect(JSON.parse(runs[1]!.out).connectionsWithoutSecret).toContainEqual({ secretName: channel, provider: HOSTILE, accountId: id });
+      expect(JSON.parse(runs[3]!.out).accounts[0].orphans.connectionsWithoutSecret).toEqual([{ secretName: channel, provider: HOSTILE, accountId: id }]);
     });
 
     it('refuses a reason or an operator name with hidden characters as a usage error, and calls nothing', async () => {

@@ -43,6 +43,7 @@ Examples:
   $ onramp-support reset 3f0c8a8e-2b1e-4c39-9d1e-7a7f3e0b1c2d --reason "Ticket 1234" --yes
   $ onramp-support reset 3f0c8a8e-2b1e-4c39-9d1e-7a7f3e0b1c2d --reason "Seller asked to remove it" --delete
   $ onramp-support list --stuck --older-than 7d
+  $ onramp-support orphans --json
   $ npm run support -- show seller@example.com       (against the local stack of npm start)
 
 Exit codes: 0 done, 1 failed, 2 usage, 3 nothing to do, 4 not found, 5 refused.
@@ -149,6 +150,21 @@ function connectionHealthLines(c: Record<string, any>): string[] {
   ];
 }
 
+/** What the refresher's sweep does with each kind of orphan (support only looks). */
+const SWEEP_NOTE =
+  "The refresher's hourly sweep deletes a secret without a connection once it is an hour old (at once if its connection was deleted), and deletes a connection no account holds; a connection without a secret stays until its seller reconnects it.";
+
+/** One line per orphan, secret names only. */
+function orphanLines(o: Record<string, any>, indent: string): string[] {
+  return [
+    ...(o.secretsWithoutConnection ?? []).map(
+      (s: any) => `${indent}secret without a connection: ${s.name} (created ${when(s.createdAt)}${s.young ? ', less than an hour ago: a connection may still be being made' : ''})`,
+    ),
+    ...(o.connectionsWithoutSecret ?? []).map((c: any) => `${indent}connection without a secret: ${c.secretName} (${c.provider}, account ${c.accountId})`),
+    ...(o.unheldConnections ?? []).map((c: any) => `${indent}connection no account holds: ${c.secretName} (${c.provider})`),
+  ];
+}
+
 function describeAccount(a: Record<string, any>): string[] {
   const running = a.execution?.running === true ? 'running' : a.execution?.running === false ? 'not running' : 'unknown';
   const lines = [
@@ -158,6 +174,11 @@ function describeAccount(a: Record<string, any>): string[] {
     `  connections: ${a.connections?.length ? a.connections.map((c: any) => `${c.label} (${c.kind})`).join(', ') : 'none'}`,
     ...(a.connections ?? []).flatMap(connectionHealthLines),
     `  secrets:     ${a.secrets?.length ?? 0}`,
+    ...(a.orphans === null
+      ? ['  orphans:     could not be looked for this time (run the same command again shortly)']
+      : orphanLines(a.orphans ?? {}, '    ').length === 0
+        ? ['  orphans:     none']
+        : ['  orphans:     reported only, nothing is deleted here:', ...orphanLines(a.orphans, '    ')]),
     `  execution:   ${running}`,
     `  updated:     ${a.updatedAt}`,
   ];
@@ -281,6 +302,27 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return;
       }
       for (const a of res.accounts) out(`${a.updatedAt}  ${a.accountId}  ${a.name} (${a.channel})  ${STEP[a.step] ?? a.step}, ${a.status}`);
+    });
+
+  program
+    .command('orphans')
+    .description('list orphans (secrets without a connection, connections without a secret, connections no account holds): a dry run, nothing is deleted')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const res = await invoke(global(), io, { action: 'orphans' });
+      if (res.outcome !== 'done') code = EXIT.failed;
+      if (opts.json) {
+        outJson(res);
+        return;
+      }
+      if (res.outcome !== 'done') {
+        err(String(res.message ?? 'The support function could not look for orphans.'));
+        return;
+      }
+      const lines = orphanLines(res, '  ');
+      out(lines.length === 0 ? 'No orphans found.' : `${lines.length} orphan(s) found:`);
+      for (const line of lines) out(line);
+      out('This was a dry run: nothing was deleted. ' + SWEEP_NOTE);
     });
 
   try {

@@ -95,6 +95,8 @@ describe('the stateless stack', () => {
         .sort();
     expect(secretActions('AccountsFunction', true)).toEqual(['secretsmanager:DeleteSecret']);
     expect(secretActions('SupportFunction', true)).toEqual(['secretsmanager:DeleteSecret']);
+    // Support lists secrets (an account's, and every one for `onramp-support orphans`), deletes on a reset, reads none.
+    expect(secretActions('SupportFunction', false)).toEqual(['secretsmanager:DeleteSecret', 'secretsmanager:ListSecrets']);
     expect(secretActions('OAuthCallbackFunction', true)).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource']);
     // Pasted keys (connect) and one-click keys (the WooCommerce callback) go to the channel secret, and nowhere else.
     const WRITE = ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'];
@@ -131,6 +133,8 @@ describe('the stateless stack', () => {
         .flatMap((st) => [st.Action].flat());
     // A seller's route about one account reads the session and the account in one BatchGetItem.
     for (const fn of ['AccountsFunction', 'ConnectFunction', 'BooksFunction', 'OAuthCallbackFunction']) expect(tableActions(fn), fn).toContain('dynamodb:BatchGetItem');
+    // The orphan report (`onramp-support orphans`, and `show`) reads every connection record, as the refresher's sweep does.
+    expect(tableActions('SupportFunction')).toEqual(expect.arrayContaining(['dynamodb:Scan', 'dynamodb:BatchGetItem']));
     // TransactWriteItems has no IAM action of its own: DynamoDB checks each action as the PutItem or UpdateItem it is.
     for (const fn of ['AuthFunction', 'AccountsFunction', 'ConnectFunction', 'BooksFunction', 'OAuthCallbackFunction', 'KeysCallbackFunction', 'WizardTaskFunction']) {
       expect(tableActions(fn), fn).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));

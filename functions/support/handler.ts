@@ -1,7 +1,7 @@
 /**
  * The support function: not on the public API, invoked only by IAM principals
- * allowed to (the onramp-support CLI). Shows accounts, lists stuck setups,
- * and resets an account or every account of a seller.
+ * allowed to (the onramp-support CLI). Shows accounts, lists stuck setups and
+ * orphans (reported only), and resets an account or every account of a seller.
  */
 import * as z from '#shared/zod.js';
 import { dynamoClient } from '#shared/adapters/aws.js';
@@ -9,7 +9,7 @@ import { dynamoUserStore } from '#shared/adapters/users.js';
 import { parseEnv, wizardEnv } from '#shared/config.js';
 import { logger } from '#shared/logger.js';
 import { callerIdentity, operatorLabel, supportReason } from '#shared/support-input.js';
-import { listStuck, reset, show, type SupportDeps } from '#shared/use-cases/support.js';
+import { listOrphans, listStuck, reset, show, type SupportDeps } from '#shared/use-cases/support.js';
 import { healthStores, wizardDeps } from '../deps.js';
 import { withLogContext } from '../logging.js';
 
@@ -33,6 +33,7 @@ export const supportRequest = z.discriminatedUnion('action', [
     dryRun: z.optional(z.boolean()),
   }),
   z.strictObject({ action: z.literal('list-stuck'), olderThanSeconds: z.number().check(z.int(), z.gte(0)) }),
+  z.strictObject({ action: z.literal('orphans') }),
 ]);
 export type SupportRequest = z.infer<typeof supportRequest>;
 
@@ -58,6 +59,15 @@ async function handle(event: unknown) {
       return show(deps, req.target);
     case 'list-stuck':
       return listStuck(deps, req.olderThanSeconds);
+    case 'orphans': {
+      const found = await listOrphans(deps);
+      logger.info('support orphans', {
+        secretsWithoutConnection: found.secretsWithoutConnection.length,
+        connectionsWithoutSecret: found.connectionsWithoutSecret.length,
+        unheldConnections: found.unheldConnections.length,
+      });
+      return found;
+    }
     case 'reset': {
       const result = await reset(deps, req.target, {
         reason: req.reason,

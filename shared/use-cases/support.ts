@@ -3,7 +3,10 @@
  * show it, list stuck setups, and reset it (back to the first step, or
  * deleted). A reset is planned before it acts (a dry run returns the plan),
  * is idempotent (a second run reports nothing to do), and races a seller's
- * own actions through the same conditional writes as the wizard.
+ * own actions through the same conditional writes as the wizard. Orphans
+ * (secrets without a connection, connections without a secret, connections
+ * no account holds) are reported from a dry run of the refresher's sweep:
+ * support sees them, and the sweep alone mends them.
  */
 import type { UserStore } from '../ports.js';
 import { VersionConflictError } from '../errors.js';
@@ -13,6 +16,8 @@ import { eventView } from '../views.js';
 import { HEALTH_LABELS, healthOf } from '../health/health.js';
 import { FIRST_STEP } from '../wizard.js';
 import { letGoOfAll, startOver, type WizardDeps } from './wizard.js';
+import { logger } from '../logger.js';
+import { booksOwner, ORPHAN_GRACE_MS, sweepOrphans, type OrphanReport } from './credentials.js';
 
 export interface SupportDeps extends WizardDeps {
   readonly users: Pick<UserStore, 'findByEmail'>;
@@ -111,6 +116,50 @@ async function connectionHealth(deps: SupportDeps, rec: WizardRecord): Promise<(
   });
 }
 
+/**
+ * Orphans as support sees them: names only (a secret's value never leaves the
+ * store). `young`: a secret less than the sweep's grace period old, which a
+ * connection still being made may yet name.
+ */
+export interface Orphans {
+  readonly secretsWithoutConnection: readonly { readonly name: string; readonly createdAt: string; readonly young: boolean }[];
+  readonly connectionsWithoutSecret: readonly { readonly secretName: string; readonly provider: string; readonly accountId: string }[];
+  readonly unheldConnections: readonly { readonly secretName: string; readonly provider: string }[];
+}
+
+/** Every orphan, from a dry run of the refresher's sweep: nothing is deleted or released here. */
+async function findOrphans(deps: SupportDeps): Promise<Orphans> {
+  const report: OrphanReport = await sweepOrphans(deps, { dryRun: true });
+  const now = (deps.now?.() ?? new Date()).getTime();
+  return {
+    secretsWithoutConnection: report.secretsWithoutConnection.map((s) => ({ name: s.name, createdAt: s.createdAt, young: now - Date.parse(s.createdAt) < ORPHAN_GRACE_MS })),
+    connectionsWithoutSecret: report.connectionsWithoutSecret.map((c) => ({ secretName: c.secretName, provider: c.provider, accountId: c.accountId })),
+    unheldConnections: report.unheldConnections.map((c) => ({ secretName: c.secretName, provider: c.provider })),
+  };
+}
+
+/**
+ * An account's share of the orphans: secrets under its own name or its
+ * seller's books (shared by the seller's accounts) that no live connection
+ * names, live connections it made or shows whose secret is missing, and
+ * connections under those names that no account holds.
+ */
+function orphansOf(deps: SupportDeps, all: Orphans, rec: WizardRecord): Orphans {
+  const prefixes = [deps.secrets.nameFor(rec.id, ''), deps.secrets.nameFor(booksOwner(rec.sellerId), '')];
+  const own = (name: string) => prefixes.some((p) => name.startsWith(p));
+  const shown = new Set(rec.connections.map((c) => c.secretName));
+  return {
+    secretsWithoutConnection: all.secretsWithoutConnection.filter((s) => own(s.name)),
+    connectionsWithoutSecret: all.connectionsWithoutSecret.filter((c) => c.accountId === rec.id || shown.has(c.secretName)),
+    unheldConnections: all.unheldConnections.filter((c) => own(c.secretName) || shown.has(c.secretName)),
+  };
+}
+
+/** Orphans across every account (a dry run: the refresher's hourly sweep deletes and releases them, not support). */
+export async function listOrphans(deps: SupportDeps) {
+  return { outcome: 'done' as const, dryRun: true as const, graceMinutes: ORPHAN_GRACE_MS / 60_000, ...(await findOrphans(deps)) };
+}
+
 /** The accounts a target names: one account, or every account of a seller found by email. */
 async function resolve(deps: SupportDeps, target: Target): Promise<{ accounts: WizardRecord[]; known: boolean }> {
   if ('accountId' in target) {
@@ -126,10 +175,17 @@ async function resolve(deps: SupportDeps, target: Target): Promise<{ accounts: W
   return { accounts: records.filter((r): r is WizardRecord => r !== undefined), known: true };
 }
 
-/** Show: setup, connections (no secrets), execution status and the last audit events. */
+/** Show: setup, connections (no secrets), orphans (null when they could not be looked for), execution status and the last audit events. */
 export async function show(deps: SupportDeps, target: Target) {
   const { accounts, known } = await resolve(deps, target);
   if (!known) return { outcome: 'not_found' as const, accounts: [] };
+  const orphans =
+    accounts.length > 0
+      ? await findOrphans(deps).catch((err: unknown) => {
+          logger.warn('orphans not looked for', { errorName: (err as Error)?.name });
+          return undefined;
+        })
+      : undefined;
   const out = [];
   for (const rec of accounts) {
     const events = (await deps.accounts.listEvents(rec.sellerId, rec.id)).slice(0, 10);
@@ -138,6 +194,7 @@ export async function show(deps: SupportDeps, target: Target) {
     out.push({
       ...summary,
       connections: summary.connections.map((c, i) => ({ ...c, ...(health[i] ? { health: health[i] } : {}) })),
+      orphans: orphans ? orphansOf(deps, orphans, rec) : null,
       events: events.map((e) => ({ ...eventView(e), actor: e.actor, ...(e.caller ? { caller: e.caller } : {}) })),
     });
   }
