@@ -16,6 +16,9 @@ const deployEnv = z.object({
   ),
 });
 
+/** The variables a deployment is configured with (docs/deploy.md names each). */
+export const DEPLOY_VARIABLES = Object.keys(deployEnv.shape);
+
 /** Where the site is served: provider callbacks are `<origin>/api/oauth/<provider>/callback`. */
 export function deployAppOrigin(env: NodeJS.ProcessEnv = process.env): string {
   return parseEnv(deployEnv, env).ONRAMP_APP_ORIGIN;

@@ -225,16 +225,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   process.env.SITE_ORIGIN = url;
   process.env.ALLOWED_ORIGINS = [`http://localhost:${port}`, `http://127.0.0.1:${port}`].join(',');
   resetEdgeConfig();
-  if (options.dataDir) {
-    // Lets `npm run support` find this stack's Lambda endpoint.
-    fs.writeFileSync(
-      path.join(options.dataDir, 'local-stack.json'),
-      JSON.stringify({ lambdaEndpoint: `http://${host}:${awsPort}`, region: LOCAL_REGION, supportFunction: 'onramp-support', accessKeyId: LOCAL_ACCESS_KEY_ID }),
-      { mode: 0o600 },
-    );
-    // `mode` applies only to a new file: make sure an older one is private too.
-    fs.chmodSync(path.join(options.dataDir, 'local-stack.json'), 0o600);
-  }
+  if (options.dataDir) writeStackFile(options.dataDir, localStackFile({ host, dynamoPort, awsPort, stateMachineArn: stepFunctions.stateMachineArn, appSecretPrefix: APP_SECRET_PREFIX }));
 
   const refresher = startRefreshTimer(functions, options.refreshEveryMs);
 
@@ -254,6 +245,66 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await Promise.all([close(gateway), close(aws), dynamo.stop(), sandboxes.stop()]);
     },
   };
+}
+
+/**
+ * `.onramp-data/local-stack.json`: every local AWS endpoint, and the region
+ * and credentials to call them with (the access key id is this process's
+ * token, see endpoint-guard.ts). `npm run support` reads it, and so can the
+ * AWS CLI (`env` holds the variables it and the SDKs read; docs/local-stack.md).
+ */
+export interface LocalStackFile {
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly endpoints: { readonly dynamodb: string; readonly stepfunctions: string; readonly secretsmanager: string; readonly lambda: string };
+  readonly env: Readonly<Record<string, string>>;
+  readonly tableName: string;
+  readonly stateMachineArn: string;
+  /** Where connection secrets are named (`<prefix><accountId>/...`) and where the provider apps' are (`<prefix><provider>`). */
+  readonly secretPrefix: string;
+  readonly appSecretPrefix: string;
+  /** The support function `npm run support` invokes, at `lambdaEndpoint` (the same as `endpoints.lambda`). */
+  readonly supportFunction: string;
+  readonly lambdaEndpoint: string;
+}
+
+export function localStackFile(at: { host: string; dynamoPort: number; awsPort: number; stateMachineArn: string; appSecretPrefix: string }): LocalStackFile {
+  // The endpoints answer only a loopback Host: a stack listening on every address is reached on 127.0.0.1.
+  const host = at.host === '0.0.0.0' ? '127.0.0.1' : at.host.includes(':') ? `[${at.host}]` : at.host;
+  const aws = `http://${host}:${at.awsPort}`;
+  const endpoints = { dynamodb: `http://${host}:${at.dynamoPort}`, stepfunctions: aws, secretsmanager: aws, lambda: aws };
+  return {
+    region: LOCAL_REGION,
+    accessKeyId: LOCAL_ACCESS_KEY_ID,
+    secretAccessKey: LOCAL_SECRET_ACCESS_KEY,
+    endpoints,
+    env: {
+      AWS_REGION: LOCAL_REGION,
+      // What version 1 of the AWS CLI reads (version 2 and the SDKs read AWS_REGION).
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_SFN: endpoints.stepfunctions,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsmanager,
+      AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda,
+    },
+    tableName: TABLE_NAME,
+    stateMachineArn: at.stateMachineArn,
+    secretPrefix: 'onramp/',
+    appSecretPrefix: at.appSecretPrefix,
+    supportFunction: 'onramp-support',
+    lambdaEndpoint: endpoints.lambda,
+  };
+}
+
+/** Writes the local stack file, readable by its owner only (it holds the endpoints' token). */
+function writeStackFile(dataDir: string, content: LocalStackFile): void {
+  const file = path.join(dataDir, 'local-stack.json');
+  fs.writeFileSync(file, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
+  // `mode` applies only to a new file: make sure an older one is private too.
+  fs.chmodSync(file, 0o600);
 }
 
 /** The scheduled refresher on this machine: a timer that invokes its function, as the schedule does in the cloud. */

@@ -1,7 +1,10 @@
 /**
  * A local Step Functions for the operations Onramp uses (StartExecution,
- * DescribeExecution, StopExecution, SendTaskSuccess, SendTaskFailure),
- * running the CDK-synthesized definition with aws-local-stepfunctions.
+ * DescribeExecution, StopExecution, SendTaskSuccess, SendTaskFailure) and
+ * those the AWS CLI inspects with (ListStateMachines, DescribeStateMachine,
+ * ListExecutions, GetExecutionHistory), running the CDK-synthesized
+ * definition with aws-local-stepfunctions. Executions are kept in memory:
+ * a restarted stack has none (the items in DynamoDB keep the wizard's state).
  *
  * The library has no per-task token, so `$$.Task.Token` resolves to a
  * placeholder; each `.waitForTaskToken` task mints a real token here and waits
@@ -14,6 +17,7 @@ import type { FunctionId } from '../shared/routes.js';
 import { AwsError, type Operation } from './aws-protocol.js';
 import type { LocalDefinition } from './definition.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './definition.js';
+import { ExecutionHistory, taskResource, type ExecutorEvent, type HistoryEvent, type TaskResource } from './execution-history.js';
 
 const TOKEN_PLACEHOLDER = '__local_task_token__';
 
@@ -34,6 +38,7 @@ interface Execution {
   waitingStep?: string;
   /** The step's task function has returned and the execution waits for its token. */
   waiting: boolean;
+  history: ExecutionHistory;
 }
 
 interface PendingTask {
@@ -53,7 +58,12 @@ class TaskFailure extends Error {
 
 export class LocalStepFunctions {
   readonly stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:OnrampWizard`;
+  /** The local stack has no IAM: the role DescribeStateMachine names is a placeholder. */
+  readonly roleArn = `arn:aws:iam::${LOCAL_ACCOUNT}:role/OnrampWizardLocal`;
+  /** When the machine was "created": when this stack started. */
+  private readonly creationDate = Date.now() / 1000;
   private readonly machine: StateMachine;
+  private readonly resources = new Map<string, TaskResource>();
   private readonly executions = new Map<string, Execution>();
   /** Executions by the account their name starts with (`<accountId>-<n>`), and the running ones: tests ask often. */
   private readonly byAccount = new Map<string, Execution[]>();
@@ -68,12 +78,16 @@ export class LocalStepFunctions {
     private readonly invoke: Invoke,
   ) {
     this.machine = new StateMachine(def.definition as never, { validationOptions: { checkPaths: false } } as never);
-    const states = (def.definition.States ?? {}) as Record<string, { Type: string }>;
-    for (const [name, state] of Object.entries(states)) if (state.Type === 'Task') this.taskStates.push(name);
+    const states = (def.definition.States ?? {}) as Record<string, { Type: string; Resource?: string; TimeoutSeconds?: number }>;
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type !== 'Task') continue;
+      this.taskStates.push(name);
+      this.resources.set(name, taskResource(String(state.Resource), state.TimeoutSeconds));
+    }
   }
 
   /** Executions, newest last (for tests). */
-  list(): ReadonlyArray<Readonly<Omit<Execution, 'abort'>>> {
+  list(): ReadonlyArray<Readonly<Omit<Execution, 'abort' | 'history'>>> {
     return [...this.executions.values()];
   }
 
@@ -92,7 +106,7 @@ export class LocalStepFunctions {
   }
 
   /** The executions of one account (named `<accountId>-<n>`), for tests. */
-  ofAccount(accountId: string): ReadonlyArray<Readonly<Omit<Execution, 'abort'>>> {
+  ofAccount(accountId: string): ReadonlyArray<Readonly<Omit<Execution, 'abort' | 'history'>>> {
     return this.byAccount.get(accountId) ?? [];
   }
 
@@ -147,29 +161,46 @@ export class LocalStepFunctions {
           });
           execution.tokens.add(token);
           const payload = JSON.parse(JSON.stringify(Payload).replaceAll(TOKEN_PLACEHOLDER, token)) as unknown;
+          const attempt = execution.history.taskStarted(name, { FunctionName, Payload: payload });
+          let response: unknown;
           try {
-            await this.invoke(this.functionOf(FunctionName), payload);
+            response = await this.invoke(this.functionOf(FunctionName), payload);
           } catch (err) {
             this.tasks.delete(token);
             execution.tokens.delete(token);
-            throw asTaskFailure(err);
+            const failure = asTaskFailure(err);
+            attempt.ended({ ok: false, error: failure.name, cause: failure.message });
+            throw failure;
           }
+          // What Lambda's Invoke answers: the history's TaskSubmitted shows it, as in the cloud.
+          attempt.submitted({ ExecutedVersion: '$LATEST', Payload: response ?? null, StatusCode: 200 });
           if (this.tasks.has(token)) {
             execution.waiting = true;
             execution.waitingStep = typeof Payload.step === 'string' ? Payload.step : undefined;
           }
           try {
-            return await settled;
+            const output = await settled;
+            attempt.ended({ ok: true, output });
+            return output as never;
+          } catch (err) {
+            const failure = asTaskFailure(err);
+            attempt.ended({ ok: false, error: failure.name, cause: failure.message });
+            throw err;
           } finally {
             execution.waiting = false;
           }
         };
       } else {
         handlers[name] = async (input) => {
+          const attempt = execution.history.taskStarted(name, input);
           try {
-            return await this.invoke(this.functionOf(resource), input);
+            const output = await this.invoke(this.functionOf(resource), input);
+            attempt.ended({ ok: true, output });
+            return output as never;
           } catch (err) {
-            throw asTaskFailure(err);
+            const failure = asTaskFailure(err);
+            attempt.ended({ ok: false, error: failure.name, cause: failure.message });
+            throw failure;
           }
         };
       }
@@ -210,7 +241,20 @@ export class LocalStepFunctions {
         throw new AwsError('InvalidExecutionInput', 'Invalid execution input');
       }
       const startDate = Date.now() / 1000;
-      const execution: Execution = { arn, name, input: rawInput, status: 'RUNNING', startDate, abort: () => undefined, tokens: new Set(), waiting: false };
+      const execution: Execution = {
+        arn,
+        name,
+        input: rawInput,
+        status: 'RUNNING',
+        startDate,
+        abort: () => undefined,
+        tokens: new Set(),
+        waiting: false,
+        history: new ExecutionHistory(this.resources, LOCAL_REGION, () => ({
+          ...(execution.error ? { error: execution.error } : {}),
+          ...(execution.cause ? { cause: execution.cause } : {}),
+        })),
+      };
       this.executions.set(arn, execution);
       this.running.add(execution);
       const owner = name.replace(/-\d+$/, '');
@@ -225,6 +269,9 @@ export class LocalStepFunctions {
         },
       } as never);
       execution.abort = run.abort;
+      void (async () => {
+        for await (const event of run.eventLogs as AsyncGenerator<ExecutorEvent>) execution.history.fromExecutor(event);
+      })();
       run.result.then(
         (output: unknown) => this.finish(execution, 'SUCCEEDED', output),
         (err: unknown) => {
@@ -275,7 +322,70 @@ export class LocalStepFunctions {
       task.reject(new TaskFailure(String(input.error ?? 'TaskFailed'), String(input.cause ?? '')));
       return {};
     },
+    ListStateMachines: async (input) => {
+      this.guard('ListStateMachines');
+      const machines = [{ stateMachineArn: this.stateMachineArn, name: 'OnrampWizard', type: 'STANDARD', creationDate: this.creationDate }];
+      return page(machines, input, 'ListStateMachines', (m) => m.stateMachineArn, 'stateMachines');
+    },
+    DescribeStateMachine: async (input) => {
+      this.guard('DescribeStateMachine');
+      this.machineOf(input.stateMachineArn);
+      return {
+        stateMachineArn: this.stateMachineArn,
+        name: 'OnrampWizard',
+        status: 'ACTIVE',
+        definition: JSON.stringify(this.def.definition),
+        roleArn: this.roleArn,
+        type: 'STANDARD',
+        creationDate: this.creationDate,
+        loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+        tracingConfiguration: { enabled: false },
+      };
+    },
+    ListExecutions: async (input) => {
+      this.guard('ListExecutions');
+      if (input.mapRunArn !== undefined) throw new AwsError('ValidationException', 'This state machine has no Map Run: list its executions by stateMachineArn');
+      if (input.stateMachineArn === undefined) throw new AwsError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN');
+      this.machineOf(input.stateMachineArn);
+      const filter = input.statusFilter;
+      if (filter !== undefined && !(typeof filter === 'string' && EXECUTION_STATUSES.has(filter))) {
+        throw new AwsError('ValidationException', `1 validation error detected: Value '${String(filter)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${[...EXECUTION_STATUSES].join(', ')}]`);
+      }
+      // Most recent first, as AWS lists them; the page token names the last execution listed, so new ones do not shift the pages.
+      const newestFirst = [...this.executions.values()].reverse();
+      return page(newestFirst, input, `ListExecutions ${this.stateMachineArn} ${String(filter ?? '')}`, (e) => e.arn, 'executions', (e) => filter === undefined || e.status === filter, (e) => ({
+        executionArn: e.arn,
+        stateMachineArn: this.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: e.startDate,
+        ...(e.stopDate !== undefined ? { stopDate: e.stopDate } : {}),
+      }));
+    },
+    GetExecutionHistory: async (input) => {
+      this.guard('GetExecutionHistory');
+      const e = this.executionOf(input.executionArn);
+      // The executor's event log is read as it is written, a few microtasks behind: let it catch up.
+      await new Promise((resolve) => setImmediate(resolve));
+      const reverse = input.reverseOrder === true;
+      const withData = input.includeExecutionData !== false;
+      const events = reverse ? [...e.history.events].reverse() : e.history.events;
+      return page(events, input, `GetExecutionHistory ${e.arn} ${reverse}`, (h) => String(h.id), 'events', undefined, withData ? undefined : withoutData);
+    },
   };
+
+  /** The one state machine, or the error AWS answers for an ARN that is malformed or names another. */
+  private machineOf(arn: unknown): void {
+    if (typeof arn !== 'string' || !STATE_MACHINE_ARN.test(arn)) throw new AwsError('InvalidArn', `Invalid Arn: '${String(arn)}'`);
+    if (arn !== this.stateMachineArn) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+  }
+
+  private executionOf(arn: unknown): Execution {
+    if (typeof arn !== 'string' || !EXECUTION_ARN.test(arn)) throw new AwsError('InvalidArn', `Invalid Arn: '${String(arn)}'`);
+    const e = this.executions.get(arn);
+    if (!e) throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return e;
+  }
 
   private takeTask(token: unknown): PendingTask {
     const task = typeof token === 'string' ? this.tasks.get(token) : undefined;
@@ -286,6 +396,69 @@ export class LocalStepFunctions {
     execution.tokens.delete(token as string);
     return task;
   }
+}
+
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_.-]{1,80}$/;
+const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9_.-]{1,80}:[^:\s]{1,80}$/;
+const EXECUTION_STATUSES = new Set(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
+
+/** `maxResults` as AWS reads it: 0 or absent is 100, at most 1000. */
+function pageSize(input: Record<string, unknown>): number {
+  const n = input.maxResults ?? 0;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 1000) {
+    throw new AwsError('ValidationException', `1 validation error detected: Value '${String(n)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`);
+  }
+  return n === 0 ? 100 : n;
+}
+
+/**
+ * One page of `items` (in the order they are listed), after the item the
+ * request's `nextToken` names. The token is opaque to callers: it names the
+ * query it belongs to and the last item given, and any other token, or one
+ * from another query, is an InvalidToken as in AWS.
+ */
+function page<T>(
+  items: readonly T[],
+  input: Record<string, unknown>,
+  query: string,
+  keyOf: (item: T) => string,
+  field: string,
+  keep: (item: T) => boolean = () => true,
+  show: (item: T) => unknown = (item) => item,
+): Record<string, unknown> {
+  const size = pageSize(input);
+  let start = 0;
+  if (input.nextToken !== undefined && input.nextToken !== null) {
+    const token = String(input.nextToken);
+    let after: string | undefined;
+    try {
+      const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { q?: unknown; after?: unknown };
+      if (parsed.q === query && typeof parsed.after === 'string') after = parsed.after;
+    } catch {
+      // not one of ours
+    }
+    const at = after === undefined ? -1 : items.findIndex((i) => keyOf(i) === after);
+    if (at < 0) throw new AwsError('InvalidToken', `Invalid Token: '${token.slice(0, 64)}'`);
+    start = at + 1;
+  }
+  const rest = items.slice(start).filter(keep);
+  const chosen = rest.slice(0, size);
+  const last = chosen.at(-1);
+  return {
+    [field]: chosen.map(show),
+    ...(rest.length > size && last !== undefined ? { nextToken: Buffer.from(JSON.stringify({ q: query, after: keyOf(last) })).toString('base64url') } : {}),
+  };
+}
+
+/** A history event without the execution's data (`includeExecutionData: false`): no input or output. */
+function withoutData(event: HistoryEvent): HistoryEvent {
+  const copy: Record<string, unknown> = { ...event };
+  for (const [key, value] of Object.entries(event)) {
+    if (!key.endsWith('EventDetails') || typeof value !== 'object' || value === null) continue;
+    const { input: _input, inputDetails: _inputDetails, output: _output, outputDetails: _outputDetails, ...rest } = value as Record<string, unknown>;
+    copy[key] = rest;
+  }
+  return copy as HistoryEvent;
 }
 
 function asTaskFailure(err: unknown): Error {

@@ -5,7 +5,7 @@
  * the security headers to every answer, proves itself to the API with an
  * origin secret, and sits behind the WAF web ACL of the edge stack.
  */
-import { Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AllowedMethods,
@@ -120,6 +120,8 @@ export class SiteStack extends Stack {
       },
     });
     this.siteOrigin = `https://${this.distribution.distributionDomainName}`;
+    // The address sellers open: ONRAMP_APP_ORIGIN for the stateless stack, and the origin of every provider callback (docs/deploy.md).
+    new CfnOutput(this, 'SiteOrigin', { value: this.siteOrigin, description: 'ONRAMP_APP_ORIGIN: the https origin sellers open' });
     new BucketDeployment(this, 'Deploy', {
       destinationBucket: bucket,
       // Source maps stay with the build: they are not published.
