@@ -350,27 +350,68 @@ describe('the site stack', () => {
 });
 
 describe('the edge stack', () => {
-  it('deploys in us-east-1 a CloudFront web ACL with a rate limit on /api/auth/* and the AWS common rule set, associated to the distribution', () => {
+  it('deploys in us-east-1 a CloudFront web ACL with a rate limit on /api/auth/*, one on /api/*, and the AWS common rule set, associated to the distribution', () => {
     expect(built.edge!.region).toBe('us-east-1');
+    const rateRule = (name: string, path: string) =>
+      Match.objectLike({
+        Name: name,
+        Action: { Block: Match.objectLike({ CustomResponse: Match.objectLike({ ResponseCode: 429 }) }) },
+        Statement: {
+          RateBasedStatement: Match.objectLike({
+            AggregateKeyType: 'IP',
+            EvaluationWindowSec: 300,
+            ScopeDownStatement: { ByteMatchStatement: Match.objectLike({ SearchString: path, PositionalConstraint: 'STARTS_WITH', FieldToMatch: { UriPath: {} } }) },
+          }),
+        },
+      });
     edge.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'CLOUDFRONT',
       DefaultAction: { Allow: {} },
       Rules: [
-        Match.objectLike({
-          Name: 'RateLimitAuth',
-          Action: { Block: Match.objectLike({ CustomResponse: Match.objectLike({ ResponseCode: 429 }) }) },
-          Statement: {
-            RateBasedStatement: Match.objectLike({
-              AggregateKeyType: 'IP',
-              ScopeDownStatement: { ByteMatchStatement: Match.objectLike({ SearchString: '/api/auth/', PositionalConstraint: 'STARTS_WITH' }) },
-            }),
-          },
-        }),
+        rateRule('RateLimitAuth', '/api/auth/'),
+        rateRule('RateLimitApi', '/api/'),
         Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } }),
       ],
     });
+    const [acl] = Object.values(edge.findResources('AWS::WAFv2::WebACL'));
+    const api = acl!.Properties.Rules.find((r: { Name: string }) => r.Name === 'RateLimitApi');
+    // Per client, well above a seller's own use (a page makes a few calls), well below the stage's 50 requests a second.
+    expect(api.Statement.RateBasedStatement.Limit).toBeGreaterThanOrEqual(300);
+    expect(api.Statement.RateBasedStatement.Limit).toBeLessThan(50 * 300);
     const [dist] = Object.values(site.findResources('AWS::CloudFront::Distribution'));
     expect(JSON.stringify(dist!.Properties.DistributionConfig.WebACLId)).toContain('WebAclArn');
+  });
+
+  it('keeps query strings and cookies out of everything WAF keeps: no sampled requests, and its log redacts them', () => {
+    const [acl] = Object.values(edge.findResources('AWS::WAFv2::WebACL'));
+    const visibilities = [acl!.Properties.VisibilityConfig, ...acl!.Properties.Rules.map((r: { VisibilityConfig: unknown }) => r.VisibilityConfig)];
+    for (const v of visibilities) expect(v).toMatchObject({ SampledRequestsEnabled: false, CloudWatchMetricsEnabled: true });
+    const [aclId] = Object.keys(edge.findResources('AWS::WAFv2::WebACL'));
+    edge.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      ResourceArn: { 'Fn::GetAtt': [aclId, 'Arn'] },
+      RedactedFields: Match.arrayWith([{ QueryString: {} }, { SingleHeader: { Name: 'cookie' } }]),
+    });
+  });
+});
+
+describe('logs', () => {
+  it('deliver CloudFront\u2019s access logs (standard logging v2, in us-east-1) without the query string, the cookies or the referrer, and no legacy logs', () => {
+    expect(built.edgeLogs!.region).toBe('us-east-1');
+    const logs = Template.fromStack(built.edgeLogs!);
+    logs.hasResourceProperties('AWS::Logs::DeliverySource', { LogType: 'ACCESS_LOGS', ResourceArn: Match.anyValue() });
+    const [delivery] = Object.values(logs.findResources('AWS::Logs::Delivery'));
+    const fields = delivery!.Properties.RecordFields as string[];
+    expect(fields).toEqual(expect.arrayContaining(['date', 'time', 'c-ip', 'cs-method', 'cs-uri-stem', 'sc-status']));
+    for (const secretBearing of ['cs-uri-query', 'cs(Cookie)', 'cs(Referer)']) expect(fields).not.toContain(secretBearing);
+    const [dist] = Object.values(site.findResources('AWS::CloudFront::Distribution'));
+    expect(dist!.Properties.DistributionConfig.Logging).toBeUndefined();
+  });
+
+  it('write the API\u2019s access log with the route, never the path\u2019s query string', () => {
+    const [stage] = Object.values(stateless.findResources('AWS::ApiGatewayV2::Stage'));
+    const format = String(stage!.Properties.AccessLogSettings.Format);
+    expect(JSON.parse(format)).toMatchObject({ routeKey: '$context.routeKey', status: '$context.status' });
+    for (const v of ['$context.path', 'querystring', 'rawQueryString', '$context.identity.caller']) expect(format.toLowerCase()).not.toContain(v.toLowerCase());
   });
 });
 

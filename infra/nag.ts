@@ -10,6 +10,7 @@ interface Stacks {
   readonly stateless: Stack & { readonly functions: Record<string, IConstruct>; readonly wizard: IConstruct };
   readonly site: Stack | undefined;
   readonly edge: Stack | undefined;
+  readonly edgeLogs?: Stack | undefined;
 }
 
 export function acknowledgeFindings({ stateful, stateless, site }: Stacks): void {
@@ -50,5 +51,6 @@ export function acknowledgeFindings({ stateful, stateless, site }: Stacks): void
     ack(site, `AwsSolutions-IAM5[${finding}]`, 'The CDK bucket-deployment function copies the built web app from the CDK asset bucket into the site bucket.');
   }
   ack(site, 'AwsSolutions-CFR1', 'Sellers anywhere may use Onramp; no geographic restriction applies.');
+  ack(site, 'AwsSolutions-CFR3', 'Access logs are delivered by CloudFront standard logging v2 (OnrampEdgeLogs), which leaves out query strings and cookies.');
   ack(site, 'AwsSolutions-CFR4', 'The default CloudFront certificate is used until a custom domain is configured; viewers are redirected to HTTPS.');
 }

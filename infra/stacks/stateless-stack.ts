@@ -7,6 +7,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import type { Construct } from 'constructs';
 import { ROUTES, type FunctionId } from '../../shared/routes.js';
 import { OnrampFunction, type EdgeBinding } from '../constructs/onramp-function.js';
@@ -14,6 +15,17 @@ import { SupportAuditTrail } from '../constructs/support-audit-trail.js';
 import { ConnectionRefresher } from '../constructs/connection-refresher.js';
 import { WizardStateMachine } from '../constructs/wizard-state-machine.js';
 import { SECRET_ACCESS } from '../secret-access.js';
+
+/** The API's access log line: who, which route, the outcome; no query string, no headers. */
+export const API_ACCESS_LOG_FORMAT = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  integrationLatency: '$context.integrationLatency',
+};
 
 export interface StatelessStackProps extends StackProps {
   readonly root: string;
@@ -111,6 +123,8 @@ export class StatelessStack extends Stack {
       throttle: { rateLimit: 50, burstLimit: 100 },
       accessLogSettings: {
         destination: new LogGroupLogDestination(new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH })),
+        // The route, never the path's query string (a provider's redirect carries an authorization code in it).
+        format: AccessLogFormat.custom(JSON.stringify(API_ACCESS_LOG_FORMAT)),
       },
     });
     const integrations = new Map<FunctionId, HttpLambdaIntegration>();
