@@ -309,18 +309,26 @@ describe('the site stack', () => {
     for (const behavior of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
   });
 
-  it('sends the API a secret origin header resolved at deploy time, and gives every HTTP function the site origin and the secret', () => {
+  it('sends the API a secret origin header resolved at deploy time, and lets every HTTP function read the secret, never holding its value', () => {
     const [dist] = Object.values(site.findResources('AWS::CloudFront::Distribution'));
     const api = dist!.Properties.DistributionConfig.Origins.find((o: { CustomOriginConfig?: unknown }) => o.CustomOriginConfig);
     expect(api.OriginCustomHeaders).toHaveLength(1);
     expect(api.OriginCustomHeaders[0].HeaderName).toBe(ORIGIN_SECRET_HEADER);
     expect(JSON.stringify(api.OriginCustomHeaders[0].HeaderValue)).toContain('{{resolve:secretsmanager:');
     const httpFunctions = new Set(ROUTES.map((r) => r.fn));
-    expect(new Set(functionsWith(stateless, 'ORIGIN_VERIFY_SECRET').map(fnId))).toEqual(httpFunctions);
+    expect(new Set(functionsWith(stateless, 'ORIGIN_VERIFY_SECRET_ARN').map(fnId))).toEqual(httpFunctions);
+    // The value is in no function's configuration (GetFunctionConfiguration would show it).
+    for (const f of Object.values(stateless.findResources('AWS::Lambda::Function'))) {
+      expect(f.Properties.Environment?.Variables?.ORIGIN_VERIFY_SECRET).toBeUndefined();
+      expect(JSON.stringify(f.Properties.Environment ?? {})).not.toContain('{{resolve:secretsmanager:');
+    }
     for (const f of functionsWith(stateless, 'SITE_ORIGIN')) {
-      expect(JSON.stringify(f.Properties.Environment.Variables.ORIGIN_VERIFY_SECRET)).toContain('{{resolve:secretsmanager:');
+      const arn = JSON.stringify(f.Properties.Environment.Variables.ORIGIN_VERIFY_SECRET_ARN);
+      expect(arn).toContain('OriginSecret');
       expect(JSON.stringify(f.Properties.Environment.Variables.SITE_ORIGIN)).toContain('https://');
       expect(f.Properties.Environment.Variables.CLIENT_ADDRESS_HEADER).toBe('cloudfront-viewer-address');
+      const reads = policyStatementsOf(fnId(f)).filter((s) => s.actions.includes('secretsmanager:GetSecretValue') && s.resources.some((r) => r === arn));
+      expect(reads, fnId(f)).toHaveLength(1);
     }
     // The execute-api endpoint stays on (CloudFront needs it without a custom domain); the functions refuse requests without the header.
     stateful.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: false });

@@ -155,13 +155,15 @@ export class OnrampFunction extends NodejsFunction {
 
   /**
    * Serves the HTTP API behind CloudFront: the site origin for the
-   * same-origin check, the origin secret CloudFront sends (resolved by
-   * CloudFormation at deploy time, never in the template), and the header
-   * holding the viewer's address.
+   * same-origin check, the origin secret CloudFront sends (by its ARN, read
+   * from Secrets Manager at the first request: the value is in no function's
+   * configuration, where `GetFunctionConfiguration` would show it), and the
+   * header holding the viewer's address.
    */
   useEdge(edge: EdgeBinding): this {
     this.addEnvironment('SITE_ORIGIN', edge.siteOrigin);
-    this.addEnvironment('ORIGIN_VERIFY_SECRET', edge.originSecret.secretValue.unsafeUnwrap());
+    this.addEnvironment('ORIGIN_VERIFY_SECRET_ARN', edge.originSecret.secretArn);
+    edge.originSecret.grantRead(this);
     this.addEnvironment('CLIENT_ADDRESS_HEADER', 'cloudfront-viewer-address');
     return this;
   }
