@@ -239,7 +239,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       for (const a of res.accounts) {
         for (const line of describeAccount(a)) out(line);
         out('  last events:');
-        for (const e of a.events ?? []) out(`    ${e.at}  ${e.text} (${e.actor}${e.caller ? `, invoked by ${e.caller}` : ''})`);
+        for (const e of a.events ?? []) out(`    ${e.at}  ${e.text} (${e.actor}${e.claimedCaller ? `, caller as claimed by its CLI: ${e.claimedCaller}; AWS's record of the Invoke is the support trail in CloudTrail` : ''})`);
         out();
       }
     });

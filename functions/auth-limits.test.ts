@@ -6,7 +6,7 @@ let stack: LocalStack;
 beforeAll(async () => {
   // Strict limits, so a few requests reach them (this file runs in a process of its own).
   stack = await withStack({
-    env: { SIGN_IN_MAX_PER_EMAIL: '3', SIGN_IN_MAX_PER_CLIENT: '12', SIGN_UP_MAX_PER_EMAIL: '2', SIGN_UP_MAX_PER_CLIENT: '4' },
+    env: { SIGN_IN_MAX_PER_EMAIL_AND_CLIENT: '3', SIGN_IN_MAX_PER_CLIENT: '12', SIGN_UP_MAX_PER_EMAIL: '2', SIGN_UP_MAX_PER_CLIENT: '4' },
   });
 });
 afterAll(async () => {
@@ -17,13 +17,13 @@ const PASSWORD = 'a long enough passphrase';
 const signIn = (email: string, password = 'not the passphrase') => client(stack).call('POST', '/api/auth/login', { email, password });
 
 describe('attempt limits on sign-in and sign-up', () => {
-  it('refuses a fourth sign-in to one email in the window with 429, Retry-After and a sentence to act on', async () => {
+  it('refuses a fourth sign-in to one email from one network in the window with 429, Retry-After and a sentence to act on', async () => {
     await client(stack).call('POST', '/api/auth/signup', { name: 'Lim', email: 'lim@example.com', password: PASSWORD });
     for (let i = 0; i < 3; i++) expect((await signIn('lim@example.com')).status).toBe(401);
     const res = await signIn('lim@example.com', PASSWORD);
     expect(res.status).toBe(429);
     expect(res.body.error.code).toBe('too_many_attempts');
-    expect(res.body.error.message).toMatch(/^Too many sign-in attempts\. To keep your account safe, please wait 15 minutes and try again\.$/);
+    expect(res.body.error.message).toMatch(/^Too many sign-in attempts for this email from your network\. To keep your account safe, please wait 15 minutes and try again\.$/);
     const retryAfter = Number(res.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(800);
     expect(retryAfter).toBeLessThanOrEqual(900);

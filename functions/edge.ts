@@ -8,7 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from '#shared/zod.js';
 import { parseEnv } from '#shared/config.js';
-import { ForbiddenError } from '#shared/errors.js';
+import { ForbiddenError, ServiceUnavailableError } from '#shared/errors.js';
 import { ORIGIN_SECRET_HEADER } from '#shared/security-headers.js';
 
 export { ORIGIN_SECRET_HEADER };
@@ -25,11 +25,58 @@ const edgeEnv = () =>
     SITE_ORIGIN: z.optional(z.url()),
     /** Further origins allowed to make state-changing requests (comma-separated). */
     ALLOWED_ORIGINS: list(),
-    /** The value CloudFront sends in ORIGIN_SECRET_HEADER; unset on the local stack, which has no CDN. */
+    /**
+     * The Secrets Manager secret holding the value CloudFront sends in ORIGIN_SECRET_HEADER (set by the CDK):
+     * read at the first request and kept for a while, so the value is in no function's configuration.
+     */
+    ORIGIN_VERIFY_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+    /** The value itself, for tests; the CDK never sets it. Both unset on the local stack, which has no CDN. */
     ORIGIN_VERIFY_SECRET: z.optional(z.string().check(z.minLength(16))),
   });
 
-let parsed: { origins: Set<string>; secret: Buffer | undefined } | undefined;
+let parsed: { origins: Set<string>; secret: Buffer | undefined; secretArn: string | undefined } | undefined;
+
+/** How long a read value is kept: a rotated secret reaches every instance within this. */
+export const ORIGIN_SECRET_TTL_MS = 15 * 60 * 1000;
+
+type SecretLoader = (secretId: string) => Promise<string>;
+
+/** Reads the secret's value from Secrets Manager (the SDK is loaded only where a secret is configured). */
+const secretsManagerLoader: SecretLoader = async (secretId) => {
+  const [{ secretsClient }, { GetSecretValueCommand }] = await Promise.all([import('#shared/adapters/aws.js'), import('@aws-sdk/client-secrets-manager')]);
+  const res = await secretsClient().send(new GetSecretValueCommand({ SecretId: secretId }));
+  if (!res.SecretString) throw new Error('the origin secret has no value');
+  return res.SecretString;
+};
+
+let loader: SecretLoader = secretsManagerLoader;
+let cached: { value: Promise<Buffer>; at: number } | undefined;
+
+/** Replaces how the origin secret is read (tests); `undefined` restores Secrets Manager. */
+export function setOriginSecretLoader(load: SecretLoader | undefined): void {
+  loader = load ?? secretsManagerLoader;
+  cached = undefined;
+}
+
+async function originSecret(): Promise<Buffer | undefined> {
+  const { secret, secretArn } = config();
+  if (secret) return secret;
+  if (!secretArn) return undefined;
+  const now = Date.now();
+  if (!cached || now - cached.at > ORIGIN_SECRET_TTL_MS) {
+    const value = loader(secretArn).then((v) => Buffer.from(v));
+    cached = { value, at: now };
+    // A failed read is not kept: the next request tries again.
+    value.catch(() => {
+      if (cached?.value === value) cached = undefined;
+    });
+  }
+  try {
+    return await cached.value;
+  } catch {
+    throw new ServiceUnavailableError();
+  }
+}
 
 /** The edge configuration, parsed on first use (and again after `resetEdgeConfig`). */
 function config() {
@@ -39,6 +86,7 @@ function config() {
     parsed = {
       origins: new Set(origins.filter((o): o is string => o !== undefined)),
       secret: env.ORIGIN_VERIFY_SECRET ? Buffer.from(env.ORIGIN_VERIFY_SECRET) : undefined,
+      secretArn: env.ORIGIN_VERIFY_SECRET_ARN,
     };
   }
   return parsed;
@@ -47,6 +95,7 @@ function config() {
 /** Forgets the parsed configuration: the local stack restarting on another port in one process. */
 export function resetEdgeConfig(): void {
   parsed = undefined;
+  cached = undefined;
 }
 
 function normalize(origin: string): string | undefined {
@@ -65,8 +114,8 @@ export function isOwnOrigin(origin: string): boolean {
 }
 
 /** Refuses a request that did not come through CloudFront, when an origin secret is configured. */
-export function requireEdge(event: APIGatewayProxyEventV2): void {
-  const { secret } = config();
+export async function requireEdge(event: APIGatewayProxyEventV2): Promise<void> {
+  const secret = await originSecret();
   if (!secret) return;
   const sent = Buffer.from(event.headers?.[ORIGIN_SECRET_HEADER] ?? '');
   if (sent.length !== secret.length || !timingSafeEqual(sent, secret)) {

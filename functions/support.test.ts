@@ -161,14 +161,19 @@ describe('the support reset', () => {
     expect(res.message).toContain(`${field}: Use letters, numbers and punctuation only`);
   });
 
-  it('records the caller identity beside the operator label, shows it to support and not to the seller', async () => {
+  it('records the caller identity the CLI claims beside the operator label, shows it to support as a claim and not to the seller', async () => {
     const { seller, id } = await accountAt('connect_bookkeeping');
     expect((await support({ action: 'reset', target: { accountId: id }, reason: 'Ticket 43', operator: 'sam' })).outcome).toBe('invalid');
     await resetAccount(id);
     const shown = await support({ action: 'show', target: { accountId: id } });
-    expect(shown.accounts[0].events.find((e: { type: string }) => e.type === 'reset')).toMatchObject({ actor: 'support:sam', caller: CALLER });
+    expect(shown.accounts[0].events.find((e: { type: string }) => e.type === 'reset')).toMatchObject({ actor: 'support:sam', claimedCaller: CALLER });
+    expect(shown.accounts[0].events.find((e: { type: string }) => e.type === 'reset').caller).toBeUndefined();
     const own = await seller.call('GET', `/api/accounts/${id}/events`);
     expect(JSON.stringify(own.body)).not.toContain(CALLER);
+    // The seller sees that support did it, never the operator's label or the claimed caller as who did it.
+    const reset = own.body.events.find((e: { type: string }) => e.type === 'reset');
+    expect(reset.actor).toBe('Support');
+    expect(JSON.stringify(reset)).not.toContain('sam');
   });
 
   it('shows the seller the reset in the audit trail: "Reset by support: <reason>"', async () => {

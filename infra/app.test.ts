@@ -10,6 +10,7 @@ import { FUNCTIONS, ROUTES } from '../shared/routes.js';
 import { CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS, ORIGIN_SECRET_HEADER, REFERRER_POLICY } from '../shared/security-headers.js';
 import { SPA_REWRITE_CODE } from './constructs/spa-rewrite.js';
 import { createOnrampApp } from './app.js';
+import { SECRET_ACCESS, SECRET_KINDS, type SecretAccess, type SecretKind } from './secret-access.js';
 import { deployAppOrigin, deployEnvironment } from './config.js';
 
 const web = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-web-'));
@@ -45,6 +46,15 @@ const functionsWith = (template: Template, variable: string) =>
     (f) => f.Properties.Environment.Variables[variable] !== undefined,
   );
 const fnId = (f: Record<string, any>) => String(f.Properties.Environment.Variables.ONRAMP_FUNCTION);
+/** The statements of a function's role policy (by ONRAMP_FUNCTION), each with its actions, resources and condition. */
+const policyStatementsOf = (functionId: string) => {
+  const [fn] = Object.values(stateless.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { ONRAMP_FUNCTION: functionId } } } }));
+  const roleId = fn!.Properties.Role['Fn::GetAtt'][0] as string;
+  return Object.values(stateless.findResources('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Condition?: unknown }[])
+    .map((s) => ({ actions: [s.Action].flat(), resources: [s.Resource].flat().map((r) => JSON.stringify(r)), condition: s.Condition }));
+};
 
 describe('the stateful stack', () => {
   it('holds one on-demand, encrypted table with point-in-time recovery, kept on stack deletion', () => {
@@ -82,45 +92,65 @@ describe('the stateless stack', () => {
     }
   });
 
-  it('grants each function only the secret actions it calls, and none reads a seller\u2019s channel secret back', () => {
-    const policies = stateless.findResources('AWS::IAM::Policy');
-    const actionsOf = (fnLogicalPrefix: string) => {
-      const found = Object.entries(policies).filter(([id]) => id.startsWith(fnLogicalPrefix));
-      return found.flatMap(([, p]) => (p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).map((s) => ({ actions: [s.Action].flat(), resource: JSON.stringify(s.Resource) })));
-    };
-    const secretActions = (prefix: string, onChannelSecrets: boolean) =>
-      actionsOf(prefix)
-        .filter((s) => s.actions.some((a) => a.startsWith('secretsmanager:')) && (onChannelSecrets ? s.resource.includes(':secret:onramp/') : true))
-        .flatMap((s) => s.actions)
+  const policyStatements = (fnLogicalPrefix: string) =>
+    Object.entries(stateless.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => id.startsWith(fnLogicalPrefix))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Condition?: unknown }[])
+      .map((s) => ({ actions: [s.Action].flat(), resources: [s.Resource].flat().map((r) => JSON.stringify(r)), condition: s.Condition }));
+  const LOGICAL: Record<string, string> = {
+    accounts: 'AccountsFunction', connect: 'ConnectFunction', books: 'BooksFunction', oauthCallback: 'OAuthCallbackFunction',
+    keysCallback: 'KeysCallbackFunction', refresher: 'RefresherFunction', support: 'SupportFunction', auth: 'AuthFunction',
+    wizardTask: 'WizardTaskFunction', catalog: 'CatalogFunction',
+  };
+  /** Each (action, name pattern) a function is granted on connection secrets (`onramp/`, not the app secrets' `onramp-apps/`). */
+  const connectionSecretGrants = (fn: string) =>
+    policyStatements(LOGICAL[fn]!)
+      .flatMap((s) => s.actions.flatMap((a) => s.resources.map((r) => [a, r] as const)))
+      .filter(([a, r]) => a.startsWith('secretsmanager:') && r.includes(':secret:onramp/'))
+      .map(([a, r]) => `${a.replace('secretsmanager:', '')} ${r.replace(/^.*:secret:onramp\//, '').replace(/"$/, '')}`)
+      .sort();
+
+  it('grants each function exactly the secret actions it calls, on exactly the kinds of secret it calls them on', () => {
+    for (const fn of Object.keys(LOGICAL)) {
+      const access = (SECRET_ACCESS as Record<string, SecretAccess>)[fn];
+      const expected = Object.entries(access?.actions ?? {})
+        .flatMap(([action, kinds]) => (kinds as SecretKind[]).flatMap((k) => [`${action} ${SECRET_KINDS[k]}`, ...(action === 'CreateSecret' ? [`TagResource ${SECRET_KINDS[k]}`] : [])]))
         .sort();
-    expect(secretActions('AccountsFunction', true)).toEqual(['secretsmanager:DeleteSecret']);
-    expect(secretActions('SupportFunction', true)).toEqual(['secretsmanager:DeleteSecret']);
-    // Support lists secrets (an account's, and every one for `onramp-support orphans`), deletes on a reset, reads none.
-    expect(secretActions('SupportFunction', false)).toEqual(['secretsmanager:DeleteSecret', 'secretsmanager:ListSecrets']);
-    expect(secretActions('OAuthCallbackFunction', true)).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource']);
-    // Pasted keys (connect) and one-click keys (the WooCommerce callback) go to the channel secret, and nowhere else.
-    const WRITE = ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'];
-    for (const fn of ['ConnectFunction', 'KeysCallbackFunction']) {
-      expect(secretActions(fn, true)).toEqual(WRITE);
-      const onSecrets = actionsOf(fn).filter((s) => s.resource.includes(':secret:onramp/'));
-      for (const s of onSecrets) expect(s.resource).toMatch(/:secret:onramp\/\*\/channel\*"/);
+      expect(connectionSecretGrants(fn), fn).toEqual(expected);
+      const lists = policyStatements(LOGICAL[fn]!).some((s) => s.actions.includes('secretsmanager:ListSecrets'));
+      expect(lists, fn).toBe(access?.list === true);
     }
-    expect(secretActions('KeysCallbackFunction', false)).toEqual(WRITE);
-    // The app secrets: read by the two functions that talk to providers, by nobody else.
-    expect(secretActions('BooksFunction', true)).toEqual([
-      'secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource',
+  });
+
+  it('lets the books function touch only the books secrets (the seller\u2019s shared ones and a pending consent\u2019s), never a channel\u2019s', () => {
+    expect(connectionSecretGrants('books')).toEqual([
+      'CreateSecret books-*/books*',
+      'DeleteSecret */books-pending*',
+      'DeleteSecret books-*/books*',
+      'GetSecretValue */books-pending*',
+      'GetSecretValue books-*/books*',
+      'PutSecretValue books-*/books*',
+      'TagResource books-*/books*',
     ]);
-    // The refresher reads and rewrites tokens in existing secrets: it creates none (so a deleted connection never
-    // comes back through it); its orphan sweep lists secrets and deletes the orphans.
-    expect(secretActions('RefresherFunction', true)).toEqual(['secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']);
-    expect(secretActions('RefresherFunction', false)).not.toContain('secretsmanager:CreateSecret');
-    // Its daily check reads the keys channels' secrets (`onramp/<account>/channel`) too: the same grant, on every connection secret.
-    const refresherReads = actionsOf('RefresherFunction').filter((s) => s.actions.includes('secretsmanager:GetSecretValue') && s.resource.includes(':secret:onramp/'));
-    expect(refresherReads.map((s) => s.resource)).toEqual([expect.stringMatching(/:secret:onramp\/\*"/)]);
-    for (const fn of ['ConnectFunction', 'OAuthCallbackFunction', 'BooksFunction', 'RefresherFunction']) expect(secretActions(fn, false)).toContain('secretsmanager:GetSecretValue');
-    for (const fn of ['AccountsFunction', 'SupportFunction', 'AuthFunction', 'WizardTaskFunction', 'KeysCallbackFunction']) {
-      expect(secretActions(fn, false)).not.toContain('secretsmanager:GetSecretValue');
+    // What the patterns match, as IAM matches them (`*` across `/`), against the names the credentials' owner makes.
+    const matches = (pattern: string, name: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(name);
+    const seller = '3f0c8a8e-2b1e-4c1d-9a0e-1b2c3d4e5f60';
+    const account = '7d1f2e3c-4b5a-4978-8a6b-5c4d3e2f1a00';
+    const names = {
+      channel: `${account}/channel-0123456789abcdef01234567-AbCdEf`,
+      books: `books-${seller}/books-0123456789abcdef01234567-AbCdEf`,
+      booksPending: `${account}/books-pending-0123456789abcdef01234567-AbCdEf`,
+    };
+    for (const [kind, pattern] of Object.entries(SECRET_KINDS)) {
+      for (const [other, name] of Object.entries(names)) expect(matches(pattern, name), `${pattern} ~ ${other}`).toBe(kind === other);
     }
+  });
+
+  it('lets no function but books and the refresher read a connection secret', () => {
+    const readers = Object.keys(LOGICAL).filter((fn) => connectionSecretGrants(fn).some((g) => g.startsWith('GetSecretValue')));
+    expect(readers.sort()).toEqual(['books', 'refresher']);
+    // The refresher creates none, so a deleted connection never comes back through it.
+    expect(connectionSecretGrants('refresher').filter((g) => g.startsWith('CreateSecret'))).toEqual([]);
   });
 
   it('lets the functions that read a session with its account, and write a change with its events in one transaction, do so on the table', () => {
@@ -281,18 +311,26 @@ describe('the site stack', () => {
     for (const behavior of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
   });
 
-  it('sends the API a secret origin header resolved at deploy time, and gives every HTTP function the site origin and the secret', () => {
+  it('sends the API a secret origin header resolved at deploy time, and lets every HTTP function read the secret, never holding its value', () => {
     const [dist] = Object.values(site.findResources('AWS::CloudFront::Distribution'));
     const api = dist!.Properties.DistributionConfig.Origins.find((o: { CustomOriginConfig?: unknown }) => o.CustomOriginConfig);
     expect(api.OriginCustomHeaders).toHaveLength(1);
     expect(api.OriginCustomHeaders[0].HeaderName).toBe(ORIGIN_SECRET_HEADER);
     expect(JSON.stringify(api.OriginCustomHeaders[0].HeaderValue)).toContain('{{resolve:secretsmanager:');
     const httpFunctions = new Set(ROUTES.map((r) => r.fn));
-    expect(new Set(functionsWith(stateless, 'ORIGIN_VERIFY_SECRET').map(fnId))).toEqual(httpFunctions);
+    expect(new Set(functionsWith(stateless, 'ORIGIN_VERIFY_SECRET_ARN').map(fnId))).toEqual(httpFunctions);
+    // The value is in no function's configuration (GetFunctionConfiguration would show it).
+    for (const f of Object.values(stateless.findResources('AWS::Lambda::Function'))) {
+      expect(f.Properties.Environment?.Variables?.ORIGIN_VERIFY_SECRET).toBeUndefined();
+      expect(JSON.stringify(f.Properties.Environment ?? {})).not.toContain('{{resolve:secretsmanager:');
+    }
     for (const f of functionsWith(stateless, 'SITE_ORIGIN')) {
-      expect(JSON.stringify(f.Properties.Environment.Variables.ORIGIN_VERIFY_SECRET)).toContain('{{resolve:secretsmanager:');
+      const arn = JSON.stringify(f.Properties.Environment.Variables.ORIGIN_VERIFY_SECRET_ARN);
+      expect(arn).toContain('OriginSecret');
       expect(JSON.stringify(f.Properties.Environment.Variables.SITE_ORIGIN)).toContain('https://');
       expect(f.Properties.Environment.Variables.CLIENT_ADDRESS_HEADER).toBe('cloudfront-viewer-address');
+      const reads = policyStatementsOf(fnId(f)).filter((s) => s.actions.includes('secretsmanager:GetSecretValue') && s.resources.some((r) => r === arn));
+      expect(reads, fnId(f)).toHaveLength(1);
     }
     // The execute-api endpoint stays on (CloudFront needs it without a custom domain); the functions refuse requests without the header.
     stateful.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: false });
@@ -322,59 +360,136 @@ describe('the site stack', () => {
 });
 
 describe('the edge stack', () => {
-  it('deploys in us-east-1 a CloudFront web ACL with a rate limit on /api/auth/* and the AWS common rule set, associated to the distribution', () => {
+  it('deploys in us-east-1 a CloudFront web ACL with a rate limit on /api/auth/*, one on /api/*, and the AWS common rule set, associated to the distribution', () => {
     expect(built.edge!.region).toBe('us-east-1');
+    const rateRule = (name: string, path: string) =>
+      Match.objectLike({
+        Name: name,
+        Action: { Block: Match.objectLike({ CustomResponse: Match.objectLike({ ResponseCode: 429 }) }) },
+        Statement: {
+          RateBasedStatement: Match.objectLike({
+            AggregateKeyType: 'IP',
+            EvaluationWindowSec: 300,
+            ScopeDownStatement: { ByteMatchStatement: Match.objectLike({ SearchString: path, PositionalConstraint: 'STARTS_WITH', FieldToMatch: { UriPath: {} } }) },
+          }),
+        },
+      });
     edge.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'CLOUDFRONT',
       DefaultAction: { Allow: {} },
       Rules: [
-        Match.objectLike({
-          Name: 'RateLimitAuth',
-          Action: { Block: Match.objectLike({ CustomResponse: Match.objectLike({ ResponseCode: 429 }) }) },
-          Statement: {
-            RateBasedStatement: Match.objectLike({
-              AggregateKeyType: 'IP',
-              ScopeDownStatement: { ByteMatchStatement: Match.objectLike({ SearchString: '/api/auth/', PositionalConstraint: 'STARTS_WITH' }) },
-            }),
-          },
-        }),
+        rateRule('RateLimitAuth', '/api/auth/'),
+        rateRule('RateLimitApi', '/api/'),
         Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } }),
       ],
     });
+    const [acl] = Object.values(edge.findResources('AWS::WAFv2::WebACL'));
+    const api = acl!.Properties.Rules.find((r: { Name: string }) => r.Name === 'RateLimitApi');
+    // Per client, well above a seller's own use (a page makes a few calls), well below the stage's 50 requests a second.
+    expect(api.Statement.RateBasedStatement.Limit).toBeGreaterThanOrEqual(300);
+    expect(api.Statement.RateBasedStatement.Limit).toBeLessThan(50 * 300);
     const [dist] = Object.values(site.findResources('AWS::CloudFront::Distribution'));
     expect(JSON.stringify(dist!.Properties.DistributionConfig.WebACLId)).toContain('WebAclArn');
+  });
+
+  it('keeps query strings and cookies out of everything WAF keeps: no sampled requests, and its log redacts them', () => {
+    const [acl] = Object.values(edge.findResources('AWS::WAFv2::WebACL'));
+    const visibilities = [acl!.Properties.VisibilityConfig, ...acl!.Properties.Rules.map((r: { VisibilityConfig: unknown }) => r.VisibilityConfig)];
+    for (const v of visibilities) expect(v).toMatchObject({ SampledRequestsEnabled: false, CloudWatchMetricsEnabled: true });
+    const [aclId] = Object.keys(edge.findResources('AWS::WAFv2::WebACL'));
+    edge.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      ResourceArn: { 'Fn::GetAtt': [aclId, 'Arn'] },
+      RedactedFields: Match.arrayWith([{ QueryString: {} }, { SingleHeader: { Name: 'cookie' } }]),
+    });
+  });
+});
+
+describe('logs', () => {
+  it('deliver CloudFront\u2019s access logs (standard logging v2, in us-east-1) without the query string, the cookies or the referrer, and no legacy logs', () => {
+    expect(built.edgeLogs!.region).toBe('us-east-1');
+    const logs = Template.fromStack(built.edgeLogs!);
+    logs.hasResourceProperties('AWS::Logs::DeliverySource', { LogType: 'ACCESS_LOGS', ResourceArn: Match.anyValue() });
+    const [delivery] = Object.values(logs.findResources('AWS::Logs::Delivery'));
+    const fields = delivery!.Properties.RecordFields as string[];
+    expect(fields).toEqual(expect.arrayContaining(['date', 'time', 'c-ip', 'cs-method', 'cs-uri-stem', 'sc-status']));
+    for (const secretBearing of ['cs-uri-query', 'cs(Cookie)', 'cs(Referer)']) expect(fields).not.toContain(secretBearing);
+    const [dist] = Object.values(site.findResources('AWS::CloudFront::Distribution'));
+    expect(dist!.Properties.DistributionConfig.Logging).toBeUndefined();
+  });
+
+  it('write the API\u2019s access log with the route, never the path\u2019s query string', () => {
+    const [stage] = Object.values(stateless.findResources('AWS::ApiGatewayV2::Stage'));
+    const format = String(stage!.Properties.AccessLogSettings.Format);
+    expect(JSON.parse(format)).toMatchObject({ routeKey: '$context.routeKey', status: '$context.status' });
+    for (const v of ['$context.path', 'querystring', 'rawQueryString', '$context.identity.caller']) expect(format.toLowerCase()).not.toContain(v.toLowerCase());
   });
 });
 
 describe('connection secrets', () => {
-  it('are encrypted with a customer-managed key that rotates, and that denies decryption under the prefix to all but the functions\u2019 stack', () => {
-    stateful.hasResourceProperties('AWS::KMS::Key', {
-      EnableKeyRotation: true,
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Deny',
-            Principal: { AWS: '*' },
-            Action: 'kms:Decrypt',
-            Condition: { StringLike: { 'kms:EncryptionContext:SecretARN': Match.anyValue() }, ArnNotLike: { 'aws:PrincipalArn': Match.anyValue() } },
-          }),
-        ]),
-      },
-    });
-    const policy = JSON.stringify(Object.values(stateful.findResources('AWS::KMS::Key'))[0]!.Properties.KeyPolicy);
-    expect(policy).toContain(':secretsmanager:eu-west-1:111111111111:secret:onramp/*');
-    expect(policy).toContain(':iam::111111111111:role/OnrampStateless-*');
+  const keyPolicy = () => Object.values(stateful.findResources('AWS::KMS::Key'))[0]!.Properties.KeyPolicy.Statement as { Sid?: string; Effect: string; Principal: any; Action: string | string[]; Condition?: any }[];
+  /** The fixed role name of each stateless function that has a KMS grant on the secrets key. */
+  const keyUserRoles = () => {
+    const roles = stateless.findResources('AWS::IAM::Role');
+    const policies = stateless.findResources('AWS::IAM::Policy');
+    return Object.values(policies)
+      .filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('kms:ViaService'))
+      .map((p) => roles[p.Properties.Roles[0].Ref]!.Properties.RoleName as string)
+      .sort();
+  };
+
+  it('are encrypted with a customer-managed key that rotates', () => {
+    stateful.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
-  it('are created with that key by the functions that keep secrets, which may use it only through Secrets Manager', () => {
+  it('can be decrypted by the exact roles of the functions that use them, and by no other principal, administrators and root included', () => {
+    const deny = keyPolicy().find((s) => s.Sid === 'OnlyOnrampFunctionsDecryptConnectionSecrets')!;
+    expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:Decrypt' });
+    expect(JSON.stringify(deny.Condition.StringLike)).toContain(':secretsmanager:eu-west-1:111111111111:secret:onramp/*');
+    expect(deny.Condition.ArnLike).toBeUndefined();
+    const exempt = (deny.Condition.ArnNotEquals['aws:PrincipalArn'] as unknown[]).map((a) => JSON.stringify(a));
+    for (const arn of exempt) expect(arn).not.toContain('*');
+    const names = exempt.map((a) => /:role\/([^"]+)"/.exec(a)?.[1]).sort();
+    expect(names).toEqual(keyUserRoles());
+    expect(names).toEqual(['books', 'connect', 'keysCallback', 'oauthCallback', 'refresher'].map((f) => `OnrampStateless-${f}-eu-west-1`));
+  });
+
+  it('gives the account root no kms:*, and lets only the break-glass role and the deploying role change the key', () => {
+    const statements = keyPolicy();
+    for (const s of statements.filter((x) => x.Effect === 'Allow' && JSON.stringify(x.Principal).includes(':root'))) {
+      expect([s.Action].flat()).not.toContain('kms:*');
+      expect([s.Action].flat()).not.toContain('kms:PutKeyPolicy');
+    }
+    const [breakGlassId] = Object.keys(stateful.findResources('AWS::IAM::Role', { Properties: { RoleName: Match.stringLikeRegexp('^OnrampSecretsKeyBreakGlass-') } }));
+    expect(breakGlassId).toBeDefined();
+    const deny = statements.find((s) => s.Sid === 'NobodyElseChangesTheKey')!;
+    expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' } });
+    expect(deny.Action).toEqual(expect.arrayContaining(['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:CreateGrant']));
+    const admins = (deny.Condition.ArnNotEquals['aws:PrincipalArn'] as unknown[]).map((a) => JSON.stringify(a));
+    expect(admins).toHaveLength(2);
+    expect(admins[0]).toBe(JSON.stringify({ 'Fn::GetAtt': [breakGlassId, 'Arn'] }));
+    expect(admins[1]).toMatch(/:role\/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1"/);
+    const allowed = statements.find((s) => s.Sid === 'BreakGlassAndDeployRoleAdministerTheKey')!;
+    expect((allowed.Principal.AWS as unknown[]).map((a) => JSON.stringify(a))).toEqual(admins);
+    // The break-glass role is assumed by a person with MFA, and holds no IAM permissions of its own.
+    stateful.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: Match.stringLikeRegexp('^OnrampSecretsKeyBreakGlass-'),
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } })] },
+    });
+    expect(JSON.stringify(stateful.findResources('AWS::IAM::Policy'))).not.toContain(breakGlassId!);
+  });
+
+  it('are used through Secrets Manager only, and only with the KMS actions each function needs', () => {
     const users = functionsWith(stateless, 'SECRET_PREFIX');
-    const keepers = ['accounts', 'books', 'connect', 'keysCallback', 'oauthCallback', 'refresher', 'support'];
-    expect(users.map(fnId).sort()).toEqual(keepers);
-    expect(functionsWith(stateless, 'SECRETS_KMS_KEY_ID').map(fnId).sort()).toEqual(keepers);
-    const policies = Object.values(stateless.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p));
-    const kms = policies.filter((p) => p.includes('kms:Decrypt'));
-    expect(kms).toHaveLength(keepers.length);
-    for (const p of kms) expect(p).toContain('kms:ViaService');
+    expect(users.map(fnId).sort()).toEqual(['accounts', 'books', 'connect', 'keysCallback', 'oauthCallback', 'refresher', 'support']);
+    expect(functionsWith(stateless, 'SECRETS_KMS_KEY_ID').map(fnId).sort()).toEqual(['books', 'connect', 'keysCallback', 'oauthCallback', 'refresher']);
+    const kms = (fn: string) => policyStatementsOf(fn).filter((s) => s.actions.some((a) => a.startsWith('kms:')));
+    for (const fn of ['books', 'connect', 'keysCallback', 'oauthCallback', 'refresher']) {
+      const [grant] = kms(fn);
+      expect(grant?.condition, fn).toEqual({ StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } });
+      expect(grant?.actions.sort(), fn).toEqual(fn === 'books' || fn === 'refresher' || fn === 'connect' || fn === 'keysCallback' || fn === 'oauthCallback' ? ['kms:Decrypt', 'kms:GenerateDataKey'] : []);
+    }
+    // Start over and a support reset only list and delete: no use of the key at all.
+    for (const fn of ['accounts', 'support']) expect(kms(fn), fn).toEqual([]);
   });
 });
 

@@ -8,6 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EdgeStack } from './stacks/edge-stack.js';
+import { EdgeLogsStack } from './stacks/edge-logs-stack.js';
 import { SiteStack } from './stacks/site-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
 import { StatelessStack } from './stacks/stateless-stack.js';
@@ -61,6 +62,8 @@ export function createOnrampApp(options: OnrampAppOptions) {
           ...(edge ? { webAclArn: edge.webAclArn } : {}),
           webAssetPath: options.webAssetPath ?? path.join(ROOT, 'web', 'dist'),
         });
+  // CloudFront's standard logging (v2) is configured in us-east-1 only.
+  const edgeLogs = site ? new EdgeLogsStack(app, 'OnrampEdgeLogs', { env: { account: env.account, region: 'us-east-1' }, distributionId: site.distribution.distributionId }) : undefined;
   const stateless = new StatelessStack(app, 'OnrampStateless', {
     env,
     root: ROOT,
@@ -75,7 +78,7 @@ export function createOnrampApp(options: OnrampAppOptions) {
   });
   if (options.nag !== false) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    acknowledgeFindings({ stateful, stateless, site, edge });
+    acknowledgeFindings({ stateful, stateless, site, edge, edgeLogs });
   }
-  return { app, stateful, stateless, site, edge };
+  return { app, stateful, stateless, site, edge, edgeLogs };
 }

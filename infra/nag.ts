@@ -10,6 +10,7 @@ interface Stacks {
   readonly stateless: Stack & { readonly functions: Record<string, IConstruct>; readonly wizard: IConstruct };
   readonly site: Stack | undefined;
   readonly edge: Stack | undefined;
+  readonly edgeLogs?: Stack | undefined;
 }
 
 export function acknowledgeFindings({ stateful, stateless, site }: Stacks): void {
@@ -21,8 +22,11 @@ export function acknowledgeFindings({ stateful, stateless, site }: Stacks): void
   ack(stateless, `AwsSolutions-IAM4[Policy::${fnPolicy}]`, 'The AWS-managed basic execution role only lets a function write its own logs.');
   ack(stateless, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray, log delivery and secretsmanager:ListSecrets have no resource-level permissions.');
   ack(stateless, 'AwsSolutions-IAM5[Resource::OnrampStateful:ExportsOutputFnGetAttTableCD117FA1ArnE2C8C204/index/*]', 'Queries on the table\u2019s own indexes (the CDK grant names them by wildcard).');
-  ack(stateless, `AwsSolutions-IAM5[Resource::arn:aws:secretsmanager:${stateless.region}:${stateless.account}:secret:onramp/*]`, 'One secret per connection is created at run time, all under the onramp/ prefix.');
-  ack(stateless, `AwsSolutions-IAM5[Resource::arn:aws:secretsmanager:${stateless.region}:${stateless.account}:secret:onramp/*/channel*]`, 'Pasted and one-click keys go to each account’s channel secret, created at run time.');
+  // One secret per connection is created at run time under a fresh random name; each grant names its kind's pattern (infra/secret-access.ts).
+  const secretArn = (pattern: string) => `AwsSolutions-IAM5[Resource::arn:aws:secretsmanager:${stateless.region}:${stateless.account}:secret:onramp/${pattern}]`;
+  ack(stateless, secretArn('*/channel*'), 'Channel secrets are created at run time, one per connection, named onramp/<account>/channel-<random>.');
+  ack(stateless, secretArn('books-*/books*'), 'Books secrets are created at run time, one per seller and organisation, named onramp/books-<seller>/books-<random>.');
+  ack(stateless, secretArn('*/books-pending*'), 'A books consent awaiting its organisation is a secret created at run time, named onramp/<account>/books-pending-<random>.');
   ack(stateless, 'AwsSolutions-IAM5[Resource::<WizardTaskFunction9EA3C6B5.Arn>:*]', 'The state machine invokes any version of its own task function.');
   ack(stateless, 'AwsSolutions-IAM5[Resource::<RefresherFunction38050F79.Arn>:*]', 'The refresher\u2019s schedule invokes any version of that one function, and nothing else.');
   for (const f of Object.values(stateless.functions)) {
@@ -47,5 +51,6 @@ export function acknowledgeFindings({ stateful, stateless, site }: Stacks): void
     ack(site, `AwsSolutions-IAM5[${finding}]`, 'The CDK bucket-deployment function copies the built web app from the CDK asset bucket into the site bucket.');
   }
   ack(site, 'AwsSolutions-CFR1', 'Sellers anywhere may use Onramp; no geographic restriction applies.');
+  ack(site, 'AwsSolutions-CFR3', 'Access logs are delivered by CloudFront standard logging v2 (OnrampEdgeLogs), which leaves out query strings and cookies.');
   ack(site, 'AwsSolutions-CFR4', 'The default CloudFront certificate is used until a custom domain is configured; viewers are redirected to HTTPS.');
 }

@@ -49,7 +49,11 @@ export const authEnv = () => z.extend(baseEnv(), {
   /** A session unused for this long ends (besides SESSION_TTL_HOURS, its absolute end). */
   SESSION_IDLE_MINUTES: z._default(count(), 12 * 60),
   ATTEMPT_WINDOW_MINUTES: z._default(count(), 15),
-  SIGN_IN_MAX_PER_EMAIL: z._default(count(), 10),
+  /** Sign-in attempts per email from one network (see AuthLimits), and when the email is over its own ceiling. */
+  SIGN_IN_MAX_PER_EMAIL_AND_CLIENT: z._default(count(), 10),
+  SIGN_IN_MAX_PER_EMAIL_AND_CLIENT_UNDER_ATTACK: z._default(count(), 3),
+  /** The email's ceiling, from every network together: past it, each network gets the stricter limit above. */
+  SIGN_IN_MAX_PER_EMAIL: z._default(count(), 100),
   SIGN_IN_MAX_PER_CLIENT: z._default(count(), 100),
   SIGN_UP_MAX_PER_EMAIL: z._default(count(), 5),
   SIGN_UP_MAX_PER_CLIENT: z._default(count(), 20),

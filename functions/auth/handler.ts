@@ -17,6 +17,8 @@ const deps = {
   attempts: translated('DynamoDB', dynamoAttemptCounter(dynamoClient(), env.TABLE_NAME)),
   limits: {
     windowSeconds: env.ATTEMPT_WINDOW_MINUTES * 60,
+    signInPerEmailAndClient: env.SIGN_IN_MAX_PER_EMAIL_AND_CLIENT,
+    signInPerEmailAndClientUnderAttack: env.SIGN_IN_MAX_PER_EMAIL_AND_CLIENT_UNDER_ATTACK,
     signInPerEmail: env.SIGN_IN_MAX_PER_EMAIL,
     signInPerClient: env.SIGN_IN_MAX_PER_CLIENT,
     signUpPerEmail: env.SIGN_UP_MAX_PER_EMAIL,

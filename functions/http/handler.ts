@@ -208,6 +208,6 @@ export function httpHandler(routes: Partial<Record<RouteKey, RouteSpec>>, option
     .use(loggerContext())
     .use(errorRenderer())
     // Only CloudFront reaches the API (its secret header), then the same-origin JSON guard.
-    .use({ before: async (request) => { requireEdge(request.event); guardStateChange(request.event, options); } })
+    .use({ before: async (request) => { await requireEdge(request.event); guardStateChange(request.event, options); } })
     .use(routePolicy(options, routes));
 }

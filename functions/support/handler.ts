@@ -78,7 +78,8 @@ async function handle(event: unknown) {
       });
       logger.info('support reset', {
         operator: req.operator,
-        caller: req.caller,
+        // What the CLI says; the CloudTrail trail of the support function records who really invoked it.
+        claimedCaller: req.caller,
         reason: req.reason,
         delete: req.delete ?? false,
         dryRun: result.dryRun,

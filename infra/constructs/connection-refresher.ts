@@ -12,6 +12,7 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { OnrampFunction } from './onramp-function.js';
+import { SECRET_ACCESS } from '../secret-access.js';
 
 export interface ConnectionRefresherProps {
   readonly root: string;
@@ -32,7 +33,7 @@ export class ConnectionRefresher extends Construct {
     // In the stack's scope, so its logical id reads like the other functions'.
     this.fn = new OnrampFunction(scope, 'RefresherFunction', { functionId: 'refresher', root: props.root, timeout: Duration.minutes(5) })
       .useTable(props.table, 'readWrite')
-      .useConnectionSecrets(props.secretPrefix, 'refresh')
+      .useConnectionSecrets(props.secretPrefix, SECRET_ACCESS.refresher)
       .useAppSecrets(props.appSecretPrefix, props.appSecrets);
     this.schedule = new Schedule(this, 'Schedule', {
       description: 'Refreshes connection tokens before they expire, and checks credentials that never expire once a day',

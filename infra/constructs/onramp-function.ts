@@ -5,7 +5,7 @@
  */
 import { AssetStaging, Duration, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type CfnRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import path from 'node:path';
 import { FUNCTIONS, type FunctionId } from '../../shared/routes.js';
 import { BUNDLE_ALIASES } from '../bundling.js';
+import { functionRoleName, kmsActionsFor, SECRET_KINDS, type SecretAccess, type SecretAction, type SecretKind } from '../secret-access.js';
 
 export interface OnrampFunctionProps {
   readonly functionId: FunctionId;
@@ -37,6 +38,9 @@ export interface EdgeBinding {
 export class OnrampFunction extends NodejsFunction {
   /** Whether it manages connection secrets (and so encrypts them with the secrets key). */
   usesConnectionSecrets = false;
+  /** What it may do to which connection secrets. */
+  secretAccess: SecretAccess | undefined;
+  readonly functionId: FunctionId;
 
   constructor(scope: Construct, id: string, props: OnrampFunctionProps) {
     const def = FUNCTIONS[props.functionId];
@@ -71,6 +75,7 @@ export class OnrampFunction extends NodejsFunction {
         workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
       },
     });
+    this.functionId = props.functionId;
   }
 
   /** Reads (and, with `write`, writes) the table. */
@@ -99,33 +104,22 @@ export class OnrampFunction extends NodejsFunction {
   }
 
   /**
-   * The connection secrets under `prefix` (one per connection), with only the
-   * actions this function calls: `write` creates and updates them (the
-   * callback that stores tokens), `delete` lists and deletes an account's
-   * (start over, reset); `readWrite` (Accounts & Taxes) reads the books tokens
-   * to call the books, and writes refreshed ones. No response ever carries one.
-   * With `kind`, only that kind of connection's secrets (`<prefix><account>/<kind>`).
+   * The connection secrets under `prefix`, with exactly the actions this
+   * function calls on exactly the kinds of secret it calls them on
+   * (`infra/secret-access.ts`). No response ever carries one.
    */
-  useConnectionSecrets(prefix: string, access: 'write' | 'delete' | 'readWrite' | 'refresh', kind?: 'channel' | 'books'): this {
+  useConnectionSecrets(prefix: string, access: SecretAccess): this {
     this.usesConnectionSecrets = true;
+    this.secretAccess = access;
     this.addEnvironment('SECRET_PREFIX', prefix);
     const { region, account } = Stack.of(this);
-    const write = ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'];
-    // readWrite: the books function reads a connection's tokens, writes refreshed ones, removes a pending copy.
-    // refresh: the scheduled refresher reads a connection's tokens and puts refreshed ones into the existing secret,
-    // never creating one (a deleted connection cannot come back through it); its hourly sweep deletes orphans.
-    const actions =
-      access === 'write'
-        ? write
-        : access === 'delete'
-          ? ['secretsmanager:DeleteSecret']
-          : access === 'refresh'
-            ? ['secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']
-            : [...write, 'secretsmanager:GetSecretValue', 'secretsmanager:DeleteSecret'];
-    // A secret's ARN is its name, then a hyphen and six random characters (matched with or without them).
-    const names = kind ? `${prefix}*/${kind}*` : `${prefix}*`;
-    this.addToRolePolicy(new PolicyStatement({ actions, resources: [`arn:aws:secretsmanager:${region}:${account}:secret:${names}`] }));
-    if (access === 'delete' || access === 'refresh') this.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }));
+    const arn = (kind: SecretKind) => `arn:aws:secretsmanager:${region}:${account}:secret:${prefix}${SECRET_KINDS[kind]}`;
+    for (const [action, kinds] of Object.entries(access.actions) as [SecretAction, readonly SecretKind[]][]) {
+      if (kinds.length === 0) continue;
+      const actions = [`secretsmanager:${action}`, ...(action === 'CreateSecret' ? ['secretsmanager:TagResource'] : [])];
+      this.addToRolePolicy(new PolicyStatement({ actions, resources: kinds.map(arn) }));
+    }
+    if (access.list) this.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }));
     return this;
   }
 
@@ -136,29 +130,40 @@ export class OnrampFunction extends NodejsFunction {
     return this;
   }
 
-  /** Creates connection secrets encrypted with `key`, and reads them (through Secrets Manager only). */
+  /**
+   * The secrets key, through Secrets Manager only, with the KMS actions its secret access needs (decrypt to
+   * read; a data key to write); a function that only lists and deletes gets none. Its role gets the fixed name
+   * the key's policy lists (`functionRoleName`).
+   */
   useSecretsKey(key: IKey): this {
+    const actions = this.secretAccess ? kmsActionsFor(this.secretAccess) : [];
+    if (actions.length === 0) return this;
     this.addEnvironment('SECRETS_KMS_KEY_ID', key.keyArn);
     const { region } = Stack.of(this);
     this.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
-      }),
+      new PolicyStatement({ actions, resources: [key.keyArn], conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } } }),
     );
+    return this;
+  }
+
+  /** Names the function's role as the secrets key's policy expects it. */
+  nameRole(stackName: string): this {
+    const stack = Stack.of(this);
+    (this.role!.node.defaultChild as CfnRole).roleName = functionRoleName(stackName, this.functionId, stack.region);
     return this;
   }
 
   /**
    * Serves the HTTP API behind CloudFront: the site origin for the
-   * same-origin check, the origin secret CloudFront sends (resolved by
-   * CloudFormation at deploy time, never in the template), and the header
-   * holding the viewer's address.
+   * same-origin check, the origin secret CloudFront sends (by its ARN, read
+   * from Secrets Manager at the first request: the value is in no function's
+   * configuration, where `GetFunctionConfiguration` would show it), and the
+   * header holding the viewer's address.
    */
   useEdge(edge: EdgeBinding): this {
     this.addEnvironment('SITE_ORIGIN', edge.siteOrigin);
-    this.addEnvironment('ORIGIN_VERIFY_SECRET', edge.originSecret.secretValue.unsafeUnwrap());
+    this.addEnvironment('ORIGIN_VERIFY_SECRET_ARN', edge.originSecret.secretArn);
+    edge.originSecret.grantRead(this);
     this.addEnvironment('CLIENT_ADDRESS_HEADER', 'cloudfront-viewer-address');
     return this;
   }

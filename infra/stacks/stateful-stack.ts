@@ -4,7 +4,8 @@
  * identities the edge points at (the HTTP API itself, whose address
  * CloudFront is configured with, and the secret CloudFront proves itself with).
  */
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccountRootPrincipal, PolicyDocument, Role } from 'aws-cdk-lib/aws-iam';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -30,6 +31,8 @@ export class StatefulStack extends Stack {
   readonly appSecrets: Readonly<Record<string, Secret>>;
   /** Encrypts every connection secret; only the functions that use them may decrypt (see its policy). */
   readonly secretsKey: Key;
+  /** The one role a person assumes to change the secrets key. */
+  readonly keyBreakGlass: Role;
   /**
    * The HTTP API, created here and filled (routes, stage) by the stateless
    * stack: CloudFront needs its address, and the functions need CloudFront's,
@@ -67,12 +70,21 @@ export class StatefulStack extends Stack {
         }),
       ]),
     );
+    // Assumed by a person, with MFA, to change the secrets key (see its policy); it has no IAM permissions of its own.
+    this.keyBreakGlass = new Role(this, 'SecretsKeyBreakGlass', {
+      roleName: `OnrampSecretsKeyBreakGlass-${this.region}`,
+      description: 'Break-glass: the only person-assumed role that may change the Onramp secrets key (its policy, grants, deletion)',
+      assumedBy: new AccountRootPrincipal().withConditions({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } }),
+      maxSessionDuration: Duration.hours(1),
+    });
     this.secretsKey = new Key(this, 'SecretsKey', {
       description: 'Encrypts Onramp connection secrets (channel and bookkeeping credentials)',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // No default policy (which gives the account root kms:*): protectSecretsKey writes the whole policy.
+      policy: new PolicyDocument(),
     });
-    protectSecretsKey(this.secretsKey, { secretPrefix: props.secretPrefix, readersStackName: props.secretReadersStackName });
+    protectSecretsKey(this.secretsKey, { secretPrefix: props.secretPrefix, readersStackName: props.secretReadersStackName, breakGlass: this.keyBreakGlass });
 
     this.api = new HttpApi(this, 'Api', {
       createDefaultStage: false,

@@ -7,12 +7,25 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import type { Construct } from 'constructs';
 import { ROUTES, type FunctionId } from '../../shared/routes.js';
 import { OnrampFunction, type EdgeBinding } from '../constructs/onramp-function.js';
 import { SupportAuditTrail } from '../constructs/support-audit-trail.js';
 import { ConnectionRefresher } from '../constructs/connection-refresher.js';
 import { WizardStateMachine } from '../constructs/wizard-state-machine.js';
+import { SECRET_ACCESS } from '../secret-access.js';
+
+/** The API's access log line: who, which route, the outcome; no query string, no headers. */
+export const API_ACCESS_LOG_FORMAT = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  integrationLatency: '$context.integrationLatency',
+};
 
 export interface StatelessStackProps extends StackProps {
   readonly root: string;
@@ -59,39 +72,39 @@ export class StatelessStack extends Stack {
       accounts: fn('accounts', 'AccountsFunction', cookies)
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)
-        .useConnectionSecrets(props.secretPrefix, 'delete'),
+        .useConnectionSecrets(props.secretPrefix, SECRET_ACCESS.accounts),
       // Also takes pasted keys (Walmart, WooCommerce) on the same route, so it writes channel secrets too.
       connect: fn('connect', 'ConnectFunction', { ...cookies, APP_ORIGIN: props.appOrigin })
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)
-        .useConnectionSecrets(props.secretPrefix, 'write', 'channel')
+        .useConnectionSecrets(props.secretPrefix, SECRET_ACCESS.connect)
         .useAppSecrets(appSecretPrefix, appSecrets),
       books: fn('books', 'BooksFunction', { ...cookies, APP_ORIGIN: props.appOrigin })
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)
-        .useConnectionSecrets(props.secretPrefix, 'readWrite')
+        .useConnectionSecrets(props.secretPrefix, SECRET_ACCESS.books)
         .useAppSecrets(appSecretPrefix, appSecrets),
       oauthCallback: fn('oauthCallback', 'OAuthCallbackFunction', { ...cookies, APP_ORIGIN: props.appOrigin })
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)
-        .useConnectionSecrets(props.secretPrefix, 'write')
+        .useConnectionSecrets(props.secretPrefix, SECRET_ACCESS.oauthCallback)
         .useAppSecrets(appSecretPrefix, appSecrets),
       // WooCommerce's server posts one-click keys here: no app secrets, channel secrets only.
       keysCallback: fn('keysCallback', 'KeysCallbackFunction', { APP_ORIGIN: props.appOrigin })
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)
-        .useConnectionSecrets(props.secretPrefix, 'write', 'channel'),
+        .useConnectionSecrets(props.secretPrefix, SECRET_ACCESS.keysCallback),
       wizardTask,
       support: fn('support', 'SupportFunction')
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)
-        .useConnectionSecrets(props.secretPrefix, 'delete'),
+        .useConnectionSecrets(props.secretPrefix, SECRET_ACCESS.support),
       refresher: new ConnectionRefresher(this, 'Refresher', { root: props.root, table: props.table, secretPrefix: props.secretPrefix, appSecretPrefix, appSecrets }).fn,
     };
 
     // The HTTP functions check the site origin and CloudFront's secret; the functions that keep secrets encrypt them with the key.
     for (const id of new Set(ROUTES.map((r) => r.fn))) if (props.edge) this.functions[id].useEdge(props.edge);
-    for (const f of Object.values(this.functions)) if (f.usesConnectionSecrets) f.useSecretsKey(props.secretsKey);
+    for (const f of Object.values(this.functions)) if (f.usesConnectionSecrets) f.useSecretsKey(props.secretsKey).nameRole(this.stackName);
 
     // Support staff get this policy (through their group); the function has no API route.
     this.supportPolicy = new ManagedPolicy(this, 'SupportInvokePolicy', {
@@ -110,6 +123,8 @@ export class StatelessStack extends Stack {
       throttle: { rateLimit: 50, burstLimit: 100 },
       accessLogSettings: {
         destination: new LogGroupLogDestination(new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH })),
+        // The route, never the path's query string (a provider's redirect carries an authorization code in it).
+        format: AccessLogFormat.custom(JSON.stringify(API_ACCESS_LOG_FORMAT)),
       },
     });
     const integrations = new Map<FunctionId, HttpLambdaIntegration>();

@@ -57,9 +57,9 @@ describe('dynamoAttemptCounter', () => {
     expect(sent).toEqual(['TransactWriteCommand']);
     expect(await c.hitAll([['client-f', 3], ['email-f', 2]], 60, 1001)).toEqual({ allowed: true });
     // The email is full: the client's attempt is counted (it comes first), the refusal says how long to wait.
-    expect(await c.hitAll([['client-f', 3], ['email-f', 2]], 60, 1002)).toEqual({ allowed: false, retryAfterSeconds: 58 });
+    expect(await c.hitAll([['client-f', 3], ['email-f', 2]], 60, 1002)).toEqual({ allowed: false, retryAfterSeconds: 58, key: 'email-f' });
     // Now the client is full: it refuses first, and the email is not counted again.
-    expect(await c.hitAll([['client-f', 3], ['email-g', 2]], 60, 1003)).toEqual({ allowed: false, retryAfterSeconds: 57 });
+    expect(await c.hitAll([['client-f', 3], ['email-g', 2]], 60, 1003)).toEqual({ allowed: false, retryAfterSeconds: 57, key: 'client-f' });
     expect(await c.hitAll([['email-g', 2]], 60, 1003)).toEqual({ allowed: true });
     expect(await c.hitAll([['email-g', 2]], 60, 1003)).toEqual({ allowed: true });
     expect((await c.hitAll([['email-g', 2]], 60, 1003)).allowed).toBe(false);

@@ -13,7 +13,8 @@ import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-export type AttemptVerdict = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
+/** Refused: how long until the window ends, and (from `hitAll`) which key refused. */
+export type AttemptVerdict = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number; readonly key?: string };
 
 export interface AttemptCounter {
   /**
@@ -62,7 +63,7 @@ export function dynamoAttemptCounter(db: Pick<DynamoDBDocumentClient, 'send'>, t
       }
       for (const [key, limit] of checks) {
         const verdict = await this.hit(key, limit, windowSeconds, now);
-        if (!verdict.allowed) return verdict;
+        if (!verdict.allowed) return { ...verdict, key };
       }
       return { allowed: true };
     },

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTable, type TestTable } from '#local/test-table.js';
-import type { AttemptCounter } from '../adapters/attempts.js';
+import { dynamoAttemptCounter, type AttemptCounter } from '../adapters/attempts.js';
 import { dynamoSessionStoreWithAccounts } from '../adapters/session-accounts.js';
 import type { SessionStoreWithAccounts } from '../ports.js';
 import type { UserStore } from '../adapters/users.js';
 import type { User } from '../model.js';
 import { hashPassword, verifyPassword } from '../password.js';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { callerSession, requireSession, requireSessionWithAccount, signIn, signOut, signOutEverywhere, signUp, type AuthDeps } from './auth.js';
+import { DEFAULT_AUTH_LIMITS, callerSession, requireSession, requireSessionWithAccount, signIn, signOut, signOutEverywhere, signUp, type AuthDeps } from './auth.js';
 
 const LOW = { N: 2 ** 14, r: 8, p: 1 };
 const HIGHER = { N: 2 ** 15, r: 8, p: 1 };
@@ -175,5 +175,65 @@ describe('sessions', () => {
       expect(callerSession(deps, undefined)).toMatchObject({ hasToken: false, claimedSeller: undefined });
       expect(callerSession(deps, 'an-older-random-token').claimedSeller).toBeUndefined();
     });
+  });
+});
+
+describe('sign-in limits', () => {
+  const PASSWORD = 'the owner\u2019s passphrase';
+  const limits = { ...DEFAULT_AUTH_LIMITS, signInPerEmailAndClient: 4, signInPerEmailAndClientUnderAttack: 2, signInPerEmail: 12, signInPerClient: 6 };
+  let n = 0;
+  /** A seller whose email no earlier test touched, and deps counting attempts in the real table. */
+  async function owner() {
+    const email = `owner${++n}@example.com`;
+    const user: User = { id: `lim${n}`, name: 'Owner', email, passwordHash: await hashPassword(PASSWORD, LOW), createdAt: '2026-01-01T00:00:00.000Z' };
+    const deps: AuthDeps = { users: memoryUsers([user]), sessions, attempts: dynamoAttemptCounter(table.db, table.tableName), limits, sessionTtlHours: 1, passwordCost: LOW };
+    const attempt = (client: string, password = 'a wrong guess') => signIn(deps, { email, password }, { client }).then(() => 'in', (err: Error & { status?: number }) => (err.status === 429 ? err.message : 'wrong'));
+    return { email, attempt };
+  }
+  const net = (i: number) => `198.51.100.${n * 10 + i}`;
+
+  it('never lets wrong passwords from other networks lock the owner out', async () => {
+    const { attempt } = await owner();
+    // More wrong passwords than the email's ceiling, from seven networks.
+    for (let i = 0; i < 14; i++) expect(await attempt(net(1 + (i % 7)))).toBe('wrong');
+    expect(await attempt(net(9), PASSWORD)).toBe('in');
+  });
+
+  it('refuses one network\u2019s guesses at one email past its limit, saying what happened', async () => {
+    const { attempt } = await owner();
+    for (let i = 0; i < 4; i++) expect(await attempt(net(1))).toBe('wrong');
+    expect(await attempt(net(1), PASSWORD)).toBe('Too many sign-in attempts for this email from your network. To keep your account safe, please wait 15 minutes and try again.');
+  });
+
+  it('counts an IPv6 client by its /64: new addresses in it are the same client', async () => {
+    const { attempt } = await owner();
+    const results: string[] = [];
+    for (let i = 1; i <= 5; i++) results.push(await attempt(`2001:db8:${n}:1::${i.toString(16)}`));
+    expect(results.slice(0, 4)).toEqual(['wrong', 'wrong', 'wrong', 'wrong']);
+    expect(results[4]).toMatch(/^Too many sign-in attempts for this email from your network\./);
+    // Another /64 is another client.
+    expect(await attempt(`2001:db8:${n}:2::1`)).toBe('wrong');
+  });
+
+  it('counts a network trying many emails by its /64 too', async () => {
+    const results: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const { attempt } = await owner();
+      results.push(await attempt(`2001:db8:ffff:0::${(i + 1).toString(16)}`));
+    }
+    expect(results.slice(0, 6).every((r) => r === 'wrong')).toBe(true);
+    expect(results[6]).toBe('Too many sign-in attempts from your network. Please wait 15 minutes and try again.');
+  });
+
+  it('slows guessing from many networks at one email: past the email\u2019s ceiling each network gets fewer tries, and the owner still gets in', async () => {
+    const { attempt } = await owner();
+    // 12 guesses from 6 networks fill the email's ceiling.
+    for (let i = 0; i < 12; i++) expect(await attempt(net(1 + (i % 6)))).toBe('wrong');
+    // A new network now gets the stricter limit for this email, and is told why it was stopped.
+    expect(await attempt(net(7))).toBe('wrong');
+    expect(await attempt(net(7))).toBe('wrong');
+    expect(await attempt(net(7))).toMatch(/^Many wrong passwords have been tried for this email from other networks, so fewer attempts are allowed from each one for now\. To keep your account safe, please wait \d+ minutes? and try again\.$/);
+    // The owner, from a network of their own, is slowed, never shut out.
+    expect(await attempt(net(8), PASSWORD)).toBe('in');
   });
 });

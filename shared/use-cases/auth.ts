@@ -1,6 +1,7 @@
 /** Sign-up, sign-in, sign-out and session lookup. */
 import { randomUUID } from 'node:crypto';
 import type { AttemptCounter } from '../adapters/attempts.js';
+import { clientNetwork } from '../client-network.js';
 import type { SessionStore, SessionStoreWithAccounts, UserStore } from '../ports.js';
 import { TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors.js';
 import type { ConnectionRecord } from '../health/model.js';
@@ -9,9 +10,21 @@ import { dummyHash, hashPassword, needsRehash, PASSWORD_COST, verifyPassword, ty
 import type { LoginRequest, SignupRequest, UserView } from '../schemas.js';
 import { newSessionToken, sellerOfToken } from '../session-token.js';
 
-/** How many sign-in and sign-up attempts one email, or one client address, may make in a window. */
+/**
+ * How many sign-in and sign-up attempts may be made in a window. A client is
+ * its network (`clientNetwork`: an IPv6 client is its /64).
+ *
+ * Sign-in is counted per email and client together: wrong passwords from
+ * elsewhere never lock the owner out. Per email alone there is a looser
+ * ceiling that slows rather than blocks: once that many attempts were made
+ * on one email in the window (someone is guessing from many networks), each
+ * network gets the stricter `signInPerEmailAndClientUnderAttack` for that
+ * email until the window ends.
+ */
 export interface AuthLimits {
   readonly windowSeconds: number;
+  readonly signInPerEmailAndClient: number;
+  readonly signInPerEmailAndClientUnderAttack: number;
   readonly signInPerEmail: number;
   readonly signInPerClient: number;
   readonly signUpPerEmail: number;
@@ -20,7 +33,9 @@ export interface AuthLimits {
 
 export const DEFAULT_AUTH_LIMITS: AuthLimits = {
   windowSeconds: 15 * 60,
-  signInPerEmail: 10,
+  signInPerEmailAndClient: 10,
+  signInPerEmailAndClientUnderAttack: 3,
+  signInPerEmail: 100,
   signInPerClient: 100,
   signUpPerEmail: 5,
   signUpPerClient: 20,
@@ -41,7 +56,7 @@ export interface AuthDeps {
   readonly now?: () => Date;
 }
 
-/** Who is asking: the client's address, as the edge saw it. */
+/** Who is asking: the client's address, as the edge saw it (limits count its network, `clientNetwork`). */
 export interface Caller {
   readonly client: string;
 }
@@ -89,33 +104,70 @@ async function endSurplusSessions(deps: AuthDeps, userId: string, now: number): 
   for (const s of ended) await deps.sessions.deleteById(s.id);
 }
 
+const waitFor = (seconds: number) => {
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+};
+
 /**
- * Counts one attempt against each key, the client's first (one address
+ * Counts one attempt against each key, the client's first (one network
  * trying many emails), and refuses with a 429 once any is over its limit
  * (the keys after it are then not counted).
  */
-async function limitAttempts(deps: AuthDeps, what: 'sign-in' | 'sign-up', checks: readonly (readonly [key: string, limit: number])[]): Promise<void> {
+async function limitSignUps(deps: AuthDeps, checks: readonly (readonly [key: string, limit: number])[]): Promise<void> {
   const windowSeconds = (deps.limits ?? DEFAULT_AUTH_LIMITS).windowSeconds;
   const verdict = await deps.attempts.hitAll(checks, windowSeconds, nowSeconds(deps));
   if (!verdict.allowed) {
-    const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
-    const wait = `${minutes} minute${minutes === 1 ? '' : 's'}`;
-    throw new TooManyRequestsError(
-      what === 'sign-in'
-        ? `Too many sign-in attempts. To keep your account safe, please wait ${wait} and try again.`
-        : `Too many sign-up attempts. Please wait ${wait} and try again.`,
-      verdict.retryAfterSeconds,
-    );
+    throw new TooManyRequestsError(`Too many sign-up attempts. Please wait ${waitFor(verdict.retryAfterSeconds)} and try again.`, verdict.retryAfterSeconds);
   }
 }
 
-const signInEmailKey = (email: string) => `signin:email:${email}`;
+const signInKeys = (email: string, client: string) => ({
+  client: `signin:client:${client}`,
+  email: `signin:email:${email}`,
+  pair: `signin:pair:${client}|${email}`,
+});
+
+/**
+ * Sign-in's limits (see `AuthLimits`): the network, the email's ceiling and
+ * the email from this network, in one write when all have room. Each refusal
+ * says in a sentence what happened.
+ */
+async function limitSignIns(deps: AuthDeps, email: string, client: string): Promise<void> {
+  const limits = deps.limits ?? DEFAULT_AUTH_LIMITS;
+  const keys = signInKeys(email, client);
+  const now = nowSeconds(deps);
+  const verdict = await deps.attempts.hitAll(
+    [
+      [keys.client, limits.signInPerClient],
+      [keys.email, limits.signInPerEmail],
+      [keys.pair, limits.signInPerEmailAndClient],
+    ],
+    limits.windowSeconds,
+    now,
+  );
+  if (verdict.allowed) return;
+  const wait = waitFor(verdict.retryAfterSeconds);
+  if (verdict.key === keys.client) {
+    throw new TooManyRequestsError(`Too many sign-in attempts from your network. Please wait ${wait} and try again.`, verdict.retryAfterSeconds);
+  }
+  if (verdict.key === keys.email) {
+    // Someone is guessing this email's password from many networks: each network gets fewer tries, none is shut out.
+    const strict = await deps.attempts.hit(keys.pair, limits.signInPerEmailAndClientUnderAttack, limits.windowSeconds, now);
+    if (strict.allowed) return;
+    throw new TooManyRequestsError(
+      `Many wrong passwords have been tried for this email from other networks, so fewer attempts are allowed from each one for now. To keep your account safe, please wait ${waitFor(strict.retryAfterSeconds)} and try again.`,
+      strict.retryAfterSeconds,
+    );
+  }
+  throw new TooManyRequestsError(`Too many sign-in attempts for this email from your network. To keep your account safe, please wait ${wait} and try again.`, verdict.retryAfterSeconds);
+}
 
 /** Creates a seller and signs them in; a taken email is a 400 on `email` and writes nothing. */
 export async function signUp(deps: AuthDeps, req: SignupRequest, caller: Caller): Promise<SignedIn> {
   const limits = deps.limits ?? DEFAULT_AUTH_LIMITS;
-  await limitAttempts(deps, 'sign-up', [
-    [`signup:client:${caller.client}`, limits.signUpPerClient],
+  await limitSignUps(deps, [
+    [`signup:client:${clientNetwork(caller.client)}`, limits.signUpPerClient],
     [`signup:email:${req.email}`, limits.signUpPerEmail],
   ]);
   const user: User = {
@@ -137,11 +189,8 @@ export async function signUp(deps: AuthDeps, req: SignupRequest, caller: Caller)
 
 /** Signs a seller in; a wrong email or password gets the same answer, in the same time. */
 export async function signIn(deps: AuthDeps, req: LoginRequest, caller: Caller): Promise<SignedIn> {
-  const limits = deps.limits ?? DEFAULT_AUTH_LIMITS;
-  await limitAttempts(deps, 'sign-in', [
-    [`signin:client:${caller.client}`, limits.signInPerClient],
-    [signInEmailKey(req.email), limits.signInPerEmail],
-  ]);
+  const client = clientNetwork(caller.client);
+  await limitSignIns(deps, req.email, client);
   const user = await deps.users.findByEmail(req.email);
   const cost = deps.passwordCost ?? PASSWORD_COST;
   const ok = await verifyPassword(req.password, user?.passwordHash ?? (await dummyHash(cost)));
@@ -150,8 +199,8 @@ export async function signIn(deps: AuthDeps, req: LoginRequest, caller: Caller):
     // The one moment the password is known: store it again at today's cost (unless it changed meanwhile).
     await deps.users.replacePasswordHash(user.email, user.passwordHash, await hashPassword(req.password, cost));
   }
-  // The seller got in: earlier typos no longer count against the email.
-  await deps.attempts.clear(signInEmailKey(req.email));
+  // The seller got in: their earlier typos, from this network, no longer count (the email's ceiling still does).
+  await deps.attempts.clear(signInKeys(req.email, client).pair);
   return startSession(deps, user);
 }
 

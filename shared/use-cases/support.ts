@@ -195,7 +195,8 @@ export async function show(deps: SupportDeps, target: Target) {
       ...summary,
       connections: summary.connections.map((c, i) => ({ ...c, ...(health[i] ? { health: health[i] } : {}) })),
       orphans: orphans ? orphansOf(deps, orphans, rec) : null,
-      events: events.map((e) => ({ ...eventView(e), actor: e.actor, ...(e.caller ? { caller: e.caller } : {}) })),
+      // The caller is what the CLI said (AWS does not tell a Lambda who invoked it): a claim, shown as one; CloudTrail holds the record.
+      events: events.map((e) => ({ ...eventView(e), actor: e.actor, ...(e.caller ? { claimedCaller: e.caller } : {}) })),
     });
   }
   return { outcome: 'done' as const, accounts: out };
