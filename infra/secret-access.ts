@@ -39,14 +39,14 @@ export const SECRET_ACCESS = {
   // Start over and a seller's delete: lists the account's secrets and releases its connections (the books only
   // when no other account holds them).
   accounts: { actions: { DeleteSecret: ALL }, list: true },
-  // Pasted keys and a keys channel's reconnect: stages a new channel secret, or puts new keys into the existing
-  // one under its lease; a staged secret that lost, or a replaced one, is deleted.
-  connect: { actions: { CreateSecret: ['channel'], PutSecretValue: ['channel'], DeleteSecret: ['channel'] } },
+  // Pasted keys and a keys channel's reconnect: each stages a new channel secret (a reconnect is a new connection
+  // taking the old one's place); a staged secret that lost, or the replaced one, is deleted. It puts into none.
+  connect: { actions: { CreateSecret: ['channel'], DeleteSecret: ['channel'] } },
   // WooCommerce's one-click keys: the same as connect, channel secrets only.
-  keysCallback: { actions: { CreateSecret: ['channel'], PutSecretValue: ['channel'], DeleteSecret: ['channel'] } },
-  // A consent's callback: stages a channel, books or pending-books secret; a reconnect puts into the existing
-  // channel or books secret; a staged secret that lost, or a replaced connection, is deleted. It reads none.
-  oauthCallback: { actions: { CreateSecret: ALL, PutSecretValue: ['channel', 'books'], DeleteSecret: ALL } },
+  keysCallback: { actions: { CreateSecret: ['channel'], DeleteSecret: ['channel'] } },
+  // A consent's callback: stages a channel, books or pending-books secret; a books reconnect puts into the
+  // existing books secret under its lease; a staged secret that lost, or a replaced connection, is deleted.
+  oauthCallback: { actions: { CreateSecret: ALL, PutSecretValue: ['books'], DeleteSecret: ALL } },
   // Choosing an organisation reads the pending consent, creates the seller's books secret and deletes the pending
   // one; the live chart reads the books tokens and puts refreshed ones; reusing books lets go of the replaced.
   books: {
