@@ -257,7 +257,11 @@ describe('Amazon\u2019s unsigned redirect', () => {
 
     const same = await reconnectChannel(c, created.id, {}, tamper('ATTACKER'));
     expect(same.landing).toBe(`/accounts/${created.id}?reconnected=channel`);
-    expect(await read()).not.toBe(stored);
+    // The new consent's tokens are the account's channel now, in a secret of their own; the old one is gone.
+    const [renewed] = secretsOf(created.id);
+    expect(renewed).not.toBe(secretName);
+    expect(stack.secrets.has(secretName)).toBe(false);
+    expect((await stack.secrets.operations.GetSecretValue!({ SecretId: renewed }) as { SecretString: string }).SecretString).not.toBe(stored);
   });
 });
 

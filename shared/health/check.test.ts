@@ -241,8 +241,8 @@ describe.each(PROVIDERS)('the daily check of $name', (p) => {
   it('never marks the new credentials when a reconnect replaces them while a check that stalled past its lease holds a refusal of the old ones', async () => {
     const c = await newSeller(stack);
     const id = await p.connect(c);
-    const secretName = secretOf(stack, await sellerIdOf(c), id, 'channel');
-    const old = await secretValue(stack, secretName);
+    const sellerId = await sellerIdOf(c);
+    const secretName = secretOf(stack, sellerId, id, 'channel');
     const before = (await records().get(secretName))!;
     await checkDueNow(secretName);
     p.revoke();
@@ -254,30 +254,37 @@ describe.each(PROVIDERS)('the daily check of $name', (p) => {
     check.release();
     expect(await checking).toEqual({ outcome: 'superseded' });
 
-    expect(await secretValue(stack, secretName)).not.toEqual(old);
-    expect(await records().get(secretName)).toMatchObject({ status: 'connected', generation: before.generation + 1 });
+    // The new credentials are a connection of their own; the old one is deleted behind its tombstone.
+    const renewed = secretOf(stack, sellerId, id, 'channel');
+    expect(renewed).not.toBe(secretName);
+    expect(stack.secrets.has(secretName)).toBe(false);
+    expect(await records().get(secretName)).toMatchObject({ deletedAt: expect.any(String), generation: before.generation + 1 });
+    expect(await records().get(renewed)).toMatchObject({ status: 'connected', generation: 1 });
     expect(await channelHealth(c, id)).toMatchObject({ state: 'connected' });
     // And the new credentials pass their own check.
-    expect(await checkConnection(later(), secretName)).toEqual({ outcome: 'working' });
+    expect(await checkConnection(later(), renewed)).toEqual({ outcome: 'working' });
   });
 
-  it('lets a reconnect wait for a check that holds the lease, then replaces the credentials it found refused', async () => {
+  it('lets a reconnect land while a check holds the lease: the refusal is recorded on the old credentials only, which are then deleted, and the new ones are Connected', async () => {
     const c = await newSeller(stack);
     const id = await p.connect(c);
-    const secretName = secretOf(stack, await sellerIdOf(c), id, 'channel');
-    const before = (await records().get(secretName))!;
+    const sellerId = await sellerIdOf(c);
+    const secretName = secretOf(stack, sellerId, id, 'channel');
     await checkDueNow(secretName);
     p.revoke();
     const check = held(refresherInstance(stack, { leaseMs: 10_000 }));
     const checking = checkConnection(check.deps, secretName);
     await check.arrived;
-    // The reconnect's new credentials wait for the lease the check holds.
+    // The reconnect switches the account to its new credentials at once; deleting the old ones waits for the check's lease.
     const reconnecting = p.reconnect(c, id);
     await new Promise((r) => setTimeout(r, 300));
     check.release();
     expect(await checking).toEqual({ outcome: 'refused', reason: p.reason });
     await reconnecting;
-    expect(await records().get(secretName)).toMatchObject({ status: 'connected', generation: before.generation + 1 });
+    const renewed = secretOf(stack, sellerId, id, 'channel');
+    expect(renewed).not.toBe(secretName);
+    expect(stack.secrets.has(secretName)).toBe(false);
+    expect(await records().get(renewed)).toMatchObject({ status: 'connected', generation: 1 });
     expect(await channelHealth(c, id)).toMatchObject({ state: 'connected' });
   });
 });
