@@ -5,7 +5,6 @@ import { api } from '../api.js';
 import { Alert, ProgressBar } from '../components.js';
 import { STATUS_TEXT, stageIndex, useAccount, useAction, useCatalog } from '../hooks.js';
 import { navigate } from '../router.js';
-import { AccountsAndTaxes } from './accounts-and-taxes.js';
 import { ConnectionHealth, ReconnectOutcome } from './connection-health.js';
 
 /** Account Settings: where setup stands, Resume / Start over, what is connected, and the activity. */
@@ -142,19 +141,6 @@ export function AccountSettings({ id }: { id: string }) {
           ))}
         </ul>
       </section>
-    </main>
-  );
-}
-
-/** Changing the Accounts & Taxes mapping of an account already set up (checked against the live chart, as in the wizard). */
-export function ChangeMapping({ id }: { id: string }) {
-  const { account, error } = useAccount(id);
-  if (error) return <main className="card"><Alert>{error}</Alert></main>;
-  if (!account) return <main className="card"><p role="status">Loading…</p></main>;
-  return (
-    <main className="card">
-      <h1>Accounts &amp; Taxes for {account.name}</h1>
-      <AccountsAndTaxes account={account} submitLabel="Save changes" onSaved={() => navigate(`/accounts/${id}`)} />
     </main>
   );
 }
