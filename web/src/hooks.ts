@@ -1,5 +1,5 @@
 /** Data hooks and form helpers the screens share. */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { AccountView, CatalogResponse } from '#shared/schemas.js';
 import { PROGRESS_STAGES } from '#shared/wizard.js';
 import { api, ApiError } from './api.js';
@@ -9,23 +9,43 @@ export const noErrors: Errors = { fields: {} };
 export const toErrors = (err: unknown): Errors =>
   err instanceof ApiError ? { message: err.message, fields: err.fields } : { message: 'Something went wrong. Please try again.', fields: {} };
 
-/** A form's submit: busy while it runs, the API's errors kept for the fields. */
-export function useSubmit(action: () => Promise<void>) {
+/** What an action returns when it has sent the browser to another page (a provider's consent, the store's approval): it stays busy until the page goes. */
+export const LEAVING = Symbol('leaving');
+export function leavePage(url: string): typeof LEAVING {
+  window.location.assign(url);
+  return LEAVING;
+}
+
+/**
+ * An action the seller starts (a submit, a button): busy while it runs, a
+ * second start ignored until it is done, and its failure kept as the API's
+ * sentence (`error`) and the fields to mark (`errors.fields`), never a stack
+ * trace. An action that leaves the page (`return leavePage(url)`) stays busy.
+ */
+export function useAction<A extends unknown[]>(action: (...args: A) => Promise<unknown>) {
   const [errors, setErrors] = useState<Errors>(noErrors);
   const [busy, setBusy] = useState(false);
-  const submit = async (e?: FormEvent) => {
-    e?.preventDefault();
+  // A ref, not the state: two clicks in one frame both see `busy` false.
+  const running = useRef(false);
+  const run = async (...args: A): Promise<void> => {
+    if (running.current) return;
+    running.current = true;
     setBusy(true);
     setErrors(noErrors);
     try {
-      await action();
+      if ((await action(...args)) === LEAVING) return;
     } catch (err) {
       setErrors(toErrors(err));
-    } finally {
-      setBusy(false);
     }
+    running.current = false;
+    setBusy(false);
   };
-  return { errors, busy, submit };
+  /** A form's `onSubmit`, for an action that takes no arguments. */
+  const submit = (e?: FormEvent) => {
+    e?.preventDefault();
+    void (run as () => Promise<void>)();
+  };
+  return { busy, errors, error: errors.message, run, submit };
 }
 
 export function useCatalog() {

@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { Alert, ProgressBar } from '../components.js';
 import { connectErrorMessage } from '#shared/connect-errors.js';
 import { toErrors } from '../hooks.js';
-import { connectErrorCode } from './setup.js';
+import { connectErrorCode } from '../returns.js';
 import { navigate } from '../router.js';
 import { HealthSummary } from './connection-health.js';
 

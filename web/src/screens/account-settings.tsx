@@ -3,9 +3,8 @@ import type { EventView } from '#shared/schemas.js';
 import { stepLabel } from '#shared/wizard.js';
 import { api } from '../api.js';
 import { Alert, ProgressBar } from '../components.js';
-import { STATUS_TEXT, stageIndex, toErrors, useAccount, useCatalog } from '../hooks.js';
+import { STATUS_TEXT, stageIndex, useAccount, useAction, useCatalog } from '../hooks.js';
 import { navigate } from '../router.js';
-import { AccountsAndTaxes } from './accounts-and-taxes.js';
 import { ConnectionHealth, ReconnectOutcome } from './connection-health.js';
 
 /** Account Settings: where setup stands, Resume / Start over, what is connected, and the activity. */
@@ -15,30 +14,20 @@ export function AccountSettings({ id }: { id: string }) {
   const { catalog } = useCatalog();
   const [events, setEvents] = useState<EventView[]>([]);
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [actionError, setActionError] = useState<string | null>(null);
   const refreshEvents = () => api.events(id).then((r) => setEvents(r.events), () => undefined);
   useEffect(() => {
     void refreshEvents();
   }, [id]);
+  const { busy, error: actionError, run: act } = useAction(async (what: 'resume' | 'startOver') => {
+    const r = what === 'resume' ? await api.resume(id) : await api.startOver(id);
+    setAccount(r.account);
+    setConfirming(false);
+    await refreshEvents();
+    if (what === 'resume') navigate(`/accounts/${id}/setup`);
+  });
   if (error) return <main className="card"><Alert>{error}</Alert></main>;
   if (!account) return <main className="card"><p role="status">Loading…</p></main>;
 
-  const act = async (what: 'resume' | 'startOver') => {
-    setBusy(true);
-    setActionError(null);
-    try {
-      const r = what === 'resume' ? await api.resume(id) : await api.startOver(id);
-      setAccount(r.account);
-      setConfirming(false);
-      await refreshEvents();
-      if (what === 'resume') navigate(`/accounts/${id}/setup`);
-    } catch (err) {
-      setActionError(toErrors(err).message ?? null);
-    } finally {
-      setBusy(false);
-    }
-  };
   const { setup } = account;
   return (
     <main className="card">
@@ -152,19 +141,6 @@ export function AccountSettings({ id }: { id: string }) {
           ))}
         </ul>
       </section>
-    </main>
-  );
-}
-
-/** Changing the Accounts & Taxes mapping of an account already set up (checked against the live chart, as in the wizard). */
-export function ChangeMapping({ id }: { id: string }) {
-  const { account, error } = useAccount(id);
-  if (error) return <main className="card"><Alert>{error}</Alert></main>;
-  if (!account) return <main className="card"><p role="status">Loading…</p></main>;
-  return (
-    <main className="card">
-      <h1>Accounts &amp; Taxes for {account.name}</h1>
-      <AccountsAndTaxes account={account} submitLabel="Save changes" onSaved={() => navigate(`/accounts/${id}`)} />
     </main>
   );
 }

@@ -4,11 +4,11 @@
  * from the live chart, with a suggestion for every field. The seller's
  * choices are kept in this browser as they go, so leaving loses nothing.
  */
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { AccountView, ChartResponse, MappingRequest } from '#shared/schemas.js';
 import { api } from '../api.js';
 import { Alert, Field } from '../components.js';
-import { noErrors, toErrors, type Errors } from '../hooks.js';
+import { toErrors, useAction } from '../hooks.js';
 
 type Draft = { accounts: Record<string, string>; taxRates: Record<string, string>; startDate: string };
 const draftKey = (accountId: string) => `onramp:mapping:${accountId}`;
@@ -63,8 +63,6 @@ export function AccountsAndTaxes({ account, onSaved, submitLabel = 'Finish setup
   const [chart, setChart] = useState<ChartResponse | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [errors, setErrors] = useState<Errors>(noErrors);
-  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     api.chart(account.id).then(
@@ -83,6 +81,11 @@ export function AccountsAndTaxes({ account, onSaved, submitLabel = 'Finish setup
     );
   }, [account.id]);
 
+  const { errors, busy, submit } = useAction(async () => {
+    const { account: after } = await api.saveMapping(account.id, draft as MappingRequest);
+    window.localStorage.removeItem(draftKey(account.id));
+    onSaved(after);
+  });
   const byId = useMemo(() => new Map((chart?.chart.accounts ?? []).map((a) => [a.id, a])), [chart]);
   if (loadError) return <Alert>{loadError}</Alert>;
   if (!chart || !draft) return <p role="status">Loading your chart of accounts…</p>;
@@ -95,22 +98,9 @@ export function AccountsAndTaxes({ account, onSaved, submitLabel = 'Finish setup
       // Private browsing: the choices are kept on this page only.
     }
   };
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setErrors(noErrors);
-    try {
-      const { account: after } = await api.saveMapping(account.id, draft as MappingRequest);
-      window.localStorage.removeItem(draftKey(account.id));
-      onSaved(after);
-    } catch (err) {
-      setErrors(toErrors(err));
-      setBusy(false);
-    }
-  };
   const groups = [...new Set(chart.categories.map((c) => c.group))];
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate aria-describedby="mapping-intro">
+    <form onSubmit={submit} noValidate aria-describedby="mapping-intro">
       <p id="mapping-intro">
         From <strong>{chart.organisation}</strong> in {chart.platform}. We suggested an account for each line; check them and change any you want. Nothing is
         written to your books until sales are imported.

@@ -13,7 +13,7 @@ import type { KeysFormView } from '#shared/key-schemas.js';
 import type { AccountView, CatalogResponse } from '#shared/schemas.js';
 import { api } from '../api.js';
 import { Alert, Field } from '../components.js';
-import { noErrors, toErrors, type Errors } from '../hooks.js';
+import { leavePage, useAction } from '../hooks.js';
 
 /** How long the web app waits for the store's keys after the seller comes back from approving. */
 const WAIT_FOR_KEYS = { polls: 10, everyMs: 1_000 };
@@ -55,8 +55,7 @@ export function ConnectWithKeys(props: {
   const { account, channel, keys, onConnected } = props;
   const purpose = props.purpose ?? 'connect';
   const [values, setValues] = useState<Record<string, string>>({});
-  const [errors, setErrors] = useState<Errors>(noErrors);
-  const [busy, setBusy] = useState<'keys' | 'automatic' | null>(null);
+  const [started, setStarted] = useState<'keys' | 'automatic'>('keys');
   const [returned] = useState(() => readReturn(window.location.search));
   const [waiting, setWaiting] = useState(returned === 'approved');
   const [notice, setNotice] = useState<string | null>(returned === 'denied' ? AUTOMATIC_DENIED : null);
@@ -85,34 +84,28 @@ export function ConnectWithKeys(props: {
     };
   }, []);
 
+  const storeUrl = () => (asksStoreUrl && values.storeUrl?.trim() ? { storeUrl: values.storeUrl } : {});
+  const { busy: running, errors, run } = useAction(async (what: 'keys' | 'automatic') => {
+    setStarted(what);
+    setNotice(null);
+    if (what === 'keys') {
+      const pasted = Object.fromEntries(keys.fields.map((f) => [f.key, values[f.key] ?? '']));
+      const { account: connected } =
+        purpose === 'reconnect' ? await api.reconnectKeys(account.id, pasted) : await api.connectChannelKeys(account.id, { ...storeUrl(), ...pasted });
+      onConnected(connected);
+    } else {
+      const { authorizeUrl } = purpose === 'reconnect' ? await api.reconnectAutomatically(account.id) : await api.connectAutomatically(account.id, storeUrl());
+      // The store's own approval page; it sends the seller back to this step.
+      return leavePage(authorizeUrl);
+    }
+  });
+  const busy = running ? started : null;
+
   // After a refusal, the first field in error gets the focus (the alert is announced as well).
   useEffect(() => {
     const first = Object.keys(errors.fields)[0];
     if (first) document.getElementById(fieldId(first))?.focus();
   }, [errors]);
-
-  const storeUrl = () => (asksStoreUrl && values.storeUrl?.trim() ? { storeUrl: values.storeUrl } : {});
-  const run = async (what: 'keys' | 'automatic') => {
-    setBusy(what);
-    setErrors(noErrors);
-    setNotice(null);
-    try {
-      if (what === 'keys') {
-        const pasted = Object.fromEntries(keys.fields.map((f) => [f.key, values[f.key] ?? '']));
-        const { account: connected } =
-          purpose === 'reconnect' ? await api.reconnectKeys(account.id, pasted) : await api.connectChannelKeys(account.id, { ...storeUrl(), ...pasted });
-        onConnected(connected);
-      } else {
-        const { authorizeUrl } = purpose === 'reconnect' ? await api.reconnectAutomatically(account.id) : await api.connectAutomatically(account.id, storeUrl());
-        // The store's own approval page; it sends the seller back to this step.
-        window.location.assign(authorizeUrl);
-        return;
-      }
-    } catch (err) {
-      setErrors(toErrors(err));
-    }
-    setBusy(null);
-  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run('keys');

@@ -5,9 +5,9 @@ import { findProvider } from '#shared/providers/index.js';
 import type { AccountView, CatalogResponse } from '#shared/schemas.js';
 import { api } from '../api.js';
 import { Alert } from '../components.js';
-import { toErrors } from '../hooks.js';
+import { leavePage, useAction } from '../hooks.js';
+import { connectErrorCode } from '../returns.js';
 import { ConnectWithKeys, readReturn } from './connect-keys.js';
-import { connectErrorCode } from './setup.js';
 
 type Connection = AccountView['connections'][number];
 type Channel = CatalogResponse['channels'][number];
@@ -33,27 +33,18 @@ export function ConnectionHealth({
   channel?: Channel | undefined;
   onReconnected?: (account: AccountView) => void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const keys = connection.kind === 'channel' && channel?.kind === 'api-keys' ? channel.keys : undefined;
   // Open from the start when back from the store (the catalog, and so `keys`, may come a moment later).
   const [keysOpen, setKeysOpen] = useState(() => backFromStore(connection.kind));
+  const consent = useAction(async () => {
+    const { authorizeUrl } = await api.reconnect(account.id, connection.kind);
+    // The provider's own consent page; it comes back to this account.
+    return leavePage(authorizeUrl);
+  });
   const health = connection.health;
   if (!health) return null;
   const messageId = `health-${connection.kind}`;
-  const reconnect = async () => {
-    if (keys) return setKeysOpen(true);
-    setBusy(true);
-    setError(null);
-    try {
-      const { authorizeUrl } = await api.reconnect(account.id, connection.kind);
-      // The provider's own consent page; it comes back to this account.
-      window.location.assign(authorizeUrl);
-    } catch (err) {
-      setError(toErrors(err).message ?? null);
-      setBusy(false);
-    }
-  };
+  const reconnect = () => (keys ? setKeysOpen(true) : void consent.run());
   return (
     <div className={`health ${health.state}`}>
       <p id={messageId}>
@@ -62,11 +53,11 @@ export function ConnectionHealth({
         {health.state === 'connected' ? '' : `: ${health.message}`}
       </p>
       {health.state !== 'connected' && !(keys && keysOpen) && (
-        <button type="button" className={health.state === 'needs_reconnecting' ? 'primary' : ''} disabled={busy} aria-describedby={messageId} onClick={() => void reconnect()}>
+        <button type="button" className={health.state === 'needs_reconnecting' ? 'primary' : ''} disabled={consent.busy} aria-describedby={messageId} onClick={reconnect}>
           Reconnect
         </button>
       )}
-      {error && <Alert>{error}</Alert>}
+      {consent.error && <Alert>{consent.error}</Alert>}
       {keys && channel && keysOpen && (
         <ConnectWithKeys
           account={account}

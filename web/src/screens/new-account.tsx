@@ -1,9 +1,9 @@
 /** Select Seller Account, then Connect Sales Channel's first part: naming the account and where it sells. */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { CatalogResponse } from '#shared/schemas.js';
 import { api } from '../api.js';
 import { Alert, Field, ProgressBar } from '../components.js';
-import { noErrors, toErrors, useCatalog, type Errors } from '../hooks.js';
+import { useAction, useCatalog } from '../hooks.js';
 import { navigate } from '../router.js';
 
 export function NewAccount() {
@@ -44,27 +44,18 @@ function AccountForm({ channel, onBack }: { channel: CatalogResponse['channels']
   const [name, setName] = useState('');
   const [region, setRegion] = useState('');
   const [fields, setFields] = useState<Record<string, string>>({});
-  const [errors, setErrors] = useState<Errors>(noErrors);
-  const [busy, setBusy] = useState(false);
   const chosen = channel.regions?.find((r) => r.id === region);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const { account } = await api.createAccount({
-        name,
-        channel: channel.id,
-        ...(channel.regions && region ? { region } : {}),
-        // Each field the channel takes, as its definition says (required ones always sent, so a missing one is named).
-        ...Object.fromEntries(channel.fields.filter((f) => f.required || fields[f.key]).map((f) => [f.key, fields[f.key] ?? ''])),
-      });
-      // Straight on to connecting it: the wizard's next stage.
-      navigate(`/accounts/${account.id}/setup`);
-    } catch (err) {
-      setErrors(toErrors(err));
-      setBusy(false);
-    }
-  };
+  const { errors, busy, submit } = useAction(async () => {
+    const { account } = await api.createAccount({
+      name,
+      channel: channel.id,
+      ...(channel.regions && region ? { region } : {}),
+      // Each field the channel takes, as its definition says (required ones always sent, so a missing one is named).
+      ...Object.fromEntries(channel.fields.filter((f) => f.required || fields[f.key]).map((f) => [f.key, fields[f.key] ?? ''])),
+    });
+    // Straight on to connecting it: the wizard's next stage.
+    navigate(`/accounts/${account.id}/setup`);
+  });
   return (
     <main className="card">
       <ProgressBar current={2} />

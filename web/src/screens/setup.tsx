@@ -1,63 +1,15 @@
-/** The wizard, opened at the account's saved step; the connect step is drawn from the channel's definition. */
-import { useState } from 'react';
-import { CONNECT_ERROR_CODES, connectErrorMessage, type ConnectErrorCode } from '#shared/connect-errors.js';
-import type { AccountView, CatalogResponse } from '#shared/schemas.js';
+/** The wizard, opened at the account's saved step: one screen per step, under the progress bar. */
 import { stepLabel } from '#shared/wizard.js';
-import { api } from '../api.js';
 import { Alert, ProgressBar } from '../components.js';
-import { STATUS_TEXT, stageIndex, toErrors, useAccount, useCatalog } from '../hooks.js';
+import { STATUS_TEXT, stageIndex, useAccount, useCatalog } from '../hooks.js';
 import { navigate } from '../router.js';
 import { AccountsAndTaxes } from './accounts-and-taxes.js';
-import { BooksConnected, ChooseOrganisation, ConnectBooks } from './books.js';
-import { ConnectWithKeys, useStoreReturnCleared } from './connect-keys.js';
-
-/** The reason a provider's callback sent the seller back, from `?connect_error=`, if it is one we know. */
-export function connectErrorCode(search: string): ConnectErrorCode | undefined {
-  const code = new URLSearchParams(search).get('connect_error');
-  return (CONNECT_ERROR_CODES as readonly string[]).includes(code ?? '') ? (code as ConnectErrorCode) : undefined;
-}
-
-function ConnectChannel({ account, channel, onConnected }: { account: AccountView; channel: CatalogResponse['channels'][number]; onConnected: (a: AccountView) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const returned = connectErrorCode(window.location.search);
-  const connect = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const { authorizeUrl } = await api.connectChannel(account.id);
-      // The provider's own page: the seller signs in there and comes back to the callback.
-      window.location.assign(authorizeUrl);
-    } catch (err) {
-      setError(toErrors(err).message ?? null);
-      setBusy(false);
-    }
-  };
-  const shop = account.fields.find((f) => f.key === 'shopDomain')?.value;
-  return (
-    <>
-      <h1>Connect Sales Channel</h1>
-      {returned && (
-        <Alert>
-          {connectErrorMessage(returned, { provider: channel.name, button: channel.connect.button, region: account.region?.name, shop })}
-        </Alert>
-      )}
-      {error && <Alert>{error}</Alert>}
-      <p>
-        Connect {account.name} to Onramp through {channel.name}
-        {account.region ? ` (${account.region.name})` : ''}.
-      </p>
-      <p>{channel.connect.explanation}</p>
-      {channel.kind === 'api-keys' && channel.keys ? (
-        <ConnectWithKeys account={account} channel={channel} keys={channel.keys} onConnected={onConnected} />
-      ) : (
-        <button type="button" className="primary" disabled={busy} onClick={() => void connect()}>
-          {channel.connect.button}
-        </button>
-      )}
-    </>
-  );
-}
+import { BooksConnected } from './books-connected.js';
+import { ChooseOrganisation } from './choose-organisation.js';
+import { ConnectBooks } from './connect-books.js';
+import { ConnectChannel } from './connect-channel.js';
+import { useStoreReturnCleared } from './connect-keys.js';
+import { SetupComplete } from './setup-complete.js';
 
 export function Setup({ id }: { id: string }) {
   const { account, setAccount, error } = useAccount(id);
@@ -81,20 +33,7 @@ export function Setup({ id }: { id: string }) {
           <AccountsAndTaxes account={account} onSaved={(a) => setAccount(a)} />
         </>
       )}
-      {step === 'complete' && (
-        <>
-          <h1>Done</h1>
-          <p role="status">{account.name} is set up: its sales, fees and taxes will be imported into your books with the accounts you chose.</p>
-          <div className="actions left">
-            <button type="button" className="primary" onClick={() => navigate(`/accounts/${id}`)}>
-              View account
-            </button>
-            <button type="button" onClick={() => navigate('/accounts/new')}>
-              Add new account
-            </button>
-          </div>
-        </>
-      )}
+      {step === 'complete' && <SetupComplete account={account} />}
       <p>
         Setup: {stepLabel(step)} ({STATUS_TEXT[account.setup.status]})
       </p>

@@ -3,12 +3,12 @@ import { useState } from 'react';
 import type { UserView } from '#shared/schemas.js';
 import { api } from '../api.js';
 import { Alert, Field, ProgressBar } from '../components.js';
-import { useSubmit } from '../hooks.js';
+import { useAction } from '../hooks.js';
 import { navigate } from '../router.js';
 
 export function SignUp({ onSignedIn }: { onSignedIn: (u: UserView) => void }) {
   const [form, setForm] = useState({ name: '', email: '', password: '' });
-  const { errors, busy, submit } = useSubmit(async () => {
+  const { errors, busy, submit } = useAction(async () => {
     const { user } = await api.signUp(form);
     onSignedIn(user);
     navigate('/accounts/new');

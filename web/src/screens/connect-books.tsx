@@ -1,12 +1,12 @@
-/** Connect Bookkeeping: Xero or QuickBooks, books already connected to another account, the organisation to use, and the success screen. */
-import { useEffect, useState, type FormEvent } from 'react';
+/** Connect Bookkeeping: Xero or QuickBooks, or books already connected to another of the seller's accounts. */
+import { useEffect, useState } from 'react';
 import { connectErrorMessage } from '#shared/connect-errors.js';
 import type { AccountView, CatalogResponse } from '#shared/schemas.js';
 import { api } from '../api.js';
 import { Alert } from '../components.js';
-import { toErrors } from '../hooks.js';
+import { leavePage, useAction } from '../hooks.js';
+import { connectErrorCode } from '../returns.js';
 import { navigate } from '../router.js';
-import { connectErrorCode } from './setup.js';
 
 /** Books the seller's other accounts already connected: `{reference, label, platform}`, one per organisation. */
 function useReusableBooks(account: AccountView) {
@@ -29,25 +29,14 @@ function useReusableBooks(account: AccountView) {
 
 export function ConnectBooks({ account, catalog, onChange }: { account: AccountView; catalog: CatalogResponse; onChange: (a: AccountView) => void }) {
   const reusable = useReusableBooks(account);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const returned = connectErrorCode(window.location.search);
   const channel = account.connections.find((c) => c.kind === 'channel');
-  const run = async (body: { provider: string } | { reuse: string }) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await api.connectBooks(account.id, body);
-      if ('authorizeUrl' in res) window.location.assign(res.authorizeUrl);
-      else {
-        onChange(res.account);
-        navigate(`/accounts/${account.id}/setup?connected=books`);
-      }
-    } catch (err) {
-      setError(toErrors(err).message ?? null);
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction(async (body: { provider: string } | { reuse: string }) => {
+    const res = await api.connectBooks(account.id, body);
+    if ('authorizeUrl' in res) return leavePage(res.authorizeUrl);
+    onChange(res.account);
+    navigate(`/accounts/${account.id}/setup?connected=books`);
+  });
   return (
     <>
       <h1>Connect Bookkeeping</h1>
@@ -86,61 +75,6 @@ export function ConnectBooks({ account, catalog, onChange }: { account: AccountV
           ))}
         </div>
       </section>
-    </>
-  );
-}
-
-export function ChooseOrganisation({ account, onChange }: { account: AccountView; onChange: (a: AccountView) => void }) {
-  const choices = account.pendingOrganisations ?? [];
-  const [chosen, setChosen] = useState(choices[0]?.id ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const { account: after } = await api.chooseOrganisation(account.id, chosen);
-      onChange(after);
-      navigate(`/accounts/${account.id}/setup?connected=books`);
-    } catch (err) {
-      setError(toErrors(err).message ?? null);
-      setBusy(false);
-    }
-  };
-  return (
-    <>
-      <h1>Connect Bookkeeping</h1>
-      {error && <Alert>{error}</Alert>}
-      <form onSubmit={(e) => void submit(e)}>
-        <fieldset>
-          <legend>You allowed access to more than one organisation. Which one should {account.name} post to?</legend>
-          {choices.map((c) => (
-            <div key={c.id} className="choice">
-              <input type="radio" id={`org-${c.id}`} name="organisation" value={c.id} checked={chosen === c.id} onChange={() => setChosen(c.id)} />
-              <label htmlFor={`org-${c.id}`}>{c.name}</label>
-            </div>
-          ))}
-        </fieldset>
-        <p className="muted">Only the organisation you choose stays connected to Onramp.</p>
-        <button type="submit" className="primary" disabled={busy || !chosen}>
-          Continue
-        </button>
-      </form>
-    </>
-  );
-}
-
-export function BooksConnected({ account }: { account: AccountView }) {
-  const books = account.connections.find((c) => c.kind === 'books');
-  return (
-    <>
-      <h1>Successfully connected</h1>
-      <p role="status">
-        {account.name} is connected to <strong>{books?.label ?? 'your books'}</strong>. Next, choose where its sales, fees and taxes go.
-      </p>
-      <button type="button" className="primary" autoFocus onClick={() => navigate(`/accounts/${account.id}/setup`)}>
-        Continue
-      </button>
     </>
   );
 }
