@@ -15,8 +15,8 @@ import { createOnrampApp, ROOT } from './app.js';
 import { DEPLOY_VARIABLES } from './config.js';
 
 const guide = fs.readFileSync(path.join(ROOT, 'docs', 'deploy.md'), 'utf8');
-/** Where the bench's figures are reported: its measurements in the README, the prices it uses in bench/prices.ts. */
-const measured = ['README.md', 'bench/prices.ts'].map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8')).join('\n');
+/** Where the bench's figures are reported: its measurements in bench/README.md, the prices it uses in bench/prices.ts. */
+const measured = ['bench/README.md', 'bench/prices.ts'].map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8')).join('\n');
 /** An origin no template would hold by chance. */
 const ORIGIN = 'https://origin-only-in-one-stack.example.com';
 
@@ -64,7 +64,7 @@ describe('the deploy guide', () => {
     }
   });
 
-  it('quotes only cost figures the bench measured (README) or priced (bench/prices.ts)', () => {
+  it('quotes only cost figures the bench measured (bench/README.md) or priced (bench/prices.ts)', () => {
     const costs = guide.slice(guide.indexOf('## What it costs'));
     const figures = costs.match(/\$\d[\d.,]*\d|\b\d+\.\d+\b/g)!;
     expect(figures.length).toBeGreaterThan(3);

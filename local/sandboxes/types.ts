@@ -5,7 +5,7 @@
  * hands the request to the sandbox that claims `<host>`.
  *
  * Sandboxes are written from the providers' documentation
- * (`providers.md`), never from Onramp's connector code, so that contract
+ * (`docs/providers.md`), never from Onramp's connector code, so that contract
  * tests can catch the connectors' mistakes.
  */
 import type { IncomingHttpHeaders } from 'node:http';

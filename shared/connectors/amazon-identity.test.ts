@@ -1,6 +1,6 @@
 /**
  * Amazon's identity comes from the authenticated Sellers API answer, not from
- * the unsigned `selling_partner_id` of the redirect (providers.md §1.2, §1.4):
+ * the unsigned `selling_partner_id` of the redirect (docs/providers.md §1.2, §1.4):
  * a tampered value changes nothing the checks compare, and is only shown, as
  * the redirect reported it. Against the Amazon sandbox on loopback.
  */

@@ -6,7 +6,7 @@
  *
  * Who connected comes only from the authenticated Sellers API answer: the
  * store name it reports in the chosen region. The callback is not signed
- * (providers.md §1.2), so its `selling_partner_id` is shown as the redirect
+ * (docs/providers.md §1.2), so its `selling_partner_id` is shown as the redirect
  * reported it and is never part of the identity the checks compare.
  */
 import { ConnectError } from '../errors.js';

@@ -1,4 +1,4 @@
-/** Each provider's consent URL, checked against providers.md: host per region or market, parameters by name, PKCE. */
+/** Each provider's consent URL, checked against docs/providers.md: host per region or market, parameters by name, PKCE. */
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../model.js';
 import { amazon } from '../providers/amazon.js';

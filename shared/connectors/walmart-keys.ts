@@ -1,5 +1,5 @@
 /**
- * Walmart's seller-issued keys (Delegated Access, providers.md §7.1, §7.3):
+ * Walmart's seller-issued keys (Delegated Access, docs/providers.md §7.1, §7.3):
  * a `client_credentials` token with the keys as Basic auth and Walmart's
  * required `WM_SVC.NAME` and `WM_QOS.CORRELATION_ID` headers (`WM_MARKET`
  * outside the US), then the token detail call to check the key may read

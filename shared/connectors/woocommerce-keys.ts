@@ -1,5 +1,5 @@
 /**
- * WooCommerce REST API keys (providers.md §8.3, §8.4). First the store is
+ * WooCommerce REST API keys (docs/providers.md §8.3, §8.4). First the store is
  * found without sending any key: the WordPress REST index at `/wp-json/`
  * (or `?rest_route=/` where pretty permalinks are off) must answer and list
  * the `wc/v3` namespace; redirects are followed there, through the SSRF

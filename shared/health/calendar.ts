@@ -1,5 +1,5 @@
 /**
- * The expiry calendar: each provider's documented lifetimes (providers.md),
+ * The expiry calendar: each provider's documented lifetimes (docs/providers.md §0, and each provider's token section),
  * and when the scheduled refresher should act so that no connection lapses.
  *
  * - Amazon: the seller must authorise again every 365 days, whatever is refreshed.

@@ -19,7 +19,7 @@ import { accountResponse } from '#shared/schemas.js';
 import { consent } from '#local/sandboxes/consent.js';
 import { grantControls } from '#local/sandboxes/controls.js';
 import { walmartControls } from '#local/sandboxes/walmart/index.js';
-import { connectedAccount, DAY_MS, refresherInstance, secretOf, secretValue } from '#local/health-helpers.js';
+import { connectedAccount, DAY_MS, refresherInstance, secretOf } from '#local/health-helpers.js';
 import { followCallback, newAccount, newSeller, settled, withStack, type Client } from '#local/test-helpers.js';
 import { TABLE_NAME, type LocalStack } from '#local/stack.js';
 

@@ -6,7 +6,7 @@
  * failing for now (`ConnectError` `provider_error` / `provider_timeout`, to be
  * retried on the next run, changing nothing).
  *
- * - Walmart (Delegated Access keys, providers.md §7.1): the `client_credentials`
+ * - Walmart (Delegated Access keys, docs/providers.md §7.1): the `client_credentials`
  *   token request, as the key check at connect time makes it (Basic auth, the
  *   `WM_*` headers, the account's market). Walmart answers 401
  *   `UNAUTHORIZED.GMP_GATEWAY_API` (or 403) to keys that were reset or deleted:

@@ -1,4 +1,4 @@
-/** Amazon Selling Partner API: Seller Central consent per region (providers.md §1). */
+/** Amazon Selling Partner API: Seller Central consent per region (docs/providers.md §1). */
 import type { AmazonConsentProvider, Marketplace } from './types.js';
 
 const mp = (domain: string, country: string, countryCode: string, marketplaceId: string): Marketplace => ({ domain, country, countryCode, marketplaceId });
@@ -69,5 +69,5 @@ export const amazon = {
     url: '{api}/sellers/v1/marketplaceParticipations',
     description: 'marketplaces the seller participates in and the store name, which identifies the seller (x-amz-access-token)',
   },
-  sources: ['providers.md §1'],
+  sources: ['docs/providers.md §1'],
 } as const satisfies AmazonConsentProvider;

@@ -1,4 +1,4 @@
-/** eBay: OAuth 2.0 code grant with the RuName as redirect_uri (providers.md §2). */
+/** eBay: OAuth 2.0 code grant with the RuName as redirect_uri (docs/providers.md §2). */
 import type { OAuthCodeProvider } from './types.js';
 
 export const ebay = {
@@ -24,5 +24,5 @@ export const ebay = {
   pkce: 'none',
   callback: { code: 'code', state: 'state', error: 'error', extra: ['expires_in'] },
   identity: { method: 'GET', url: '{api}/commerce/identity/v1/user/', description: 'the eBay user (userId, username)' },
-  sources: ['providers.md §2'],
+  sources: ['docs/providers.md §2'],
 } as const satisfies OAuthCodeProvider;

@@ -1,4 +1,4 @@
-/** Etsy Open API v3: code grant with mandatory PKCE S256, public client (providers.md §4). */
+/** Etsy Open API v3: code grant with mandatory PKCE S256, public client (docs/providers.md §4). */
 import type { OAuthCodeProvider } from './types.js';
 
 export const etsy = {
@@ -19,5 +19,5 @@ export const etsy = {
   pkce: 'S256',
   callback: { code: 'code', state: 'state', error: 'error' },
   identity: { method: 'GET', url: '{api}/v3/application/users/me', description: 'user_id and shop_id, then the shop (x-api-key keystring:secret)' },
-  sources: ['providers.md §4'],
+  sources: ['docs/providers.md §4'],
 } as const satisfies OAuthCodeProvider;

@@ -1,4 +1,4 @@
-/** QuickBooks Online: Intuit OAuth 2.0, `realmId` on the callback (providers.md §10). */
+/** QuickBooks Online: Intuit OAuth 2.0, `realmId` on the callback (docs/providers.md §10). */
 import type { OAuthCodeProvider } from './types.js';
 
 export const quickbooks = {
@@ -19,5 +19,5 @@ export const quickbooks = {
   pkce: 'none',
   callback: { code: 'code', state: 'state', error: 'error', extra: ['realmId'] },
   identity: { method: 'GET', url: '{api}/v3/company/{realmId}/companyinfo/{realmId}?minorversion=75', description: 'the company (CompanyName)' },
-  sources: ['providers.md §10'],
+  sources: ['docs/providers.md §10'],
 } as const satisfies OAuthCodeProvider;

@@ -1,4 +1,4 @@
-/** Shopify: the install flow on the shop's own host, HMAC-signed callback (providers.md §3). */
+/** Shopify: the install flow on the shop's own host, HMAC-signed callback (docs/providers.md §3). */
 import { SHOP_DOMAIN_FIELD } from './fields.js';
 import type { ShopifyInstallProvider } from './types.js';
 
@@ -21,5 +21,5 @@ export const shopify = {
   pkce: 'none',
   callback: { code: 'code', state: 'state', error: 'error', extra: ['shop', 'hmac', 'timestamp', 'host'] },
   identity: { method: 'POST', url: 'https://{shop}/admin/api/{version}/graphql.json', description: 'GraphQL shop { id name myshopifyDomain }' },
-  sources: ['providers.md §3'],
+  sources: ['docs/providers.md §3'],
 } as const satisfies ShopifyInstallProvider;

@@ -1,4 +1,4 @@
-/** Square: OAuth 2.0 code flow, JSON token request (providers.md §6). */
+/** Square: OAuth 2.0 code flow, JSON token request (docs/providers.md §6). */
 import type { OAuthCodeProvider } from './types.js';
 
 export const square = {
@@ -22,5 +22,5 @@ export const square = {
   pkce: 'none',
   callback: { code: 'code', state: 'state', error: 'error' },
   identity: { method: 'GET', url: '{api}/v2/merchants/me', description: 'the merchant (id, business_name, country)' },
-  sources: ['providers.md §6'],
+  sources: ['docs/providers.md §6'],
 } as const satisfies OAuthCodeProvider;

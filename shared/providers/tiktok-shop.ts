@@ -1,4 +1,4 @@
-/** TikTok Shop: service authorization per market, GET token call in an envelope (providers.md §5). */
+/** TikTok Shop: service authorization per market, GET token call in an envelope (docs/providers.md §5). */
 import type { TikTokShopProvider } from './types.js';
 
 export const tiktokShop = {
@@ -27,5 +27,5 @@ export const tiktokShop = {
   pkce: 'none',
   callback: { code: 'code', state: 'state', error: 'error' },
   identity: { method: 'GET', url: '{api}/authorization/202309/shops', description: 'authorized shops (signed; x-tts-access-token)' },
-  sources: ['providers.md §5'],
+  sources: ['docs/providers.md §5'],
 } as const satisfies TikTokShopProvider;

@@ -78,7 +78,7 @@ interface Common {
   readonly regions?: readonly Region[];
   readonly accountFields: readonly AccountField[];
   readonly connect: ConnectCopy;
-  /** Where the facts below come from (providers.md sections). */
+  /** Where the facts below come from (docs/providers.md sections). */
   readonly sources: readonly string[];
 }
 

@@ -1,4 +1,4 @@
-/** Walmart Marketplace: keys the seller issues to Onramp as a Solution Provider (providers.md §7.1, §7.3). */
+/** Walmart Marketplace: keys the seller issues to Onramp as a Solution Provider (docs/providers.md §7.1, §7.3). */
 import type { ApiKeysProvider } from './types.js';
 
 export const walmart = {
@@ -48,5 +48,5 @@ export const walmart = {
       'Submit, then copy the Client ID and Client Secret Walmart shows and paste them below.',
     ],
   },
-  sources: ['providers.md §7'],
+  sources: ['docs/providers.md §7'],
 } as const satisfies ApiKeysProvider;

@@ -1,4 +1,4 @@
-/** WooCommerce: REST API keys, pasted or created in one click (providers.md §8). */
+/** WooCommerce: REST API keys, pasted or created in one click (docs/providers.md §8). */
 import { STORE_URL_FIELD } from './fields.js';
 import type { ApiKeysProvider } from './types.js';
 
@@ -52,5 +52,5 @@ export const woocommerce = {
       scope: 'read',
     },
   },
-  sources: ['providers.md §8'],
+  sources: ['docs/providers.md §8'],
 } as const satisfies ApiKeysProvider;

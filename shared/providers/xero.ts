@@ -1,4 +1,4 @@
-/** Xero: OAuth 2.0 code grant with PKCE and a secret; refresh tokens rotate (providers.md §9). */
+/** Xero: OAuth 2.0 code grant with PKCE and a secret; refresh tokens rotate (docs/providers.md §9). */
 import type { OAuthCodeProvider } from './types.js';
 
 export const xero = {
@@ -20,5 +20,5 @@ export const xero = {
   pkce: 'S256',
   callback: { code: 'code', state: 'state', error: 'error' },
   identity: { method: 'GET', url: '{api}/connections', description: 'the organisations (tenants) authorised' },
-  sources: ['providers.md §9'],
+  sources: ['docs/providers.md §9'],
 } as const satisfies OAuthCodeProvider;

@@ -91,7 +91,7 @@ describe('Amazon sandbox: consent page', () => {
     expect(html).toContain('name="viewport"');
   });
 
-  it('answers on every Seller Central host of the providers.md table', async () => {
+  it('answers on every Seller Central host of the docs/providers.md §1.5 table', async () => {
     expect([...SELLER_CENTRAL_HOSTS.keys()].sort()).toEqual(
       [
         'sellercentral.amazon.com',

@@ -1,6 +1,6 @@
 /**
  * Amazon Selling Partner API sandbox (all regions), written from
- * providers.md §1 (Amazon's own SP-API and Login with Amazon documentation):
+ * docs/providers.md §1 (Amazon's own SP-API and Login with Amazon documentation):
  *
  * - the website-workflow consent page `/apps/authorize/consent` on every
  *   Seller Central host of §1.5, checking `application_id` (the SP-API app id,
@@ -52,7 +52,7 @@ const mp = (id: string, name: string, countryCode: string, defaultCurrencyCode: 
   domainName: `www.${name.toLowerCase()}`,
 });
 
-/** Marketplace ids from providers.md §1.5; names, currencies and languages as the Sellers API reports them. */
+/** Marketplace ids from docs/providers.md §1.5; names, currencies and languages as the Sellers API reports them. */
 const MARKETPLACES = {
   US: mp('ATVPDKIKX0DER', 'Amazon.com', 'US', 'USD', 'en_US'),
   CA: mp('A2EUQ1WTGCTBG2', 'Amazon.ca', 'CA', 'CAD', 'en_CA'),
@@ -87,7 +87,7 @@ interface SellerCentral {
   readonly marketplaces: readonly Marketplace[];
 }
 
-/** Seller Central consent hosts (providers.md §1.5 table). */
+/** Seller Central consent hosts (docs/providers.md §1.5 table). */
 export const SELLER_CENTRAL_HOSTS: ReadonlyMap<string, SellerCentral> = new Map<string, SellerCentral>([
   ['sellercentral.amazon.com', { region: 'na', label: 'North America', marketplaces: NORTH_AMERICA }],
   ['sellercentral.amazon.ca', { region: 'na', label: 'North America', marketplaces: NORTH_AMERICA }],

@@ -1,5 +1,5 @@
 /**
- * eBay sandbox, written from providers.md §2 (eBay's own OAuth and Identity
+ * eBay sandbox, written from docs/providers.md §2 (eBay's own OAuth and Identity
  * API documentation):
  *
  * - consent `GET auth.ebay.com/oauth2/authorize` with `client_id`,

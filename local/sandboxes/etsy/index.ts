@@ -1,6 +1,6 @@
 /**
  * Etsy sandbox (Open API v3): plays `www.etsy.com`, `api.etsy.com` and
- * `openapi.etsy.com` (providers.md §4).
+ * `openapi.etsy.com` (docs/providers.md §4).
  *
  * - `GET https://www.etsy.com/oauth/connect` shows the grant page for a request
  *   with `response_type=code`, the app's keystring as `client_id`, a

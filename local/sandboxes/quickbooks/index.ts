@@ -1,5 +1,5 @@
 /**
- * QuickBooks Online sandbox (providers.md §10, §13): Intuit's OAuth 2.0 / OIDC
+ * QuickBooks Online sandbox (docs/providers.md §10, §13): Intuit's OAuth 2.0 / OIDC
  * consent on `appcenter.intuit.com/connect/oauth2`, the token endpoint and
  * JWKS on `oauth.platform.intuit.com`, token revocation on
  * `developer.api.intuit.com`, the sandbox discovery document on

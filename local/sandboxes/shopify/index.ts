@@ -1,5 +1,5 @@
 /**
- * Shopify sandbox: plays every `<shop>.myshopify.com` host (providers.md §3).
+ * Shopify sandbox: plays every `<shop>.myshopify.com` host (docs/providers.md §3).
  *
  * - `GET /admin/oauth/authorize` shows the install (grant) page; the page
  *   posts back to the same path. **Install app** redirects to the

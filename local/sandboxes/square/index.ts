@@ -1,6 +1,6 @@
 /**
- * Square sandbox, written from providers.md §6, §12 and §13 (and Square's OAuth reference where
- * providers.md is silent).
+ * Square sandbox, written from docs/providers.md §6, §12 and §13 (and Square's OAuth reference where
+ * docs/providers.md is silent).
  *
  * Host played: `connect.squareup.com`
  * - `GET /oauth2/authorize` (client_id, scope, state, optional redirect_uri, optional code_challenge):

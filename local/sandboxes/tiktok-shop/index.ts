@@ -1,5 +1,5 @@
 /**
- * TikTok Shop sandbox (UK and US), written from providers.md §5, §12 and §13.
+ * TikTok Shop sandbox (UK and US), written from docs/providers.md §5, §12 and §13.
  *
  * Hosts played:
  * - `services.us.tiktokshop.com` (US) and `services.tiktokshop.com` (UK / rest of world):
@@ -9,7 +9,7 @@
  * - `open-api.tiktokglobalshop.com`: `GET /authorization/202309/shops`, signed (`sign`,
  *   `timestamp`, `app_key`) with the token in `x-tts-access-token`.
  *
- * Where providers.md is silent the choices are marked "chosen" below; error codes and messages
+ * Where docs/providers.md is silent the choices are marked "chosen" below; error codes and messages
  * follow those seen in public answers from TikTok where one was found.
  */
 import { createHmac, randomBytes } from 'node:crypto';

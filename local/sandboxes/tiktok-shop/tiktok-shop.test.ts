@@ -32,7 +32,7 @@ interface ShopsData {
   shops: { id: string; name: string; region: string; seller_type: string; cipher: string; code: string }[];
 }
 
-/** Written here from providers.md §5.4, independently of the sandbox's own. */
+/** Written here from docs/providers.md §5.4, independently of the sandbox's own. */
 function sign(secret: string, path: string, params: Record<string, string>, body = ''): string {
   const base = Object.keys(params)
     .filter((k) => k !== 'sign' && k !== 'access_token')

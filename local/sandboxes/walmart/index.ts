@@ -1,7 +1,7 @@
 /**
  * Walmart Marketplace sandbox: the Token API on `marketplace.walmartapis.com`
  * for seller-issued (Delegated Access) client credentials, US and Mexico
- * (providers.md §7.1, §7.3).
+ * (docs/providers.md §7.1, §7.3).
  *
  * - `POST /v3/token` (`grant_type=client_credentials`, `Authorization: Basic
  *   base64(clientId:clientSecret)`, form body, `WM_SVC.NAME`,
@@ -131,7 +131,7 @@ function header(req: SandboxRequest, name: string): string | undefined {
   return t ? t : undefined;
 }
 
-/** Walmart answers JSON only to a request that accepts it; its spec's default is XML (providers.md §7.1, [W9]). */
+/** Walmart answers JSON only to a request that accepts it; its spec's default is XML (docs/providers.md §7.1, [W9]). */
 const wantsJson = (req: SandboxRequest) => /\bapplication\/(?:[\w.+-]*\+)?json\b/i.test(header(req, 'accept') ?? '');
 
 function errorResponse(req: SandboxRequest, status: number, e: Omit<WalmartError, 'severity' | 'causes' | 'errorIdentifiers'>): SandboxResponse {
@@ -190,7 +190,7 @@ const methodNotAllowed = (req: SandboxRequest, allow: string): SandboxResponse =
   return { ...r, headers: { ...r.headers, allow } };
 };
 
-/** The headers every Marketplace call needs (providers.md §7.1): 400 when blank or absent. */
+/** The headers every Marketplace call needs (docs/providers.md §7.1): 400 when blank or absent. */
 function checkCommonHeaders(req: SandboxRequest): SandboxResponse | Market {
   for (const name of ['WM_SVC.NAME', 'WM_QOS.CORRELATION_ID']) {
     if (!header(req, name)) return invalidHeader(req, name, `${name} set blank or null`);

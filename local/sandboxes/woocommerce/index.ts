@@ -1,5 +1,5 @@
 /**
- * WooCommerce sandbox: two self-hosted WordPress sites (providers.md §8).
+ * WooCommerce sandbox: two self-hosted WordPress sites (docs/providers.md §8).
  *
  * - `woocommerce` (store URL `<sandbox origin>/woocommerce`): WordPress +
  *   WooCommerce. `/` is the shop's home page; `/wp-json/` the WordPress REST

@@ -1,5 +1,5 @@
 /**
- * Xero sandbox (providers.md §9, §13): the OAuth 2.0 / OIDC authorize and
+ * Xero sandbox (docs/providers.md §9, §13): the OAuth 2.0 / OIDC authorize and
  * consent page on `login.xero.com`, the token endpoint, discovery document and
  * JWKS on `identity.xero.com`, and on `api.xero.com` the Identity API
  * (`/connections`) plus the Accounting API calls the onboarding wizard makes
@@ -62,7 +62,7 @@ const SCENARIOS = ['ok', 'token_error', 'token_slow'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
-/** Xero's API scope families (the granular list is longer than providers.md read; any scope of these families is accepted). */
+/** Xero's API scope families (the granular list is longer than docs/providers.md §9.1 lists; any scope of these families is accepted). */
 const API_SCOPE = /^(accounting|payroll|files|assets|projects|bankfeeds|finance|paymentservices|app\.connections|marketplace\.billing)(\.[a-z0-9]+)*$/;
 const SETTINGS_SCOPES = ['accounting.settings', 'accounting.settings.read'];
 
