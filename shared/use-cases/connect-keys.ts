@@ -10,9 +10,9 @@
  * Stored keys start the connection's daily check (`health/check.ts`): keys
  * never expire, so the scheduled refresher makes one authenticated call a
  * day to find out whether the seller regenerated or revoked them. Reconnect
- * (keys pasted again, or WooCommerce's one click again) replaces the
- * credentials of the same connection under its lease, and the account keeps
- * its step, its mapping and its history.
+ * (keys pasted again, or WooCommerce's one click again) makes the new keys a
+ * connection of their own that takes the old one's place (`reconnectChannel`),
+ * and the account keeps its step, its mapping and its history.
  */
 import { randomBytes } from 'node:crypto';
 import { findChannel } from '../catalog.js';
@@ -379,7 +379,7 @@ export async function receivePostedKeys(deps: KeysDeps, body: PostedKeysRequest)
 }
 
 // ---------------------------------------------------------------------------
-// Reconnecting a keys channel: new keys for the same connection
+// Reconnecting a keys channel: new keys take the old ones' place
 
 /** The keys a reconnect takes: the provider's key fields only (the store is the connection's own). */
 export type ReconnectKeysRequest = Omit<ChannelConnectRequest, 'storeUrl'>;

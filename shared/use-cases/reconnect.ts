@@ -1,8 +1,9 @@
 /**
  * Reconnect: the seller goes through the provider's consent again (the same
  * connection engine, with the purpose `reconnect`), and the new credentials
- * replace those of the same connection (at the callback, `callback.ts`): the
- * account keeps its step, its mapping and its history. The identity must be
+ * take the connection's place (at the callback, `callback.ts`; a channel as a
+ * new connection switched to in the account's own write, books in place under
+ * the lease): the account keeps its step, its mapping and its history. The identity must be
  * the seller, shop or organisation connected before; another one is refused
  * and nothing is written. A keys channel (Walmart, WooCommerce) reconnects
  * with new keys instead (`reconnectKeys`): pasted, or created again in one
