@@ -189,15 +189,42 @@ describe('connecting WooCommerce in the browser', () => {
     await page.close();
   });
 
-  it('one click, but the keys never arrive: after a short wait the seller is told so, with the pasted-keys form to fall back on', async () => {
+  it('one click, back from the store before the keys: the page says which store it waits for, then that the keys never came, with the pasted-keys form to fall back on', async () => {
     const { page } = await toConnectStep('WooCommerce');
-    // As if the store sent the seller back without ever posting the keys.
     const setup = new URL(page.url());
-    await page.goto(`${setup.origin}${setup.pathname}?connect=automatic&success=1&user_id=never-posted`);
-    await page.getByText('Waiting for your store to send Onramp the keys').waitFor();
+    const accountId = setup.pathname.split('/')[2]!;
+    await page.getByLabel('Store URL').fill(store());
+    await page.getByRole('button', { name: 'Connect automatically' }).click();
+    await page.waitForURL((u) => u.origin === stack.sandboxes.origin);
+    // As if the seller's browser came back through Onramp before the store posted the keys (which it then never does).
+    const userId = new URL(page.url()).searchParams.get('user_id')!;
+    await page.goto(`${stack.url}/api/oauth/woocommerce/return?account=${accountId}&success=1&user_id=${encodeURIComponent(userId)}`);
+    await page.getByText(`Waiting for your store at ${store()} to send Onramp the keys`).waitFor();
     await page.getByRole('alert').waitFor({ timeout: 20_000 });
     expect(await page.getByRole('alert').textContent()).toMatch(/^Your store has not sent Onramp the keys, so nothing is connected\./);
     await page.getByLabel('Consumer Key').waitFor();
+    await page.close();
+  });
+
+  it('one click, approved in a browser without the seller\u2019s session: that browser is told the keys were not kept, and the seller\u2019s account stays unconnected', async () => {
+    const { page } = await toConnectStep('WooCommerce');
+    await page.getByLabel('Store URL').fill(store());
+    await page.getByRole('button', { name: 'Connect automatically' }).click();
+    await page.waitForURL((u) => u.origin === stack.sandboxes.origin);
+    const approvalLink = page.url();
+    // The link goes to someone else, who approves in their own browser.
+    const elsewhere = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const other = await elsewhere.newPage();
+    await other.goto(approvalLink);
+    await other.getByRole('button', { name: 'Approve' }).click();
+    await other.getByRole('heading', { name: 'Sign in to Onramp' }).waitFor();
+    expect(await other.getByRole('alert').textContent()).toBe('These keys were not kept: the approval has to finish in the browser that started it. Start again from Onramp.');
+    const violations = await seriousA11yViolations(other);
+    await elsewhere.close();
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Connect Sales Channel' }).waitFor();
+    await page.getByLabel('Consumer Key').waitFor();
+    expect(violations).toEqual([]);
     await page.close();
   });
 });

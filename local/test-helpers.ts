@@ -104,3 +104,18 @@ export async function followCallback(c: Client, location: string, tamper: (callb
   await res.text();
   return { callback: url.href, landing: res.headers.get('location') ?? undefined, status: res.status };
 }
+
+/**
+ * WooCommerce's one-click approval, as a browser goes through it: the
+ * sandbox store's approval page answered with `decision` (the store posts
+ * the keys to Onramp before redirecting), then the store's redirect to
+ * Onramp's return leg followed by the browser of `c` (with its session
+ * cookie; a client with none is a browser without one). `location`: where
+ * the store sent the browser; `landing`: where Onramp sent it next.
+ */
+export async function approveAtStore(c: Client, authorizeUrl: string, decision: 'approve' | 'deny' = 'approve') {
+  const { consent } = await import('./sandboxes/consent.js');
+  const page = await consent(authorizeUrl, decision);
+  if (!page.location) throw new Error(`the store did not send the browser back: ${page.status ?? page.pageStatus}`);
+  return { location: page.location, ...(await followCallback(c, page.location)) };
+}

@@ -19,6 +19,7 @@ export const CONNECT_ERROR_CODES = [
   'try_again',
   'signed_out',
   'other_identity',
+  'keys_not_kept',
 ] as const;
 export type ConnectErrorCode = (typeof CONNECT_ERROR_CODES)[number];
 
@@ -59,6 +60,8 @@ export function connectErrorMessage(code: ConnectErrorCode, c: ConnectErrorConte
       return 'We could not finish connecting just now. Nothing was lost. Please try again in a moment.';
     case 'other_identity':
       return `You signed in to ${c.provider} as a different seller, shop or organisation than the one this account is connected to, so nothing was changed. Sign in as the one shown on the account and press "Reconnect" again.`;
+    case 'keys_not_kept':
+      return 'These keys were not kept: the approval has to finish in the browser that started it. Start again from Onramp.';
     case 'signed_out':
       return `You were signed out while connecting ${c.provider}, so nothing was connected. Sign in, open the account and connect again.`;
   }

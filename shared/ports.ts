@@ -229,6 +229,26 @@ export interface StoreHttp {
   get(url: string, options?: { readonly headers?: Readonly<Record<string, string>>; readonly followRedirects?: boolean; readonly signal?: AbortSignal }): Promise<StoreResponse>;
 }
 
+/**
+ * Where a one-click key creation stands. `issued`: the seller was sent to the
+ * store. `posted`: the store posted keys that work on it, staged in a secret
+ * of their own, waiting for the seller's browser to come back. `confirmed`:
+ * the seller's browser came back (with the session that started it) before
+ * the keys, so the store's post completes directly. `refused`: a browser
+ * without that session came back first, or the seller denied, so a later
+ * post is refused.
+ */
+export type PendingKeysState = 'issued' | 'posted' | 'confirmed' | 'refused';
+
+/** Posted keys, as the pending record keeps them until the seller comes back: the staged secret's name and what the account will show (never a key). */
+export interface PostedKeys {
+  /** The secret the keys were staged in (`freshSecretName`), named by no account yet. */
+  readonly secretName: string;
+  readonly label: string;
+  readonly identity?: string;
+  readonly details?: readonly { readonly label: string; readonly value: string }[];
+}
+
 /** A one-click WooCommerce key creation in flight: what the `user_id` sent to the store stands for. Single-use, short-lived. */
 export interface PendingKeys {
   readonly sellerId: string;
@@ -240,13 +260,27 @@ export interface PendingKeys {
   readonly storeUrlIsNew: boolean;
   /** `reconnect`: the keys replace those of the account's existing connection (absent: they connect it). */
   readonly purpose?: 'reconnect';
-  /** Epoch seconds after which the record is refused. */
+  /** Epoch seconds after which the record is refused (also the table's TTL). */
   readonly expiresAt: number;
+  /** Where it stands (absent when written: `issued`). */
+  readonly state?: PendingKeysState;
+  /** With `posted`: the keys the store posted, staged. */
+  readonly posted?: PostedKeys;
 }
 
+/**
+ * The pending one-click key creations, under their `user_id` (stored only as
+ * a hash). Every change of state is one conditional write on the state it
+ * moves from, so two requests racing (two returns, a return and the store's
+ * post) decide once.
+ */
 export interface PendingKeysStore {
-  /** Records a pending key creation under its `user_id` (stored only as a hash). */
+  /** Records a pending key creation, `issued`. */
   put(userId: string, pending: PendingKeys): Promise<void>;
-  /** Takes the pending record for `userId` if it has not expired, deleting it so it cannot be used again. */
-  take(userId: string, nowSeconds: number): Promise<PendingKeys | 'unknown' | 'expired'>;
+  /** The pending record for `userId`, read consistently and left as it is. */
+  get(userId: string, nowSeconds: number): Promise<PendingKeys | 'unknown' | 'expired'>;
+  /** Moves an unexpired record from `from` to `to` (with the posted keys for `posted`); false when it was not at `from` (or is gone). */
+  move(userId: string, from: PendingKeysState, to: Exclude<PendingKeysState, 'issued'>, nowSeconds: number, posted?: PostedKeys): Promise<boolean>;
+  /** Deletes an unexpired record that is at `from`, answering it; undefined when another request took or moved it first. */
+  take(userId: string, from: PendingKeysState, nowSeconds: number): Promise<PendingKeys | undefined>;
 }

@@ -11,7 +11,7 @@ export const FUNCTIONS = {
   connect: { entry: 'functions/connect/handler.ts', description: 'Starts connecting a channel (consent URL), or checks and stores pasted keys' },
   books: { entry: 'functions/books/handler.ts', description: 'Connect Bookkeeping (reuse, organisation) and Accounts & Taxes (live chart, mapping)' },
   oauthCallback: { entry: 'functions/oauth-callback/handler.ts', description: 'Finishes a provider consent: tokens, identity, next step' },
-  keysCallback: { entry: 'functions/keys-callback/handler.ts', description: 'Receives the keys a WooCommerce store creates in one click' },
+  keysCallback: { entry: 'functions/keys-callback/handler.ts', description: 'Receives the keys a WooCommerce store creates in one click, kept when the seller\u2019s browser comes back' },
   wizardTask: { entry: 'functions/wizard-task/handler.ts', description: 'Records the wizard\u2019s task tokens' },
   support: { entry: 'functions/support/handler.ts', description: 'Support: show, list stuck and reset accounts (not on the API)' },
   refresher: { entry: 'functions/refresher/handler.ts', description: 'Refreshes connection tokens before they expire (scheduled, not on the API)' },
@@ -72,6 +72,9 @@ export const ROUTES = [
   { method: 'GET', path: '/api/oauth/{provider}/callback', fn: 'oauthCallback', auth: 'oauth-callback' },
   // WooCommerce's store posts the keys it created here, server to server (its `callback_url`).
   { method: 'POST', path: '/api/oauth/woocommerce/callback', fn: 'keysCallback', auth: 'webhook' },
+  // The seller's browser back from WooCommerce's approval page (its `return_url`), with the session that started it:
+  // posted keys become the account's only here.
+  { method: 'GET', path: '/api/oauth/woocommerce/return', fn: 'keysCallback', auth: 'oauth-callback' },
 ] as const satisfies readonly Route[];
 
 const BY_KEY = new Map<string, (typeof ROUTES)[number]>(ROUTES.map((r) => [routeKey(r), r]));

@@ -1,13 +1,16 @@
 /**
- * WooCommerce's one-click key creation (`POST /api/oauth/woocommerce/callback`):
- * the store posts the keys it created, server to server, unsigned. 200 only
- * once they are checked and stored; anything else, and the store deletes them.
+ * WooCommerce's one-click key creation. `POST /api/oauth/woocommerce/callback`:
+ * the store posts the keys it created, server to server, unsigned; 200 once
+ * they are checked and held (anything else, and the store deletes them).
+ * `GET /api/oauth/woocommerce/return`: the seller's browser back from the
+ * store, with its session; the held keys become the account's only here,
+ * and the answer is a redirect into the web app.
  */
 import { connectEnv, parseEnv } from '#shared/config.js';
 import { postedKeysRequest } from '#shared/key-schemas.js';
-import { receivePostedKeys } from '#shared/use-cases/connect-keys.js';
-import { keysDeps } from '../deps.js';
-import { httpHandler, webhookRoute } from '../http.js';
+import { finishKeysReturn, receivePostedKeys } from '#shared/use-cases/connect-keys.js';
+import { keysDeps, sessionStore } from '../deps.js';
+import { callbackRoute, httpHandler, webhookRoute } from '../http.js';
 
 const env = parseEnv(connectEnv());
 const deps = keysDeps(env);
@@ -21,6 +24,9 @@ export const handler = httpHandler(
         return { status: 200, body: { stored: true } };
       },
     }),
+    'GET /api/oauth/woocommerce/return': callbackRoute({
+      handle: async ({ query, caller }) => ({ redirect: await finishKeysReturn(deps, query, caller) }),
+    }),
   },
-  { allowedOrigins: env.ALLOWED_ORIGINS },
+  { allowedOrigins: env.ALLOWED_ORIGINS, sessions: sessionStore(env) },
 );

@@ -89,8 +89,8 @@ export class StatelessStack extends Stack {
         .useStateMachine(this.wizard.stateMachine)
         .useConnectionSecrets(props.secretPrefix, SECRET_ACCESS.oauthCallback)
         .useAppSecrets(appSecretPrefix, appSecrets),
-      // WooCommerce's server posts one-click keys here: no app secrets, channel secrets only.
-      keysCallback: fn('keysCallback', 'KeysCallbackFunction', { APP_ORIGIN: props.appOrigin })
+      // WooCommerce's server posts one-click keys here, and the seller's browser comes back (with the session cookie): no app secrets, channel secrets only.
+      keysCallback: fn('keysCallback', 'KeysCallbackFunction', { ...cookies, APP_ORIGIN: props.appOrigin })
         .useTable(props.table, 'readWrite')
         .useStateMachine(this.wizard.stateMachine)
         .useConnectionSecrets(props.secretPrefix, SECRET_ACCESS.keysCallback),

@@ -15,7 +15,7 @@ import { accountResponse } from '#shared/schemas.js';
 import { consent } from '#local/sandboxes/consent.js';
 import { WALMART_SANDBOX_KEYS } from '#local/sandboxes/walmart/index.js';
 import { WOO_SANDBOX_KEYS } from '#local/sandboxes/woocommerce/index.js';
-import { client, newAccount, newSeller, settled, withStack, type Client } from '#local/test-helpers.js';
+import { approveAtStore, client, followCallback, newAccount, newSeller, settled, withStack, type Client } from '#local/test-helpers.js';
 import type { LocalStack } from '#local/stack.js';
 
 let stack: LocalStack;
@@ -326,7 +326,7 @@ describe('WooCommerce one-click key creation', () => {
     return { created, authorizeUrl, userId: authorizeUrl.searchParams.get('user_id')! };
   }
 
-  it('sends the seller to the store\u2019s approval page, asking Read access for Onramp with an unguessable user_id', async () => {
+  it('sends the seller to the store\u2019s approval page, asking Read access for Onramp with an unguessable user_id, to come back through Onramp\u2019s API', async () => {
     const c = await newSeller(stack);
     const { created, authorizeUrl, userId } = await start(c);
     expect(authorizeUrl.origin + authorizeUrl.pathname).toBe(`${store()}/wc-auth/v1/authorize`);
@@ -334,7 +334,7 @@ describe('WooCommerce one-click key creation', () => {
       app_name: 'Onramp',
       scope: 'read',
       user_id: userId,
-      return_url: `${stack.url}/accounts/${created.id}/setup?connect=automatic`,
+      return_url: `${stack.url}/api/oauth/woocommerce/return?account=${created.id}`,
       callback_url: `${stack.url}/api/oauth/woocommerce/callback`,
     });
     expect(userId).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -343,28 +343,46 @@ describe('WooCommerce one-click key creation', () => {
     expect(JSON.stringify(Items)).not.toContain(userId);
   });
 
-  it('Approve: the store posts the keys, Onramp checks and stores them before answering 200, and the seller comes back to the next step', async () => {
+  it('Approve: the store posts the keys, Onramp checks and holds them, and they are the account\u2019s once the seller\u2019s browser comes back with its session', async () => {
     const c = await newSeller(stack);
     const { created, authorizeUrl, userId } = await start(c);
     const page = await consent(authorizeUrl.href, 'approve');
     expect(page.pageStatus).toBe(200);
-    expect(page.location).toBe(`${stack.url}/accounts/${created.id}/setup?connect=automatic&success=1&user_id=${userId}`);
+    expect(page.location).toBe(`${stack.url}/api/oauth/woocommerce/return?account=${created.id}&success=1&user_id=${userId}`);
+    // Posted and held: staged in a secret of their own, which no account names yet.
+    expect((await account(c, created.id)).setup.step).toBe('connect_channel');
+    expect(secretsOf(created.id)).toHaveLength(1);
+
+    const back = await followCallback(c, page.location!);
+    expect(back.status).toBe(302);
+    expect(back.landing).toBe(`/accounts/${created.id}/setup`);
     const after = await account(c, created.id);
     expect(after.setup.step).toBe('connect_bookkeeping');
     expect(after.fields).toEqual([{ key: 'storeUrl', label: 'Store URL', value: store() }]);
-    expect(after.connections[0]?.details).toContainEqual({ label: 'Permissions', value: 'Read' });
     const secret = await secretOf(created.id);
     expect(secret.consumerKey).toMatch(/^ck_[0-9a-f]{40}$/);
     expect(secret.consumerSecret).toMatch(/^cs_[0-9a-f]{40}$/);
+    // Which store and which key: the store's address and the key's last four characters, never the key.
+    expect(after.connections[0]?.details).toEqual([
+      { label: 'Store', value: 'Sandbox Store' },
+      { label: 'Store URL', value: store() },
+      { label: 'Consumer Key', value: `ending in ${secret.consumerKey!.slice(-4)}` },
+      { label: 'Permissions', value: 'Read' },
+    ]);
     expect(JSON.stringify(after)).not.toContain(secret.consumerSecret);
+    expect(JSON.stringify(after)).not.toContain(secret.consumerKey);
+    // The used approval is gone: coming back again changes nothing.
+    expect((await followCallback(c, page.location!)).landing).toBe(`/accounts/${created.id}/setup?connect_error=expired`);
+    expect(secretsOf(created.id)).toHaveLength(1);
   });
 
-  it('Deny: the seller comes back with success=0 and nothing is stored', async () => {
+  it('Deny: the seller comes back through Onramp to the form, told they denied, and nothing is stored', async () => {
     const c = await newSeller(stack);
     const { created, authorizeUrl, userId } = await start(c);
     const before = await account(c, created.id);
-    const page = await consent(authorizeUrl.href, 'deny');
-    expect(page.location).toBe(`${stack.url}/accounts/${created.id}/setup?connect=automatic&success=0&user_id=${userId}`);
+    const back = await approveAtStore(c, authorizeUrl.href, 'deny');
+    expect(back.location).toBe(`${stack.url}/api/oauth/woocommerce/return?account=${created.id}&success=0&user_id=${userId}`);
+    expect(back.landing).toBe(`/accounts/${created.id}/setup?connect=automatic&keys=denied`);
     await expectNothingWritten(c, before);
   });
 
@@ -378,6 +396,159 @@ describe('WooCommerce one-click key creation', () => {
   });
 });
 
+describe('WooCommerce one-click keys are kept only when the seller\u2019s own browser comes back (issue 18, item 4)', () => {
+  const post = (body: unknown) => client(stack).call('POST', '/api/oauth/woocommerce/callback', body, { 'content-type': 'application/json;charset=UTF-8' });
+  const returnUrl = (accountId: string, userId: string, success = '1', purpose = '') =>
+    `${stack.url}/api/oauth/woocommerce/return?account=${accountId}${purpose ? `&purpose=${purpose}` : ''}&success=${success}&user_id=${encodeURIComponent(userId)}`;
+  const nobody = () => client(stack);
+  async function start(c: Client) {
+    const created = await newAccount(c, { name: 'Woo', channel: 'woocommerce' });
+    const res = await connect(c, created.id, { storeUrl: store() });
+    expect(res.status).toBe(200);
+    return { created, authorizeUrl: res.body.authorizeUrl as string, userId: new URL(res.body.authorizeUrl as string).searchParams.get('user_id')! };
+  }
+  const keysFor = (userId: string, permissions = 'read') => {
+    const k = wooKey(permissions);
+    return { key_id: 7, user_id: userId, consumer_key: k.consumerKey, consumer_secret: k.consumerSecret, key_permissions: 'read' };
+  };
+
+  it('seller A sends the approval link to B, B approves in a browser without A\u2019s session: nothing lands on A\u2019s account and the staged keys are deleted', async () => {
+    const a = await newSeller(stack);
+    const { created, authorizeUrl } = await start(a);
+    const before = await account(a, created.id);
+    // B (signed in to nothing at Onramp) approves at B's store: the store posts B's keys, then sends B's browser back.
+    const b = await approveAtStore(nobody(), authorizeUrl);
+    expect(b.location).toContain('success=1');
+    expect(b.landing).toBe('/login?connect_error=keys_not_kept');
+    await expectNothingWritten(a, before);
+    // A coming back afterwards finds the approval used up.
+    expect((await followCallback(a, b.location)).landing).toBe(`/accounts/${created.id}/setup?connect_error=expired`);
+    await expectNothingWritten(a, before);
+  });
+
+  it('the same when B is signed in to Onramp as another seller, or A comes back for another of A\u2019s accounts', async () => {
+    const a = await newSeller(stack);
+    const { created, authorizeUrl } = await start(a);
+    const before = await account(a, created.id);
+    const b = await newSeller(stack);
+    const back = await approveAtStore(b, authorizeUrl);
+    expect(back.landing).toBe('/?connect_error=keys_not_kept');
+    await expectNothingWritten(a, before);
+
+    // A's browser, but the return names another of A's accounts than the one the approval was started for.
+    const second = await start(a);
+    const secondBefore = await account(a, second.created.id);
+    const other = await account(a, (await newAccount(a, { name: 'Another Woo', channel: 'woocommerce' })).id);
+    const page = await consent(second.authorizeUrl, 'approve');
+    const tampered = await followCallback(a, page.location!, (u) => u.searchParams.set('account', other.id));
+    expect(tampered.landing).toBe('/?connect_error=keys_not_kept');
+    await expectNothingWritten(a, secondBefore);
+    await expectNothingWritten(a, other);
+  });
+
+  it('a leaked user_id posting keys that do not work changes nothing: the seller\u2019s real approval still connects', async () => {
+    const c = await newSeller(stack);
+    const { created, authorizeUrl } = await start(c);
+    const userId = new URL(authorizeUrl).searchParams.get('user_id')!;
+    const before = await account(c, created.id);
+    for (const garbage of [
+      { ...keysFor(userId), consumer_key: 'ck_made_up_by_someone', consumer_secret: 'cs_made_up_by_someone' },
+      keysFor(userId, 'write'), // keys that exist but cannot read
+      { ...keysFor(userId), consumer_secret: 'cs_not_the_secret' },
+    ]) {
+      const res = await post(garbage);
+      expect(res.status).toBe(400);
+      await expectNothingWritten(c, before);
+    }
+    const back = await approveAtStore(c, authorizeUrl);
+    expect(back.landing).toBe(`/accounts/${created.id}/setup`);
+    expect((await account(c, created.id)).setup.step).toBe('connect_bookkeeping');
+  });
+
+  it('a second post for the same user_id is refused, and the first post\u2019s keys are the ones kept', async () => {
+    const c = await newSeller(stack);
+    const { created, userId } = await start(c);
+    expect((await post(keysFor(userId))).status).toBe(200);
+    const staged = secretsOf(created.id);
+    expect(staged).toHaveLength(1);
+    const other = { ...keysFor(userId, 'read_write') };
+    expect((await post(other)).status).toBe(404);
+    expect(secretsOf(created.id)).toEqual(staged);
+    expect((await followCallback(c, returnUrl(created.id, userId))).landing).toBe(`/accounts/${created.id}/setup`);
+    expect(await secretOf(created.id)).toMatchObject({ consumerKey: wooKey('read').consumerKey });
+  });
+
+  it('two returns at once decide once: the account takes the keys once, and keeps one secret', async () => {
+    const c = await newSeller(stack);
+    const { created, userId } = await start(c);
+    expect((await post(keysFor(userId))).status).toBe(200);
+    const [one, two] = await Promise.all([followCallback(c, returnUrl(created.id, userId)), followCallback(c, returnUrl(created.id, userId))]);
+    expect([one.landing, two.landing]).toEqual([`/accounts/${created.id}/setup`, `/accounts/${created.id}/setup`]);
+    const after = await account(c, created.id);
+    expect(after.setup.step).toBe('connect_bookkeeping');
+    expect(after.connections).toHaveLength(1);
+    expect(secretsOf(created.id)).toHaveLength(1);
+    const events = (await c.call('GET', `/api/accounts/${created.id}/events`)).body.events as { text: string }[];
+    expect(events.filter((e) => /^Connected/.test(e.text))).toHaveLength(1);
+  });
+
+  it('the seller\u2019s return racing a browser without the session: one of them decides, and nothing is left half-kept', async () => {
+    const c = await newSeller(stack);
+    const { created, userId } = await start(c);
+    expect((await post(keysFor(userId))).status).toBe(200);
+    const [seller, stranger] = await Promise.all([followCallback(c, returnUrl(created.id, userId)), followCallback(nobody(), returnUrl(created.id, userId))]);
+    const after = await account(c, created.id);
+    if (after.setup.step === 'connect_bookkeeping') {
+      expect(seller.landing).toBe(`/accounts/${created.id}/setup`);
+      expect(secretsOf(created.id)).toHaveLength(1);
+    } else {
+      expect(stranger.landing).toBe('/login?connect_error=keys_not_kept');
+      expect(secretsOf(created.id)).toEqual([]);
+    }
+  });
+
+  it('the seller\u2019s browser back before the keys: the approval waits for them, and the store\u2019s post then connects the account directly', async () => {
+    const c = await newSeller(stack);
+    const { created, userId } = await start(c);
+    const back = await followCallback(c, returnUrl(created.id, userId));
+    expect(back.landing).toBe(`/accounts/${created.id}/setup?connect=automatic&keys=waiting`);
+    expect((await account(c, created.id)).setup.step).toBe('connect_channel');
+    expect((await post(keysFor(userId))).status).toBe(200);
+    const after = await account(c, created.id);
+    expect(after.setup.step).toBe('connect_bookkeeping');
+    expect(secretsOf(created.id)).toHaveLength(1);
+    expect(after.connections[0]?.details).toContainEqual({ label: 'Store URL', value: store() });
+  });
+
+  it('a browser without the session back before the keys: the approval is refused, so the store\u2019s post is refused (it deletes the keys) and nothing is stored', async () => {
+    const c = await newSeller(stack);
+    const { created, userId } = await start(c);
+    const before = await account(c, created.id);
+    expect((await followCallback(nobody(), returnUrl(created.id, userId))).landing).toBe('/login?connect_error=keys_not_kept');
+    const res = await post(keysFor(userId));
+    expect(res.status).toBe(404);
+    await expectNothingWritten(c, before);
+    // The seller's own return afterwards is told the approval is used up.
+    expect((await followCallback(c, returnUrl(created.id, userId))).landing).toBe(`/accounts/${created.id}/setup?connect_error=expired`);
+  });
+
+  it('the seller denying after someone posted keys with a leaked user_id discards them', async () => {
+    const c = await newSeller(stack);
+    const { created, userId } = await start(c);
+    const before = await account(c, created.id);
+    expect((await post(keysFor(userId))).status).toBe(200);
+    expect((await followCallback(c, returnUrl(created.id, userId, '0'))).landing).toBe(`/accounts/${created.id}/setup?connect=automatic&keys=denied`);
+    await expectNothingWritten(c, before);
+  });
+
+  it('answers a return with no approval behind it, or an account id that is not one, with a sentence and changes nothing', async () => {
+    const c = await newSeller(stack);
+    const { created } = await start(c);
+    expect((await followCallback(c, returnUrl(created.id, 'a-user-id-nobody-issued-0000000000'))).landing).toBe(`/accounts/${created.id}/setup?connect_error=expired`);
+    expect((await followCallback(nobody(), returnUrl('not-an-account', 'x'))).landing).toBe('/login?connect_error=expired');
+  });
+});
+
 describe('the WooCommerce key callback (POST /api/oauth/woocommerce/callback)', () => {
   const store$ = () => client(stack);
   const post = (body: unknown, headers: Record<string, string> = {}) =>
@@ -386,6 +557,8 @@ describe('the WooCommerce key callback (POST /api/oauth/woocommerce/callback)', 
     const k = wooKey(permissions);
     return { key_id: 7, user_id: userId, consumer_key: k.consumerKey, consumer_secret: k.consumerSecret, key_permissions: permissions };
   };
+  /** The seller's browser back from the store, with the seller's session. */
+  const sellerBack = (c: Client, accountId: string, userId: string) => followCallback(c, `${stack.url}/api/oauth/woocommerce/return?account=${accountId}&success=1&user_id=${userId}`);
   async function pending(c: Client) {
     const created = await newAccount(c, { name: 'Woo', channel: 'woocommerce' });
     const res = await connect(c, created.id, { storeUrl: store() });
@@ -401,14 +574,18 @@ describe('the WooCommerce key callback (POST /api/oauth/woocommerce/callback)', 
     expect(res.body.error.message).toMatch(/read-only keys/);
     expect((await account(c, created.id)).setup.step).toBe('connect_channel');
     expect((await post(keysFor(userId))).status).toBe(200);
+    await sellerBack(c, created.id, userId);
     expect((await account(c, created.id)).setup.step).toBe('connect_bookkeeping');
   });
 
-  it('accepts a store\u2019s server-to-server JSON post, with no cookie and no Origin, and answers 200 once the keys are stored', async () => {
+  it('accepts a store\u2019s server-to-server JSON post, with no cookie and no Origin, and answers 200 once the keys are checked and held', async () => {
     const c = await newSeller(stack);
     const { created, userId } = await pending(c);
     const res = await post(keysFor(userId));
     expect(res.status).toBe(200);
+    expect((await account(c, created.id)).setup.step).toBe('connect_channel');
+    expect(secretsOf(created.id)).toHaveLength(1);
+    await sellerBack(c, created.id, userId);
     expect((await account(c, created.id)).setup.step).toBe('connect_bookkeeping');
     expect(secretsOf(created.id)).toHaveLength(1);
   });
@@ -426,6 +603,7 @@ describe('the WooCommerce key callback (POST /api/oauth/woocommerce/callback)', 
     const c = await newSeller(stack);
     const { created, userId } = await pending(c);
     expect((await post(keysFor(userId))).status).toBe(200);
+    await sellerBack(c, created.id, userId);
     const connected = await account(c, created.id);
     const secret = await secretOf(created.id);
     const replay = await post({ ...keysFor(userId, 'read') });
@@ -448,6 +626,7 @@ describe('the WooCommerce key callback (POST /api/oauth/woocommerce/callback)', 
       expiresAt: Math.floor(Date.now() / 1000) - 1,
     });
     expect((await post(keysFor(userId))).status).toBe(404);
+    expect((await sellerBack(c, created.id, userId)).landing).toBe(`/accounts/${created.id}/setup?connect_error=expired`);
     await expectNothingWritten(c, created);
   });
 
@@ -458,6 +637,7 @@ describe('the WooCommerce key callback (POST /api/oauth/woocommerce/callback)', 
     const { created: attackerAccount, userId } = await pending(attacker);
     const res = await post({ ...keysFor(userId), account_id: victimAccount.id, seller_id: 'victim', accountId: victimAccount.id }, { cookie: victim.cookie! });
     expect(res.status).toBe(200);
+    await sellerBack(attacker, attackerAccount.id, userId);
     await expectNothingWritten(victim, victimAccount);
     expect((await account(attacker, attackerAccount.id)).setup.step).toBe('connect_bookkeeping');
   });
@@ -470,7 +650,7 @@ describe('the WooCommerce key callback (POST /api/oauth/woocommerce/callback)', 
     await expectNothingWritten(owner, created);
   });
 
-  it('refuses keys that do not work on the store (so the store deletes them), and the user_id cannot be tried again', async () => {
+  it('refuses keys that do not work on the store (so the store deletes them), leaving the approval as it was', async () => {
     const c = await newSeller(stack);
     const { created, userId } = await pending(c);
     const before = await account(c, created.id);
@@ -479,7 +659,7 @@ describe('the WooCommerce key callback (POST /api/oauth/woocommerce/callback)', 
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('keys_no_read');
     await expectNothingWritten(c, before);
-    expect((await post(keysFor(userId))).status).toBe(404);
+    expect((await post(keysFor(userId))).status).toBe(200);
   });
 
   it('refuses keys for an account that has moved on, and a body that is not JSON', async () => {
@@ -491,6 +671,7 @@ describe('the WooCommerce key callback (POST /api/oauth/woocommerce/callback)', 
     expect(late.status).toBe(409);
     // The store's server is told nothing about the account.
     expect(late.body.error.current).toBeUndefined();
+    expect(secretsOf(created.id)).toHaveLength(1);
     const form = await store$().call('POST', '/api/oauth/woocommerce/callback', new URLSearchParams(keysFor('x'.repeat(20)) as never).toString(), {
       'content-type': 'application/x-www-form-urlencoded',
     });

@@ -15,7 +15,7 @@ import { grantControls } from '#local/sandboxes/controls.js';
 import { walmartControls, WALMART_SANDBOX_KEYS } from '#local/sandboxes/walmart/index.js';
 import { DAY_MS, refresherInstance } from '#local/health-helpers.js';
 import { WOO_SANDBOX_KEYS } from '#local/sandboxes/woocommerce/index.js';
-import { client, newAccount, newSeller, settled, withStack, type Client } from '#local/test-helpers.js';
+import { client, followCallback, newAccount, newSeller, settled, withStack, type Client } from '#local/test-helpers.js';
 import type { LocalStack } from '#local/stack.js';
 
 let stack: LocalStack;
@@ -86,12 +86,14 @@ describe('keys during connections', () => {
       const key = WOO_SANDBOX_KEYS.find((k) => k.permissions === permissions)!;
       await connect({ name: `Woo ${permissions}`, channel: 'woocommerce' }, { storeUrl: url, consumerKey: key.consumerKey, consumerSecret: secret ?? key.consumerSecret });
     }
-    // WooCommerce one click: approved, then the same user_id replayed with other keys, then a failing key.
+    // WooCommerce one click: approved (the keys held, then kept by the seller's return), then the same user_id replayed
+    // with other keys, then a failing key; keys posted and then discarded by a browser without the seller's session.
     const { res: started } = await connect({ name: 'Woo one click', channel: 'woocommerce' }, { storeUrl: store });
     const authorizeUrl = started.body.authorizeUrl as string;
     seen.push(authorizeUrl);
     const page = await consent(authorizeUrl, 'approve');
     seen.push(page.location ?? '');
+    seen.push(JSON.stringify(await followCallback(c, page.location!)));
     const store$ = recorded(client(stack));
     const userId = new URL(authorizeUrl).searchParams.get('user_id')!;
     const replayed = { user_id: userId, consumer_key: 'ck_replayed_key_0000', consumer_secret: 'cs_replayed_secret_0000', key_permissions: 'read' };
@@ -104,6 +106,8 @@ describe('keys during connections', () => {
       consumer_key: writeOnly.consumerKey,
       consumer_secret: writeOnly.consumerSecret,
     });
+    const elsewhere = await consent(again.body.authorizeUrl as string, 'approve');
+    seen.push(elsewhere.location ?? '', JSON.stringify(await followCallback(client(stack), elsewhere.location!)));
     await c.call('GET', '/api/accounts');
     seen.push(authorizeUrl);
 
@@ -121,7 +125,7 @@ describe('keys during connections', () => {
     expect((await c.call('POST', `/api/accounts/${walmart.id}/channel/connect`, walmartKey)).status).toBe(200);
     const woo = await newAccount(c, { name: 'Woo checked', channel: 'woocommerce' });
     const started = await c.call('POST', `/api/accounts/${woo.id}/channel/connect`, { storeUrl: `${stack.sandboxes.origin}/woocommerce` });
-    await consent(started.body.authorizeUrl as string, 'approve');
+    seen.push(JSON.stringify(await followCallback(c, (await consent(started.body.authorizeUrl as string, 'approve')).location!)));
 
     // Checked and working; checked while failing; revoked, and checked again.
     let days = 2;
@@ -142,7 +146,8 @@ describe('keys during connections', () => {
     expect((await c.call('POST', `/api/accounts/${walmart.id}/reconnect`, { kind: 'channel', ...newKey })).status).toBe(200);
     const again = await c.call('POST', `/api/accounts/${woo.id}/reconnect`, { kind: 'channel' });
     seen.push(again.body.authorizeUrl as string);
-    seen.push((await consent(again.body.authorizeUrl as string, 'approve')).location ?? '');
+    const back = (await consent(again.body.authorizeUrl as string, 'approve')).location!;
+    seen.push(back, JSON.stringify(await followCallback(c, back)));
     await check();
     for (const id of [walmart.id, woo.id]) {
       await c.call('GET', `/api/accounts/${id}`);

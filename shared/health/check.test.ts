@@ -56,10 +56,11 @@ async function accountPage(c: Client, id: string) {
 }
 const channelHealth = async (c: Client, id: string) => (await accountPage(c, id)).connections.find((x) => x.kind === 'channel')?.health;
 
-/** The store's approval page, approved: WooCommerce creates new keys and posts them to Onramp before sending the seller back. */
-async function approveAtStore(authorizeUrl: string) {
+/** The store's approval page, approved: WooCommerce creates new keys and posts them to Onramp before sending the seller's browser back, which keeps them. */
+async function approveAtStore(c: Client, authorizeUrl: string) {
   const page = await consent(authorizeUrl, 'approve');
   expect(page.location).toContain('success=1');
+  expect((await followCallback(c, page.location!)).status).toBe(302);
 }
 
 interface Provider {
@@ -112,7 +113,7 @@ const PROVIDERS: readonly Provider[] = [
       const account = await newAccount(c, { name: 'WooCommerce', channel: 'woocommerce' });
       const res = await c.call('POST', `/api/accounts/${account.id}/channel/connect`, { storeUrl: store() });
       expect(res.status).toBe(200);
-      await approveAtStore(res.body.authorizeUrl as string);
+      await approveAtStore(c, res.body.authorizeUrl as string);
       return account.id as string;
     },
     revoke: () => void grantControls(stack.sandboxes.sandboxes, 'woocommerce').revokeGrants(),
@@ -123,7 +124,7 @@ const PROVIDERS: readonly Provider[] = [
     async reconnect(c, id) {
       const res = await c.call('POST', `/api/accounts/${id}/reconnect`, { kind: 'channel' });
       expect(res.status).toBe(200);
-      await approveAtStore(res.body.authorizeUrl as string);
+      await approveAtStore(c, res.body.authorizeUrl as string);
     },
   },
   {

@@ -5,7 +5,10 @@
  * wizard on), and keys that do not leave everything as it was, with one
  * sentence for the seller. WooCommerce can also create the keys itself:
  * the seller approves Onramp at their store, which POSTs the new keys to
- * our callback, matched by a single-use, short-lived `user_id`.
+ * our callback, matched by a single-use, short-lived `user_id`; keys that
+ * work on the store are held, staged, until the seller's own browser comes
+ * back through the return leg with the session that started it (see
+ * `receivePostedKeys` and `finishKeysReturn`).
  *
  * Stored keys start the connection's daily check (`health/check.ts`): keys
  * never expire, so the scheduled refresher makes one authenticated call a
@@ -19,26 +22,36 @@ import { findChannel } from '../catalog.js';
 import { checkWalmartKeys } from '../connectors/walmart-keys.js';
 import { checkWooKeys, findStore, type WooStore } from '../connectors/woocommerce-keys.js';
 import type { KeyConnection } from '../connectors/keys.js';
-import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { AppError, ConflictError, DependencyError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.js';
+import type { ConnectErrorCode } from '../connect-errors.js';
 import type { ConnectionRecordStore, LeaseStore } from '../health/ports.js';
 import { consentRecord } from '../health/record.js';
 import { KeyCheckError, KeysNotConnectedError, type KeyCheckCode } from '../key-errors.js';
 import { keyMessage, type KeyMessageContext } from '../key-messages.js';
 import type { ChannelConnectRequest, PostedKeysRequest } from '../key-schemas.js';
 import { logger } from '../logger.js';
-import type { PendingKeys, PendingKeysStore, ProviderHttp, StoreHttp } from '../ports.js';
+import type { PendingKeys, PendingKeysStore, PostedKeys, ProviderHttp, StoreHttp } from '../ports.js';
 import { findRegion } from '../providers/index.js';
 import type { ApiKeysProvider, KeyField } from '../providers/types.js';
 import { walmart } from '../providers/walmart.js';
 import { woocommerce } from '../providers/woocommerce.js';
 import type { AccountView } from '../schemas.js';
+import { PATH_PARAMS } from '../routes.js';
 import { normaliseStoreUrl } from '../store-url.js';
 import type { Connection, WizardRecord } from '../model.js';
 import { accountView } from '../views.js';
 import { getAccount } from './accounts.js';
+import type { CallerSession } from './auth.js';
+import { discardStaged, freshSecretName, stageCredentials } from './credentials.js';
 import { completeStep, loadAccount, reconnectChannel, type WizardDeps } from './wizard.js';
 
-/** How long a one-click key creation may take, from the click to the store's POST (signing in to WordPress included). */
+/**
+ * How long a one-click key creation may take, from the click to the seller's
+ * return (signing in to WordPress included). Keys posted by a store whose
+ * seller never comes back stay staged in a secret no record names: when the
+ * pending record expires (the table's TTL), the refresher's orphan sweep
+ * deletes that secret after its grace period (`ORPHAN_GRACE_MS`).
+ */
 export const PENDING_KEYS_TTL_SECONDS = 900;
 
 export interface KeysDeps extends WizardDeps {
@@ -64,11 +77,12 @@ export interface KeysDeps extends WizardDeps {
 const PERMISSIONS: Record<string, string> = { read: 'Read', write: 'Write', read_write: 'Read/Write' };
 
 export const keysCallbackUrl = (appOrigin: string) => `${appOrigin}/api/oauth/${woocommerce.id}/callback`;
-/** Where the store sends the seller back; it adds `success` and `user_id`. A reconnect comes back to Account Settings. */
+/**
+ * Where the store sends the seller's browser back, through the API with the
+ * browser's session (`finishKeysReturn`); WooCommerce adds `success` and `user_id`.
+ */
 export const keysReturnUrl = (appOrigin: string, accountId: string, purpose: 'connect' | 'reconnect' = 'connect') =>
-  purpose === 'reconnect'
-    ? `${appOrigin}/accounts/${encodeURIComponent(accountId)}?reconnect=channel&connect=automatic`
-    : `${appOrigin}/accounts/${encodeURIComponent(accountId)}/setup?connect=automatic`;
+  `${appOrigin}/api/oauth/${woocommerce.id}/return?account=${encodeURIComponent(accountId)}${purpose === 'reconnect' ? '&purpose=reconnect' : ''}`;
 
 const nowOf = (deps: Pick<WizardDeps, 'now'>) => deps.now?.() ?? new Date();
 
@@ -196,7 +210,13 @@ async function found(deps: KeysDeps, url: string, account: WizardRecord): Promis
  * secret first, then the step, the connection and (when the store's address
  * came with this request) the address, in one conditional write.
  */
-async function keep(deps: KeysDeps, account: WizardRecord, p: ApiKeysProvider, made: KeyConnection, newStoreUrl: string | undefined): Promise<AccountView> {
+async function keep(
+  deps: KeysDeps,
+  account: WizardRecord,
+  p: ApiKeysProvider,
+  made: KeyConnection | (Omit<KeyConnection, 'credentials'> & { staged: string }),
+  newStoreUrl: string | undefined,
+): Promise<AccountView> {
   const others = await deps.accounts.list(account.sellerId);
   const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === p.id && c.identity === made.identity));
   if (newStoreUrl && account.fields.storeUrl && account.fields.storeUrl !== newStoreUrl) {
@@ -213,7 +233,7 @@ async function keep(deps: KeysDeps, account: WizardRecord, p: ApiKeysProvider, m
       kind: 'channel',
       provider: p.id,
       label: made.label,
-      credentials: made.credentials,
+      ...('staged' in made ? { staged: made.staged } : { credentials: made.credentials }),
       identity: made.identity,
       details: made.details,
       alsoConnectedTo: twin?.name ?? null,
@@ -337,12 +357,56 @@ export async function connectKeysChannel(
   return { account: await connectPasted(deps, account, p, body) };
 }
 
+/** The refusal the store's server gets for a post no pending approval takes (it then deletes the keys). */
+const NOTHING_WAITING = 'There is no connection waiting for these keys.';
+
+/**
+ * The keys a store posted, checked on the store the seller chose: for a
+ * connect, the account must still be at its channel step; for a reconnect,
+ * it must still have its WooCommerce connection, and the keys must be of the
+ * same store. Throws the refusal the store's server gets.
+ */
+async function checkPosted(deps: KeysDeps, pending: PendingKeys, body: PostedKeysRequest): Promise<KeyConnection> {
+  const p = keysProviderOf(woocommerce.id)!;
+  let connection: Connection | undefined;
+  if (pending.purpose === 'reconnect') {
+    const account = await deps.accounts.load(pending.sellerId, pending.accountId);
+    connection = account?.connections.find((c) => c.kind === 'channel' && c.provider === woocommerce.id);
+    // Started over (or removed) while the seller was at the store.
+    if (!account || !connection) throw new NotFoundError(NOTHING_WAITING);
+  } else {
+    // The caller is the store's server, not the seller: a refusal tells it nothing about the account.
+    await loadAtChannelStep(deps, pending.sellerId, pending.accountId, false);
+  }
+  let made: KeyConnection;
+  try {
+    made = await within(deps.checkBudgetMs, 'store_timeout', async (signal) => {
+      const store = await findStore(woocommerce, pending.storeUrl, deps.stores, signal);
+      const checked = await checkWooKeys(woocommerce, store, { consumerKey: body.consumer_key.trim(), consumerSecret: body.consumer_secret.trim() }, deps.stores, signal);
+      if (connection?.identity && checked.identity !== connection.identity) throw new KeyCheckError('store_url_other', 'keys for another store');
+      return checked;
+    });
+  } catch (err) {
+    if (err instanceof KeyCheckError) throw notConnected(err, p, { storeUrl: pending.storeUrl });
+    throw err;
+  }
+  const permissions = PERMISSIONS[body.key_permissions ?? ''];
+  return permissions ? { ...made, details: [...made.details, { label: 'Permissions', value: permissions }] } : made;
+}
+
 /**
  * `POST /api/oauth/woocommerce/callback`: the keys a store created, posted
- * server to server. Accepted only for a pending, unexpired, unused `user_id`,
- * for the seller and account it was issued to, and only once the keys work
- * on the store the seller chose; the answer is 200 only once they are stored
- * (anything else makes the store delete the keys).
+ * server to server, unsigned. They are looked at only for a pending,
+ * unexpired `user_id`, and the pending approval is left as it was unless
+ * they work on the store the seller chose, so a leaked `user_id` posting
+ * other keys cannot use it up. Keys that work are staged in a secret of
+ * their own under a fresh name, and the pending approval moves, in one
+ * conditional write, from `issued` to `posted`, holding that secret's name
+ * and what the account will show (never a key); the answer is 200, so the
+ * store keeps them. They become the account's only when the seller's own
+ * browser comes back (`finishKeysReturn`). If it came back first (the
+ * approval is `confirmed`), the account takes them now. Any other state
+ * (already posted, refused) refuses them and discards what was staged.
  */
 export async function receivePostedKeys(deps: KeysDeps, body: PostedKeysRequest): Promise<void> {
   // Onramp asks for read keys and keeps no other: keys that can write are refused before the pending
@@ -352,31 +416,204 @@ export async function receivePostedKeys(deps: KeysDeps, body: PostedKeysRequest)
     throw new ValidationError('Onramp only takes read-only keys. Approve Onramp again at your store, with Read access.', { key_permissions: 'Read access only.' });
   }
   const nowSeconds = Math.floor(nowOf(deps).getTime() / 1000);
-  const pending = await deps.pendingKeys.take(body.user_id, nowSeconds);
-  if (typeof pending === 'string') {
-    logger.warn('posted keys refused', { refusal: pending });
-    throw new NotFoundError('There is no connection waiting for these keys.');
+  const pending = await deps.pendingKeys.get(body.user_id, nowSeconds);
+  if (typeof pending === 'string' || pending.provider !== woocommerce.id) {
+    logger.warn('posted keys refused', { refusal: typeof pending === 'string' ? pending : 'other_provider' });
+    throw new NotFoundError(NOTHING_WAITING);
   }
-  const p = keysProviderOf(woocommerce.id)!;
-  if (pending.provider !== p.id) throw new NotFoundError('There is no connection waiting for these keys.');
-  if (pending.purpose === 'reconnect') return receiveReconnectKeys(deps, pending, body);
-  // The caller is the store's server, not the seller: a refusal tells it nothing about the account.
-  const account = await loadAtChannelStep(deps, pending.sellerId, pending.accountId, false);
-  let made: KeyConnection;
+  if (pending.state !== 'issued' && pending.state !== 'confirmed') {
+    logger.warn('posted keys refused', { refusal: pending.state ?? 'issued' });
+    throw new NotFoundError(NOTHING_WAITING);
+  }
+  const made = await checkPosted(deps, pending, body);
+  const secretName = freshSecretName(deps, pending.accountId, 'channel');
+  await stageCredentials(deps, secretName, made.credentials, { accountId: pending.accountId, sellerId: pending.sellerId });
+  const posted: PostedKeys = { secretName, label: made.label, identity: made.identity, details: made.details };
+  let outcome: Adopted | 'held' | 'refused';
   try {
-    made = await within(deps.checkBudgetMs, 'store_timeout', async (signal) => {
-      const store = await findStore(woocommerce, pending.storeUrl, deps.stores, signal);
-      return checkWooKeys(woocommerce, store, { consumerKey: body.consumer_key.trim(), consumerSecret: body.consumer_secret.trim() }, deps.stores, signal);
-    });
+    if (await deps.pendingKeys.move(body.user_id, 'issued', 'posted', nowSeconds, posted)) outcome = 'held';
+    else {
+      // The seller's browser came back first, with its session: the account takes the keys now.
+      const confirmed = await deps.pendingKeys.take(body.user_id, 'confirmed', nowSeconds);
+      outcome = confirmed ? await adoptPosted(deps, confirmed, posted) : 'refused';
+    }
   } catch (err) {
-    if (err instanceof KeyCheckError) throw notConnected(err, p, { storeUrl: pending.storeUrl });
+    await discardUnlessNamed(deps, pending, secretName);
     throw err;
   }
-  const permissions = PERMISSIONS[body.key_permissions ?? ''];
-  const details = permissions ? [...made.details, { label: 'Permissions', value: permissions }] : made.details;
-  await keep(deps, account, p, { ...made, details }, pending.storeUrlIsNew ? pending.storeUrl : undefined);
-  logger.info('posted keys stored', { provider: p.id, accountId: account.id });
+  if (outcome === 'held') {
+    logger.info('posted keys held for the seller\u2019s return', { provider: woocommerce.id, accountId: pending.accountId });
+    return;
+  }
+  if (outcome === 'kept') {
+    logger.info('posted keys stored', { provider: woocommerce.id, accountId: pending.accountId });
+    return;
+  }
+  // Another post came first, or a browser without the seller's session decided: these keys are no one's.
+  if (outcome === 'refused') await discardStaged(deps, secretName);
+  logger.warn('posted keys refused', { refusal: outcome });
+  if (outcome === 'not_at_step') throw new ConflictError('This account has already connected its sales channel.', 'not_at_step');
+  throw new NotFoundError(NOTHING_WAITING);
 }
+
+/** What came of an account taking posted keys. */
+type Adopted = 'kept' | 'not_at_step' | 'gone' | 'other_identity';
+
+/** Discards a staged secret unless the account names it (a write that failed may still have landed: then it is the account's). */
+async function discardUnlessNamed(deps: KeysDeps, pending: PendingKeys, secretName: string): Promise<void> {
+  const named = await deps.accounts.load(pending.sellerId, pending.accountId).then(
+    (a) => !!a?.connections.some((c) => c.secretName === secretName),
+    () => true, // unknown: left to the sweep, which deletes it after its grace period if no record names it
+  );
+  if (!named) await discardStaged(deps, secretName);
+}
+
+/**
+ * The account takes keys posted for it, already checked and staged: a
+ * connect completes the channel step naming the staged secret (with the
+ * store's address when the seller gave it with this approval); a reconnect
+ * switches the account's connection to it. Whatever does not end with the
+ * account naming the staged secret discards it (a dependency failure that
+ * hides whether the write landed leaves it to the sweep when the account
+ * does not name it). The pending record was already taken by the caller.
+ */
+async function adoptPosted(deps: KeysDeps, pending: PendingKeys, posted: PostedKeys, loaded?: WizardRecord | null): Promise<Adopted> {
+  const p = keysProviderOf(woocommerce.id)!;
+  const staged = posted.secretName;
+  const made = { label: posted.label, identity: posted.identity ?? '', details: posted.details ?? [], staged };
+  let outcome: Adopted;
+  try {
+    const account = loaded !== undefined && loaded?.id === pending.accountId && loaded.sellerId === pending.sellerId ? loaded : await deps.accounts.load(pending.sellerId, pending.accountId);
+    if (pending.purpose === 'reconnect') {
+      const connection = account?.connections.find((c) => c.kind === 'channel' && c.provider === woocommerce.id);
+      if (!account || !connection) outcome = 'gone';
+      else if (connection.identity && posted.identity !== connection.identity) outcome = 'other_identity';
+      else {
+        try {
+          await replaceKeys(deps, account, connection, p, made);
+          outcome = 'kept';
+        } catch (err) {
+          if (!(err instanceof ConflictError)) throw err;
+          outcome = 'gone';
+        }
+      }
+    } else if (!account) outcome = 'gone';
+    else if (account.step !== 'connect_channel') outcome = 'not_at_step';
+    else {
+      try {
+        await keep(deps, account, p, made, pending.storeUrlIsNew ? pending.storeUrl : undefined);
+        outcome = 'kept';
+      } catch (err) {
+        if (!(err instanceof ConflictError || err instanceof KeysNotConnectedError)) throw err;
+        outcome = 'not_at_step';
+      }
+    }
+  } catch (err) {
+    await discardUnlessNamed(deps, pending, staged);
+    throw err;
+  }
+  if (outcome !== 'kept') await discardUnlessNamed(deps, pending, staged);
+  return outcome;
+}
+
+/**
+ * `GET /api/oauth/woocommerce/return?account=…[&purpose=reconnect]&success=…&user_id=…`:
+ * the seller's browser back from the store's approval page, with its
+ * session. The first return decides, in conditional writes on the pending
+ * approval:
+ *
+ * - with the session of the seller and the account that started it
+ *   (`starter`) and the keys posted: the account takes them (`adoptPosted`),
+ *   and the pending approval is gone;
+ * - with that session and the keys not posted yet: the approval is
+ *   `confirmed`, and the store's post completes it directly (the page waits
+ *   for them);
+ * - without that session (none, another seller, another account), or the
+ *   seller denied: posted keys are discarded, and an approval still waiting
+ *   for its keys is `refused`, so a later post is refused.
+ *
+ * Answers where the browser goes next, with the outcome as a code the web
+ * app puts in one sentence. Never throws for anything a seller or store can cause.
+ */
+export async function finishKeysReturn(deps: KeysDeps, query: Readonly<Record<string, string>>, caller: CallerSession): Promise<string> {
+  const accountId = query.account ?? '';
+  if (!PATH_PARAMS.id.test(accountId)) return withCode(caller.hasToken ? '/' : '/login', 'expired');
+  const purpose = query.purpose === 'reconnect' ? 'reconnect' : 'connect';
+  // The page the seller was on, and the same page told that the store sent them back.
+  const page = purpose === 'reconnect' ? `/accounts/${accountId}?reconnect=channel` : `/accounts/${accountId}/setup`;
+  const back = purpose === 'reconnect' ? `${page}&connect=automatic` : `${page}?connect=automatic`;
+  const userId = query.user_id ?? '';
+  const denied = query.success !== '1';
+
+  let proven: Awaited<ReturnType<CallerSession['resolve']>> = { session: undefined };
+  let pending: PendingKeys | 'unknown' | 'expired';
+  try {
+    if (caller.hasToken) proven = await caller.resolve(accountId);
+    pending = userId ? await deps.pendingKeys.get(userId, nowSecondsOf(deps)) : 'unknown';
+  } catch (err) {
+    logger.warn('keys return failed', { errorName: (err as Error)?.name });
+    return withCode(caller.hasToken ? page : '/login', 'try_again');
+  }
+  const signedIn = !!proven.session;
+  const elsewhere = withCode(signedIn ? '/' : '/login', 'keys_not_kept');
+  if (typeof pending === 'string') {
+    logger.warn('keys return refused', { refusal: pending });
+    return withCode(signedIn ? page : '/login', 'expired');
+  }
+  const starter =
+    !!proven.session &&
+    proven.session.userId === pending.sellerId &&
+    pending.accountId === accountId &&
+    (pending.purpose ?? 'connect') === purpose &&
+    pending.provider === woocommerce.id &&
+    !!proven.account;
+  try {
+    // A request racing this one (the store's post, another return) may move the approval first: read again and decide on what it is then.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (attempt > 0) {
+        const now = await deps.pendingKeys.get(userId, nowSecondsOf(deps));
+        // Decided by the request that won.
+        if (typeof now === 'string') return starter ? (purpose === 'reconnect' ? `/accounts/${accountId}` : page) : withCode(signedIn ? '/' : '/login', 'expired');
+        pending = now;
+      }
+      const state = pending.state ?? 'issued';
+      if (!starter || denied) {
+        if (state === 'posted') {
+          const taken = await deps.pendingKeys.take(userId, 'posted', nowSecondsOf(deps));
+          if (!taken) continue;
+          if (taken.posted) await discardStaged(deps, taken.posted.secretName);
+        } else if (state === 'issued' || (state === 'confirmed' && starter)) {
+          if (!(await deps.pendingKeys.move(userId, state, 'refused', nowSecondsOf(deps)))) continue;
+        } else if (!starter) {
+          // Already decided by the seller's own return (confirmed), or refused: this browser changes nothing.
+          return withCode(signedIn ? '/' : '/login', 'expired');
+        }
+        logger.warn('keys return refused', { refusal: denied ? 'denied' : 'not_the_starting_session', state });
+        return starter ? `${back}&keys=denied` : elsewhere;
+      }
+      if (state === 'refused') return withCode(page, 'expired');
+      if (state === 'confirmed') return `${back}&keys=waiting`;
+      if (state === 'issued') {
+        if (!(await deps.pendingKeys.move(userId, 'issued', 'confirmed', nowSecondsOf(deps)))) continue;
+        return `${back}&keys=waiting`;
+      }
+      const taken = await deps.pendingKeys.take(userId, 'posted', nowSecondsOf(deps));
+      if (!taken) continue;
+      if (!taken.posted) return withCode(page, 'expired');
+      const outcome = await adoptPosted(deps, taken, taken.posted, proven.account);
+      if (outcome === 'kept') return purpose === 'reconnect' ? `/accounts/${accountId}?reconnected=channel` : page;
+      logger.warn('keys return refused', { refusal: outcome });
+      return withCode(page, outcome === 'gone' ? 'expired' : outcome);
+    }
+    return withCode(page, 'try_again');
+  } catch (err) {
+    logger[err instanceof DependencyError || err instanceof ServiceUnavailableError ? 'warn' : 'error']('keys return failed', { errorName: (err as Error)?.name });
+    return withCode(page, 'try_again');
+  }
+}
+
+const nowSecondsOf = (deps: Pick<WizardDeps, 'now'>) => Math.floor(nowOf(deps).getTime() / 1000);
+const withCode = (path: string, code: ConnectErrorCode) => `${path}${path.includes('?') ? '&' : '?'}connect_error=${code}`;
 
 // ---------------------------------------------------------------------------
 // Reconnecting a keys channel: new keys take the old ones' place
@@ -465,27 +702,4 @@ export async function reconnectKeys(
   const made = await checkedForReconnect(deps, account, connection, p, body);
   await replaceKeys(deps, account, connection, p, made);
   return { account: await getAccount({ accounts: deps.accounts, connections: deps.connections, ...(deps.now ? { now: deps.now } : {}) }, account.sellerId, account.id) };
-}
-
-/** The store's POST of keys created for a reconnect: checked on the connected store, then they replace the old ones. */
-async function receiveReconnectKeys(deps: KeysDeps, pending: PendingKeys, body: PostedKeysRequest): Promise<void> {
-  const account = await deps.accounts.load(pending.sellerId, pending.accountId);
-  const connection = account?.connections.find((c) => c.kind === 'channel' && c.provider === woocommerce.id);
-  // Started over (or removed) while the seller was at the store.
-  if (!account || !connection) throw new NotFoundError('There is no connection waiting for these keys.');
-  const p = keysProviderOf(woocommerce.id)!;
-  let made: KeyConnection;
-  try {
-    made = await within(deps.checkBudgetMs, 'store_timeout', async (signal) => {
-      const store = await findStore(woocommerce, pending.storeUrl, deps.stores, signal);
-      const checked = await checkWooKeys(woocommerce, store, { consumerKey: body.consumer_key.trim(), consumerSecret: body.consumer_secret.trim() }, deps.stores, signal);
-      if (connection.identity && checked.identity !== connection.identity) throw new KeyCheckError('store_url_other', 'keys for another store');
-      return checked;
-    });
-  } catch (err) {
-    if (err instanceof KeyCheckError) throw notConnected(err, p, { storeUrl: pending.storeUrl });
-    throw err;
-  }
-  const permissions = PERMISSIONS[body.key_permissions ?? ''];
-  await replaceKeys(deps, account, connection, p, permissions ? { ...made, details: [...made.details, { label: 'Permissions', value: permissions }] } : made);
 }

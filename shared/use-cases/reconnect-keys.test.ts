@@ -15,7 +15,7 @@ import { grantControls } from '#local/sandboxes/controls.js';
 import { walmartControls } from '#local/sandboxes/walmart/index.js';
 import { WOO_SANDBOX_KEYS } from '#local/sandboxes/woocommerce/index.js';
 import { connectBooks, connectedAccount, DAY_MS, refresherInstance, secretOf, secretValue } from '#local/health-helpers.js';
-import { client, newAccount, newSeller, settled, withStack, type Client } from '#local/test-helpers.js';
+import { approveAtStore, client, followCallback, newAccount, newSeller, settled, withStack, type Client } from '#local/test-helpers.js';
 import { TABLE_NAME, type LocalStack } from '#local/stack.js';
 
 let stack: LocalStack;
@@ -138,7 +138,7 @@ describe('Reconnect a WooCommerce connection', () => {
     const c = await newSeller(stack);
     const account = await newAccount(c, { name: 'WooCommerce', channel: 'woocommerce' });
     const started = await c.call('POST', `/api/accounts/${account.id}/channel/connect`, { storeUrl: store() });
-    await consent(started.body.authorizeUrl as string, 'approve');
+    await approveAtStore(c, started.body.authorizeUrl as string);
     await toDone(c, account.id);
     const secretName = secretOf(stack, await sellerIdOf(c), account.id, 'channel');
     const old = await secretValue(stack, secretName);
@@ -152,9 +152,14 @@ describe('Reconnect a WooCommerce connection', () => {
     expect(res.status).toBe(200);
     const authorizeUrl = new URL(res.body.authorizeUrl as string);
     expect(authorizeUrl.origin + authorizeUrl.pathname).toBe(`${store()}/wc-auth/v1/authorize`);
-    expect(authorizeUrl.searchParams.get('return_url')).toBe(`${stack.url}/accounts/${account.id}?reconnect=channel&connect=automatic`);
+    expect(authorizeUrl.searchParams.get('return_url')).toBe(`${stack.url}/api/oauth/woocommerce/return?account=${account.id}&purpose=reconnect`);
     const page = await consent(authorizeUrl.href, 'approve');
-    expect(page.location).toBe(`${stack.url}/accounts/${account.id}?reconnect=channel&connect=automatic&success=1&user_id=${authorizeUrl.searchParams.get('user_id')}`);
+    expect(page.location).toBe(`${stack.url}/api/oauth/woocommerce/return?account=${account.id}&purpose=reconnect&success=1&user_id=${authorizeUrl.searchParams.get('user_id')}`);
+    // Posted and held: the account still shows the old keys until the seller's browser comes back.
+    expect(stack.secrets.has(secretName)).toBe(true);
+    expect((await accountPage(c, account.id)).connections[0]?.health).toMatchObject({ state: 'needs_reconnecting' });
+    const back = await followCallback(c, page.location!);
+    expect(back.landing).toBe(`/accounts/${account.id}?reconnected=channel`);
 
     const after = await accountPage(c, account.id);
     expect(after.connections[0]).toMatchObject({ health: { state: 'connected' }, details: expect.arrayContaining([{ label: 'Permissions', value: 'Read' }]) });
@@ -170,13 +175,44 @@ describe('Reconnect a WooCommerce connection', () => {
     const c = await newSeller(stack);
     const account = await newAccount(c, { name: 'WooCommerce', channel: 'woocommerce' });
     const started = await c.call('POST', `/api/accounts/${account.id}/channel/connect`, { storeUrl: store() });
-    await consent(started.body.authorizeUrl as string, 'approve');
+    await approveAtStore(c, started.body.authorizeUrl as string);
     const res = await reconnect(c, account.id, {});
     const userId = new URL(res.body.authorizeUrl as string).searchParams.get('user_id')!;
     expect((await c.call('POST', `/api/accounts/${account.id}/start-over`, {})).status).toBe(200);
     const posted = await client(stack).call('POST', '/api/oauth/woocommerce/callback', { user_id: userId, consumer_key: 'ck_late_0000', consumer_secret: 'cs_late_0000', key_permissions: 'read' });
     expect(posted.status).toBe(404);
     expect(stack.secrets.names().filter((n) => n.startsWith(`onramp/${account.id}/`))).toEqual([]);
+  });
+});
+
+describe('Reconnect a WooCommerce connection in one click, approved in another browser', () => {
+  it('keeps the old keys, and the new ones the store posted are deleted, when the browser that comes back is not the seller\u2019s', async () => {
+    const c = await newSeller(stack);
+    const account = await newAccount(c, { name: 'WooCommerce', channel: 'woocommerce' });
+    const started = await c.call('POST', `/api/accounts/${account.id}/channel/connect`, { storeUrl: store() });
+    await approveAtStore(c, started.body.authorizeUrl as string);
+    const secretName = secretOf(stack, await sellerIdOf(c), account.id, 'channel');
+    const old = await secretValue(stack, secretName);
+    const before = await accountPage(c, account.id);
+
+    const res = await reconnect(c, account.id, {});
+    const elsewhere = await approveAtStore(client(stack), res.body.authorizeUrl as string);
+    expect(elsewhere.landing).toBe('/login?connect_error=keys_not_kept');
+    expect(await accountPage(c, account.id)).toEqual(before);
+    expect(stack.secrets.names().filter((n) => n.startsWith(`onramp/${account.id}/`))).toEqual([secretName]);
+    expect(await secretValue(stack, secretName)).toEqual(old);
+  });
+
+  it('the seller denying at the store comes back to Account Settings, told so, and nothing changes', async () => {
+    const c = await newSeller(stack);
+    const account = await newAccount(c, { name: 'WooCommerce', channel: 'woocommerce' });
+    const started = await c.call('POST', `/api/accounts/${account.id}/channel/connect`, { storeUrl: store() });
+    await approveAtStore(c, started.body.authorizeUrl as string);
+    const before = await accountPage(c, account.id);
+    const res = await reconnect(c, account.id, {});
+    const denied = await approveAtStore(c, res.body.authorizeUrl as string, 'deny');
+    expect(denied.landing).toBe(`/accounts/${account.id}?reconnect=channel&connect=automatic&keys=denied`);
+    expect(await accountPage(c, account.id)).toEqual(before);
   });
 });
 

@@ -21,16 +21,36 @@ const WAIT_FOR_KEYS = { polls: 10, everyMs: 1_000 };
 const FIELD_ID: Record<string, string> = { storeUrl: 'store-url' };
 const fieldId = (key: string) => FIELD_ID[key] ?? `key-${key}`;
 
-/** What the store's return URL says, read once (the URL is then cleaned of the one-time user_id). */
+/**
+ * What Onramp's return leg said when the store sent the seller back, read
+ * once (the address is then cleaned): `keys=waiting`, approved with this
+ * session but the keys not yet posted; `keys=denied`. Keys that were already
+ * posted were kept or refused by the return leg itself (no `keys` then).
+ */
 export function readReturn(search: string): 'approved' | 'denied' | undefined {
   const q = new URLSearchParams(search);
   if (q.get('connect') !== 'automatic') return undefined;
-  return q.get('success') === '1' ? 'approved' : 'denied';
+  const keys = q.get('keys');
+  return keys === 'waiting' ? 'approved' : keys === 'denied' ? 'denied' : undefined;
+}
+
+/** Where the seller went to approve, kept for the page they come back to (which store the keys are awaited from). */
+const STORE_KEY = (accountId: string) => `onramp.keys-store.${accountId}`;
+
+/** The store's address from its approval page's URL (`<store>/wc-auth/v1/authorize?…`, or `<store>/?wc-auth-route=…`). */
+export function storeOfAuthorizeUrl(authorizeUrl: string): string | undefined {
+  try {
+    const u = new URL(authorizeUrl);
+    const path = u.pathname.replace(/\/wc-auth\/v1\/authorize\/?$/, '').replace(/\/$/, '');
+    return `${u.origin}${path}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Once the account has moved past its channel step, the store's return URL
- * (with its used one-time `user_id`) is taken out of the address bar.
+ * Once the account has moved past its channel step, the return's outcome is
+ * taken out of the address bar.
  */
 export function useStoreReturnCleared(account: AccountView | null): void {
   useEffect(() => {
@@ -60,6 +80,7 @@ export function ConnectWithKeys(props: {
   const [waiting, setWaiting] = useState(returned === 'approved');
   const [notice, setNotice] = useState<string | null>(returned === 'denied' ? AUTOMATIC_DENIED : null);
   const savedStoreUrl = account.fields.find((f) => f.key === 'storeUrl')?.value;
+  const [awaitedStore] = useState(() => savedStoreUrl ?? window.sessionStorage.getItem(STORE_KEY(account.id)) ?? undefined);
   const asksStoreUrl = purpose === 'connect' && channel.fields.some((f) => f.key === 'storeUrl') && !savedStoreUrl;
 
   // Back from the store: the keys arrive server to server, so wait for the account to move on.
@@ -95,7 +116,9 @@ export function ConnectWithKeys(props: {
       onConnected(connected);
     } else {
       const { authorizeUrl } = purpose === 'reconnect' ? await api.reconnectAutomatically(account.id) : await api.connectAutomatically(account.id, storeUrl());
-      // The store's own approval page; it sends the seller back to this step.
+      const store = storeOfAuthorizeUrl(authorizeUrl);
+      if (store) window.sessionStorage.setItem(STORE_KEY(account.id), store);
+      // The store's own approval page; it sends the seller back through Onramp to this step.
       return leavePage(authorizeUrl);
     }
   });
@@ -140,7 +163,7 @@ export function ConnectWithKeys(props: {
     <form onSubmit={submit} noValidate aria-busy={busy !== null} className="keys">
       {notice && <Alert>{notice}</Alert>}
       {errors.message && <Alert>{errors.message}</Alert>}
-      {waiting && <p role="status">Waiting for your store to send Onramp the keys…</p>}
+      {waiting && <p role="status">{awaitedStore ? `Waiting for your store at ${awaitedStore} to send Onramp the keys…` : 'Waiting for your store to send Onramp the keys…'}</p>}
       {busy === 'keys' && <p role="status">Checking your keys with {channel.name}…</p>}
       {asksStoreUrl ? (
         <Field id={fieldId('storeUrl')} label="Store URL" hint="The address of your WordPress site, like https://shop.example.com" error={errors.fields.storeUrl}>

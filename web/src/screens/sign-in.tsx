@@ -1,5 +1,6 @@
 /** Sign in. */
 import { useState } from 'react';
+import { CONNECT_ERROR_CODES, connectErrorMessage, type ConnectErrorCode } from '#shared/connect-errors.js';
 import type { UserView } from '#shared/schemas.js';
 import { api } from '../api.js';
 import { Alert, Field } from '../components.js';
@@ -8,6 +9,11 @@ import { navigate } from '../router.js';
 
 export function SignIn({ onSignedIn }: { onSignedIn: (u: UserView) => void }) {
   const [form, setForm] = useState({ email: '', password: '' });
+  // Sent here from a connection's end without a session (a code only, never free text): what became of it.
+  const [returned] = useState(() => {
+    const code = new URLSearchParams(window.location.search).get('connect_error');
+    return (CONNECT_ERROR_CODES as readonly string[]).includes(code ?? '') ? (code as ConnectErrorCode) : undefined;
+  });
   const { errors, busy, submit } = useAction(async () => {
     const { user } = await api.signIn(form);
     onSignedIn(user);
@@ -16,6 +22,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (u: UserView) => void }) {
   return (
     <main className="card narrow">
       <h1>Sign in to Onramp</h1>
+      {returned && !errors.message && <Alert>{connectErrorMessage(returned, { provider: 'the provider', button: 'Connect automatically' })}</Alert>}
       {errors.message && <Alert>{errors.message}</Alert>}
       <form onSubmit={submit} noValidate>
         <Field id="email" label="Email" error={errors.fields.email}>
