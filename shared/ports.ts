@@ -238,7 +238,8 @@ export interface StoreHttp {
  * without that session came back first, or the seller denied, so a later
  * post is refused.
  */
-export type PendingKeysState = 'issued' | 'posted' | 'confirmed' | 'refused';
+/** `taken`: decided (the keys went to the account, or were discarded); kept until it expires, so a late return or post finds it decided. */
+export type PendingKeysState = 'issued' | 'posted' | 'confirmed' | 'refused' | 'taken';
 
 /** Posted keys, as the pending record keeps them until the seller comes back: the staged secret's name and what the account will show (never a key). */
 export interface PostedKeys {
@@ -280,7 +281,11 @@ export interface PendingKeysStore {
   /** The pending record for `userId`, read consistently and left as it is. */
   get(userId: string, nowSeconds: number): Promise<PendingKeys | 'unknown' | 'expired'>;
   /** Moves an unexpired record from `from` to `to` (with the posted keys for `posted`); false when it was not at `from` (or is gone). */
-  move(userId: string, from: PendingKeysState, to: Exclude<PendingKeysState, 'issued'>, nowSeconds: number, posted?: PostedKeys): Promise<boolean>;
-  /** Deletes an unexpired record that is at `from`, answering it; undefined when another request took or moved it first. */
-  take(userId: string, from: PendingKeysState, nowSeconds: number): Promise<PendingKeys | undefined>;
+  move(userId: string, from: PendingKeysState, to: Exclude<PendingKeysState, 'issued' | 'taken'>, nowSeconds: number, posted?: PostedKeys): Promise<boolean>;
+  /**
+   * Moves an unexpired record at `from` to `to` (`taken`: the account took the
+   * keys; `refused`: they were discarded), without its posted keys, answering
+   * it as it was; undefined when another request took or moved it first.
+   */
+  take(userId: string, from: PendingKeysState, nowSeconds: number, to?: 'taken' | 'refused'): Promise<PendingKeys | undefined>;
 }

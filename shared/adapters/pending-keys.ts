@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PendingKeys, PendingKeysState, PendingKeysStore, PostedKeys } from '../ports.js';
 
 const key = (userId: string) => ({ pk: `KEYS#${createHash('sha256').update(userId).digest('base64url')}`, sk: 'KEYS' });
@@ -26,7 +26,7 @@ function at(from: PendingKeysState, nowSeconds: number) {
   };
 }
 
-const STATES: readonly PendingKeysState[] = ['issued', 'posted', 'confirmed', 'refused'];
+const STATES: readonly PendingKeysState[] = ['issued', 'posted', 'confirmed', 'refused', 'taken'];
 
 function postedOf(v: unknown): PostedKeys | undefined {
   if (!v || typeof v !== 'object') return undefined;
@@ -85,10 +85,21 @@ export function dynamoPendingKeys(db: Pick<DynamoDBDocumentClient, 'send'>, tabl
         throw err;
       }
     },
-    async take(userId, from, nowSeconds) {
+    async take(userId, from, nowSeconds, to = 'taken') {
       try {
         // Only one taker wins; a request racing it finds nothing, or another state.
-        const { Attributes } = await db.send(new DeleteCommand({ TableName: tableName, Key: key(userId), ...at(from, nowSeconds), ReturnValues: 'ALL_OLD' }));
+        // Kept, decided, until it expires: a late return or post then finds it taken rather than unknown.
+        const cond = at(from, nowSeconds);
+        const { Attributes } = await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(userId),
+            UpdateExpression: 'SET #state = :to REMOVE posted',
+            ...cond,
+            ExpressionAttributeValues: { ...cond.ExpressionAttributeValues, ':to': to },
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
         return Attributes ? pendingOf(Attributes) : undefined;
       } catch (err) {
         if (conditionFailed(err)) return undefined;

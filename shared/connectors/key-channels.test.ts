@@ -371,8 +371,8 @@ describe('WooCommerce one-click key creation', () => {
     ]);
     expect(JSON.stringify(after)).not.toContain(secret.consumerSecret);
     expect(JSON.stringify(after)).not.toContain(secret.consumerKey);
-    // The used approval is gone: coming back again changes nothing.
-    expect((await followCallback(c, page.location!)).landing).toBe(`/accounts/${created.id}/setup?connect_error=expired`);
+    // The used approval is gone: coming back again changes nothing, and finds the account connected.
+    expect((await followCallback(c, page.location!)).landing).toBe(`/accounts/${created.id}/setup`);
     expect(secretsOf(created.id)).toHaveLength(1);
   });
 
@@ -483,7 +483,7 @@ describe('WooCommerce one-click keys are kept only when the seller\u2019s own br
     const { created, userId } = await start(c);
     expect((await post(keysFor(userId))).status).toBe(200);
     const [one, two] = await Promise.all([followCallback(c, returnUrl(created.id, userId)), followCallback(c, returnUrl(created.id, userId))]);
-    expect([one.landing, two.landing]).toEqual([`/accounts/${created.id}/setup`, `/accounts/${created.id}/setup`]);
+    expect([one.landing, two.landing], JSON.stringify([one.landing, two.landing])).toEqual([`/accounts/${created.id}/setup`, `/accounts/${created.id}/setup`]);
     const after = await account(c, created.id);
     expect(after.setup.step).toBe('connect_bookkeeping');
     expect(after.connections).toHaveLength(1);

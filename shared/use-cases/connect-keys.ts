@@ -557,6 +557,11 @@ export async function finishKeysReturn(deps: KeysDeps, query: Readonly<Record<st
   const signedIn = !!proven.session;
   const elsewhere = withCode(signedIn ? '/' : '/login', 'keys_not_kept');
   if (typeof pending === 'string') {
+    // The seller's own second return (a double load, two tabs), after the first took the keys: the account shows them.
+    if (signedIn && purpose === 'connect') {
+      const now = await deps.accounts.load(proven.session!.userId, accountId).catch(() => undefined);
+      if (now && now.step !== 'connect_channel' && now.connections.some((c) => c.kind === 'channel' && c.provider === woocommerce.id)) return page;
+    }
     logger.warn('keys return refused', { refusal: pending });
     return withCode(signedIn ? page : '/login', 'expired');
   }
@@ -577,9 +582,11 @@ export async function finishKeysReturn(deps: KeysDeps, query: Readonly<Record<st
         pending = now;
       }
       const state = pending.state ?? 'issued';
+      // Decided by an earlier (or racing) return: the seller finds the page as it now stands.
+      if (state === 'taken') return starter && !denied ? (purpose === 'reconnect' ? `/accounts/${accountId}` : page) : withCode(signedIn ? '/' : '/login', 'expired');
       if (!starter || denied) {
         if (state === 'posted') {
-          const taken = await deps.pendingKeys.take(userId, 'posted', nowSecondsOf(deps));
+          const taken = await deps.pendingKeys.take(userId, 'posted', nowSecondsOf(deps), 'refused');
           if (!taken) continue;
           if (taken.posted) await discardStaged(deps, taken.posted.secretName);
         } else if (state === 'issued' || (state === 'confirmed' && starter)) {
