@@ -22,6 +22,7 @@ import { generateKeyPairSync, randomBytes, randomUUID, sign as cryptoSign, type 
 import { bearerToken, escapeHtml as esc, html, htmlDocument, jsonWith, redirect, sleep, withQuery } from '../http.js';
 import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse, TokenLedger } from '../types.js';
 import { refreshFaults } from '../controls.js';
+import { QUICKBOOKS_FACTS } from './facts.js';
 
 export const QUICKBOOKS_SANDBOX_COMPANY = {
   realmId: '9341452345678901',
@@ -623,7 +624,7 @@ ${hidden.join('\n')}
 <option value="token_slow">token_slow</option>
 </select>
 <div class="actions">
-<button type="submit" name="decision" value="connect" class="primary">Connect</button>
+<button type="submit" name="decision" value="${QUICKBOOKS_FACTS.accept.decision}" class="primary">${esc(QUICKBOOKS_FACTS.accept.label)}</button>
 <button type="submit" name="decision" value="cancel" class="secondary">Cancel</button>
 </div>
 </form>`,
@@ -635,7 +636,7 @@ ${hidden.join('\n')}
     if (typeof a === 'string') return errorPage(a);
     const decision = form.get('decision');
     if (decision === 'cancel') return redirect(withQuery(a.redirectUri, { error: 'access_denied', state: a.state }, 'append'));
-    if (decision !== 'connect') return errorPage('The consent form was sent without a decision.');
+    if (decision !== QUICKBOOKS_FACTS.accept.decision) return errorPage('The consent form was sent without a decision.');
     const scenario = (form.get('scenario') ?? 'ok') as Scenario;
     if (!SCENARIOS.includes(scenario)) return errorPage(`Unknown sandbox outcome: ${scenario}`);
     const now = ctx.now();

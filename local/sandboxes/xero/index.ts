@@ -27,6 +27,7 @@ import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign as crypt
 import { bearerToken, escapeHtml as esc, html, htmlDocument, json, redirect, sleep, withQuery } from '../http.js';
 import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 import { refreshFaults } from '../controls.js';
+import { XERO_FACTS } from './facts.js';
 
 /* ------------------------------------------------------------------ */
 /* The sandbox user and organisations                                  */
@@ -554,7 +555,7 @@ ${orgs}
 <option value="token_slow">token_slow</option>
 </select>
 <div class="actions">
-<button type="submit" name="decision" value="allow" class="primary">Allow access</button>
+<button type="submit" name="decision" value="${XERO_FACTS.accept.decision}" class="primary">${esc(XERO_FACTS.accept.label)}</button>
 <button type="submit" name="decision" value="cancel" class="secondary">Cancel</button>
 </div>
 </form>`,
@@ -566,7 +567,7 @@ ${orgs}
     if (typeof a === 'string') return errorPage(a);
     const decision = form.get('decision');
     if (decision === 'cancel') return redirect(withQuery(a.redirectUri, { error: 'access_denied', state: a.state }, 'append'));
-    if (decision !== 'allow') return errorPage('The consent form was sent without a decision.');
+    if (decision !== XERO_FACTS.accept.decision) return errorPage('The consent form was sent without a decision.');
     const scenario = (form.get('scenario') ?? 'ok') as Scenario;
     if (!SCENARIOS.includes(scenario)) return errorPage(`Unknown sandbox outcome: ${scenario}`);
     const authEventId = randomUUID();
