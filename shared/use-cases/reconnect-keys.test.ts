@@ -12,6 +12,7 @@ import { refreshDueConnections } from '#shared/health/job.js';
 import { accountResponse } from '#shared/schemas.js';
 import { consent } from '#local/sandboxes/consent.js';
 import { grantControls } from '#local/sandboxes/controls.js';
+import { WOOCOMMERCE_FACTS } from '#local/sandboxes/facts.js';
 import { walmartControls } from '#local/sandboxes/walmart/index.js';
 import { WOO_SANDBOX_KEYS } from '#local/sandboxes/woocommerce/index.js';
 import { connectBooks, connectedAccount, DAY_MS, refresherInstance, secretOf, secretValue } from '#local/health-helpers.js';
@@ -138,7 +139,7 @@ describe('Reconnect a WooCommerce connection', () => {
     const c = await newSeller(stack);
     const account = await newAccount(c, { name: 'WooCommerce', channel: 'woocommerce' });
     const started = await c.call('POST', `/api/accounts/${account.id}/channel/connect`, { storeUrl: store() });
-    await consent(started.body.authorizeUrl as string, 'approve');
+    await consent(started.body.authorizeUrl as string, WOOCOMMERCE_FACTS.accept.decision);
     await toDone(c, account.id);
     const secretName = secretOf(stack, await sellerIdOf(c), account.id, 'channel');
     const old = await secretValue(stack, secretName);
@@ -153,7 +154,7 @@ describe('Reconnect a WooCommerce connection', () => {
     const authorizeUrl = new URL(res.body.authorizeUrl as string);
     expect(authorizeUrl.origin + authorizeUrl.pathname).toBe(`${store()}/wc-auth/v1/authorize`);
     expect(authorizeUrl.searchParams.get('return_url')).toBe(`${stack.url}/accounts/${account.id}?reconnect=channel&connect=automatic`);
-    const page = await consent(authorizeUrl.href, 'approve');
+    const page = await consent(authorizeUrl.href, WOOCOMMERCE_FACTS.accept.decision);
     expect(page.location).toBe(`${stack.url}/accounts/${account.id}?reconnect=channel&connect=automatic&success=1&user_id=${authorizeUrl.searchParams.get('user_id')}`);
 
     const after = await accountPage(c, account.id);
@@ -170,7 +171,7 @@ describe('Reconnect a WooCommerce connection', () => {
     const c = await newSeller(stack);
     const account = await newAccount(c, { name: 'WooCommerce', channel: 'woocommerce' });
     const started = await c.call('POST', `/api/accounts/${account.id}/channel/connect`, { storeUrl: store() });
-    await consent(started.body.authorizeUrl as string, 'approve');
+    await consent(started.body.authorizeUrl as string, WOOCOMMERCE_FACTS.accept.decision);
     const res = await reconnect(c, account.id, {});
     const userId = new URL(res.body.authorizeUrl as string).searchParams.get('user_id')!;
     expect((await c.call('POST', `/api/accounts/${account.id}/start-over`, {})).status).toBe(200);
