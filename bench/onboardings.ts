@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { Invocation, AwsCall } from '../local/instrument.js';
 import { sessionTokenOf } from '../local/instrument.js';
 import { consent } from '../local/sandboxes/consent.js';
+import { acceptance, QUICKBOOKS_FACTS, TIKTOK_SHOP_FACTS, XERO_FACTS } from '../local/sandboxes/facts.js';
 import { WALMART_SANDBOX_KEYS } from '../local/sandboxes/walmart/index.js';
 import { WOO_SANDBOX_KEYS } from '../local/sandboxes/woocommerce/index.js';
 import { settled, type Client } from '../local/test-helpers.js';
@@ -34,6 +35,12 @@ import {
 import { check, fixed, median, percentile, pool, table } from './stats.js';
 import { transitionsOf, type TaskSeen } from './transitions.js';
 
+/** A channel's accepting decision and choices, from its sandbox's facts. */
+const accepting = (id: string) => {
+  const { decision, choices } = acceptance(id);
+  return { decision, choices: () => ({ ...choices }) };
+};
+
 export const BUDGET_AWS_REQUESTS = 40;
 export const BUDGET_TRANSITIONS = 10;
 export const BUDGET_COST_USD = 0.001;
@@ -56,17 +63,17 @@ const wooKeys = WOO_SANDBOX_KEYS.find((k) => k.permissions === 'read')!;
 
 /** How each channel is connected in the walk. */
 const RECIPES: Record<string, Recipe> = {
-  amazon: { body: (i) => ({ region: ['europe', 'north-america', 'japan'][i % 3] }), decision: 'confirm', choices: () => ({ agree: 'on' }) },
-  ebay: { body: () => ({}), decision: 'agree' },
-  shopify: { body: () => ({ shopDomain: 'onramp-test.myshopify.com' }), decision: 'install' },
-  etsy: { body: () => ({}), decision: 'grant' },
-  'tiktok-shop': { body: (i) => ({ region: i % 2 ? 'US' : 'UK' }), decision: 'authorize', choices: (b) => ({ seller_region: String(b.region) }) },
-  square: { body: () => ({}), decision: 'allow' },
+  amazon: { body: (i) => ({ region: ['europe', 'north-america', 'japan'][i % 3] }), ...accepting('amazon') },
+  ebay: { body: () => ({}), ...accepting('ebay') },
+  shopify: { body: () => ({ shopDomain: 'onramp-test.myshopify.com' }), ...accepting('shopify') },
+  etsy: { body: () => ({}), ...accepting('etsy') },
+  'tiktok-shop': { body: (i) => ({ region: i % 2 ? 'US' : 'UK' }), decision: TIKTOK_SHOP_FACTS.accept.decision, choices: (b) => TIKTOK_SHOP_FACTS.sellerRegion(String(b.region)) },
+  square: { body: () => ({}), ...accepting('square') },
   walmart: { body: (i) => ({ region: i % 2 ? 'MX' : 'US' }), keys: (_stack, b) => walmartKeys(String(b.region).toLowerCase()) },
   // The sandbox store is plain http on loopback, which account creation refuses: its address is given on the connect step.
   woocommerce: { body: () => ({}), keys: (stack) => ({ consumerKey: wooKeys.consumerKey, consumerSecret: wooKeys.consumerSecret, storeUrl: `${stack.sandboxes.origin}/woocommerce` }) },
 };
-const BOOKS = { xero: 'allow', quickbooks: 'connect' } as const;
+const BOOKS = { xero: XERO_FACTS.accept.decision, quickbooks: QUICKBOOKS_FACTS.accept.decision } as const;
 
 /** Channels an onboarding can draw: every channel with a recipe (consent or keys); any without one is named as not drawn. */
 export function channelsDrawn(): { drawn: string[]; notDrawn: string[] } {

@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
-import { launchBrowser, seriousA11yViolations, signUpInBrowser } from './browser.js';
+import { acceptInBrowser, launchBrowser, seriousA11yViolations, signUpInBrowser } from './browser.js';
 
 let browser: Browser;
 let closeBrowser: () => Promise<void>;
@@ -37,11 +37,7 @@ async function connectChannel(page: Page, channel: 'Amazon Europe' | 'eBay', nam
   if (channel === 'Amazon Europe') await page.getByLabel('Region').selectOption('europe');
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByRole('button', { name: channel === 'eBay' ? 'Connect to eBay' : 'Connect to Amazon' }).click();
-  if (channel === 'eBay') await page.getByRole('button', { name: 'I agree' }).click();
-  else {
-    await page.getByRole('checkbox').check();
-    await page.getByRole('button', { name: 'Confirm' }).click();
-  }
+  await acceptInBrowser(page, channel === 'eBay' ? 'ebay' : 'amazon');
   await page.getByRole('heading', { name: 'Connect Bookkeeping' }).waitFor();
 }
 
@@ -63,7 +59,7 @@ describe('the whole wizard in the browser', () => {
     await page.getByRole('button', { name: 'Connect to Xero' }).click();
     await page.waitForURL((u) => u.origin === stack.sandboxes.origin);
     violations.push(...(await seriousA11yViolations(page)));
-    await page.getByRole('button', { name: 'Allow access' }).click();
+    await acceptInBrowser(page, 'xero');
     await page.getByRole('heading', { name: 'Successfully connected' }).waitFor();
     expect(await page.getByRole('status').textContent()).toContain('Demo Company (UK)');
     violations.push(...(await seriousA11yViolations(page)));
@@ -98,7 +94,7 @@ describe('the whole wizard in the browser', () => {
     const violations: string[] = [];
     await connectChannel(page, 'eBay', 'eBay US');
     await page.getByRole('button', { name: 'Connect to QuickBooks' }).click();
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await acceptInBrowser(page, 'quickbooks');
     await page.getByRole('heading', { name: 'Successfully connected' }).waitFor();
     expect(await page.getByRole('status').textContent()).toContain('Sandbox Company US');
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -111,7 +107,7 @@ describe('the whole wizard in the browser', () => {
     const page = await newSellerPage();
     await connectChannel(page, 'Amazon Europe', 'Amazon EU');
     await page.getByRole('button', { name: 'Connect to Xero' }).click();
-    await page.getByRole('button', { name: 'Allow access' }).click();
+    await acceptInBrowser(page, 'xero');
     await page.getByRole('button', { name: 'Continue' }).click();
     await finish(page, []);
     await page.getByRole('button', { name: 'Add new account' }).click();
@@ -129,7 +125,7 @@ describe('the whole wizard in the browser', () => {
     const page = await newSellerPage();
     await connectChannel(page, 'eBay', 'eBay UK');
     await page.getByRole('button', { name: 'Connect to Xero' }).click();
-    await page.getByRole('button', { name: 'Allow access' }).click();
+    await acceptInBrowser(page, 'xero');
     await page.getByRole('button', { name: 'Continue' }).click();
     const sales = page.getByLabel('Sales', { exact: true });
     await sales.waitFor();

@@ -1,6 +1,7 @@
 /** Debian's Chromium, driven by playwright-core (no browser download; launch() gives each run a fresh temporary profile). */
 import fs from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { acceptance } from '../local/sandboxes/facts.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -92,4 +93,21 @@ export async function sidewaysOnAPhone(page: Page): Promise<string[]> {
   } finally {
     if (resize) await page.setViewportSize(before);
   }
+}
+
+/**
+ * Accepts the sandbox consent page open in `page` as the sandbox's own facts
+ * say (`acceptance` in local/sandboxes/facts.ts): its choices made (a box
+ * ticked, a radio or option picked), then its accepting button pressed.
+ */
+export async function acceptInBrowser(page: Page, provider: string, choices?: Readonly<Record<string, string>>): Promise<void> {
+  const accept = acceptance(provider);
+  for (const [name, value] of Object.entries(choices ?? accept.choices)) {
+    const control = page.locator(`[name="${name}"]`);
+    const type = await control.first().getAttribute('type');
+    if (type === 'checkbox') await control.check();
+    else if (type === 'radio') await page.locator(`[name="${name}"][value="${value}"]`).check();
+    else await control.selectOption(value);
+  }
+  await page.getByRole('button', { name: accept.label, exact: true }).click();
 }

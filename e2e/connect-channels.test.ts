@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
-import { launchBrowser, seriousA11yViolations, signUpInBrowser } from './browser.js';
+import { acceptInBrowser, launchBrowser, seriousA11yViolations, signUpInBrowser } from './browser.js';
 
 let browser: Browser;
 let closeBrowser: () => Promise<void>;
@@ -38,35 +38,26 @@ const CHANNELS: readonly Channel[] = [
     button: 'Amazon',
     name: 'Amazon EU',
     region: /^Europe/,
-    accept: async (p) => {
-      await p.getByRole('checkbox').check();
-      await p.getByRole('button', { name: 'Confirm' }).click();
-    },
+    accept: (p) => acceptInBrowser(p, 'amazon'),
   },
   {
     label: 'Amazon North America',
     button: 'Amazon',
     name: 'Amazon NA',
     region: /^North America/,
-    accept: async (p) => {
-      await p.getByRole('checkbox').check();
-      await p.getByRole('button', { name: 'Confirm' }).click();
-    },
+    accept: (p) => acceptInBrowser(p, 'amazon'),
   },
-  { label: 'eBay', button: 'eBay', name: 'eBay UK', accept: (p) => p.getByRole('button', { name: 'I agree' }).click() },
-  { label: 'Shopify', button: 'Shopify', name: 'Shopify', shop: 'e2e-shop.myshopify.com', accept: (p) => p.getByRole('button', { name: 'Install app' }).click() },
-  { label: 'Etsy', button: 'Etsy', name: 'Etsy', accept: (p) => p.getByRole('button', { name: 'Grant access' }).click() },
+  { label: 'eBay', button: 'eBay', name: 'eBay UK', accept: (p) => acceptInBrowser(p, 'ebay') },
+  { label: 'Shopify', button: 'Shopify', name: 'Shopify', shop: 'e2e-shop.myshopify.com', accept: (p) => acceptInBrowser(p, 'shopify') },
+  { label: 'Etsy', button: 'Etsy', name: 'Etsy', accept: (p) => acceptInBrowser(p, 'etsy') },
   {
     label: 'TikTok Shop UK',
     button: 'TikTok Shop',
     name: 'TikTok UK',
     region: /^United Kingdom/,
-    accept: async (p) => {
-      await p.getByRole('radio', { name: 'UK seller' }).check();
-      await p.getByRole('button', { name: 'Authorize' }).click();
-    },
+    accept: (p) => acceptInBrowser(p, 'tiktok-shop'),
   },
-  { label: 'Square', button: 'Square (Beta)', name: 'Square', accept: (p) => p.getByRole('button', { name: 'Allow' }).click() },
+  { label: 'Square', button: 'Square (Beta)', name: 'Square', accept: (p) => acceptInBrowser(p, 'square') },
 ];
 
 /** A new seller picks the channel, names the account and arrives at the channel's connect step. */

@@ -7,10 +7,11 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WALMART_FACTS } from '../local/sandboxes/facts.js';
 import { WALMART_SANDBOX_KEYS } from '../local/sandboxes/walmart/index.js';
 import { WOO_SANDBOX_KEYS } from '../local/sandboxes/woocommerce/index.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
-import { launchBrowser, seriousA11yViolations, signUpInBrowser } from './browser.js';
+import { acceptInBrowser, launchBrowser, seriousA11yViolations, signUpInBrowser } from './browser.js';
 
 let browser: Browser;
 let closeBrowser: () => Promise<void>;
@@ -59,8 +60,8 @@ async function expectAtConnectBookkeeping(page: Page, connected: RegExp, violati
 
 describe('connecting Walmart with pasted keys in the browser', () => {
   it.each([
-    ['United States', 'sandbox-walmart-us'],
-    ['Mexico', 'sandbox-walmart-mx'],
+    ['United States', WALMART_FACTS.keys.us.clientId],
+    ['Mexico', WALMART_FACTS.keys.mx.clientId],
   ])('%s: the seller follows the steps, pastes the Client ID and Client Secret, and arrives at Connect Bookkeeping', async (region, clientId) => {
     const { page, violations } = await toConnectStep('Walmart', region);
     const key = walmartKey(clientId);
@@ -86,8 +87,8 @@ describe('connecting Walmart with pasted keys in the browser', () => {
   });
 
   it.each([
-    ['a key Walmart rejects', 'sandbox-walmart-us', 'not-the-secret', /^Walmart did not accept this Client ID and Client Secret/, 'Client Secret'],
-    ['a key without access to Reports', 'sandbox-walmart-noreports', walmartKey('sandbox-walmart-noreports').clientSecret, /does not have access to Reports/, 'Client ID'],
+    ['a key Walmart rejects', WALMART_FACTS.keys.us.clientId, 'not-the-secret', /^Walmart did not accept this Client ID and Client Secret/, 'Client Secret'],
+    ['a key without access to Reports', WALMART_FACTS.keys.noReports.clientId, WALMART_FACTS.keys.noReports.clientSecret, /does not have access to Reports/, 'Client ID'],
   ])('%s: the seller stays on the form, with the sentence and the field marked', async (_what, clientId, clientSecret, sentence, marked) => {
     const { page, violations } = await toConnectStep('Walmart', 'United States');
     await page.getByLabel('Client ID').fill(clientId);
@@ -105,7 +106,7 @@ describe('connecting Walmart with pasted keys in the browser', () => {
 
   it('works by keyboard: type, Tab to the next field, Enter to connect', async () => {
     const { page } = await toConnectStep('Walmart', 'United States');
-    const key = walmartKey('sandbox-walmart-us');
+    const key = walmartKey(WALMART_FACTS.keys.us.clientId);
     await page.getByLabel('Client ID').focus();
     await page.keyboard.type(key.clientId);
     await page.keyboard.press('Tab');
@@ -165,7 +166,7 @@ describe('connecting WooCommerce in the browser', () => {
     await page.waitForURL((u) => u.origin === stack.sandboxes.origin);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/Onramp would like to connect to Sandbox Store/);
     violations.push(...(await seriousA11yViolations(page)));
-    await page.getByRole('button', { name: 'Approve' }).click();
+    await acceptInBrowser(page, 'woocommerce');
     await expectAtConnectBookkeeping(page, /Connected WooCommerce: Sandbox Store/, violations);
     // The used one-time id is not left in the address bar.
     expect(new URL(page.url()).search).toBe('');

@@ -13,7 +13,7 @@ import { grantControls } from '../local/sandboxes/controls.js';
 import { walmartControls } from '../local/sandboxes/walmart/index.js';
 import { DAY_MS, refresherInstance } from '../local/health-helpers.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
-import { launchBrowser, seriousA11yViolations, signUpInBrowser } from './browser.js';
+import { acceptInBrowser, launchBrowser, seriousA11yViolations, signUpInBrowser } from './browser.js';
 
 let browser: Browser;
 let closeBrowser: () => Promise<void>;
@@ -35,8 +35,7 @@ async function setUp(page: Page): Promise<string> {
   await page.getByLabel('Region').selectOption('europe');
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByRole('button', { name: 'Connect to Amazon' }).click();
-  await page.getByRole('checkbox').check();
-  await page.getByRole('button', { name: 'Confirm' }).click();
+  await acceptInBrowser(page, 'amazon');
   return booksToDone(page);
 }
 
@@ -60,7 +59,7 @@ async function setUpWithKeys(page: Page, channel: 'Walmart' | 'WooCommerce'): Pr
     await page.getByLabel('Store URL').fill(`${stack.sandboxes.origin}/woocommerce`);
     await page.getByRole('button', { name: 'Connect automatically' }).click();
     await page.waitForURL((u) => u.origin === stack.sandboxes.origin);
-    await page.getByRole('button', { name: 'Approve' }).click();
+    await acceptInBrowser(page, 'woocommerce');
   }
   return booksToDone(page);
 }
@@ -68,7 +67,7 @@ async function setUpWithKeys(page: Page, channel: 'Walmart' | 'WooCommerce'): Pr
 /** From Connect Bookkeeping: Xero, then the suggested Accounts & Taxes, to Done; the account's id. */
 async function booksToDone(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Connect to Xero' }).click();
-  await page.getByRole('button', { name: 'Allow access' }).click();
+  await acceptInBrowser(page, 'xero');
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByLabel('Sales', { exact: true }).waitFor();
   const id = /\/accounts\/([^/]+)\//.exec(page.url())![1]!;
@@ -105,7 +104,7 @@ describe('connection health in the browser', () => {
     await reconnect.focus();
     await page.keyboard.press('Enter');
     await page.waitForURL((u) => u.origin === stack.sandboxes.origin);
-    await page.getByRole('button', { name: 'Allow access' }).click();
+    await acceptInBrowser(page, 'xero');
     await page.getByRole('status').filter({ hasText: 'Reconnected Demo Company (UK)' }).waitFor();
     await books.getByText('Connected', { exact: true }).waitFor();
     expect(await books.getByRole('button', { name: 'Reconnect' }).count()).toBe(0);
@@ -180,7 +179,7 @@ describe('connection health in the browser', () => {
     await channel.getByRole('button', { name: 'Reconnect' }).click();
     await page.getByRole('button', { name: 'Connect automatically' }).click();
     await page.waitForURL((u) => u.origin === stack.sandboxes.origin);
-    await page.getByRole('button', { name: 'Approve' }).click();
+    await acceptInBrowser(page, 'woocommerce');
 
     // Back on Account Settings: the new keys are in place, and the one-time id is not left in the address bar.
     await page.getByRole('status').filter({ hasText: 'Reconnected WooCommerce: Sandbox Store' }).waitFor();

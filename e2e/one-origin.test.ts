@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
-import { launchBrowser, seriousA11yViolations, signUpInBrowser } from './browser.js';
+import { acceptInBrowser, launchBrowser, seriousA11yViolations, signUpInBrowser } from './browser.js';
 
 let browser: Browser;
 let closeBrowser: () => Promise<void>;
@@ -44,8 +44,7 @@ describe('a seller who opens localhost', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('button', { name: 'Connect to Amazon' }).click();
     await page.waitForURL((u) => u.origin === stack.sandboxes.origin);
-    await page.getByRole('checkbox').check();
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    await acceptInBrowser(page, 'amazon');
     // Amazon sends the seller back to the printed address, where their session is.
     await page.getByRole('heading', { name: 'Connect Bookkeeping' }).waitFor();
     expect(new URL(page.url()).origin).toBe(stack.url);

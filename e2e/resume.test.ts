@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '../shared/adapters/aws.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
-import { launchBrowser, signUpInBrowser, signInInBrowser } from './browser.js';
+import { acceptInBrowser, launchBrowser, signUpInBrowser, signInInBrowser } from './browser.js';
 import { until } from '../local/test-helpers.js';
 
 let browser: Browser;
@@ -34,8 +34,7 @@ describe('a seller who leaves the wizard at Connect Bookkeeping', () => {
 
     // Through Amazon's (sandbox) consent.
     await page.getByRole('button', { name: 'Connect to Amazon' }).click();
-    await page.getByRole('checkbox').check();
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    await acceptInBrowser(page, 'amazon');
     await page.getByRole('heading', { name: 'Connect Bookkeeping' }).waitFor();
     await page.close();
 

@@ -9,7 +9,8 @@ import { secretsManagerPort } from '../shared/adapters/secrets.js';
 import { storeHttp } from '../shared/adapters/store-http.js';
 import { translated } from '../shared/adapters/translate.js';
 import type { RefreshDeps } from '../shared/health/refresh.js';
-import { consent } from './sandboxes/consent.js';
+import { acceptConsent } from './sandboxes/consent.js';
+import { acceptance, WALMART_FACTS, WOOCOMMERCE_FACTS } from './sandboxes/facts.js';
 import { TABLE_NAME, type LocalStack } from './stack.js';
 import { connectThroughSandbox, followCallback, newAccount, type Client } from './test-helpers.js';
 
@@ -48,20 +49,12 @@ export function tokenCalls(stack: LocalStack, host: string, path: string): numbe
   return stack.sandboxes.calls.filter((c) => c.host === host && c.path === path).length;
 }
 
-const DECISIONS: Record<string, { decision: string; choices?: Record<string, string> }> = {
-  amazon: { decision: 'confirm', choices: { agree: 'on' } },
-  ebay: { decision: 'agree' },
-  etsy: { decision: 'grant' },
-  square: { decision: 'allow' },
-  'tiktok-shop': { decision: 'authorize', choices: { seller_region: 'UK' } },
-  shopify: { decision: 'install' },
-};
 
 /** An account with its channel connected (and its books, when `books` is given), through the sandboxes' consent. */
 export async function connectedAccount(c: Client, body: Record<string, unknown>, books?: 'xero' | 'quickbooks'): Promise<string> {
   const account = await newAccount(c, body);
-  const how = DECISIONS[String(body.channel)]!;
-  const channel = await connectThroughSandbox(c, account.id, how.decision, how.choices ?? {});
+  const how = acceptance(String(body.channel));
+  const channel = await connectThroughSandbox(c, account.id, how.decision, { ...how.choices });
   if (channel.landing !== `/accounts/${account.id}/setup`) throw new Error(`channel not connected: ${channel.landing}`);
   if (books) await connectBooks(c, account.id as string, books);
   return account.id as string;
@@ -70,7 +63,7 @@ export async function connectedAccount(c: Client, body: Record<string, unknown>,
 /** Connects the account's books through the sandbox's consent (the account at Connect Bookkeeping). */
 export async function connectBooks(c: Client, accountId: string, books: 'xero' | 'quickbooks'): Promise<void> {
   const start = await c.call('POST', `/api/accounts/${accountId}/books/connect`, { provider: books });
-  const page = await consent(start.body.authorizeUrl, books === 'xero' ? 'allow' : 'connect');
+  const page = await acceptConsent(start.body.authorizeUrl, books);
   const back = await followCallback(c, page.location!);
   if (!back.landing?.endsWith('connected=books')) throw new Error(`books not connected: ${back.landing}`);
 }
@@ -89,8 +82,8 @@ export async function secretValue(stack: LocalStack, name: string): Promise<Reco
 
 /** Walmart's and WooCommerce's sandbox keys, as a seller pastes them. */
 export const SANDBOX_KEYS = {
-  walmart: { clientId: 'sandbox-walmart-us', clientSecret: 'sandbox-secret-us' },
-  woocommerce: { consumerKey: 'ck_sandbox_read', consumerSecret: 'cs_sandbox_read' },
+  walmart: { clientId: WALMART_FACTS.keys.us.clientId, clientSecret: WALMART_FACTS.keys.us.clientSecret },
+  woocommerce: { consumerKey: WOOCOMMERCE_FACTS.keys.read.consumerKey, consumerSecret: WOOCOMMERCE_FACTS.keys.read.consumerSecret },
 } as const;
 
 /** An account with its keys channel connected by pasted keys (Walmart US, or the sandbox WooCommerce store). */

@@ -3,6 +3,7 @@
  * page, fills its one form (hidden fields kept, `choices` added), presses the
  * button named by `decision`, and returns where the provider redirects.
  */
+import { acceptance } from './facts.js';
 
 export interface ConsentResult {
   /** The page's status (200 for a consent page; 4xx when the provider refuses the request). */
@@ -21,17 +22,11 @@ const attr = (tag: string, name: string) => {
   return m ? decode(m[2] ?? m[3] ?? '') : undefined;
 };
 
-/** The accepting button (`decision`) of each sandbox's consent page, as local/sandboxes/README.md lists them. */
-export const ACCEPT: Readonly<Record<string, string>> = {
-  amazon: 'confirm',
-  ebay: 'agree',
-  shopify: 'install',
-  etsy: 'grant',
-  'tiktok-shop': 'authorize',
-  square: 'allow',
-  xero: 'allow',
-  quickbooks: 'connect',
-};
+/** Accepts the consent page at `url` of the sandbox `provider` as a plain click-through does (its facts' decision and choices), `extra` choices added. */
+export function acceptConsent(url: string, provider: string, extra: Record<string, string> = {}): Promise<ConsentResult> {
+  const { decision, choices } = acceptance(provider);
+  return consent(url, decision, { ...choices, ...extra });
+}
 
 /** Loads `url`, submits its form with `decision` and `choices`, and returns the redirect. */
 export async function consent(url: string, decision: string, choices: Record<string, string> = {}): Promise<ConsentResult> {

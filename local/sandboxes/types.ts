@@ -92,3 +92,33 @@ export interface ControlledSandbox extends Sandbox {
   /** Providers that rotate refresh tokens: their ledger. */
   readonly ledger?: TokenLedger;
 }
+
+/**
+ * How a plain click-through accepts a sandbox's consent page: the accepting
+ * button (`<button name="decision" value="…">`, labelled in the provider's
+ * own words) and what else the form must carry (a box to tick, a choice).
+ */
+export interface ConsentAcceptance {
+  /** The accepting button's `decision` value, e.g. Etsy's `grant`. */
+  readonly decision: string;
+  /** The accepting button's label, as a browser test finds it, e.g. `Grant access`. */
+  readonly label: string;
+  /** The other fields the accepting click-through sends (name → value), e.g. Amazon's ticked `agree` box. */
+  readonly choices: Readonly<Record<string, string>>;
+}
+
+/**
+ * A sandbox's own test facts, in one typed place (`<provider>/facts.ts`,
+ * gathered in `facts.ts`): tests, e2e tests, helpers and the bench read them
+ * instead of restating them, and the sandbox itself renders and checks them.
+ */
+export interface SandboxFacts<R = never> {
+  /** The provider id, as the sandbox's `id`. */
+  readonly id: string;
+  /** How its consent page is accepted; absent for a sandbox without one. */
+  readonly accept?: ConsentAcceptance;
+  /** The app Onramp registers with the provider, for callbacks at `callback` (`/api/oauth/<provider>/callback`). */
+  readonly registration?: (callback: string) => R;
+  /** Onramp's app secret for the provider (`<prefix><provider>`), as the operator fills it in, from that registration. */
+  readonly appSecret?: (registration: R) => Readonly<Record<string, string>>;
+}

@@ -10,6 +10,7 @@ import type { Account } from '#shared/model.js';
 import type { PendingConsent, ProviderHttp } from '#shared/ports.js';
 import { amazon } from '#shared/providers/amazon.js';
 import { consent } from '#local/sandboxes/consent.js';
+import { AMAZON_FACTS } from '#local/sandboxes/facts.js';
 import { sandboxRegistrations } from '#local/sandboxes/registrations.js';
 import type { SandboxServer } from '#local/sandboxes/server.js';
 import { startSandbox, TEST_APP_ORIGIN } from '#local/sandboxes/test-support.js';
@@ -37,7 +38,7 @@ afterAll(async () => {
 /** Consents on Seller Central Europe (as the second seller for `other_seller`) and exchanges the code: the callback's query and the tokens. */
 async function consentAndExchange(scenario: 'ok' | 'other_seller' = 'ok'): Promise<{ query: Record<string, string>; tokens: TokenSet }> {
   const url = server.sandboxUrl(`https://sellercentral-europe.amazon.com/apps/authorize/consent?${new URLSearchParams({ application_id: reg.applicationId, state: 'st', redirect_uri: REDIRECT })}`);
-  const r = await consent(url, 'confirm', { agree: 'yes', scenario });
+  const r = await consent(url, AMAZON_FACTS.accept.decision, { ...AMAZON_FACTS.accept.choices, scenario });
   const query = Object.fromEntries(new URL(r.location ?? '').searchParams);
   const ctx = context(query);
   const read = amazonConsent.readCallback(amazon, ctx);

@@ -8,6 +8,7 @@ import { connectErrorMessage } from '#shared/connect-errors.js';
 import { accountResponse } from '#shared/schemas.js';
 import { client, connectThroughSandbox, followCallback, newAccount, newSeller, type Client } from '#local/test-helpers.js';
 import { consent } from '#local/sandboxes/consent.js';
+import { AMAZON_FACTS, EBAY_FACTS, ETSY_FACTS, SHOPIFY_FACTS, SQUARE_FACTS, TIKTOK_SHOP_FACTS } from '#local/sandboxes/facts.js';
 import { AMAZON_SANDBOX_SELLER } from '#local/sandboxes/amazon/index.js';
 import { REPORTED_MERCHANT_TOKEN_LABEL } from './amazon.js';
 import { withStack } from '#local/test-helpers.js';
@@ -43,15 +44,15 @@ async function expectNothingWritten(c: Client, before: { id: string; updatedAt: 
 }
 
 const HAPPY = [
-  { name: 'Amazon in Europe', body: { name: 'Amazon EU', channel: 'amazon', region: 'europe' }, decision: 'confirm', choices: { agree: 'on' }, shows: 'Europe' },
-  { name: 'Amazon in North America', body: { name: 'Amazon NA', channel: 'amazon', region: 'north-america' }, decision: 'confirm', choices: { agree: 'on' }, shows: 'North America' },
-  { name: 'Amazon in Japan', body: { name: 'Amazon JP', channel: 'amazon', region: 'japan' }, decision: 'confirm', choices: { agree: 'on' }, shows: 'Japan' },
-  { name: 'eBay', body: { name: 'eBay UK', channel: 'ebay' }, decision: 'agree', choices: {}, shows: 'eBay user' },
-  { name: 'Shopify', body: { name: 'Shopify', channel: 'shopify', shopDomain: 'onramp-test.myshopify.com' }, decision: 'install', choices: {}, shows: 'onramp-test.myshopify.com' },
-  { name: 'Etsy', body: { name: 'Etsy', channel: 'etsy' }, decision: 'grant', choices: {}, shows: 'Etsy shop' },
-  { name: 'TikTok Shop UK', body: { name: 'TikTok UK', channel: 'tiktok-shop', region: 'UK' }, decision: 'authorize', choices: { seller_region: 'UK' }, shows: 'United Kingdom' },
-  { name: 'TikTok Shop US', body: { name: 'TikTok US', channel: 'tiktok-shop', region: 'US' }, decision: 'authorize', choices: { seller_region: 'US' }, shows: 'United States' },
-  { name: 'Square', body: { name: 'Square', channel: 'square' }, decision: 'allow', choices: {}, shows: 'Square business' },
+  { name: 'Amazon in Europe', body: { name: 'Amazon EU', channel: 'amazon', region: 'europe' }, decision: AMAZON_FACTS.accept.decision, choices: { ...AMAZON_FACTS.accept.choices }, shows: 'Europe' },
+  { name: 'Amazon in North America', body: { name: 'Amazon NA', channel: 'amazon', region: 'north-america' }, decision: AMAZON_FACTS.accept.decision, choices: { ...AMAZON_FACTS.accept.choices }, shows: 'North America' },
+  { name: 'Amazon in Japan', body: { name: 'Amazon JP', channel: 'amazon', region: 'japan' }, decision: AMAZON_FACTS.accept.decision, choices: { ...AMAZON_FACTS.accept.choices }, shows: 'Japan' },
+  { name: 'eBay', body: { name: 'eBay UK', channel: 'ebay' }, decision: EBAY_FACTS.accept.decision, choices: {}, shows: 'eBay user' },
+  { name: 'Shopify', body: { name: 'Shopify', channel: 'shopify', shopDomain: 'onramp-test.myshopify.com' }, decision: SHOPIFY_FACTS.accept.decision, choices: {}, shows: 'onramp-test.myshopify.com' },
+  { name: 'Etsy', body: { name: 'Etsy', channel: 'etsy' }, decision: ETSY_FACTS.accept.decision, choices: {}, shows: 'Etsy shop' },
+  { name: 'TikTok Shop UK', body: { name: 'TikTok UK', channel: 'tiktok-shop', region: 'UK' }, decision: TIKTOK_SHOP_FACTS.accept.decision, choices: { ...TIKTOK_SHOP_FACTS.sellerRegion('UK') }, shows: 'United Kingdom' },
+  { name: 'TikTok Shop US', body: { name: 'TikTok US', channel: 'tiktok-shop', region: 'US' }, decision: TIKTOK_SHOP_FACTS.accept.decision, choices: { ...TIKTOK_SHOP_FACTS.sellerRegion('US') }, shows: 'United States' },
+  { name: 'Square', body: { name: 'Square', channel: 'square' }, decision: SQUARE_FACTS.accept.decision, choices: {}, shows: 'Square business' },
 ] as const;
 
 describe('connecting a sales channel through its sandbox', () => {
@@ -76,9 +77,9 @@ describe('connecting a sales channel through its sandbox', () => {
   it('flags a seller, shop or organisation already connected to another of the seller\u2019s accounts', async () => {
     const c = await newSeller(stack);
     const first = await newAccount(c, { name: 'Square main', channel: 'square' });
-    await connectThroughSandbox(c, first.id, 'allow');
+    await connectThroughSandbox(c, first.id, SQUARE_FACTS.accept.decision);
     const second = await newAccount(c, { name: 'Square again', channel: 'square' });
-    const { landing } = await connectThroughSandbox(c, second.id, 'allow');
+    const { landing } = await connectThroughSandbox(c, second.id, SQUARE_FACTS.accept.decision);
     expect(landing).toBe(`/accounts/${second.id}/setup`);
     expect((await account(c, second.id)).connections[0]?.alsoConnectedTo).toBe('Square main');
   });
@@ -103,7 +104,7 @@ describe('a consent that does not finish', () => {
   it('refuses an Amazon seller whose marketplaces are in another region', async () => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Amazon EU', channel: 'amazon', region: 'europe' });
-    const { landing } = await connectThroughSandbox(c, created.id, 'confirm', { agree: 'on', scenario: 'other_region' });
+    const { landing } = await connectThroughSandbox(c, created.id, AMAZON_FACTS.accept.decision, { ...AMAZON_FACTS.accept.choices, scenario: 'other_region' });
     expect(landing).toBe(`/accounts/${created.id}/setup?connect_error=wrong_region`);
     expect(connectErrorMessage('wrong_region', { provider: 'Amazon', button: 'Connect to Amazon', region: 'Europe' })).toMatch(/does not sell in Europe/);
     await expectNothingWritten(c, created);
@@ -112,7 +113,7 @@ describe('a consent that does not finish', () => {
   it('refuses a TikTok Shop seller of another market', async () => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'TikTok US', channel: 'tiktok-shop', region: 'US' });
-    const { landing } = await connectThroughSandbox(c, created.id, 'authorize', { seller_region: 'UK' });
+    const { landing } = await connectThroughSandbox(c, created.id, TIKTOK_SHOP_FACTS.accept.decision, TIKTOK_SHOP_FACTS.sellerRegion('UK'));
     expect(landingCode(landing)).toBe('wrong_market');
     await expectNothingWritten(c, created);
   });
@@ -123,7 +124,7 @@ describe('a consent that does not finish', () => {
   ])('handles %s: a clear message, nothing written', async (_what, scenario, code) => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'eBay', channel: 'ebay' });
-    const { landing } = await connectThroughSandbox(c, created.id, 'agree', { scenario });
+    const { landing } = await connectThroughSandbox(c, created.id, EBAY_FACTS.accept.decision, { scenario });
     expect(landingCode(landing)).toBe(code);
     await expectNothingWritten(c, created);
   });
@@ -131,7 +132,7 @@ describe('a consent that does not finish', () => {
   it('refuses a replayed state: the second use of a callback writes nothing more', async () => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Square', channel: 'square' });
-    const { callback } = await connectThroughSandbox(c, created.id, 'allow');
+    const { callback } = await connectThroughSandbox(c, created.id, SQUARE_FACTS.accept.decision);
     const connected = await account(c, created.id);
     const again = await followCallback(c, callback!);
     expect(landingCode(again.landing)).toBe('expired');
@@ -143,7 +144,7 @@ describe('a consent that does not finish', () => {
     const other = await newSeller(stack);
     const created = await newAccount(owner, { name: 'Etsy', channel: 'etsy' });
     const start = await owner.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
-    const page = await consent(start.body.authorizeUrl, 'grant');
+    const page = await consent(start.body.authorizeUrl, ETSY_FACTS.accept.decision);
     const stolen = await followCallback(other, page.location!);
     expect(landingCode(stolen.landing)).toBe('other_seller');
     expect(stolen.landing).not.toContain(created.id);
@@ -156,7 +157,7 @@ describe('a consent that does not finish', () => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Square', channel: 'square' });
     const start = await c.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
-    const page = await consent(start.body.authorizeUrl, 'allow');
+    const page = await consent(start.body.authorizeUrl, SQUARE_FACTS.accept.decision);
     const mixed = await followCallback(c, page.location!, (u) => {
       u.pathname = '/api/oauth/etsy/callback';
     });
@@ -168,7 +169,7 @@ describe('a consent that does not finish', () => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Square', channel: 'square' });
     const start = await c.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
-    const page = await consent(start.body.authorizeUrl, 'allow');
+    const page = await consent(start.body.authorizeUrl, SQUARE_FACTS.accept.decision);
     for (const path of ['/api/oauth/walmart/callback', '/api/oauth/no-such-provider/callback']) {
       const wrong = await followCallback(c, page.location!, (u) => {
         u.pathname = path;
@@ -183,11 +184,11 @@ describe('a consent that does not finish', () => {
   it('refuses a code used before, even with a fresh state', async () => {
     const c = await newSeller(stack);
     const first = await newAccount(c, { name: 'Etsy 1', channel: 'etsy' });
-    const { callback } = await connectThroughSandbox(c, first.id, 'grant');
+    const { callback } = await connectThroughSandbox(c, first.id, ETSY_FACTS.accept.decision);
     const usedCode = new URL(callback!).searchParams.get('code')!;
     const second = await newAccount(c, { name: 'Etsy 2', channel: 'etsy' });
     const start = await c.call('POST', `/api/accounts/${second.id}/channel/connect`, {});
-    const page = await consent(start.body.authorizeUrl, 'grant');
+    const page = await consent(start.body.authorizeUrl, ETSY_FACTS.accept.decision);
     const replay = await followCallback(c, page.location!, (u) => u.searchParams.set('code', usedCode));
     expect(landingCode(replay.landing)).toBe('expired');
     await expectNothingWritten(c, second);
@@ -197,7 +198,7 @@ describe('a consent that does not finish', () => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Square', channel: 'square' });
     const start = await c.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
-    const page = await consent(start.body.authorizeUrl, 'allow');
+    const page = await consent(start.body.authorizeUrl, SQUARE_FACTS.accept.decision);
     const email = (await c.call('GET', '/api/me')).body.user.email as string;
     const cookie = c.cookie;
     expect((await c.call('POST', '/api/auth/logout', {})).status).toBe(204);
@@ -213,7 +214,7 @@ describe('a consent that does not finish', () => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Square', channel: 'square' });
     const start = await c.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
-    const page = await consent(start.body.authorizeUrl, 'allow');
+    const page = await consent(start.body.authorizeUrl, SQUARE_FACTS.accept.decision);
     const res = await fetch(page.location!, { redirect: 'manual' });
     expect(res.headers.get('location')).toBe('/login?connect_error=signed_out');
     await expectNothingWritten(c, created);
@@ -226,16 +227,16 @@ describe('Amazon\u2019s unsigned redirect', () => {
   async function reconnectChannel(c: Client, id: string, choices: Record<string, string>, change: (u: URL) => void) {
     const start = await c.call('POST', `/api/accounts/${id}/reconnect`, { kind: 'channel' });
     expect(start.status).toBe(200);
-    const page = await consent(start.body.authorizeUrl, 'confirm', { agree: 'on', ...choices });
+    const page = await consent(start.body.authorizeUrl, AMAZON_FACTS.accept.decision, { ...AMAZON_FACTS.accept.choices, ...choices });
     return followCallback(c, page.location!, change);
   }
 
   it('a tampered selling_partner_id does not defeat the already-connected warning, and is shown only as the redirect reported it', async () => {
     const c = await newSeller(stack);
     const first = await newAccount(c, { name: 'Amazon first', channel: 'amazon', region: 'europe' });
-    expect((await connectThroughSandbox(c, first.id, 'confirm', { agree: 'on' })).landing).toBe(`/accounts/${first.id}/setup`);
+    expect((await connectThroughSandbox(c, first.id, AMAZON_FACTS.accept.decision, { ...AMAZON_FACTS.accept.choices })).landing).toBe(`/accounts/${first.id}/setup`);
     const second = await newAccount(c, { name: 'Amazon again', channel: 'amazon', region: 'europe' });
-    const { landing } = await connectThroughSandbox(c, second.id, 'confirm', { agree: 'on' }, tamper('ATTACKER'));
+    const { landing } = await connectThroughSandbox(c, second.id, AMAZON_FACTS.accept.decision, { ...AMAZON_FACTS.accept.choices }, tamper('ATTACKER'));
     expect(landing).toBe(`/accounts/${second.id}/setup`);
     const connection = (await account(c, second.id)).connections[0];
     expect(connection?.alsoConnectedTo).toBe('Amazon first');
@@ -246,7 +247,7 @@ describe('Amazon\u2019s unsigned redirect', () => {
   it('Reconnect refuses another seller whose redirect claims the connected seller\u2019s merchant token, and accepts the same seller whatever the redirect claims', async () => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Amazon EU', channel: 'amazon', region: 'europe' });
-    await connectThroughSandbox(c, created.id, 'confirm', { agree: 'on' });
+    await connectThroughSandbox(c, created.id, AMAZON_FACTS.accept.decision, { ...AMAZON_FACTS.accept.choices });
     const secretName = secretsOf(created.id)[0]!;
     const read = async () => (await stack.secrets.operations.GetSecretValue!({ SecretId: secretName }) as { SecretString: string }).SecretString;
     const stored = await read();
@@ -270,7 +271,7 @@ describe('Shopify\u2019s signed callback', () => {
     const created = await newAccount(c, { name: 'Shopify', channel: 'shopify', shopDomain: shop });
     const start = await c.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
     expect(new URL(start.body.authorizeUrl).pathname).toBe(`/${shop}/admin/oauth/authorize`);
-    const page = await consent(start.body.authorizeUrl, 'install');
+    const page = await consent(start.body.authorizeUrl, SHOPIFY_FACTS.accept.decision);
     return { created, location: page.location! };
   }
 
@@ -301,7 +302,7 @@ describe('Shopify\u2019s signed callback', () => {
   it('refuses an install on another shop than the one the seller entered', async () => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Shopify', channel: 'shopify', shopDomain: 'mine.myshopify.com' });
-    const { landing } = await connectThroughSandbox(c, created.id, 'install', { scenario: 'other_shop' });
+    const { landing } = await connectThroughSandbox(c, created.id, SHOPIFY_FACTS.accept.decision, { scenario: 'other_shop' });
     expect(landingCode(landing)).toBe('wrong_shop');
     await expectNothingWritten(c, created);
   });
@@ -316,7 +317,7 @@ describe('abandoning the consent page', () => {
     expect((await c.call('GET', `/api/accounts/${created.id}`)).status).toBe(200);
     const resumed = await c.call('POST', `/api/accounts/${created.id}/resume`, {});
     expect(resumed.status).toBe(200);
-    const { authorizeUrl, landing } = await connectThroughSandbox(c, created.id, 'agree');
+    const { authorizeUrl, landing } = await connectThroughSandbox(c, created.id, EBAY_FACTS.accept.decision);
     expect(new URL(authorizeUrl).searchParams.get('state')).not.toBe(new URL(first.body.authorizeUrl).searchParams.get('state'));
     expect(landing).toBe(`/accounts/${created.id}/setup`);
   });
@@ -324,7 +325,7 @@ describe('abandoning the consent page', () => {
   it('refuses to start a consent for an account past its channel step', async () => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Square', channel: 'square' });
-    await connectThroughSandbox(c, created.id, 'allow');
+    await connectThroughSandbox(c, created.id, SQUARE_FACTS.accept.decision);
     const again = await c.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/already connected/);

@@ -14,6 +14,7 @@ import { dynamoWizardStore } from '#shared/adapters/wizard.js';
 import { accountResponse } from '#shared/schemas.js';
 import { consent } from '#local/sandboxes/consent.js';
 import { WALMART_SANDBOX_KEYS } from '#local/sandboxes/walmart/index.js';
+import { WALMART_FACTS, WOOCOMMERCE_FACTS } from '#local/sandboxes/facts.js';
 import { WOO_SANDBOX_KEYS } from '#local/sandboxes/woocommerce/index.js';
 import { approveAtStore, client, followCallback, newAccount, newSeller, settled, withStack, type Client } from '#local/test-helpers.js';
 import type { LocalStack } from '#local/stack.js';
@@ -76,8 +77,8 @@ const connect = (c: Client, id: string, body: Record<string, unknown>) => c.call
 
 describe('connecting Walmart with pasted keys', () => {
   it.each([
-    ['United States', 'US', 'sandbox-walmart-us', undefined],
-    ['Mexico', 'MX', 'sandbox-walmart-mx', 'mx'],
+    ['United States', 'US', WALMART_FACTS.keys.us.clientId, undefined],
+    ['Mexico', 'MX', WALMART_FACTS.keys.mx.clientId, 'mx'],
   ] as const)('connects a %s account: checks the keys with Walmart, stores them in the channel secret, moves on to Connect Bookkeeping', async (name, region, clientId, market) => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: `Walmart ${region}`, channel: 'walmart', region });
@@ -109,7 +110,7 @@ describe('connecting Walmart with pasted keys', () => {
   it('refuses keys Walmart rejects, with a sentence next to both keys, and stores nothing', async () => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Walmart', channel: 'walmart', region: 'US' });
-    const res = await connect(c, created.id, { clientId: 'sandbox-walmart-us', clientSecret: 'not-the-secret' });
+    const res = await connect(c, created.id, { clientId: WALMART_FACTS.keys.us.clientId, clientSecret: 'not-the-secret' });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('keys_rejected');
     expect(res.body.error.message).toMatch(/^Walmart did not accept this Client ID and Client Secret, so nothing was saved\./);
@@ -120,7 +121,7 @@ describe('connecting Walmart with pasted keys', () => {
   it('refuses a key without access to Reports, saying what to change in the Developer Portal', async () => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Walmart', channel: 'walmart', region: 'US' });
-    const key = walmartKey('sandbox-walmart-noreports');
+    const key = walmartKey(WALMART_FACTS.keys.noReports.clientId);
     const res = await connect(c, created.id, { clientId: key.clientId, clientSecret: key.clientSecret });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('keys_no_reports');
@@ -130,8 +131,8 @@ describe('connecting Walmart with pasted keys', () => {
   });
 
   it.each([
-    ['US', 'sandbox-walmart-mx', 'These keys are for Walmart Mexico, but this account is for Walmart United States'],
-    ['MX', 'sandbox-walmart-us', 'These keys are for Walmart United States, but this account is for Walmart Mexico'],
+    ['US', WALMART_FACTS.keys.mx.clientId, 'These keys are for Walmart Mexico, but this account is for Walmart United States'],
+    ['MX', WALMART_FACTS.keys.us.clientId, 'These keys are for Walmart United States, but this account is for Walmart Mexico'],
   ] as const)('tells a %s seller whose keys were made for the other market which market they are for', async (region, clientId, sentence) => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Walmart', channel: 'walmart', region });
@@ -144,8 +145,8 @@ describe('connecting Walmart with pasted keys', () => {
   });
 
   it.each([
-    ['down (its token endpoint answers 500)', 'sandbox-walmart-down', 502, 'provider_error', /^Walmart is not answering right now, so we could not check your keys\. Nothing was saved\./],
-    ['slower than our timeout', 'sandbox-walmart-slow', 504, 'provider_timeout', /^Walmart took too long to answer, so we could not check your keys\. Nothing was saved\./],
+    ['down (its token endpoint answers 500)', WALMART_FACTS.keys.down.clientId, 502, 'provider_error', /^Walmart is not answering right now, so we could not check your keys\. Nothing was saved\./],
+    ['slower than our timeout', WALMART_FACTS.keys.slow.clientId, 504, 'provider_timeout', /^Walmart took too long to answer, so we could not check your keys\. Nothing was saved\./],
   ] as const)('answers a Walmart that is %s with a sentence to try again later, and stores nothing', async (_what, clientId, status, code, sentence) => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Walmart', channel: 'walmart', region: 'US' });
@@ -161,7 +162,7 @@ describe('connecting Walmart with pasted keys', () => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Walmart', channel: 'walmart', region: 'US' });
     const before = stack.sandboxes.calls.length;
-    const res = await connect(c, created.id, { clientId: 'sandbox-walmart-us', clientSecret: '  ' });
+    const res = await connect(c, created.id, { clientId: WALMART_FACTS.keys.us.clientId, clientSecret: '  ' });
     expect(res.status).toBe(400);
     expect(res.body.error.fields).toEqual({ clientSecret: expect.stringMatching(/^Paste the Client Secret/) });
     const none = await connect(c, created.id, {});
@@ -173,7 +174,7 @@ describe('connecting Walmart with pasted keys', () => {
   it('refuses fields Walmart does not take, and fields no channel takes', async () => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Walmart', channel: 'walmart', region: 'US' });
-    const key = walmartKey('sandbox-walmart-us');
+    const key = walmartKey(WALMART_FACTS.keys.us.clientId);
     const woo = await connect(c, created.id, { clientId: key.clientId, clientSecret: key.clientSecret, storeUrl: 'https://shop.example.com' });
     expect(woo.status).toBe(400);
     expect(woo.body.error.fields).toEqual({ storeUrl: 'Walmart does not take this. Remove it and try again.' });
@@ -186,7 +187,7 @@ describe('connecting Walmart with pasted keys', () => {
   it('refuses keys for an account whose channel is already connected', async () => {
     const c = await newSeller(stack);
     const created = await newAccount(c, { name: 'Walmart', channel: 'walmart', region: 'US' });
-    const key = walmartKey('sandbox-walmart-us');
+    const key = walmartKey(WALMART_FACTS.keys.us.clientId);
     expect((await connect(c, created.id, { clientId: key.clientId, clientSecret: key.clientSecret })).status).toBe(200);
     const again = await connect(c, created.id, { clientId: key.clientId, clientSecret: key.clientSecret });
     expect(again.status).toBe(409);
@@ -195,7 +196,7 @@ describe('connecting Walmart with pasted keys', () => {
 
   it('flags the same keys connected to another of the seller\u2019s accounts', async () => {
     const c = await newSeller(stack);
-    const key = walmartKey('sandbox-walmart-us');
+    const key = walmartKey(WALMART_FACTS.keys.us.clientId);
     const first = await newAccount(c, { name: 'Walmart main', channel: 'walmart', region: 'US' });
     await connect(c, first.id, { clientId: key.clientId, clientSecret: key.clientSecret });
     const second = await newAccount(c, { name: 'Walmart again', channel: 'walmart', region: 'US' });
@@ -207,7 +208,7 @@ describe('connecting Walmart with pasted keys', () => {
     const owner = await newSeller(stack);
     const other = await newSeller(stack);
     const created = await newAccount(owner, { name: 'Walmart', channel: 'walmart', region: 'US' });
-    const key = walmartKey('sandbox-walmart-us');
+    const key = walmartKey(WALMART_FACTS.keys.us.clientId);
     const before = stack.sandboxes.calls.length;
     expect((await connect(other, created.id, { clientId: key.clientId, clientSecret: key.clientSecret })).status).toBe(404);
     expect(stack.sandboxes.calls.length).toBe(before);
@@ -346,7 +347,7 @@ describe('WooCommerce one-click key creation', () => {
   it('Approve: the store posts the keys, Onramp checks and holds them, and they are the account\u2019s once the seller\u2019s browser comes back with its session', async () => {
     const c = await newSeller(stack);
     const { created, authorizeUrl, userId } = await start(c);
-    const page = await consent(authorizeUrl.href, 'approve');
+    const page = await consent(authorizeUrl.href, WOOCOMMERCE_FACTS.accept.decision);
     expect(page.pageStatus).toBe(200);
     expect(page.location).toBe(`${stack.url}/api/oauth/woocommerce/return?account=${created.id}&success=1&user_id=${userId}`);
     // Posted and held: staged in a secret of their own, which no account names yet.
@@ -439,7 +440,7 @@ describe('WooCommerce one-click keys are kept only when the seller\u2019s own br
     const second = await start(a);
     const secondBefore = await account(a, second.created.id);
     const other = await account(a, (await newAccount(a, { name: 'Another Woo', channel: 'woocommerce' })).id);
-    const page = await consent(second.authorizeUrl, 'approve');
+    const page = await consent(second.authorizeUrl, WOOCOMMERCE_FACTS.accept.decision);
     const tampered = await followCallback(a, page.location!, (u) => u.searchParams.set('account', other.id));
     expect(tampered.landing).toBe('/?connect_error=keys_not_kept');
     await expectNothingWritten(a, secondBefore);

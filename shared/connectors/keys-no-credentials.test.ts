@@ -13,6 +13,7 @@ import { refreshDueConnections } from '#shared/health/job.js';
 import { consent } from '#local/sandboxes/consent.js';
 import { grantControls } from '#local/sandboxes/controls.js';
 import { walmartControls, WALMART_SANDBOX_KEYS } from '#local/sandboxes/walmart/index.js';
+import { WALMART_FACTS, WOOCOMMERCE_FACTS } from '#local/sandboxes/facts.js';
 import { DAY_MS, refresherInstance } from '#local/health-helpers.js';
 import { WOO_SANDBOX_KEYS } from '#local/sandboxes/woocommerce/index.js';
 import { client, followCallback, newAccount, newSeller, settled, withStack, type Client } from '#local/test-helpers.js';
@@ -65,12 +66,12 @@ describe('keys during connections', () => {
     // Walmart: accepted, rejected, without reports, for the other market, down, slow.
     let n = 0;
     for (const [id, secret] of [
-      ['sandbox-walmart-us', undefined],
-      ['sandbox-walmart-us', 'a-wrong-walmart-secret'],
-      ['sandbox-walmart-noreports', undefined],
-      ['sandbox-walmart-mx', undefined],
-      ['sandbox-walmart-down', undefined],
-      ['sandbox-walmart-slow', undefined],
+      [WALMART_FACTS.keys.us.clientId, undefined],
+      [WALMART_FACTS.keys.us.clientId, 'a-wrong-walmart-secret'],
+      [WALMART_FACTS.keys.noReports.clientId, undefined],
+      [WALMART_FACTS.keys.mx.clientId, undefined],
+      [WALMART_FACTS.keys.down.clientId, undefined],
+      [WALMART_FACTS.keys.slow.clientId, undefined],
     ] as const) {
       const key = WALMART_SANDBOX_KEYS.find((k) => k.clientId === id)!;
       await connect({ name: `Walmart ${n++}`, channel: 'walmart', region: 'US' }, { clientId: key.clientId, clientSecret: secret ?? key.clientSecret });
@@ -91,7 +92,7 @@ describe('keys during connections', () => {
     const { res: started } = await connect({ name: 'Woo one click', channel: 'woocommerce' }, { storeUrl: store });
     const authorizeUrl = started.body.authorizeUrl as string;
     seen.push(authorizeUrl);
-    const page = await consent(authorizeUrl, 'approve');
+    const page = await consent(authorizeUrl, WOOCOMMERCE_FACTS.accept.decision);
     seen.push(page.location ?? '');
     seen.push(JSON.stringify(await followCallback(c, page.location!)));
     const store$ = recorded(client(stack));
@@ -106,7 +107,7 @@ describe('keys during connections', () => {
       consumer_key: writeOnly.consumerKey,
       consumer_secret: writeOnly.consumerSecret,
     });
-    const elsewhere = await consent(again.body.authorizeUrl as string, 'approve');
+    const elsewhere = await consent(again.body.authorizeUrl as string, WOOCOMMERCE_FACTS.accept.decision);
     seen.push(elsewhere.location ?? '', JSON.stringify(await followCallback(client(stack), elsewhere.location!)));
     await c.call('GET', '/api/accounts');
     seen.push(authorizeUrl);
@@ -125,7 +126,7 @@ describe('keys during connections', () => {
     expect((await c.call('POST', `/api/accounts/${walmart.id}/channel/connect`, walmartKey)).status).toBe(200);
     const woo = await newAccount(c, { name: 'Woo checked', channel: 'woocommerce' });
     const started = await c.call('POST', `/api/accounts/${woo.id}/channel/connect`, { storeUrl: `${stack.sandboxes.origin}/woocommerce` });
-    seen.push(JSON.stringify(await followCallback(c, (await consent(started.body.authorizeUrl as string, 'approve')).location!)));
+    seen.push(JSON.stringify(await followCallback(c, (await consent(started.body.authorizeUrl as string, WOOCOMMERCE_FACTS.accept.decision)).location!)));
 
     // Checked and working; checked while failing; revoked, and checked again.
     let days = 2;
@@ -146,7 +147,7 @@ describe('keys during connections', () => {
     expect((await c.call('POST', `/api/accounts/${walmart.id}/reconnect`, { kind: 'channel', ...newKey })).status).toBe(200);
     const again = await c.call('POST', `/api/accounts/${woo.id}/reconnect`, { kind: 'channel' });
     seen.push(again.body.authorizeUrl as string);
-    const back = (await consent(again.body.authorizeUrl as string, 'approve')).location!;
+    const back = (await consent(again.body.authorizeUrl as string, WOOCOMMERCE_FACTS.accept.decision)).location!;
     seen.push(back, JSON.stringify(await followCallback(c, back)));
     await check();
     for (const id of [walmart.id, woo.id]) {

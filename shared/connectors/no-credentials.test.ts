@@ -7,6 +7,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '#shared/adapters/aws.js';
 import { logger } from '#shared/logger.js';
+import { AMAZON_FACTS, EBAY_FACTS, ETSY_FACTS, SHOPIFY_FACTS, SQUARE_FACTS, TIKTOK_SHOP_FACTS } from '#local/sandboxes/facts.js';
 import { appSecretsFor } from '#local/sandboxes/index.js';
 import { sandboxRegistrations } from '#local/sandboxes/registrations.js';
 import { connectThroughSandbox, newAccount, newSeller, withStack, type Client } from '#local/test-helpers.js';
@@ -49,15 +50,15 @@ function recorded(c: Client): Client {
 }
 
 const RUNS = [
-  { body: { name: 'Amazon EU', channel: 'amazon', region: 'europe' }, decision: 'confirm', choices: { agree: 'on' } },
-  { body: { name: 'Amazon NA', channel: 'amazon', region: 'north-america' }, decision: 'confirm', choices: { agree: 'on', scenario: 'other_region' } },
-  { body: { name: 'eBay', channel: 'ebay' }, decision: 'agree', choices: {} },
-  { body: { name: 'eBay slow', channel: 'ebay' }, decision: 'agree', choices: { scenario: 'token_slow' } },
-  { body: { name: 'Shopify', channel: 'shopify', shopDomain: 'secret-check.myshopify.com' }, decision: 'install', choices: {} },
-  { body: { name: 'Etsy', channel: 'etsy' }, decision: 'grant', choices: {} },
-  { body: { name: 'Etsy failing', channel: 'etsy' }, decision: 'grant', choices: { scenario: 'token_error' } },
-  { body: { name: 'TikTok', channel: 'tiktok-shop', region: 'UK' }, decision: 'authorize', choices: { seller_region: 'UK' } },
-  { body: { name: 'Square', channel: 'square' }, decision: 'allow', choices: {} },
+  { body: { name: 'Amazon EU', channel: 'amazon', region: 'europe' }, decision: AMAZON_FACTS.accept.decision, choices: { ...AMAZON_FACTS.accept.choices } },
+  { body: { name: 'Amazon NA', channel: 'amazon', region: 'north-america' }, decision: AMAZON_FACTS.accept.decision, choices: { ...AMAZON_FACTS.accept.choices, scenario: 'other_region' } },
+  { body: { name: 'eBay', channel: 'ebay' }, decision: EBAY_FACTS.accept.decision, choices: {} },
+  { body: { name: 'eBay slow', channel: 'ebay' }, decision: EBAY_FACTS.accept.decision, choices: { scenario: 'token_slow' } },
+  { body: { name: 'Shopify', channel: 'shopify', shopDomain: 'secret-check.myshopify.com' }, decision: SHOPIFY_FACTS.accept.decision, choices: {} },
+  { body: { name: 'Etsy', channel: 'etsy' }, decision: ETSY_FACTS.accept.decision, choices: {} },
+  { body: { name: 'Etsy failing', channel: 'etsy' }, decision: ETSY_FACTS.accept.decision, choices: { scenario: 'token_error' } },
+  { body: { name: 'TikTok', channel: 'tiktok-shop', region: 'UK' }, decision: TIKTOK_SHOP_FACTS.accept.decision, choices: TIKTOK_SHOP_FACTS.sellerRegion('UK') },
+  { body: { name: 'Square', channel: 'square' }, decision: SQUARE_FACTS.accept.decision, choices: {} },
 ] as const;
 
 describe('credentials during connections', () => {

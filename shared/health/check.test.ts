@@ -18,6 +18,7 @@ import type { RefreshDeps } from '#shared/health/refresh.js';
 import { accountResponse } from '#shared/schemas.js';
 import { consent } from '#local/sandboxes/consent.js';
 import { grantControls } from '#local/sandboxes/controls.js';
+import { SHOPIFY_FACTS, WOOCOMMERCE_FACTS } from '#local/sandboxes/facts.js';
 import { walmartControls } from '#local/sandboxes/walmart/index.js';
 import { connectedAccount, DAY_MS, refresherInstance, secretOf } from '#local/health-helpers.js';
 import { followCallback, newAccount, newSeller, settled, withStack, type Client } from '#local/test-helpers.js';
@@ -58,7 +59,7 @@ const channelHealth = async (c: Client, id: string) => (await accountPage(c, id)
 
 /** The store's approval page, approved: WooCommerce creates new keys and posts them to Onramp before sending the seller's browser back, which keeps them. */
 async function approveAtStore(c: Client, authorizeUrl: string) {
-  const page = await consent(authorizeUrl, 'approve');
+  const page = await consent(authorizeUrl, WOOCOMMERCE_FACTS.accept.decision);
   expect(page.location).toContain('success=1');
   expect((await followCallback(c, page.location!)).status).toBe(302);
 }
@@ -138,7 +139,7 @@ const PROVIDERS: readonly Provider[] = [
     async reconnect(c, id) {
       const start = await c.call('POST', `/api/accounts/${id}/reconnect`, { kind: 'channel' });
       expect(start.status).toBe(200);
-      const page = await consent(start.body.authorizeUrl as string, 'install');
+      const page = await consent(start.body.authorizeUrl as string, SHOPIFY_FACTS.accept.decision);
       expect((await followCallback(c, page.location!)).landing).toBe(`/accounts/${id}?reconnected=channel`);
     },
   },

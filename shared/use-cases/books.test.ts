@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartResponse, accountResponse } from '#shared/schemas.js';
 import { consent } from '#local/sandboxes/consent.js';
+import { acceptance, QUICKBOOKS_FACTS, XERO_FACTS } from '#local/sandboxes/facts.js';
 import { XERO_SANDBOX_TENANTS } from '#local/sandboxes/xero/index.js';
 import { connectThroughSandbox, followCallback, newAccount, newSeller, withStack, type Client } from '#local/test-helpers.js';
 import type { LocalStack } from '#local/stack.js';
@@ -33,9 +34,8 @@ async function account(c: Client, id: string) {
 /** An account with its channel connected, at Connect Bookkeeping. */
 async function atBooks(c: Client, body: Record<string, unknown> = { name: 'Amazon EU', channel: 'amazon', region: 'europe' }) {
   const created = await newAccount(c, body);
-  const choices: Record<string, Record<string, string>> = { amazon: { agree: 'on' } };
-  const decision: Record<string, string> = { amazon: 'confirm', ebay: 'agree', square: 'allow', etsy: 'grant' };
-  await connectThroughSandbox(c, created.id, decision[String(body.channel)]!, choices[String(body.channel)] ?? {});
+  const { decision, choices } = acceptance(String(body.channel));
+  await connectThroughSandbox(c, created.id, decision, { ...choices });
   expect((await account(c, created.id)).setup.step).toBe('connect_bookkeeping');
   return created.id as string;
 }
@@ -58,7 +58,7 @@ describe('Connect Bookkeeping', () => {
   it('connects Xero: tokens in the seller\u2019s secret for the organisation, "Successfully connected", on to Accounts & Taxes', async () => {
     const c = await newSeller(stack);
     const id = await atBooks(c);
-    const { landing } = await booksConsent(c, id, 'xero', 'allow');
+    const { landing } = await booksConsent(c, id, 'xero', XERO_FACTS.accept.decision);
     expect(landing).toBe(`/accounts/${id}/setup?connected=books`);
     const a = await account(c, id);
     expect(a.setup.step).toBe('accounts_and_taxes');
@@ -68,7 +68,7 @@ describe('Connect Bookkeeping', () => {
   it('connects QuickBooks through realmId and the company info call', async () => {
     const c = await newSeller(stack);
     const id = await atBooks(c, { name: 'eBay', channel: 'ebay' });
-    const { landing } = await booksConsent(c, id, 'quickbooks', 'connect');
+    const { landing } = await booksConsent(c, id, 'quickbooks', QUICKBOOKS_FACTS.accept.decision);
     expect(landing).toBe(`/accounts/${id}/setup?connected=books`);
     expect((await account(c, id)).connections.find((x) => x.kind === 'books')?.label).toBe('Sandbox Company US');
   });
@@ -76,7 +76,7 @@ describe('Connect Bookkeeping', () => {
   it('lets a seller who authorised two Xero organisations pick one, and keeps only that one', async () => {
     const c = await newSeller(stack);
     const id = await atBooks(c);
-    await booksConsent(c, id, 'xero', 'allow', { tenant: `${DEMO.tenantId},${SECOND.tenantId}` });
+    await booksConsent(c, id, 'xero', XERO_FACTS.accept.decision, { tenant: `${DEMO.tenantId},${SECOND.tenantId}` });
     const waiting = await account(c, id);
     expect(waiting.setup.step).toBe('connect_bookkeeping');
     expect(waiting.pendingOrganisations?.map((o) => o.name)).toEqual(['Demo Company (UK)', 'Second Shop Ltd']);
@@ -94,7 +94,7 @@ describe('Connect Bookkeeping', () => {
 
   it.each([
     ['denied consent', 'cancel', {}, 'denied'],
-    ['a token endpoint failure', 'allow', { scenario: 'token_error' }, 'provider_error'],
+    ['a token endpoint failure', XERO_FACTS.accept.decision, { scenario: 'token_error' }, 'provider_error'],
   ])('brings the seller back with a sentence on %s, and writes nothing', async (_what, decision, choices, code) => {
     const c = await newSeller(stack);
     const id = await atBooks(c);
@@ -109,7 +109,7 @@ describe('Connect Bookkeeping', () => {
   it('refuses a replayed state', async () => {
     const c = await newSeller(stack);
     const id = await atBooks(c);
-    const { callback } = await booksConsent(c, id, 'quickbooks', 'connect');
+    const { callback } = await booksConsent(c, id, 'quickbooks', QUICKBOOKS_FACTS.accept.decision);
     const again = await followCallback(c, callback!);
     expect(new URL(again.landing!, 'http://app').searchParams.get('connect_error')).toBe('expired');
   });
@@ -117,7 +117,7 @@ describe('Connect Bookkeeping', () => {
   it('reuses books another account connected, with no second consent and no second secret', async () => {
     const c = await newSeller(stack);
     const first = await atBooks(c);
-    await booksConsent(c, first, 'xero', 'allow');
+    await booksConsent(c, first, 'xero', XERO_FACTS.accept.decision);
     const secrets = booksSecrets().length;
     const second = await atBooks(c, { name: 'eBay UK', channel: 'ebay' });
     const reuse = await c.call('POST', `/api/accounts/${second}/books/connect`, { reuse: `xero:${DEMO.tenantId}` });
@@ -132,7 +132,7 @@ describe('Accounts & Taxes', () => {
   it('loads the live Xero chart (refreshing the rotating token) with a fitting suggestion for every field, eight countries for Amazon Europe', async () => {
     const c = await newSeller(stack);
     const id = await atBooks(c);
-    await booksConsent(c, id, 'xero', 'allow');
+    await booksConsent(c, id, 'xero', XERO_FACTS.accept.decision);
     const [secretName] = await sellerBooksSecrets(c);
     const read = async () => JSON.parse(((await stack.secrets.operations.GetSecretValue!({ SecretId: secretName! })) as { SecretString: string }).SecretString);
     const before = (await read()).refreshToken;
@@ -156,7 +156,7 @@ describe('Accounts & Taxes', () => {
   it('refuses a mapping naming an archived account or one of the wrong type, naming the field', async () => {
     const c = await newSeller(stack);
     const id = await atBooks(c);
-    await booksConsent(c, id, 'xero', 'allow');
+    await booksConsent(c, id, 'xero', XERO_FACTS.accept.decision);
     const chart = chartResponse.parse((await c.call('GET', `/api/accounts/${id}/books/chart`)).body);
     const archived = chart.chart.accounts.find((a) => !a.active && a.kind === 'revenue') ?? chart.chart.accounts.find((a) => !a.active)!;
     const bank = chart.chart.accounts.find((a) => a.kind === 'bank' && a.active)!;
@@ -172,7 +172,7 @@ describe('Accounts & Taxes', () => {
   it('finishes eBay + QuickBooks with the suggestions, and lets the seller change the mapping later', async () => {
     const c = await newSeller(stack);
     const id = await atBooks(c, { name: 'eBay US', channel: 'ebay' });
-    await booksConsent(c, id, 'quickbooks', 'connect');
+    await booksConsent(c, id, 'quickbooks', QUICKBOOKS_FACTS.accept.decision);
     const chart = chartResponse.parse((await c.call('GET', `/api/accounts/${id}/books/chart`)).body);
     for (const category of chart.categories) expect(category.accountIds).toContain(chart.suggestions.accounts[category.id as keyof typeof chart.suggestions.accounts]);
     expect((await c.call('PUT', `/api/accounts/${id}/mapping`, chart.suggestions)).status).toBe(200);
@@ -188,7 +188,7 @@ describe('the shared books secret', () => {
   it('survives a start over while another account uses it, and goes with the last account that did', async () => {
     const c = await newSeller(stack);
     const first = await atBooks(c);
-    await booksConsent(c, first, 'xero', 'allow');
+    await booksConsent(c, first, 'xero', XERO_FACTS.accept.decision);
     const secret = await sellerBooksSecrets(c);
     expect(secret).toHaveLength(1);
     const second = await atBooks(c, { name: 'Square', channel: 'square' });
@@ -204,7 +204,7 @@ describe('the shared books secret', () => {
     const caller = 'arn:aws:sts::111111111111:assumed-role/Support/sam';
     const c = await newSeller(stack);
     const first = await atBooks(c);
-    await booksConsent(c, first, 'quickbooks', 'connect');
+    await booksConsent(c, first, 'quickbooks', QUICKBOOKS_FACTS.accept.decision);
     const secret = await sellerBooksSecrets(c);
     expect(secret).toHaveLength(1);
     const second = await atBooks(c, { name: 'Etsy', channel: 'etsy' });

@@ -16,7 +16,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watch, type AwsCall } from '#local/instrument.js';
-import { ACCEPT, consent } from '#local/sandboxes/consent.js';
+import { consent } from '#local/sandboxes/consent.js';
+import { acceptance, EBAY_FACTS, ETSY_FACTS, SQUARE_FACTS, TIKTOK_SHOP_FACTS, WALMART_FACTS } from '#local/sandboxes/facts.js';
 import { WALMART_SANDBOX_KEYS } from '#local/sandboxes/walmart/index.js';
 import { WOO_SANDBOX_KEYS } from '#local/sandboxes/woocommerce/index.js';
 import { client, connectThroughSandbox, followCallback, newAccount, newSeller, until, type Client } from '#local/test-helpers.js';
@@ -145,7 +146,7 @@ async function atChannel(channel: Record<string, unknown> = { channel: 'ebay' })
 
 async function atBooks(): Promise<Ctx> {
   const ctx = await atChannel();
-  const { landing } = await connectThroughSandbox(ctx.c, ctx.accountId!, 'agree');
+  const { landing } = await connectThroughSandbox(ctx.c, ctx.accountId!, EBAY_FACTS.accept.decision);
   expect(landing).toBe(`/accounts/${ctx.accountId}/setup`);
   return ctx;
 }
@@ -154,7 +155,7 @@ async function atBooks(): Promise<Ctx> {
 async function booksConsented(ctx: Ctx, provider: 'xero' | 'quickbooks' = 'quickbooks'): Promise<Ctx> {
   const start = await ctx.c.call('POST', `/api/accounts/${ctx.accountId}/books/connect`, { provider });
   expect(start.status).toBe(200);
-  ctx.location = (await consent(start.body.authorizeUrl, ACCEPT[provider]!)).location!;
+  ctx.location = (await consent(start.body.authorizeUrl, acceptance(provider).decision)).location!;
   return ctx;
 }
 
@@ -217,7 +218,7 @@ const channelLanding = (ctx: Ctx) => `/accounts/${ctx.accountId}/setup`;
 const booksLanding = (ctx: Ctx) => `/accounts/${ctx.accountId}/setup?connected=books`;
 
 let signUps = 0;
-const walmartUs = WALMART_SANDBOX_KEYS.find((k) => k.clientId === 'sandbox-walmart-us')!;
+const walmartUs = WALMART_SANDBOX_KEYS.find((k) => k.clientId === WALMART_FACTS.keys.us.clientId)!;
 const wooRead = WOO_SANDBOX_KEYS.find((k) => k.permissions === 'read')!;
 
 const SCENARIOS: Scenario[] = [
@@ -261,13 +262,13 @@ const SCENARIOS: Scenario[] = [
     setup: async () => {
       const ctx = await atChannel();
       const start = await ctx.c.call('POST', `/api/accounts/${ctx.accountId}/channel/connect`, {});
-      ctx.location = (await consent(start.body.authorizeUrl, 'agree')).location!;
+      ctx.location = (await consent(start.body.authorizeUrl, EBAY_FACTS.accept.decision)).location!;
       return ctx;
     },
     act: (ctx) => callback(ctx, channelLanding(ctx)),
     // The state was spent (or is refused once the account moved): the seller connects again.
     retry: async (ctx) => {
-      const { landing, status } = await connectThroughSandbox(ctx.c, ctx.accountId!, 'agree');
+      const { landing, status } = await connectThroughSandbox(ctx.c, ctx.accountId!, EBAY_FACTS.accept.decision);
       return landing === channelLanding(ctx) ? { ok: true, detail: String(status) } : { ok: false, retryable: false, detail: `${status} ${landing}` };
     },
   },
@@ -400,9 +401,9 @@ describe('the fault matrix: each AWS call of each seller action failing once', (
   it('app credentials, read once per function and provider (a cold start): a retryable answer, then the retry connects', async () => {
     // Channels no other case uses, so each function reads the provider app's credentials for the first time here.
     const cold = [
-      { kind: 'throttling' as const, body: { channel: 'etsy' }, decision: 'grant' },
-      { kind: '500' as const, body: { channel: 'square' }, decision: 'allow' },
-      { kind: 'timeout' as const, body: { channel: 'tiktok-shop', region: 'UK' }, decision: 'authorize', choices: { seller_region: 'UK' } },
+      { kind: 'throttling' as const, body: { channel: 'etsy' }, decision: ETSY_FACTS.accept.decision },
+      { kind: '500' as const, body: { channel: 'square' }, decision: SQUARE_FACTS.accept.decision },
+      { kind: 'timeout' as const, body: { channel: 'tiktok-shop', region: 'UK' }, decision: TIKTOK_SHOP_FACTS.accept.decision, choices: TIKTOK_SHOP_FACTS.accept.choices },
     ];
     for (const ch of cold) {
       const connect: Scenario = { ...SCENARIOS.find((s) => s.name === 'channel connect start')!, setup: () => atChannel(ch.body) };

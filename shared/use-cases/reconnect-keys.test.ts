@@ -12,6 +12,7 @@ import { refreshDueConnections } from '#shared/health/job.js';
 import { accountResponse } from '#shared/schemas.js';
 import { consent } from '#local/sandboxes/consent.js';
 import { grantControls } from '#local/sandboxes/controls.js';
+import { WOOCOMMERCE_FACTS } from '#local/sandboxes/facts.js';
 import { walmartControls } from '#local/sandboxes/walmart/index.js';
 import { WOO_SANDBOX_KEYS } from '#local/sandboxes/woocommerce/index.js';
 import { connectBooks, connectedAccount, DAY_MS, refresherInstance, secretOf, secretValue } from '#local/health-helpers.js';
@@ -153,7 +154,7 @@ describe('Reconnect a WooCommerce connection', () => {
     const authorizeUrl = new URL(res.body.authorizeUrl as string);
     expect(authorizeUrl.origin + authorizeUrl.pathname).toBe(`${store()}/wc-auth/v1/authorize`);
     expect(authorizeUrl.searchParams.get('return_url')).toBe(`${stack.url}/api/oauth/woocommerce/return?account=${account.id}&purpose=reconnect`);
-    const page = await consent(authorizeUrl.href, 'approve');
+    const page = await consent(authorizeUrl.href, WOOCOMMERCE_FACTS.accept.decision);
     expect(page.location).toBe(`${stack.url}/api/oauth/woocommerce/return?account=${account.id}&purpose=reconnect&success=1&user_id=${authorizeUrl.searchParams.get('user_id')}`);
     // Posted and held: the account still shows the old keys until the seller's browser comes back.
     expect(stack.secrets.has(secretName)).toBe(true);

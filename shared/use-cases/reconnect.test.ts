@@ -8,6 +8,7 @@ import { refreshDueConnections } from '#shared/health/job.js';
 import { accountResponse } from '#shared/schemas.js';
 import { consent } from '#local/sandboxes/consent.js';
 import { grantControls } from '#local/sandboxes/controls.js';
+import { AMAZON_FACTS, XERO_FACTS } from '#local/sandboxes/facts.js';
 import { XERO_SANDBOX_TENANTS } from '#local/sandboxes/xero/index.js';
 import { connectedAccount, DAY_MS, refresherInstance, secretOf, secretValue } from '#local/health-helpers.js';
 import { followCallback, newSeller, withStack, type Client } from '#local/test-helpers.js';
@@ -57,7 +58,7 @@ describe('Reconnect', () => {
     expect((await c.call('GET', `/api/accounts/${id}/books/chart`)).status).toBe(409);
     expect((await accountPage(c, id)).connections.find((x) => x.kind === 'books')?.health?.state).toBe('needs_reconnecting');
 
-    const { landing } = await reconnect(c, id, 'books', 'allow');
+    const { landing } = await reconnect(c, id, 'books', XERO_FACTS.accept.decision);
     expect(landing).toBe(`/accounts/${id}?reconnected=books`);
     const after = await accountPage(c, id);
     expect(after.connections.find((x) => x.kind === 'books')?.health).toMatchObject({ state: 'connected' });
@@ -76,7 +77,7 @@ describe('Reconnect', () => {
     const sellerId = (await c.call('GET', '/api/me')).body.user.id as string;
     const secretName = secretOf(stack, sellerId, id, 'books');
     const stored = await secretValue(stack, secretName);
-    const { landing } = await reconnect(c, id, 'books', 'allow', { tenant: SECOND.tenantId });
+    const { landing } = await reconnect(c, id, 'books', XERO_FACTS.accept.decision, { tenant: SECOND.tenantId });
     expect(landing).toBe(`/accounts/${id}?reconnect=books&connect_error=other_identity`);
     expect(await secretValue(stack, secretName)).toEqual(stored);
     const events = (await c.call('GET', `/api/accounts/${id}/events`)).body.events as { text: string }[];
@@ -89,7 +90,7 @@ describe('Reconnect', () => {
     controls('amazon').revokeGrants();
     await refreshDueConnections(refresherInstance(stack, { offsetMs: 2 * DAY_MS }));
     expect((await accountPage(c, id)).connections.find((x) => x.kind === 'channel')?.health).toMatchObject({ state: 'needs_reconnecting', reason: 'consent_revoked' });
-    const { landing } = await reconnect(c, id, 'channel', 'confirm', { agree: 'on' });
+    const { landing } = await reconnect(c, id, 'channel', AMAZON_FACTS.accept.decision, { ...AMAZON_FACTS.accept.choices });
     expect(landing).toBe(`/accounts/${id}?reconnected=channel`);
     const after = await accountPage(c, id);
     expect(after.connections.find((x) => x.kind === 'channel')?.health).toMatchObject({ state: 'connected' });

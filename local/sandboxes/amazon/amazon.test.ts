@@ -4,6 +4,7 @@ import { sandboxRegistrations } from '../registrations.js';
 import { startSandboxServer, type SandboxServer } from '../server.js';
 import { startSandbox } from '../test-support.js';
 import { AMAZON_SANDBOX_OTHER_SELLER, AMAZON_SANDBOX_SELLER, createAmazonSandbox, SELLER_CENTRAL_HOSTS, type AmazonSandbox } from './index.js';
+import { AMAZON_FACTS } from '../facts.js';
 
 const reg = sandboxRegistrations('http://127.0.0.1:1').amazon;
 const REDIRECT = reg.redirectUris[0] ?? '';
@@ -24,7 +25,7 @@ const defaultParams = (extra: Record<string, string> = {}) => ({ application_id:
 
 /** Consents on `host` and returns the callback's query. */
 async function authorize(host = 'sellercentral.amazon.com', choices: Record<string, string> = {}, params: Record<string, string> = defaultParams()): Promise<URLSearchParams> {
-  const r = await consent(consentUrl(host, params), 'confirm', { agree: 'yes', ...choices });
+  const r = await consent(consentUrl(host, params), AMAZON_FACTS.accept.decision, { ...AMAZON_FACTS.accept.choices, ...choices });
   expect(r.status).toBe(302);
   expect(r.location).toBeDefined();
   return new URL(r.location ?? '').searchParams;
@@ -122,7 +123,7 @@ describe('Amazon sandbox: consent page', () => {
   });
 
   it('refuses an unknown application_id with a 400 page and no form', async () => {
-    const r = await consent(consentUrl('sellercentral.amazon.com', defaultParams({ application_id: 'amzn1.sp.solution.someone-else' })), 'confirm', { agree: 'yes' });
+    const r = await consent(consentUrl('sellercentral.amazon.com', defaultParams({ application_id: 'amzn1.sp.solution.someone-else' })), AMAZON_FACTS.accept.decision, { ...AMAZON_FACTS.accept.choices });
     expect(r.pageStatus).toBe(400);
     expect(r.status).toBeUndefined();
     expect(r.page).not.toContain('<form');
@@ -130,7 +131,7 @@ describe('Amazon sandbox: consent page', () => {
   });
 
   it('refuses the LWA client id in place of the application id', async () => {
-    const r = await consent(consentUrl('sellercentral.amazon.com', defaultParams({ application_id: reg.clientId })), 'confirm');
+    const r = await consent(consentUrl('sellercentral.amazon.com', defaultParams({ application_id: reg.clientId })), AMAZON_FACTS.accept.decision);
     expect(r.pageStatus).toBe(400);
     expect(r.page).toContain('Login with Amazon client identifier');
   });
@@ -138,12 +139,12 @@ describe('Amazon sandbox: consent page', () => {
   it('refuses a request without application_id or without state', async () => {
     const { application_id: _a, ...noApp } = defaultParams();
     const { state: _s, ...noState } = defaultParams();
-    expect((await consent(consentUrl('sellercentral.amazon.com', noApp), 'confirm')).pageStatus).toBe(400);
-    expect((await consent(consentUrl('sellercentral.amazon.com', noState), 'confirm')).pageStatus).toBe(400);
+    expect((await consent(consentUrl('sellercentral.amazon.com', noApp), AMAZON_FACTS.accept.decision)).pageStatus).toBe(400);
+    expect((await consent(consentUrl('sellercentral.amazon.com', noState), AMAZON_FACTS.accept.decision)).pageStatus).toBe(400);
   });
 
   it('refuses a redirect_uri that is not registered', async () => {
-    const r = await consent(consentUrl('sellercentral.amazon.com', defaultParams({ redirect_uri: 'https://evil.example/callback' })), 'confirm');
+    const r = await consent(consentUrl('sellercentral.amazon.com', defaultParams({ redirect_uri: 'https://evil.example/callback' })), AMAZON_FACTS.accept.decision);
     expect(r.pageStatus).toBe(400);
     expect(r.page).not.toContain('<form');
   });
@@ -164,7 +165,7 @@ describe('Amazon sandbox: consent page', () => {
   });
 
   it('re-renders the page with an error when Confirm is pressed without ticking agree', async () => {
-    const form = new URLSearchParams({ ...defaultParams(), scenario: 'token_slow', decision: 'confirm' });
+    const form = new URLSearchParams({ ...defaultParams(), scenario: 'token_slow', decision: AMAZON_FACTS.accept.decision });
     const res = await fetch(server.sandboxUrl('https://sellercentral.amazon.com/apps/authorize/consent'), {
       method: 'POST',
       redirect: 'manual',
@@ -181,7 +182,7 @@ describe('Amazon sandbox: consent page', () => {
   });
 
   it('redirects Confirm to the redirect URI with state, selling_partner_id and spapi_oauth_code', async () => {
-    const r = await consent(consentUrl('sellercentral.amazon.com', defaultParams()), 'confirm', { agree: 'yes' });
+    const r = await consent(consentUrl('sellercentral.amazon.com', defaultParams()), AMAZON_FACTS.accept.decision, { ...AMAZON_FACTS.accept.choices });
     expect(r.status).toBe(302);
     const url = new URL(r.location ?? '');
     expect(`${url.origin}${url.pathname}`).toBe(REDIRECT);
@@ -480,7 +481,7 @@ describe('Amazon sandbox: marketplaceParticipations', () => {
   it('honours ctx.accessTokenTtlSeconds', async () => {
     const short = await startSandboxServer({ registrations: () => sandboxRegistrations('http://127.0.0.1:1'), factories: [createAmazonSandbox], accessTokenTtlSeconds: 60 });
     try {
-      const r = await consent(short.sandboxUrl(`https://sellercentral.amazon.com/apps/authorize/consent?${new URLSearchParams(defaultParams())}`), 'confirm', { agree: 'yes' });
+      const r = await consent(short.sandboxUrl(`https://sellercentral.amazon.com/apps/authorize/consent?${new URLSearchParams(defaultParams())}`), AMAZON_FACTS.accept.decision, { ...AMAZON_FACTS.accept.choices });
       const code = new URL(r.location ?? '').searchParams.get('spapi_oauth_code') ?? '';
       const res = await fetch(short.sandboxUrl('https://api.amazon.com/auth/o2/token'), {
         method: 'POST',

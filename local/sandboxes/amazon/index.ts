@@ -31,6 +31,7 @@ import { randomBytes } from 'node:crypto';
 import { escapeHtml, html, htmlDocument, isForm, jsonWith, redirect, sleep, STRICT_PAGE_HEADERS, withQuery } from '../http.js';
 import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 import { refreshFaults } from '../controls.js';
+import { AMAZON_FACTS } from './facts.js';
 
 type Region = 'na' | 'eu' | 'fe';
 
@@ -328,7 +329,7 @@ ${options}
 </select>
 </div>
 <div class="actions">
-<button type="submit" name="decision" value="confirm">Confirm</button>
+<button type="submit" name="decision" value="${AMAZON_FACTS.accept.decision}">${escapeHtml(AMAZON_FACTS.accept.label)}</button>
 <button type="submit" name="decision" value="cancel">Cancel</button>
 </div>
 </form>`;
@@ -348,7 +349,7 @@ ${options}
     const scenario = parseScenario(form.get('scenario'));
     const decision = form.get('decision');
     if (decision === 'cancel') return redirect(withQuery(a.redirectUri, { state: a.state, error: 'access_denied' }));
-    if (decision !== 'confirm') return errorPage('Choose Confirm or Cancel.');
+    if (decision !== AMAZON_FACTS.accept.decision) return errorPage('Choose Confirm or Cancel.');
     if (!form.get('agree')) return consentPage(a, scenario, true);
     return callback(a.sellerCentral, a.redirectUri, a.state, scenario);
   }

@@ -4,6 +4,7 @@ import { sandboxRegistrations } from '../registrations.js';
 import { startSandboxServer, type SandboxServer } from '../server.js';
 import { startSandbox } from '../test-support.js';
 import { createEbaySandbox, EBAY_SANDBOX_USER, IDENTITY_SCOPE } from './index.js';
+import { EBAY_FACTS } from '../facts.js';
 
 const reg = sandboxRegistrations('http://127.0.0.1:1').ebay;
 const FINANCES_SCOPE = 'https://api.ebay.com/oauth/api_scope/sell.finances';
@@ -30,7 +31,7 @@ const authorizeUrl = (params: Record<string, string>) => server.sandboxUrl(`http
 
 /** Agrees on the consent page and returns the accept redirect's query. */
 async function agree(choices: Record<string, string> = {}, params: Record<string, string> = defaultParams()): Promise<URLSearchParams> {
-  const r = await consent(authorizeUrl(params), 'agree', choices);
+  const r = await consent(authorizeUrl(params), EBAY_FACTS.accept.decision, choices);
   expect(r.status).toBe(302);
   return new URL(r.location ?? '').searchParams;
 }
@@ -84,7 +85,7 @@ describe('eBay sandbox: consent', () => {
   });
 
   it('refuses an unknown client_id with a 400 page and no form', async () => {
-    const r = await consent(authorizeUrl(defaultParams({ client_id: 'Someone-Else-PRD-000' })), 'agree');
+    const r = await consent(authorizeUrl(defaultParams({ client_id: 'Someone-Else-PRD-000' })), EBAY_FACTS.accept.decision);
     expect(r.pageStatus).toBe(400);
     expect(r.status).toBeUndefined();
     expect(r.page).not.toContain('<form');
@@ -92,19 +93,19 @@ describe('eBay sandbox: consent', () => {
 
   it('refuses a URL as redirect_uri: it must be the RuName', async () => {
     for (const redirect of [reg.acceptUrl, '']) {
-      const r = await consent(authorizeUrl(defaultParams({ redirect_uri: redirect })), 'agree');
+      const r = await consent(authorizeUrl(defaultParams({ redirect_uri: redirect })), EBAY_FACTS.accept.decision);
       expect(r.pageStatus, redirect).toBe(400);
       expect(r.page).not.toContain('<form');
     }
   });
 
   it('refuses a response_type other than code', async () => {
-    expect((await consent(authorizeUrl(defaultParams({ response_type: 'token' })), 'agree')).pageStatus).toBe(400);
+    expect((await consent(authorizeUrl(defaultParams({ response_type: 'token' })), EBAY_FACTS.accept.decision)).pageStatus).toBe(400);
   });
 
   it('refuses a missing scope, a short scope name and comma-separated scopes', async () => {
     for (const scope of ['', 'commerce.identity.readonly', SCOPES.join(',')]) {
-      const r = await consent(authorizeUrl(defaultParams({ scope })), 'agree');
+      const r = await consent(authorizeUrl(defaultParams({ scope })), EBAY_FACTS.accept.decision);
       expect(r.pageStatus, scope).toBe(400);
     }
   });
@@ -118,7 +119,7 @@ describe('eBay sandbox: consent', () => {
   });
 
   it('sends I agree to the RuName’s accept URL with code, expires_in=299 and state', async () => {
-    const r = await consent(authorizeUrl(defaultParams()), 'agree');
+    const r = await consent(authorizeUrl(defaultParams()), EBAY_FACTS.accept.decision);
     expect(r.status).toBe(302);
     const url = new URL(r.location ?? '');
     expect(`${url.origin}${url.pathname}`).toBe(reg.acceptUrl);
@@ -309,7 +310,7 @@ describe('eBay sandbox: Identity API', () => {
   it('honours ctx.accessTokenTtlSeconds', async () => {
     const short = await startSandboxServer({ registrations: () => sandboxRegistrations('http://127.0.0.1:1'), factories: [createEbaySandbox], accessTokenTtlSeconds: 60 });
     try {
-      const r = await consent(short.sandboxUrl(`https://auth.ebay.com/oauth2/authorize?${new URLSearchParams(defaultParams())}`), 'agree');
+      const r = await consent(short.sandboxUrl(`https://auth.ebay.com/oauth2/authorize?${new URLSearchParams(defaultParams())}`), EBAY_FACTS.accept.decision);
       const code = new URL(r.location ?? '').searchParams.get('code') ?? '';
       const res = await fetch(short.sandboxUrl('https://api.ebay.com/identity/v1/oauth2/token'), {
         method: 'POST',

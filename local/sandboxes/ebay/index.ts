@@ -23,6 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { basicCredentials, bearerToken, escapeHtml, html, htmlDocument, isForm, jsonWith, redirect, sleep, STRICT_PAGE_HEADERS, withQuery } from '../http.js';
 import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 import { refreshFaults } from '../controls.js';
+import { EBAY_FACTS } from './facts.js';
 
 const AUTH_HOST = 'auth.ebay.com';
 const API_HOST = 'api.ebay.com';
@@ -184,7 +185,7 @@ ${options}
 </select>
 </div>
 <div class="actions">
-<button type="submit" name="decision" value="agree">I agree</button>
+<button type="submit" name="decision" value="${EBAY_FACTS.accept.decision}">${escapeHtml(EBAY_FACTS.accept.label)}</button>
 <button type="submit" name="decision" value="cancel">Cancel</button>
 </div>
 </form>`;
@@ -203,7 +204,7 @@ ${options}
     if (Array.isArray(c)) return errorPage(c[0], c[1]);
     const decision = form.get('decision');
     if (decision === 'cancel') return redirect(withQuery(reg.declineUrl, { state: c.state }));
-    if (decision !== 'agree') return errorPage('invalid_request', 'Choose I agree or Cancel.');
+    if (decision !== EBAY_FACTS.accept.decision) return errorPage('invalid_request', 'Choose I agree or Cancel.');
     const code = ebayToken('code');
     codes.set(code, { scopes: c.scopes, scenario: parseScenario(form.get('scenario')), expiresAt: ctx.now() + CODE_TTL_S * 1000, used: false });
     return redirect(withQuery(reg.acceptUrl, { state: c.state, code, expires_in: String(CODE_TTL_S) }));

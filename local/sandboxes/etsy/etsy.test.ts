@@ -5,6 +5,7 @@ import { sandboxRegistrations } from '../registrations.js';
 import type { SandboxServer } from '../server.js';
 import { startSandbox } from '../test-support.js';
 import { createEtsySandbox } from './index.js';
+import { ETSY_FACTS } from '../facts.js';
 
 const registration = sandboxRegistrations('http://127.0.0.1:1').etsy;
 const REDIRECT_URI = registration.redirectUris[0] ?? '';
@@ -48,7 +49,7 @@ function connectUrl(challenge: string, overrides: Record<string, string | undefi
 /** Grants access and returns the code (and the PKCE pair used). */
 async function grant(scenario = 'ok'): Promise<{ code: string; verifier: string }> {
   const { verifier, challenge } = pkce();
-  const result = await consent(connectUrl(challenge), 'grant', { scenario });
+  const result = await consent(connectUrl(challenge), ETSY_FACTS.accept.decision, { scenario });
   expect(result.status).toBe(302);
   const callback = new URL(result.location ?? '');
   expect(`${callback.origin}${callback.pathname}`).toBe(REDIRECT_URI);
@@ -124,7 +125,7 @@ describe('Etsy sandbox', () => {
     });
 
     it('redirects Grant access to the redirect_uri with code and state', async () => {
-      const result = await consent(connectUrl(pkce().challenge), 'grant');
+      const result = await consent(connectUrl(pkce().challenge), ETSY_FACTS.accept.decision);
       expect(result.status).toBe(302);
       const callback = new URL(result.location ?? '');
       expect([...callback.searchParams.keys()]).toEqual(['code', 'state']);
@@ -153,7 +154,7 @@ describe('Etsy sandbox', () => {
       ['an unknown scope', { scope: 'transactions_r orders_r' }],
       ['response_type=token', { response_type: 'token' }],
     ])('refuses %s with a 400 error page and no form', async (_name, overrides) => {
-      const result = await consent(connectUrl(pkce().challenge, overrides), 'grant');
+      const result = await consent(connectUrl(pkce().challenge, overrides), ETSY_FACTS.accept.decision);
       expect(result.pageStatus).toBe(400);
       expect(result.page).toContain('<html lang="en">');
       expect(result.page).not.toContain('<form');
@@ -161,7 +162,7 @@ describe('Etsy sandbox', () => {
     });
 
     it('says "The requested redirect URL is not permitted." for an unregistered redirect_uri', async () => {
-      const result = await consent(connectUrl(pkce().challenge, { redirect_uri: 'https://evil.example/callback' }), 'grant');
+      const result = await consent(connectUrl(pkce().challenge, { redirect_uri: 'https://evil.example/callback' }), ETSY_FACTS.accept.decision);
       expect(result.page).toContain('The requested redirect URL is not permitted.');
     });
   });

@@ -27,6 +27,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { bearerToken, escapeHtml, html, htmlDocument, isForm, json, mediaType, redirect, sleep } from '../http.js';
 import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 import { refreshFaults } from '../controls.js';
+import { ETSY_FACTS } from './facts.js';
 
 const WWW = 'www.etsy.com';
 const API_HOSTS = new Set(['api.etsy.com', 'openapi.etsy.com']);
@@ -263,7 +264,7 @@ ${hidden}
 ${options}
 </select>
 <div class="actions">
-<button type="submit" name="decision" value="grant">Grant access</button>
+<button type="submit" name="decision" value="${ETSY_FACTS.accept.decision}">${escapeHtml(ETSY_FACTS.accept.label)}</button>
 <button type="submit" name="decision" value="cancel">Cancel</button>
 </div>
 </form>`,
@@ -289,7 +290,7 @@ ${options}
       target.searchParams.set('state', check.value.state);
       return redirect(target.href);
     }
-    if (decision !== 'grant') return errorPage('Unknown decision');
+    if (decision !== ETSY_FACTS.accept.decision) return errorPage('Unknown decision');
     const scenario = form.get('scenario') ?? 'ok';
     if (!(SCENARIOS as readonly string[]).includes(scenario)) return errorPage('Unknown sandbox outcome');
     const code = random(48);

@@ -5,6 +5,7 @@ import { sandboxRegistrations } from '../registrations.js';
 import type { SandboxServer } from '../server.js';
 import { readJsonOrText, readJsonOrXml, startSandbox, type Json } from '../test-support.js';
 import { createQuickbooksSandbox, QUICKBOOKS_SANDBOX_COMPANY } from './index.js';
+import { QUICKBOOKS_FACTS } from '../facts.js';
 
 const reg = sandboxRegistrations('http://127.0.0.1:1').quickbooks;
 const REDIRECT = reg.redirectUris[0] ?? '';
@@ -24,7 +25,7 @@ function authorizeUrl(params: Record<string, string> = {}): string {
 }
 
 async function authorize(choices: Record<string, string> = {}, params: Record<string, string> = {}): Promise<URLSearchParams> {
-  const result = await consent(authorizeUrl(params), 'connect', choices);
+  const result = await consent(authorizeUrl(params), QUICKBOOKS_FACTS.accept.decision, choices);
   expect(result.status).toBe(302);
   const location = new URL(result.location ?? '');
   expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
@@ -88,7 +89,7 @@ describe('QuickBooks sandbox: authorize and consent', () => {
       { state: '' },
     ];
     for (const params of cases) {
-      const result = await consent(authorizeUrl(params), 'connect');
+      const result = await consent(authorizeUrl(params), QUICKBOOKS_FACTS.accept.decision);
       expect(result.pageStatus).toBe(400);
       expect(result.page).not.toContain('<form');
     }

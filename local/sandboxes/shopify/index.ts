@@ -27,6 +27,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { escapeHtml, html, htmlDocument, isForm, json, mediaType, redirect, safeEqual, sleep } from '../http.js';
 import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 import { refreshFaults } from '../controls.js';
+import { SHOPIFY_FACTS } from './facts.js';
 
 const SHOP_HOST = /^([a-z0-9][a-z0-9-]*)\.myshopify\.com$/;
 const OTHER_SHOP = 'other-shop';
@@ -441,7 +442,7 @@ ${hidden}
 ${options}
 </select>
 <div class="actions">
-<button type="submit" name="decision" value="install">Install app</button>
+<button type="submit" name="decision" value="${SHOPIFY_FACTS.accept.decision}">${escapeHtml(SHOPIFY_FACTS.accept.label)}</button>
 <button type="submit" name="decision" value="cancel">Cancel</button>
 </div>
 </form>`,
@@ -481,7 +482,7 @@ ${options}
     if (!check.ok) return refuse(check);
     const decision = form.get('decision');
     if (decision === 'cancel') return redirect(shopUrl(shop, '/admin/apps'));
-    if (decision !== 'install') return oauthErrorPage('invalid_request', 'Unknown decision');
+    if (decision !== SHOPIFY_FACTS.accept.decision) return oauthErrorPage('invalid_request', 'Unknown decision');
     const scenario = form.get('scenario') ?? 'ok';
     if (!(SCENARIOS as readonly string[]).includes(scenario)) return oauthErrorPage('invalid_request', 'Unknown sandbox outcome');
     return callback(check.value, scenario as Scenario);

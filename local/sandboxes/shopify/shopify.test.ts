@@ -6,6 +6,7 @@ import { sandboxRegistrations } from '../registrations.js';
 import type { SandboxServer } from '../server.js';
 import { startSandbox } from '../test-support.js';
 import { createShopifySandbox } from './index.js';
+import { SHOPIFY_FACTS } from '../facts.js';
 
 const registration = sandboxRegistrations('http://127.0.0.1:1').shopify;
 const REDIRECT_URI = registration.redirectUris[0] ?? '';
@@ -37,7 +38,7 @@ function authorizeUrl(shop = SHOP, overrides: Record<string, string | undefined>
 
 /** Installs the app and returns the callback's query. */
 async function install(shop = SHOP, scenario = 'ok', overrides: Record<string, string> = {}): Promise<URLSearchParams> {
-  const result = await consent(authorizeUrl(shop, overrides), 'install', { scenario });
+  const result = await consent(authorizeUrl(shop, overrides), SHOPIFY_FACTS.accept.decision, { scenario });
   expect(result.status).toBe(302);
   expect(result.location?.startsWith(`${REDIRECT_URI}?`)).toBe(true);
   return new URL(result.location ?? '').searchParams;
@@ -114,7 +115,7 @@ describe('Shopify sandbox', () => {
     });
 
     it('refuses an unknown client_id with a 400 error page and no form', async () => {
-      const result = await consent(authorizeUrl(SHOP, { client_id: 'someone-else' }), 'install');
+      const result = await consent(authorizeUrl(SHOP, { client_id: 'someone-else' }), SHOPIFY_FACTS.accept.decision);
       expect(result.pageStatus).toBe(400);
       expect(result.page).not.toContain('<form');
       expect(result.page).toContain('Could not find Shopify API application with api_key someone-else');
@@ -122,20 +123,20 @@ describe('Shopify sandbox', () => {
     });
 
     it('refuses a redirect_uri that is not registered', async () => {
-      const result = await consent(authorizeUrl(SHOP, { redirect_uri: 'https://evil.example/callback' }), 'install');
+      const result = await consent(authorizeUrl(SHOP, { redirect_uri: 'https://evil.example/callback' }), SHOPIFY_FACTS.accept.decision);
       expect(result.pageStatus).toBe(400);
       expect(result.page).toContain('The redirect_uri is not whitelisted');
       expect(result.page).not.toContain('<form');
     });
 
     it('refuses a request without state', async () => {
-      const result = await consent(authorizeUrl(SHOP, { state: undefined }), 'install');
+      const result = await consent(authorizeUrl(SHOP, { state: undefined }), SHOPIFY_FACTS.accept.decision);
       expect(result.pageStatus).toBe(400);
       expect(result.page).not.toContain('<form');
     });
 
     it('refuses a space-separated scope list (Shopify scopes are comma-separated)', async () => {
-      const result = await consent(authorizeUrl(SHOP, { scope: 'read_orders read_products' }), 'install');
+      const result = await consent(authorizeUrl(SHOP, { scope: 'read_orders read_products' }), SHOPIFY_FACTS.accept.decision);
       expect(result.pageStatus).toBe(400);
       expect(result.page).toContain('invalid_scope');
     });
@@ -145,7 +146,7 @@ describe('Shopify sandbox', () => {
         method: 'POST',
         redirect: 'manual',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ client_id: registration.clientId, scope: 'read_orders', redirect_uri: 'https://evil.example/cb', state: 's', decision: 'install' }).toString(),
+        body: new URLSearchParams({ client_id: registration.clientId, scope: 'read_orders', redirect_uri: 'https://evil.example/cb', state: 's', decision: SHOPIFY_FACTS.accept.decision }).toString(),
       });
       expect(res.status).toBe(400);
     });
@@ -397,7 +398,7 @@ describe('Shopify sandbox', () => {
             body: JSON.stringify({ query: SHOP_QUERY }),
           });
         const authorize = `${shopUrl('/admin/oauth/authorize')}?${new URLSearchParams({ client_id: registration.clientId, scope: 'read_orders', redirect_uri: REDIRECT_URI, state: 'nonce-1' })}`;
-        const installed = await consent(authorize, 'install');
+        const installed = await consent(authorize, SHOPIFY_FACTS.accept.decision);
         const code = new URL(installed.location ?? '').searchParams.get('code') ?? '';
         const exchanged = await fetch(shopUrl('/admin/oauth/access_token'), {
           method: 'POST',

@@ -19,6 +19,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { bearerToken, escapeHtml, html, htmlDocument, jsonWith, redirect, safeEqual, sleep, withQuery } from '../http.js';
 import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 import { refreshFaults } from '../controls.js';
+import { SQUARE_FACTS } from './facts.js';
 
 const SQUARE_HOST = 'connect.squareup.com';
 
@@ -211,7 +212,7 @@ ${items}
 <select id="scenario" name="scenario">${options}</select>
 </div>
 <div class="actions">
-<button type="submit" name="decision" value="allow" class="primary">Allow</button>
+<button type="submit" name="decision" value="${SQUARE_FACTS.accept.decision}" class="primary">${escapeHtml(SQUARE_FACTS.accept.label)}</button>
 <button type="submit" name="decision" value="cancel" class="secondary">Cancel</button>
 </div>
 </form>`;
@@ -230,7 +231,7 @@ ${items}
       pending.delete(id);
       return redirect(withQuery(reg.redirectUrl, { error: 'access_denied', error_description: 'user_denied', state: p.state ?? undefined }, 'append'));
     }
-    if (decision !== 'allow') return errorPage(400, 'Choose Allow or Cancel.');
+    if (decision !== SQUARE_FACTS.accept.decision) return errorPage(400, 'Choose Allow or Cancel.');
     const scenario = form.get('scenario') ?? 'ok';
     if (!SCENARIOS.includes(scenario as Scenario)) return errorPage(400, 'Unknown sandbox outcome.');
     pending.delete(id);

@@ -5,6 +5,7 @@ import { sandboxRegistrations } from '../registrations.js';
 import type { SandboxServer } from '../server.js';
 import { startSandbox } from '../test-support.js';
 import { createSquareSandbox } from './index.js';
+import { SQUARE_FACTS } from '../facts.js';
 
 const reg = sandboxRegistrations('http://127.0.0.1:1').square;
 const SCOPES = 'MERCHANT_PROFILE_READ ORDERS_READ PAYMENTS_READ PAYOUTS_READ';
@@ -68,7 +69,7 @@ describe('Square sandbox', () => {
     server.sandboxUrl(`https://connect.squareup.com/oauth2/authorize?${new URLSearchParams(params).toString()}`);
 
   async function allow(params: Record<string, string> = {}, choices: Record<string, string> = {}) {
-    const result = await consent(authorizeUrl({ client_id: reg.applicationId, scope: SCOPES, state: 'st-1', ...params }), 'allow', choices);
+    const result = await consent(authorizeUrl({ client_id: reg.applicationId, scope: SCOPES, state: 'st-1', ...params }), SQUARE_FACTS.accept.decision, choices);
     expect(result.status).toBe(302);
     const location = new URL(result.location ?? '');
     return { location, code: location.searchParams.get('code') ?? '' };
@@ -136,14 +137,14 @@ describe('Square sandbox', () => {
     });
 
     it('refuses an unknown client_id with a 400 page and no form', async () => {
-      const result = await consent(authorizeUrl({ client_id: 'sq0idp-someone-else', scope: SCOPES }), 'allow');
+      const result = await consent(authorizeUrl({ client_id: 'sq0idp-someone-else', scope: SCOPES }), SQUARE_FACTS.accept.decision);
       expect(result.pageStatus).toBe(400);
       expect(result.page).not.toContain('<form');
       expect(result.status).toBeUndefined();
     });
 
     it('refuses a redirect_uri other than the registered one', async () => {
-      const result = await consent(authorizeUrl({ client_id: reg.applicationId, scope: SCOPES, redirect_uri: 'https://evil.example/cb' }), 'allow');
+      const result = await consent(authorizeUrl({ client_id: reg.applicationId, scope: SCOPES, redirect_uri: 'https://evil.example/cb' }), SQUARE_FACTS.accept.decision);
       expect(result.pageStatus).toBe(400);
       expect(result.page).toContain('redirect_uri');
     });
@@ -154,13 +155,13 @@ describe('Square sandbox', () => {
     });
 
     it('refuses an unknown permission', async () => {
-      const result = await consent(authorizeUrl({ client_id: reg.applicationId, scope: 'MERCHANT_PROFILE_READ NOT_A_SCOPE' }), 'allow');
+      const result = await consent(authorizeUrl({ client_id: reg.applicationId, scope: 'MERCHANT_PROFILE_READ NOT_A_SCOPE' }), SQUARE_FACTS.accept.decision);
       expect(result.pageStatus).toBe(400);
       expect(result.page).toContain('NOT_A_SCOPE');
     });
 
     it('refuses comma-separated scopes', async () => {
-      const result = await consent(authorizeUrl({ client_id: reg.applicationId, scope: 'MERCHANT_PROFILE_READ,ORDERS_READ' }), 'allow');
+      const result = await consent(authorizeUrl({ client_id: reg.applicationId, scope: 'MERCHANT_PROFILE_READ,ORDERS_READ' }), SQUARE_FACTS.accept.decision);
       expect(result.pageStatus).toBe(400);
     });
 
@@ -332,7 +333,7 @@ describe('Square sandbox', () => {
     });
 
     it('refuses a malformed code_challenge at the authorize step', async () => {
-      const result = await consent(authorizeUrl({ client_id: reg.applicationId, scope: SCOPES, code_challenge: 'short' }), 'allow');
+      const result = await consent(authorizeUrl({ client_id: reg.applicationId, scope: SCOPES, code_challenge: 'short' }), SQUARE_FACTS.accept.decision);
       expect(result.pageStatus).toBe(400);
     });
 
@@ -424,7 +425,7 @@ describe('Square sandbox', () => {
     });
 
     it('grants the default scopes when the authorize request names none', async () => {
-      const result = await consent(authorizeUrl({ client_id: reg.applicationId, state: 's' }), 'allow');
+      const result = await consent(authorizeUrl({ client_id: reg.applicationId, state: 's' }), SQUARE_FACTS.accept.decision);
       const code = new URL(result.location ?? '').searchParams.get('code') ?? '';
       const token = (await exchange(code)).body as TokenResponse;
       const res = await fetch(server.sandboxUrl('https://connect.squareup.com/oauth2/token/status'), {

@@ -16,6 +16,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { escapeHtml, html, htmlDocument, json, redirect, safeEqual, sleep, withQuery } from '../http.js';
 import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 import { refreshFaults } from '../controls.js';
+import { TIKTOK_SHOP_FACTS } from './facts.js';
 
 const TIKTOK_CONSENT_HOST_US = 'services.us.tiktokshop.com';
 const TIKTOK_CONSENT_HOST_ROW = 'services.tiktokshop.com';
@@ -255,7 +256,7 @@ ${radios}
 <select id="scenario" name="scenario">${options}</select>
 </div>
 <div class="actions">
-<button type="submit" name="decision" value="authorize" class="primary">Authorize</button>
+<button type="submit" name="decision" value="${TIKTOK_SHOP_FACTS.accept.decision}" class="primary">${escapeHtml(TIKTOK_SHOP_FACTS.accept.label)}</button>
 <button type="submit" name="decision" value="cancel" class="secondary">Cancel</button>
 </div>
 </form>`;
@@ -275,7 +276,7 @@ ${radios}
       // Chosen: TikTok's denial format is unconfirmed; an OAuth-style access_denied with the state.
       return redirect(withQuery(reg.redirectUrl, { error: 'access_denied', state: p.state ?? undefined }, 'append'));
     }
-    if (decision !== 'authorize') return errorPage(400, 'Choose Authorize or Cancel.');
+    if (decision !== TIKTOK_SHOP_FACTS.accept.decision) return errorPage(400, 'Choose Authorize or Cancel.');
     const regionField = form.get('seller_region') ?? (host === TIKTOK_CONSENT_HOST_US ? 'US' : 'UK');
     if (!REGIONS.includes(regionField as SellerRegion)) return errorPage(400, 'Choose which seller account you are.');
     const scenarioField = form.get('scenario') ?? 'ok';

@@ -5,6 +5,7 @@ import { sandboxRegistrations } from '../registrations.js';
 import { startSandboxServer, type SandboxServer } from '../server.js';
 import { startSandbox } from '../test-support.js';
 import { createTiktokShopSandbox } from './index.js';
+import { TIKTOK_SHOP_FACTS } from '../facts.js';
 
 const reg = sandboxRegistrations('http://127.0.0.1:1')['tiktok-shop'];
 const US_HOST = 'services.us.tiktokshop.com';
@@ -64,7 +65,7 @@ describe('TikTok Shop sandbox', () => {
     server.sandboxUrl(`https://${host}/open/authorize?${new URLSearchParams(params).toString()}`);
 
   async function authorize(host: string, choices: Record<string, string> = {}, state = 'st-123') {
-    const result = await consent(authorizeUrl(host, { service_id: reg.serviceId, state }), 'authorize', choices);
+    const result = await consent(authorizeUrl(host, { service_id: reg.serviceId, state }), TIKTOK_SHOP_FACTS.accept.decision, choices);
     expect(result.status).toBe(302);
     const location = new URL(result.location ?? '');
     return { location, code: location.searchParams.get('code') ?? '' };
@@ -135,7 +136,7 @@ describe('TikTok Shop sandbox', () => {
     });
 
     it('refuses the app key in place of the Service ID with "This service does not exist" and no form', async () => {
-      const result = await consent(authorizeUrl(ROW_HOST, { service_id: reg.appKey, state: 's' }), 'authorize');
+      const result = await consent(authorizeUrl(ROW_HOST, { service_id: reg.appKey, state: 's' }), TIKTOK_SHOP_FACTS.accept.decision);
       expect(result.pageStatus).toBe(400);
       expect(result.page).toContain('This service does not exist');
       expect(result.page).not.toContain('<form');
@@ -143,7 +144,7 @@ describe('TikTok Shop sandbox', () => {
     });
 
     it('refuses a request without a Service ID', async () => {
-      const result = await consent(authorizeUrl(US_HOST, { app_key: reg.appKey, state: 's' }), 'authorize');
+      const result = await consent(authorizeUrl(US_HOST, { app_key: reg.appKey, state: 's' }), TIKTOK_SHOP_FACTS.accept.decision);
       expect(result.pageStatus).toBe(400);
       expect(result.page).toContain('This service does not exist');
     });
@@ -182,7 +183,7 @@ describe('TikTok Shop sandbox', () => {
           method: 'POST',
           redirect: 'manual',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ authorization_request: id, decision: 'authorize' }).toString(),
+          body: new URLSearchParams({ authorization_request: id, decision: TIKTOK_SHOP_FACTS.accept.decision }).toString(),
         });
       expect((await post()).status).toBe(302);
       expect((await post()).status).toBe(400);

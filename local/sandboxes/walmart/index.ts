@@ -43,6 +43,8 @@ import { grantControls, refreshFaults } from '../controls.js';
 import { basicCredentials, isForm, jsonWith, safeEqual, sleep } from '../http.js';
 import type { ControlledSandbox, GrantControls, Sandbox, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
 
+import { WALMART_FACTS } from './facts.js';
+
 export const WALMART_HOST = 'marketplace.walmartapis.com';
 
 type Market = 'us' | 'mx' | 'ca' | 'cl';
@@ -73,11 +75,11 @@ const SELLER_SCOPES: Readonly<Record<string, WalmartAccess>> = {
 
 /** The seller-issued keys this sandbox knows. */
 export const WALMART_SANDBOX_KEYS: readonly SellerKey[] = [
-  { clientId: 'sandbox-walmart-us', clientSecret: 'sandbox-secret-us', market: 'us', scopes: SELLER_SCOPES },
-  { clientId: 'sandbox-walmart-mx', clientSecret: 'sandbox-secret-mx', market: 'mx', scopes: SELLER_SCOPES },
-  { clientId: 'sandbox-walmart-noreports', clientSecret: 'sandbox-secret-noreports', market: 'us', scopes: { ...SELLER_SCOPES, reports: 'no_access' } },
-  { clientId: 'sandbox-walmart-down', clientSecret: 'sandbox-secret-down', market: 'us', scopes: SELLER_SCOPES, control: 'down' },
-  { clientId: 'sandbox-walmart-slow', clientSecret: 'sandbox-secret-slow', market: 'us', scopes: SELLER_SCOPES, control: 'slow' },
+  { ...WALMART_FACTS.keys.us, market: 'us', scopes: SELLER_SCOPES },
+  { ...WALMART_FACTS.keys.mx, market: 'mx', scopes: SELLER_SCOPES },
+  { ...WALMART_FACTS.keys.noReports, market: 'us', scopes: { ...SELLER_SCOPES, reports: 'no_access' } },
+  { ...WALMART_FACTS.keys.down, market: 'us', scopes: SELLER_SCOPES, control: 'down' },
+  { ...WALMART_FACTS.keys.slow, market: 'us', scopes: SELLER_SCOPES, control: 'slow' },
 ];
 
 const DEFAULT_TTL_SECONDS = 900;

@@ -48,6 +48,7 @@ import { randomBytes } from 'node:crypto';
 import { refreshFaults } from '../controls.js';
 import { basicCredentials, escapeHtml as esc, html, jsonWith, redirect, safeEqual, withQuery } from '../http.js';
 import type { ControlledSandbox, GrantControls, SandboxContext, SandboxFactory, SandboxRequest, SandboxResponse } from '../types.js';
+import { WOOCOMMERCE_FACTS } from './facts.js';
 
 export const WOO_STORE_HOST = 'woocommerce';
 export const NOT_WOO_HOST = 'not-woocommerce';
@@ -62,11 +63,7 @@ interface ApiKey {
   readonly description: string;
 }
 
-export const WOO_SANDBOX_KEYS: readonly { readonly consumerKey: string; readonly consumerSecret: string; readonly permissions: Permission }[] = [
-  { consumerKey: 'ck_sandbox_read', consumerSecret: 'cs_sandbox_read', permissions: 'read' },
-  { consumerKey: 'ck_sandbox_write', consumerSecret: 'cs_sandbox_write', permissions: 'read_write' },
-  { consumerKey: 'ck_sandbox_writeonly', consumerSecret: 'cs_sandbox_writeonly', permissions: 'write' },
-];
+export const WOO_SANDBOX_KEYS: readonly { readonly consumerKey: string; readonly consumerSecret: string; readonly permissions: Permission }[] = Object.values(WOOCOMMERCE_FACTS.keys);
 
 const STORE_NAME = 'Sandbox Store';
 const WC_VERSION = '10.3.3';
@@ -549,7 +546,7 @@ export const createWoocommerceSandbox: SandboxFactory = (ctx: SandboxContext): C
       `<ul>${SCOPE_PERMISSIONS[scope].map((p) => `<li>${esc(p)}</li>`).join('')}</ul>` +
       `<p>Logged in as <strong>admin</strong> (store owner).</p>` +
       `<form method="post" action="${esc(action)}" aria-label="Grant ${appName} access">${hidden}` +
-      `<div class="actions"><button type="submit" name="decision" value="approve">Approve</button>` +
+      `<div class="actions"><button type="submit" name="decision" value="${WOOCOMMERCE_FACTS.accept.decision}">${esc(WOOCOMMERCE_FACTS.accept.label)}</button>` +
       `<button type="submit" name="decision" value="deny">Deny</button></div></form>`;
     return html(200, page(`WooCommerce › ${data.app_name} would like to connect to ${STORE_NAME}`, inner), PAGE_HEADERS);
   }
@@ -607,7 +604,7 @@ export const createWoocommerceSandbox: SandboxFactory = (ctx: SandboxContext): C
       if (decision === 'deny' || decision === 'cancel') {
         return redirect(withQuery(formatUrl(data.return_url), { success: '0', user_id: data.user_id }));
       }
-      if (decision !== 'approve') return accessDenied('You do not have permission to access this page');
+      if (decision !== WOOCOMMERCE_FACTS.accept.decision) return accessDenied('You do not have permission to access this page');
       return accessGranted(data);
     }
     return accessDenied('You do not have permission to access this page');

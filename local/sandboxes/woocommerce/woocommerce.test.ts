@@ -6,6 +6,7 @@ import { grantControls } from '../controls.js';
 import type { SandboxServer } from '../server.js';
 import { startSandbox } from '../test-support.js';
 import { createWoocommerceSandbox, WOO_SANDBOX_KEYS } from './index.js';
+import { WOOCOMMERCE_FACTS } from '../facts.js';
 
 interface Received {
   readonly method: string;
@@ -228,7 +229,7 @@ describe('WooCommerce sandbox: /wc-auth/v1/authorize', () => {
 
   for (const param of ['app_name', 'scope', 'user_id', 'return_url', 'callback_url']) {
     it(`refuses a request without ${param} with the 401 "Access denied" page and no form`, async () => {
-      const result = await consent(authorizeUrl({ [param]: null }), 'approve');
+      const result = await consent(authorizeUrl({ [param]: null }), WOOCOMMERCE_FACTS.accept.decision);
       expect(result.pageStatus).toBe(401);
       expect(result.page).toContain('<title>Access denied</title>');
       expect(result.page).toContain(`Error: Missing parameter ${param}.`);
@@ -237,13 +238,13 @@ describe('WooCommerce sandbox: /wc-auth/v1/authorize', () => {
   }
 
   it('refuses a scope other than read, write or read_write', async () => {
-    const result = await consent(authorizeUrl({ scope: 'admin' }), 'approve');
+    const result = await consent(authorizeUrl({ scope: 'admin' }), WOOCOMMERCE_FACTS.accept.decision);
     expect(result.pageStatus).toBe(401);
     expect(result.page).toContain('Error: Invalid scope admin.');
   });
 
   it('refuses a callback_url that is not https (except loopback http)', async () => {
-    const result = await consent(authorizeUrl({ callback_url: 'http://app.example.com/keys' }), 'approve');
+    const result = await consent(authorizeUrl({ callback_url: 'http://app.example.com/keys' }), WOOCOMMERCE_FACTS.accept.decision);
     expect(result.pageStatus).toBe(401);
     expect(result.page).toContain('Error: The callback_url needs to be over SSL.');
     for (const ok of ['https://app.example.com/keys', 'http://localhost:3000/keys', `${appOrigin}/keys`]) {
@@ -252,7 +253,7 @@ describe('WooCommerce sandbox: /wc-auth/v1/authorize', () => {
   });
 
   it('refuses an invalid URL', async () => {
-    const result = await consent(authorizeUrl({ return_url: 'https://' }), 'approve');
+    const result = await consent(authorizeUrl({ return_url: 'https://' }), WOOCOMMERCE_FACTS.accept.decision);
     expect(result.pageStatus).toBe(401);
     expect(result.page).toContain('is not a valid URL');
   });
@@ -268,7 +269,7 @@ describe('WooCommerce sandbox: /wc-auth/v1/authorize', () => {
 
 describe('WooCommerce sandbox: approving and denying', () => {
   it('posts new keys to callback_url, then redirects to return_url with success=1', async () => {
-    const result = await consent(authorizeUrl(), 'approve');
+    const result = await consent(authorizeUrl(), WOOCOMMERCE_FACTS.accept.decision);
     expect(result.pageStatus).toBe(200);
     expect(result.status).toBe(302);
     const location = new URL(result.location ?? '');
@@ -288,7 +289,7 @@ describe('WooCommerce sandbox: approving and denying', () => {
   });
 
   it('creates keys with the scope granted: a write key cannot read', async () => {
-    await consent(authorizeUrl({ scope: 'write' }), 'approve');
+    await consent(authorizeUrl({ scope: 'write' }), WOOCOMMERCE_FACTS.accept.decision);
     const keys = JSON.parse(received[0]?.body ?? '{}') as { consumer_key: string; consumer_secret: string; key_permissions: string };
     expect(keys.key_permissions).toBe('write');
     await expectWpError(await get('/wp-json/wc/v3/orders', keys.consumer_key, keys.consumer_secret), 401, 'woocommerce_rest_authentication_error', 'The API key provided does not have read permissions.');
@@ -296,7 +297,7 @@ describe('WooCommerce sandbox: approving and denying', () => {
 
   it('deletes the key and shows the 401 "Access denied" page when the callback does not answer 200', async () => {
     appStatus = 500;
-    const result = await consent(authorizeUrl(), 'approve');
+    const result = await consent(authorizeUrl(), WOOCOMMERCE_FACTS.accept.decision);
     expect(result.status).toBe(401);
     expect(result.location).toBeUndefined();
     expect(received).toHaveLength(1);
@@ -305,7 +306,7 @@ describe('WooCommerce sandbox: approving and denying', () => {
   });
 
   it('shows "Access denied" when the callback cannot be reached', async () => {
-    const result = await consent(authorizeUrl({ callback_url: 'https://app.example.com/keys' }), 'approve');
+    const result = await consent(authorizeUrl({ callback_url: 'https://app.example.com/keys' }), WOOCOMMERCE_FACTS.accept.decision);
     expect(result.status).toBe(401);
     expect(received).toHaveLength(0);
   });
@@ -353,7 +354,7 @@ describe('WooCommerce sandbox: grant controls', () => {
   /** Creates keys through the one-click flow on this store; returns them as the app received them. */
   async function oneClickKeys(): Promise<{ consumer_key: string; consumer_secret: string }> {
     const url = new URL(authorizeUrl());
-    const result = await consent(`${own.origin}/woocommerce/wc-auth/v1/authorize${url.search}`, 'approve');
+    const result = await consent(`${own.origin}/woocommerce/wc-auth/v1/authorize${url.search}`, WOOCOMMERCE_FACTS.accept.decision);
     expect(result.status).toBe(302);
     const post = received.at(-1);
     return JSON.parse(post?.body ?? '{}') as { consumer_key: string; consumer_secret: string };

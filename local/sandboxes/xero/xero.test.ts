@@ -5,6 +5,7 @@ import { sandboxRegistrations } from '../registrations.js';
 import type { SandboxServer } from '../server.js';
 import { readJsonOrText, readJsonOrXml, startSandbox, type Json } from '../test-support.js';
 import { createXeroSandbox, XERO_SANDBOX_TENANTS } from './index.js';
+import { XERO_FACTS } from '../facts.js';
 
 const reg = sandboxRegistrations('http://127.0.0.1:1').xero;
 const REDIRECT = reg.redirectUris[0] ?? '';
@@ -25,7 +26,7 @@ function authorizeUrl(params: Record<string, string> = {}): string {
 
 /** Consents and returns the callback URL's query. */
 async function authorize(choices: Record<string, string> = {}, params: Record<string, string> = {}): Promise<URLSearchParams> {
-  const result = await consent(authorizeUrl(params), 'allow', choices);
+  const result = await consent(authorizeUrl(params), XERO_FACTS.accept.decision, choices);
   expect(result.status).toBe(302);
   const location = new URL(result.location ?? '');
   expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
@@ -103,7 +104,7 @@ describe('Xero sandbox: authorize and consent', () => {
       { code_challenge: 'x'.repeat(43), code_challenge_method: 'plain' },
     ];
     for (const params of cases) {
-      const result = await consent(authorizeUrl(params), 'allow');
+      const result = await consent(authorizeUrl(params), XERO_FACTS.accept.decision);
       expect(result.pageStatus).toBe(400);
       expect(result.page).not.toContain('<form');
       expect(result.status).toBeUndefined();
