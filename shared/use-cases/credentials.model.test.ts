@@ -209,8 +209,12 @@ const op = fc.oneof(
 const fault = fc.record({ kind: fc.constantFrom<Fault>('none', 'none', 'throttle', 'timeout', 'crash', 'stall'), at: fc.nat(3) });
 /** A history: rounds of operations that run at once, each instance with the fault it was given for the round. */
 const rounds = fc.array(fc.record({ ops: fc.array(op, { minLength: 1, maxLength: 3 }), faults: fc.tuple(fault, fault) }), { minLength: 1, maxLength: 6 });
-/** Where the two accounts start: fresh, both with their channels connected, or the first also with its books. */
-const start = fc.constantFrom('fresh' as const, 'channels' as const, 'books' as const);
+/**
+ * Where the two accounts start: fresh, both with their channels connected,
+ * the first also with its books, or the first with a consent covering
+ * several organisations waiting for the seller's choice.
+ */
+const start = fc.constantFrom('fresh' as const, 'channels' as const, 'books' as const, 'choice' as const);
 const history = fc.record({ start, rounds });
 
 /** A keys connection's record, made two days ago: its daily check is due. */
@@ -397,6 +401,7 @@ describe('the credentials under random interleavings with faults, across two fun
           await run({ kind: 'connect', by: 1, who: 1, key: 'BBBB' }, ids);
         }
         if (start === 'books') await run({ kind: 'books', by: 0, who: 0 }, ids);
+        if (start === 'choice') await run({ kind: 'booksChoice', by: 0, who: 0 }, ids);
         for (const round of rounds) {
           instances.forEach((inst, i) => (inst.fault = { ...round.faults[i]!, calls: 0 }));
           await Promise.all(round.ops.map((o) => settle(o, ids)));
