@@ -283,8 +283,8 @@ export interface PendingKeysStore {
   /** Moves an unexpired record from `from` to `to` (with the posted keys for `posted`); false when it was not at `from` (or is gone). */
   move(userId: string, from: PendingKeysState, to: Exclude<PendingKeysState, 'issued' | 'taken'>, nowSeconds: number, posted?: PostedKeys): Promise<boolean>;
   /**
-   * Moves an unexpired record at `from` to `to` (`taken`: the account took the
-   * keys; `refused`: they were discarded), without its posted keys, answering
+   * Moves an unexpired record at `from` to `to` (`taken`: the account is
+   * taking the keys; `refused`: they were discarded), answering
    * it as it was; undefined when another request took or moved it first.
    */
   take(userId: string, from: PendingKeysState, nowSeconds: number, to?: 'taken' | 'refused'): Promise<PendingKeys | undefined>;

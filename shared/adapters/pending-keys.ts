@@ -94,7 +94,8 @@ export function dynamoPendingKeys(db: Pick<DynamoDBDocumentClient, 'send'>, tabl
           new UpdateCommand({
             TableName: tableName,
             Key: key(userId),
-            UpdateExpression: 'SET #state = :to REMOVE posted',
+            // The posted keys' secret stays named (never a key): a later return can tell whether the account took it.
+            UpdateExpression: 'SET #state = :to',
             ...cond,
             ExpressionAttributeValues: { ...cond.ExpressionAttributeValues, ':to': to },
             ReturnValues: 'ALL_OLD',

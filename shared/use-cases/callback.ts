@@ -19,7 +19,7 @@ import type { OAuthProviderDefinition } from '../providers/index.js';
 import type { CallerSession } from './auth.js';
 import { consentFacts, STEP_OF, type ConnectDeps } from './connect.js';
 import { callbackUrl, oauthProvider, withError } from './consent.js';
-import { booksOwner, discardStaged, freshSecretName, replaceCredentials, stageCredentials } from './credentials.js';
+import { booksOwner, discardStaged, freshSecretName, releaseAll, replaceCredentials, stageCredentials } from './credentials.js';
 import { completeStep, reconnectChannel } from './wizard.js';
 
 
@@ -190,6 +190,8 @@ export async function finishBooks(deps: ConnectDeps, sellerId: string, account: 
       if (err instanceof VersionConflictError) throw new ConnectError('not_at_step', 'account moved while connecting');
       throw err;
     }
+    // The consent this one replaced (a second consent before choosing) is no account's now: deleted under its lease.
+    await releaseAll(deps, replaced);
     return;
   }
   await completeStep(deps, sellerId, account.id, 'connect_bookkeeping', {

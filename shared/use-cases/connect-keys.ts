@@ -430,16 +430,25 @@ export async function receivePostedKeys(deps: KeysDeps, body: PostedKeysRequest)
   await stageCredentials(deps, secretName, made.credentials, { accountId: pending.accountId, sellerId: pending.sellerId });
   const posted: PostedKeys = { secretName, label: made.label, identity: made.identity, details: made.details };
   let outcome: Adopted | 'held' | 'refused';
+  // A move whose answer was lost (a timeout, or a retry that found its own write): the approval may name these keys.
+  const heldByApproval = async () => {
+    const now = await deps.pendingKeys.get(body.user_id, nowSeconds).catch(() => undefined);
+    return typeof now === 'object' && now.state === 'posted' && now.posted?.secretName === secretName;
+  };
   try {
     if (await deps.pendingKeys.move(body.user_id, 'issued', 'posted', nowSeconds, posted)) outcome = 'held';
+    else if (await heldByApproval()) outcome = 'held';
     else {
       // The seller's browser came back first, with its session: the account takes the keys now.
       const confirmed = await deps.pendingKeys.take(body.user_id, 'confirmed', nowSeconds);
       outcome = confirmed ? await adoptPosted(deps, confirmed, posted) : 'refused';
     }
   } catch (err) {
-    await discardUnlessNamed(deps, pending, secretName);
-    throw err;
+    if (await heldByApproval()) outcome = 'held';
+    else {
+      await discardUnlessNamed(deps, pending, secretName);
+      throw err;
+    }
   }
   if (outcome === 'held') {
     logger.info('posted keys held for the seller\u2019s return', { provider: woocommerce.id, accountId: pending.accountId });
@@ -577,13 +586,21 @@ export async function finishKeysReturn(deps: KeysDeps, query: Readonly<Record<st
     for (let attempt = 0; attempt < 3; attempt++) {
       if (attempt > 0) {
         const now = await deps.pendingKeys.get(userId, nowSecondsOf(deps));
-        // Decided by the request that won.
-        if (typeof now === 'string') return starter ? (purpose === 'reconnect' ? `/accounts/${accountId}` : page) : withCode(signedIn ? '/' : '/login', 'expired');
+        // Gone meanwhile: it expired (decided items are kept until then).
+        if (typeof now === 'string') return withCode(starter ? page : signedIn ? '/' : '/login', 'expired');
         pending = now;
       }
       const state = pending.state ?? 'issued';
-      // Decided by an earlier (or racing) return: the seller finds the page as it now stands.
-      if (state === 'taken') return starter && !denied ? (purpose === 'reconnect' ? `/accounts/${accountId}` : page) : withCode(signedIn ? '/' : '/login', 'expired');
+      // Decided by an earlier (or racing) return: the seller finds the page as it now stands; if the account does
+      // not show the keys yet (the other return still at work, or stopped), the page waits for them and says so
+      // when they never come.
+      if (state === 'taken') {
+        if (!starter || denied) return withCode(signedIn ? '/' : '/login', 'expired');
+        const name = pending.posted?.secretName;
+        const shown = await deps.accounts.load(pending.sellerId, accountId).then((a) => !!name && !!a?.connections.some((c) => c.secretName === name), () => false);
+        if (!shown) return `${back}&keys=waiting`;
+        return purpose === 'reconnect' ? `/accounts/${accountId}` : page;
+      }
       if (!starter || denied) {
         if (state === 'posted') {
           const taken = await deps.pendingKeys.take(userId, 'posted', nowSecondsOf(deps), 'refused');
