@@ -11,33 +11,17 @@ export type Registrations = {
   readonly [K in RegisteredSandboxId]: ReturnType<(typeof SANDBOX_FACTS)[K]['registration']>;
 };
 
-/** The registrations for an Onramp web app served at `appOrigin` (callbacks at `/api/oauth/<provider>/callback`). */
+type Registering = { readonly registration: (callback: string) => unknown; readonly appSecret: (r: never) => Readonly<Record<string, string>> };
+const registering = (): [string, Registering][] =>
+  Object.entries(SANDBOX_FACTS as Readonly<Record<string, object>>).filter((e): e is [string, Registering] => 'registration' in e[1] && 'appSecret' in e[1]);
+
+/** The registrations for an Onramp web app served at `appOrigin` (callbacks at `/api/oauth/<provider>/callback`): every sandbox whose facts register an app. */
 export function sandboxRegistrations(appOrigin: string): Registrations {
-  const callback = (provider: string) => `${appOrigin}/api/oauth/${provider}/callback`;
-  const f = SANDBOX_FACTS;
-  return {
-    amazon: f.amazon.registration(callback('amazon')),
-    ebay: f.ebay.registration(callback('ebay')),
-    shopify: f.shopify.registration(callback('shopify')),
-    etsy: f.etsy.registration(callback('etsy')),
-    'tiktok-shop': f['tiktok-shop'].registration(callback('tiktok-shop')),
-    square: f.square.registration(callback('square')),
-    xero: f.xero.registration(callback('xero')),
-    quickbooks: f.quickbooks.registration(callback('quickbooks')),
-  };
+  return Object.fromEntries(registering().map(([id, f]) => [id, f.registration(`${appOrigin}/api/oauth/${id}/callback`)])) as Registrations;
 }
 
 /** Onramp's app secrets (`<prefix><provider>`), as the operator fills them in the cloud, from the sandbox registrations. */
 export function appSecretsFor(r: Registrations): Record<string, Record<string, string>> {
-  const f = SANDBOX_FACTS;
-  return {
-    amazon: { ...f.amazon.appSecret(r.amazon) },
-    ebay: { ...f.ebay.appSecret(r.ebay) },
-    shopify: { ...f.shopify.appSecret(r.shopify) },
-    etsy: { ...f.etsy.appSecret(r.etsy) },
-    'tiktok-shop': { ...f['tiktok-shop'].appSecret(r['tiktok-shop']) },
-    square: { ...f.square.appSecret(r.square) },
-    xero: { ...f.xero.appSecret(r.xero) },
-    quickbooks: { ...f.quickbooks.appSecret(r.quickbooks) },
-  };
+  const byId = r as unknown as Readonly<Record<string, never>>;
+  return Object.fromEntries(registering().map(([id, f]) => [id, { ...f.appSecret(byId[id]!) }]));
 }
