@@ -11,7 +11,7 @@ export default defineConfig({
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       LOG_LEVEL: 'SILENT',
-      // scrypt at 2^14 instead of 2^17 in the functions the tests host: every test signs sellers up (shared/password.test.ts checks the real cost).
+      // scrypt at 2^14 instead of 2^17 in the functions the tests host: every test signs sellers up (shared/runtime/password.test.ts checks the real cost).
       PASSWORD_SCRYPT_LOG_N: '14',
     },
   },

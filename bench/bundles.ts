@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BUNDLE_ALIASES } from '../infra/bundling.js';
 import { ROOT } from '../local/stack.js';
-import { FUNCTIONS, type FunctionId } from '../shared/routes.js';
+import { FUNCTIONS, type FunctionId } from '../shared/http/routes.js';
 import { check, fixed, median, percentile, table } from './stats.js';
 
 /** The CDK's bundling options (infra/constructs/onramp-function.ts), less the source map it uploads beside the bundle. */

@@ -17,7 +17,7 @@ import { WOO_SANDBOX_KEYS } from '../local/sandboxes/woocommerce/index.js';
 import { settled, type Client } from '../local/test-helpers.js';
 import type { LocalStack } from '../local/stack.js';
 import { CHANNEL_PROVIDERS } from '../shared/providers/index.js';
-import type { FunctionId } from '../shared/routes.js';
+import type { FunctionId } from '../shared/http/routes.js';
 import { signUp } from './load.js';
 import {
   DYNAMODB_READ_REQUEST_UNIT,

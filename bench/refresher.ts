@@ -11,7 +11,7 @@ import { connectedAccount, keysAccount, refresherInstance } from '../local/healt
 import { walmartControls } from '../local/sandboxes/walmart/index.js';
 import type { LocalStack } from '../local/stack.js';
 import { newSeller } from '../local/test-helpers.js';
-import { refreshDueConnections } from '../shared/health/job.js';
+import { refreshDueConnections } from '../shared/use-cases/health/job.js';
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 

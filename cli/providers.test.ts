@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OAUTH_PROVIDER_IDS } from '../shared/providers/index.js';
-import { matchRoute } from '../shared/routes.js';
+import { matchRoute } from '../shared/http/routes.js';
 
 describe('npm run providers', () => {
   it('prints every provider\u2019s production configuration as JSON, from the definitions', () => {

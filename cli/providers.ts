@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import { OAUTH_PROVIDERS, PROVIDERS } from '../shared/providers/index.js';
 import type { ProviderDefinition } from '../shared/providers/types.js';
-import { callbackUrl } from '../shared/use-cases/consent.js';
+import { callbackUrl } from '../shared/use-cases/connect/consent.js';
 
 export function providersReport(): unknown[] {
   return (PROVIDERS as readonly ProviderDefinition[]).map((p) => {

@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
-import { operatorLabel, supportReason } from '../shared/support-input.js';
-import { visible, visibleJson } from '../shared/text.js';
+import { operatorLabel, supportReason } from '../shared/http/support-input.js';
+import { visible, visibleJson } from '../shared/domain/text.js';
 
 /** Exit codes, one per outcome, so scripts can tell them apart. */
 export const EXIT = { done: 0, failed: 1, usage: 2, nothing_to_do: 3, not_found: 4, refused: 5 } as const;

@@ -8,7 +8,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refreshDueConnections } from '../shared/health/job.js';
+import { refreshDueConnections } from '../shared/use-cases/health/job.js';
 import { grantControls } from '../local/sandboxes/controls.js';
 import { walmartControls } from '../local/sandboxes/walmart/index.js';
 import { DAY_MS, refresherInstance } from '../local/health-helpers.js';

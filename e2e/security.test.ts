@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, ConsoleMessage } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startLocalStack, type LocalStack } from '../local/stack.js';
-import { SECURITY_HEADERS } from '../shared/security-headers.js';
+import { SECURITY_HEADERS } from '../shared/http/security-headers.js';
 import { launchBrowser, signUpInBrowser } from './browser.js';
 
 let browser: Browser;

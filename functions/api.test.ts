@@ -1,9 +1,9 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '#shared/adapters/aws.js';
-import { dynamoSessionStore } from '#shared/adapters/sessions.js';
-import { SECURITY_HEADERS } from '#shared/security-headers.js';
-import { accountListResponse, accountResponse, catalogResponse, errorResponse, meResponse } from '#shared/schemas.js';
+import { dynamoSessionStore } from '#shared/adapters/dynamo/sessions.js';
+import { SECURITY_HEADERS } from '#shared/http/security-headers.js';
+import { accountListResponse, accountResponse, catalogResponse, errorResponse, meResponse } from '#shared/http/schemas.js';
 import { client, newSeller, withStack } from '#local/test-helpers.js';
 import type { LocalStack } from '#local/stack.js';
 

@@ -1,23 +1,23 @@
 /** The composition root: stores and ports built from parsed config and the shared clients, their errors translated. */
 import { dynamoClient, secretsClient, sfnClient } from '#shared/adapters/aws.js';
 import { sfnExecutions } from '#shared/adapters/executions.js';
-import { secretsManagerPort } from '#shared/adapters/secrets.js';
-import { dynamoSessionStore } from '#shared/adapters/sessions.js';
-import { dynamoSessionStoreWithAccounts } from '#shared/adapters/session-accounts.js';
+import { secretsManagerPort } from '#shared/adapters/stores/secrets.js';
+import { dynamoSessionStore } from '#shared/adapters/dynamo/sessions.js';
+import { dynamoSessionStoreWithAccounts } from '#shared/adapters/dynamo/session-accounts.js';
 import { translated } from '#shared/adapters/translate.js';
-import { dynamoUserStore } from '#shared/adapters/users.js';
-import { dynamoWizardStore } from '#shared/adapters/wizard.js';
-import { secretsManagerAppCredentials } from '#shared/adapters/app-credentials.js';
-import { dynamoConsentStates } from '#shared/adapters/consent-states.js';
-import { providerHttp } from '#shared/adapters/provider-http.js';
-import { dynamoConnectionRecords, dynamoLeases } from '#shared/adapters/connection-records.js';
-import type { BaseEnv, ConnectEnv, RefresherEnv, WizardEnv } from '#shared/config.js';
-import type { RefreshDeps } from '#shared/health/refresh.js';
-import type { ConnectDeps } from '#shared/use-cases/connect.js';
-import type { WizardDeps } from '#shared/use-cases/wizard.js';
-import { dynamoPendingKeys } from '#shared/adapters/pending-keys.js';
-import { localStoresAllowed, storeHttp } from '#shared/adapters/store-http.js';
-import type { KeysDeps } from '#shared/use-cases/connect-keys.js';
+import { dynamoUserStore } from '#shared/adapters/dynamo/users.js';
+import { dynamoWizardStore } from '#shared/adapters/dynamo/wizard-store.js';
+import { secretsManagerAppCredentials } from '#shared/adapters/stores/app-credentials.js';
+import { dynamoConsentStates } from '#shared/adapters/dynamo/consent-states.js';
+import { providerHttp } from '#shared/adapters/http/provider-http.js';
+import { dynamoConnectionRecords, dynamoLeases } from '#shared/adapters/dynamo/connection-records.js';
+import type { BaseEnv, ConnectEnv, RefresherEnv, WizardEnv } from '#shared/runtime/config.js';
+import type { RefreshDeps } from '#shared/use-cases/health/refresh.js';
+import type { ConnectDeps } from '#shared/use-cases/connect/start.js';
+import type { WizardDeps } from '#shared/use-cases/wizard/steps.js';
+import { dynamoPendingKeys } from '#shared/adapters/dynamo/pending-keys.js';
+import { localStoresAllowed, storeHttp } from '#shared/adapters/http/store-http.js';
+import type { KeysDeps } from '#shared/use-cases/keys/keys.js';
 
 /** Sellers and their sessions (the auth function's stores). */
 export function stores(env: BaseEnv) {

@@ -6,10 +6,10 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from '#shared/zod.js';
-import { parseEnv } from '#shared/config.js';
-import { ForbiddenError, ServiceUnavailableError } from '#shared/errors.js';
-import { ORIGIN_SECRET_HEADER } from '#shared/security-headers.js';
+import * as z from '#shared/runtime/zod.js';
+import { parseEnv } from '#shared/runtime/config.js';
+import { ForbiddenError, ServiceUnavailableError } from '#shared/domain/errors.js';
+import { ORIGIN_SECRET_HEADER } from '#shared/http/security-headers.js';
 
 export { ORIGIN_SECRET_HEADER };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { booksConnectRequest, createAccountRequest, mappingRequest, signupRequest } from '#shared/schemas.js';
-import * as z from '#shared/zod.js';
-import type { SessionStore } from '#shared/ports.js';
+import { booksConnectRequest, createAccountRequest, mappingRequest, signupRequest } from '#shared/http/schemas.js';
+import * as z from '#shared/runtime/zod.js';
+import type { SessionStore } from '#shared/ports/index.js';
 import { callbackRoute, fieldErrors, httpHandler, route, sellerRoute } from './http.js';
 import { httpEvent, lambdaContext } from './test-events.js';
 

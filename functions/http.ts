@@ -5,4 +5,4 @@
 export { callbackRoute, httpHandler, webhookRoute, loggerContext, route, routePolicy, sellerRoute, type HttpOptions, type HttpRequest, type HttpResult, type ReadWith, type RouteSpec } from './http/handler.js';
 export { clearedSessionCookie, parseCookies, sessionCookie } from './http/cookies.js';
 export { errorRenderer, fieldErrors } from './http/errors.js';
-export type { Session } from '#shared/model.js';
+export type { Session } from '#shared/domain/model.js';

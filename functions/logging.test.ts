@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import * as z from '#shared/zod.js';
-import { logger } from '#shared/logger.js';
+import * as z from '#shared/runtime/zod.js';
+import { logger } from '#shared/runtime/logger.js';
 import { httpEvent, lambdaContext } from './test-events.js';
 import { httpHandler, route } from './http.js';
 import { withLogContext } from './logging.js';

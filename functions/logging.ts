@@ -4,12 +4,12 @@
  * invocation appends are cleared when it ends, so none leaks into the next
  * (a warm container serves many sellers).
  * (What Powertools' `injectLambdaContext(logger, { clearState: true })` does,
- * for the logger of `shared/logger.ts`; the level is left alone, so the local
+ * for the logger of `shared/runtime/logger.ts`; the level is left alone, so the local
  * stack can set it once for all the functions it hosts in one process.)
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { logger } from '#shared/logger.js';
+import { logger } from '#shared/runtime/logger.js';
 
 /** The middleware, for handlers that already build a middy chain (use it first, so it clears last). */
 export function lambdaLogContext<E = unknown, R = unknown>(): MiddlewareObj<E, R> {

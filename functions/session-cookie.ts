@@ -4,8 +4,8 @@
  * host alone, so a sibling domain cannot plant one. On `npm start` (plain
  * http on localhost) it is `onramp_session`, since `__Host-` needs https.
  */
-import * as z from '#shared/zod.js';
-import { parseEnv } from '#shared/config.js';
+import * as z from '#shared/runtime/zod.js';
+import { parseEnv } from '#shared/runtime/config.js';
 
 export const SECURE_SESSION_COOKIE = '__Host-onramp_session';
 export const LOCAL_SESSION_COOKIE = 'onramp_session';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEnv, wizardEnv } from '#shared/config.js';
-import { accountResponse, eventListResponse } from '#shared/schemas.js';
-import { completeStep, type WizardDeps } from '#shared/use-cases/wizard.js';
-import { SETUP_STEPS, type SetupStep } from '#shared/wizard.js';
+import { parseEnv, wizardEnv } from '#shared/runtime/config.js';
+import { accountResponse, eventListResponse } from '#shared/http/schemas.js';
+import { completeStep, type WizardDeps } from '#shared/use-cases/wizard/steps.js';
+import { SETUP_STEPS, type SetupStep } from '#shared/domain/wizard.js';
 import { newSeller, settled as settleAll, type Client } from '#local/test-helpers.js';
 import { startLocalStack, type LocalStack } from '#local/stack.js';
 import { wizardDeps } from './deps.js';

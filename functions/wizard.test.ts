@@ -1,9 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '#shared/adapters/aws.js';
-import { parseEnv, wizardEnv } from '#shared/config.js';
-import { accountResponse, errorResponse, eventListResponse } from '#shared/schemas.js';
-import { completeStep, type WizardDeps } from '#shared/use-cases/wizard.js';
+import { parseEnv, wizardEnv } from '#shared/runtime/config.js';
+import { accountResponse, errorResponse, eventListResponse } from '#shared/http/schemas.js';
+import { completeStep, type WizardDeps } from '#shared/use-cases/wizard/steps.js';
 import { newSeller, settled as settleAll, type Client } from '#local/test-helpers.js';
 import { startLocalStack, type LocalStack } from '#local/stack.js';
 import { wizardDeps } from './deps.js';

@@ -3,8 +3,8 @@
  * malformed value stops synthesis with its name: nothing is guessed.
  */
 import type { Environment } from 'aws-cdk-lib';
-import { parseEnv } from '../shared/config.js';
-import * as z from '../shared/zod.js';
+import { parseEnv } from '../shared/runtime/config.js';
+import * as z from '../shared/runtime/zod.js';
 
 const deployEnv = z.object({
   ONRAMP_ACCOUNT: z.string().check(z.regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })),

@@ -11,7 +11,7 @@
  * An account id is a UUID, so it never starts with `books-`, and a random part is hex, so no pattern
  * below matches another kind's names.
  */
-import type { FunctionId } from '../shared/routes.js';
+import type { FunctionId } from '../shared/http/routes.js';
 
 /** Name patterns after the secret prefix (IAM's `*` also matches `/`; a secret's ARN ends in `-` and six characters). */
 export const SECRET_KINDS = {

@@ -6,7 +6,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createOnrampApp } from '../infra/app.js';
-import type { FunctionId } from '../shared/routes.js';
+import type { FunctionId } from '../shared/http/routes.js';
 
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';

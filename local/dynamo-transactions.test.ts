@@ -2,7 +2,7 @@ import { CreateTableCommand, DynamoDBClient, TransactionCanceledException } from
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
-import { createTableInput } from '../shared/table.js';
+import { createTableInput } from '../shared/adapters/dynamo/table.js';
 import { withTransactions } from './dynamo-transactions.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTable, type TestTable } from './test-table.js';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { FUNCTIONS, type FunctionId } from '../shared/routes.js';
+import { FUNCTIONS, type FunctionId } from '../shared/http/routes.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 

@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { matchRoute } from '../shared/routes.js';
-import { logger } from '../shared/logger.js';
-import { SECURITY_HEADERS } from '../shared/security-headers.js';
+import { matchRoute } from '../shared/http/routes.js';
+import { logger } from '../shared/runtime/logger.js';
+import { SECURITY_HEADERS } from '../shared/http/security-headers.js';
 import type { LocalFunctions } from './functions.js';
 
 const MAX_BODY = 1024 * 1024;

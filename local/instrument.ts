@@ -12,7 +12,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { onSharedClient, type SharedClient } from '../shared/adapters/aws.js';
-import type { FunctionId } from '../shared/routes.js';
+import type { FunctionId } from '../shared/http/routes.js';
 import type { LocalStack } from './stack.js';
 
 /** Who is running: the function, its route (HTTP events) and whom the caller attributes the work to. */

@@ -1,8 +1,8 @@
 /** `npm start`: the whole of Onramp on this machine, no AWS account needed. */
 import path from 'node:path';
-import { parseEnv } from '../shared/config.js';
-import { logLevel } from '../shared/logger.js';
-import * as z from '../shared/zod.js';
+import { parseEnv } from '../shared/runtime/config.js';
+import { logLevel } from '../shared/runtime/logger.js';
+import * as z from '../shared/runtime/zod.js';
 import { ROOT, startLocalStack } from './stack.js';
 
 /** What `npm start` reads from the environment, parsed once; a bad value stops it with its name. */

@@ -13,7 +13,7 @@
 import './polyfills.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { FunctionId } from '../shared/routes.js';
+import type { FunctionId } from '../shared/http/routes.js';
 import { AwsError, type Operation } from './aws-protocol.js';
 import type { LocalDefinition } from './definition.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './definition.js';

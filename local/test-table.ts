@@ -3,7 +3,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
-import { createTableInput } from '../shared/table.js';
+import { createTableInput } from '../shared/adapters/dynamo/table.js';
 import { withTransactions } from './dynamo-transactions.js';
 
 export interface TestTable {

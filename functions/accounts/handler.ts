@@ -1,8 +1,8 @@
 /** A seller's accounts: list, create, Account Settings, the audit trail, Resume and Start over. */
-import { parseEnv, wizardEnv } from '#shared/config.js';
-import { createAccountRequest } from '#shared/requests.js';
+import { parseEnv, wizardEnv } from '#shared/runtime/config.js';
+import { createAccountRequest } from '#shared/http/requests.js';
 import { createAccount, getAccount, listAccounts, listEvents } from '#shared/use-cases/accounts.js';
-import { resume, startOver } from '#shared/use-cases/wizard.js';
+import { resume, startOver } from '#shared/use-cases/wizard/steps.js';
 import { healthStores, sessionStore, wizardDeps } from '../deps.js';
 import { httpHandler, sellerRoute } from '../http.js';
 

@@ -1,10 +1,10 @@
 /** Sign up, sign in, sign out and who-am-I. */
-import { dynamoAttemptCounter } from '#shared/adapters/attempts.js';
+import { dynamoAttemptCounter } from '#shared/adapters/dynamo/attempts.js';
 import { dynamoClient } from '#shared/adapters/aws.js';
 import { translated } from '#shared/adapters/translate.js';
-import { authEnv, parseEnv } from '#shared/config.js';
-import { PASSWORD_COST } from '#shared/password.js';
-import { loginRequest, signupRequest } from '#shared/auth-schemas.js';
+import { authEnv, parseEnv } from '#shared/runtime/config.js';
+import { PASSWORD_COST } from '#shared/runtime/password.js';
+import { loginRequest, signupRequest } from '#shared/http/auth-schemas.js';
 import { signIn, signOut, signOutEverywhere, signUp, whoAmI } from '#shared/use-cases/auth.js';
 import { stores } from '../deps.js';
 import { clientAddress } from '../client-address.js';

@@ -1,6 +1,6 @@
 /** Connect Bookkeeping (consent, reuse, organisation) and Accounts & Taxes (the live chart, the mapping). */
-import { connectEnv, parseEnv } from '#shared/config.js';
-import { booksConnectRequest, chooseOrganisationRequest, mappingRequest } from '#shared/requests.js';
+import { connectEnv, parseEnv } from '#shared/runtime/config.js';
+import { booksConnectRequest, chooseOrganisationRequest, mappingRequest } from '#shared/http/requests.js';
 import { booksChart, chooseOrganisation, connectBooks, saveMapping } from '#shared/use-cases/books.js';
 import { connectDeps, sessionStore } from '../deps.js';
 import { httpHandler, sellerRoute } from '../http.js';

@@ -1,7 +1,7 @@
 /** The channels and bookkeeping platforms we connect, for the web app's pickers. */
-import { BOOKS_PLATFORMS, CHANNELS, CHANNEL_GROUPS } from '#shared/catalog.js';
-import { keysFormOf } from '#shared/key-schemas.js';
-import type { CatalogResponse } from '#shared/schemas.js';
+import { BOOKS_PLATFORMS, CHANNELS, CHANNEL_GROUPS } from '#shared/providers/catalog.js';
+import { keysFormOf } from '#shared/http/key-schemas.js';
+import type { CatalogResponse } from '#shared/http/schemas.js';
 import { httpHandler, route } from '../http.js';
 
 /** The catalog as the API returns it, derived from the provider definitions (computed once: it is static data). */

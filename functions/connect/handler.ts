@@ -3,12 +3,12 @@
  * or (for a keys channel) checks the pasted keys and stores them, or starts
  * WooCommerce's one-click key creation; and reconnects a connection the same ways.
  */
-import { connectEnv, parseEnv } from '#shared/config.js';
-import { channelConnectRequest } from '#shared/key-schemas.js';
-import { connectChannel } from '#shared/use-cases/connect-channel.js';
+import { connectEnv, parseEnv } from '#shared/runtime/config.js';
+import { channelConnectRequest } from '#shared/http/key-schemas.js';
+import { connectChannel } from '#shared/use-cases/connect/channel.js';
 import { connectDeps, keysDeps, sessionStore } from '../deps.js';
-import { reconnectRequest } from '#shared/requests.js';
-import { startReconnect } from '#shared/use-cases/reconnect.js';
+import { reconnectRequest } from '#shared/http/requests.js';
+import { startReconnect } from '#shared/use-cases/connect/reconnect.js';
 import { httpHandler, sellerRoute } from '../http.js';
 
 const env = parseEnv(connectEnv());

@@ -1,10 +1,10 @@
 /** One place renders errors: typed errors as JSON, dependency failures as a 503, anything else as a 500 with a correlation id. */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type * as z from '#shared/zod.js';
-import { AppError, ConflictError, DependencyError, TooManyRequestsError } from '#shared/errors.js';
-import { logger } from '#shared/logger.js';
-import { routeFor } from '#shared/routes.js';
+import type * as z from '#shared/runtime/zod.js';
+import { AppError, ConflictError, DependencyError, TooManyRequestsError } from '#shared/domain/errors.js';
+import { logger } from '#shared/runtime/logger.js';
+import { routeFor } from '#shared/http/routes.js';
 import { json, redirect, type Result } from './respond.js';
 
 export const correlationIdOf = (event: APIGatewayProxyEventV2) => event.requestContext?.requestId ?? 'unknown';

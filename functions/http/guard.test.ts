@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, UnsupportedMediaTypeError } from '#shared/errors.js';
-import { routeFor } from '#shared/routes.js';
+import { ForbiddenError, UnsupportedMediaTypeError } from '#shared/domain/errors.js';
+import { routeFor } from '#shared/http/routes.js';
 import { guardStateChange } from './guard.js';
 
 const post = (headers: Record<string, string>): APIGatewayProxyEventV2 =>

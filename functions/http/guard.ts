@@ -1,6 +1,6 @@
 /** The same-origin JSON guard on state-changing requests. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ForbiddenError, UnsupportedMediaTypeError } from '#shared/errors.js';
+import { ForbiddenError, UnsupportedMediaTypeError } from '#shared/domain/errors.js';
 import { isOwnOrigin } from '../edge.js';
 
 export interface GuardOptions {

@@ -6,13 +6,13 @@
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type * as z from '#shared/zod.js';
-import { NotFoundError, ValidationError } from '#shared/errors.js';
-import { logger } from '#shared/logger.js';
-import type { ConnectionRecord } from '#shared/health/model.js';
-import type { Session, WizardRecord } from '#shared/model.js';
-import type { SessionStore, SessionStoreWithAccounts } from '#shared/ports.js';
-import { PATH_PARAMS, pathParamNames, routeFor, type RouteAuth, type RouteKey } from '#shared/routes.js';
+import type * as z from '#shared/runtime/zod.js';
+import { NotFoundError, ValidationError } from '#shared/domain/errors.js';
+import { logger } from '#shared/runtime/logger.js';
+import type { ConnectionRecord } from '#shared/domain/health.js';
+import type { Session, WizardRecord } from '#shared/domain/model.js';
+import type { SessionStore, SessionStoreWithAccounts } from '#shared/ports/index.js';
+import { PATH_PARAMS, pathParamNames, routeFor, type RouteAuth, type RouteKey } from '#shared/http/routes.js';
 import { callerSession, requireSession, requireSessionWithAccount, type CallerSession } from '#shared/use-cases/auth.js';
 import { parseCookies } from './cookies.js';
 import { requireEdge } from '../edge.js';

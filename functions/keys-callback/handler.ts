@@ -6,9 +6,9 @@
  * store, with its session; the held keys become the account's only here,
  * and the answer is a redirect into the web app.
  */
-import { connectEnv, parseEnv } from '#shared/config.js';
-import { postedKeysRequest } from '#shared/key-schemas.js';
-import { finishKeysReturn, receivePostedKeys } from '#shared/use-cases/connect-keys.js';
+import { connectEnv, parseEnv } from '#shared/runtime/config.js';
+import { postedKeysRequest } from '#shared/http/key-schemas.js';
+import { finishKeysReturn, receivePostedKeys } from '#shared/use-cases/keys/keys.js';
 import { keysDeps, sessionStore } from '../deps.js';
 import { callbackRoute, httpHandler, webhookRoute } from '../http.js';
 

@@ -3,8 +3,8 @@
  * browser navigation, so every answer is a redirect into the web app, with
  * the outcome as a code the app puts in the seller's words.
  */
-import { connectEnv, parseEnv } from '#shared/config.js';
-import { finishConnect } from '#shared/use-cases/callback.js';
+import { connectEnv, parseEnv } from '#shared/runtime/config.js';
+import { finishConnect } from '#shared/use-cases/connect/callback.js';
 import { connectDeps, sessionStore } from '../deps.js';
 import { callbackRoute, httpHandler } from '../http.js';
 

@@ -5,10 +5,10 @@
  * (Walmart's and WooCommerce's keys, Shopify's offline tokens), each under
  * its lease, and reports what it did (never a token or a key).
  */
-import { parseEnv, refresherEnv } from '#shared/config.js';
-import { refreshDueConnections } from '#shared/health/job.js';
+import { parseEnv, refresherEnv } from '#shared/runtime/config.js';
+import { refreshDueConnections } from '#shared/use-cases/health/job.js';
 import { sweepOrphans } from '#shared/use-cases/credentials.js';
-import { logger } from '#shared/logger.js';
+import { logger } from '#shared/runtime/logger.js';
 import { refresherDeps } from '../deps.js';
 import { withLogContext } from '../logging.js';
 

@@ -3,12 +3,12 @@
  * allowed to (the onramp-support CLI). Shows accounts, lists stuck setups and
  * orphans (reported only), and resets an account or every account of a seller.
  */
-import * as z from '#shared/zod.js';
+import * as z from '#shared/runtime/zod.js';
 import { dynamoClient } from '#shared/adapters/aws.js';
-import { dynamoUserStore } from '#shared/adapters/users.js';
-import { parseEnv, wizardEnv } from '#shared/config.js';
-import { logger } from '#shared/logger.js';
-import { callerIdentity, operatorLabel, supportReason } from '#shared/support-input.js';
+import { dynamoUserStore } from '#shared/adapters/dynamo/users.js';
+import { parseEnv, wizardEnv } from '#shared/runtime/config.js';
+import { logger } from '#shared/runtime/logger.js';
+import { callerIdentity, operatorLabel, supportReason } from '#shared/http/support-input.js';
 import { listOrphans, listStuck, reset, show, type SupportDeps } from '#shared/use-cases/support.js';
 import { healthStores, wizardDeps } from '../deps.js';
 import { withLogContext } from '../logging.js';

@@ -2,14 +2,14 @@
  * The state machine's task function (not on the public API): records a
  * step's task token, or ends the setup as paused when a step times out or fails.
  */
-import * as z from '#shared/zod.js';
+import * as z from '#shared/runtime/zod.js';
 import { dynamoClient, sfnClient } from '#shared/adapters/aws.js';
 import { sfnTaskSender } from '#shared/adapters/executions.js';
-import { dynamoWizardTaskStore } from '#shared/adapters/wizard.js';
-import { baseEnv, parseEnv } from '#shared/config.js';
-import { logger } from '#shared/logger.js';
-import { markPaused, recordFailure, recordTaskToken } from '#shared/use-cases/wizard-task.js';
-import { WAITING_STEPS } from '#shared/wizard.js';
+import { dynamoWizardTaskStore } from '#shared/adapters/dynamo/wizard-store.js';
+import { baseEnv, parseEnv } from '#shared/runtime/config.js';
+import { logger } from '#shared/runtime/logger.js';
+import { markPaused, recordFailure, recordTaskToken } from '#shared/use-cases/wizard/task.js';
+import { WAITING_STEPS } from '#shared/domain/wizard.js';
 import { withLogContext } from '../logging.js';
 
 const env = parseEnv(baseEnv());

@@ -14,7 +14,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import path from 'node:path';
-import { FUNCTIONS, type FunctionId } from '../../shared/routes.js';
+import { FUNCTIONS, type FunctionId } from '../../shared/http/routes.js';
 import { BUNDLE_ALIASES } from '../bundling.js';
 import { functionRoleName, kmsActionsFor, SECRET_KINDS, type SecretAccess, type SecretAction, type SecretKind } from '../secret-access.js';
 

@@ -26,7 +26,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { WAITING_STEPS, type WaitingStep } from '../../shared/wizard.js';
+import { WAITING_STEPS, type WaitingStep } from '../../shared/domain/wizard.js';
 
 export interface WizardStateMachineProps {
   readonly taskFunction: IFunction;

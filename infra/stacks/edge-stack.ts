@@ -6,7 +6,7 @@
  * Its rate rules count per client address (WAF's `IP` key, the viewer's
  * address as CloudFront sees it). WAF has no key for an IPv6 network (a /64):
  * an attacker with one /64 is many addresses here, and is counted as one
- * client by the sign-in limits in the API (`shared/client-network.ts`).
+ * client by the sign-in limits in the API (`shared/runtime/client-network.ts`).
  *
  * No request is sampled (a sample keeps the query string, and a provider's
  * redirect carries an authorization code in it); WAF's own log records every

@@ -31,7 +31,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS, ORIGIN_SECRET_HEADER, REFERRER_POLICY } from '../../shared/security-headers.js';
+import { CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS, ORIGIN_SECRET_HEADER, REFERRER_POLICY } from '../../shared/http/security-headers.js';
 import { SPA_REWRITE_CODE } from '../constructs/spa-rewrite.js';
 
 export interface SiteStackProps extends StackProps {
@@ -68,7 +68,7 @@ export class SiteStack extends Stack {
       autoDeleteObjects: false,
     });
     const apiDomain = Fn.select(2, Fn.split('/', props.api.apiEndpoint));
-    // The same headers as the local gateway sends (shared/security-headers.ts), on pages and API answers alike.
+    // The same headers as the local gateway sends (shared/http/security-headers.ts), on pages and API answers alike.
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Onramp: strict CSP, HSTS, no referrer, nosniff, no framing',
       securityHeadersBehavior: {

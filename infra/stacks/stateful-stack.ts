@@ -12,7 +12,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { OAUTH_PROVIDERS } from '../../shared/providers/index.js';
-import { TABLE_KEYS } from '../../shared/table.js';
+import { TABLE_KEYS } from '../../shared/adapters/dynamo/table.js';
 import { protectSecretsKey } from '../constructs/secrets-key-policy.js';
 
 export interface StatefulStackProps extends StackProps {

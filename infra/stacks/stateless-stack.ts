@@ -9,7 +9,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import type { Construct } from 'constructs';
-import { ROUTES, type FunctionId } from '../../shared/routes.js';
+import { ROUTES, type FunctionId } from '../../shared/http/routes.js';
 import { OnrampFunction, type EdgeBinding } from '../constructs/onramp-function.js';
 import { SupportAuditTrail } from '../constructs/support-audit-trail.js';
 import { ConnectionRefresher } from '../constructs/connection-refresher.js';

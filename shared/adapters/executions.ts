@@ -7,8 +7,8 @@ import {
   StopExecutionCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import type { ExecutionPort } from '../ports.js';
-export type { WizardInput, ExecutionPort } from '../ports.js';
+import type { ExecutionPort } from '../ports/index.js';
+export type { WizardInput, ExecutionPort } from '../ports/index.js';
 
 
 

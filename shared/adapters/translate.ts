@@ -3,7 +3,7 @@
  * the core's own errors as they are and turns anything else (a throttle, a
  * 500, a timeout, a refused connection) into a `DependencyError`.
  */
-import { AppError, ConnectionGoneError, DependencyError, SecretExistsError, VersionConflictError } from '../errors.js';
+import { AppError, ConnectionGoneError, DependencyError, SecretExistsError, VersionConflictError } from '../domain/errors.js';
 
 /** Wraps each method of `port` so that failures reach the core as typed errors. */
 export function translated<T extends object>(dependency: string, port: T): T {

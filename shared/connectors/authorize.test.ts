@@ -1,13 +1,13 @@
 /** Each provider's consent URL, checked against docs/providers.md: host per region or market, parameters by name, PKCE. */
 import { describe, expect, it } from 'vitest';
-import type { Account } from '../model.js';
-import { amazon } from '../providers/amazon.js';
-import { ebay } from '../providers/ebay.js';
-import { etsy } from '../providers/etsy.js';
+import type { Account } from '../domain/model.js';
+import { amazon } from '../providers/amazon/definition.js';
+import { ebay } from '../providers/ebay/definition.js';
+import { etsy } from '../providers/etsy/definition.js';
 import { OAUTH_PROVIDERS } from '../providers/index.js';
-import { shopify } from '../providers/shopify.js';
-import { square } from '../providers/square.js';
-import { tiktokShop } from '../providers/tiktok-shop.js';
+import { shopify } from '../providers/shopify/definition.js';
+import { square } from '../providers/square/definition.js';
+import { tiktokShop } from '../providers/tiktok-shop/definition.js';
 import type { OAuthProviderDefinition } from '../providers/types.js';
 import { authorizeUrlFor } from './authorize.js';
 import { redirectUriFor } from './types.js';

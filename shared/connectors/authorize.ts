@@ -3,7 +3,7 @@
  * from its callback (the code exchange and the identity call), so that
  * starting a consent bundles none of that. The strategies reuse these.
  */
-import { ConnectError } from '../errors.js';
+import { ConnectError } from '../domain/errors.js';
 import { SHOP_DOMAIN_FIELD } from '../providers/fields.js';
 import { findRegion } from '../providers/index.js';
 import type { AmazonConsentProvider, OAuthCodeProvider, OAuthProviderDefinition, Region, ShopifyInstallProvider, TikTokShopProvider } from '../providers/types.js';

@@ -4,13 +4,13 @@
  * the local stack, as a seller's browser would go through it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectErrorMessage } from '#shared/connect-errors.js';
-import { accountResponse } from '#shared/schemas.js';
+import { connectErrorMessage } from '#shared/domain/connect-errors.js';
+import { accountResponse } from '#shared/http/schemas.js';
 import { client, connectThroughSandbox, followCallback, newAccount, newSeller, type Client } from '#local/test-helpers.js';
 import { consent } from '#local/sandboxes/consent.js';
 import { AMAZON_FACTS, EBAY_FACTS, ETSY_FACTS, SHOPIFY_FACTS, SQUARE_FACTS, TIKTOK_SHOP_FACTS } from '#local/sandboxes/facts.js';
 import { AMAZON_SANDBOX_SELLER } from '#local/sandboxes/amazon/index.js';
-import { REPORTED_MERCHANT_TOKEN_LABEL } from './amazon.js';
+import { REPORTED_MERCHANT_TOKEN_LABEL } from '../providers/amazon/consent.js';
 import { withStack } from '#local/test-helpers.js';
 import type { LocalStack } from '#local/stack.js';
 

@@ -1,5 +1,5 @@
 /** Small helpers for calling providers: JSON reading, and turning answers into connect errors. */
-import { ConnectError } from '../errors.js';
+import { ConnectError } from '../domain/errors.js';
 
 /** Reads a JSON answer; a non-2xx status or a body that is not JSON is the provider failing. */
 export async function jsonFrom(res: Response, what: string): Promise<Record<string, any>> {

@@ -3,12 +3,12 @@
  * connection works and says who connected. One named hook per provider,
  * because each provider's first call and answer are its own.
  */
-import { ConnectError } from '../errors.js';
-import { ebay } from '../providers/ebay.js';
-import { etsy } from '../providers/etsy.js';
-import { quickbooks } from '../providers/quickbooks.js';
-import { square } from '../providers/square.js';
-import { xero } from '../providers/xero.js';
+import { ConnectError } from '../domain/errors.js';
+import { ebay } from '../providers/ebay/definition.js';
+import { etsy } from '../providers/etsy/definition.js';
+import { quickbooks } from '../providers/quickbooks/definition.js';
+import { square } from '../providers/square/definition.js';
+import { xero } from '../providers/xero/definition.js';
 import { jsonFrom, str } from './http.js';
 import type { FinishContext, Identity, TokenSet } from './types.js';
 

@@ -3,10 +3,10 @@
  * the provider's `kind`. Starting a consent needs only its URL (`authorize.ts`).
  */
 import type { OAuthProviderDefinition } from '../providers/types.js';
-import { amazonConsent } from './amazon.js';
+import { amazonConsent } from '../providers/amazon/consent.js';
 import { oauthCode } from './oauth-code.js';
-import { shopifyInstall } from './shopify.js';
-import { tiktokShopAuthorization } from './tiktok-shop.js';
+import { shopifyInstall } from '../providers/shopify/install.js';
+import { tiktokShopAuthorization } from '../providers/tiktok-shop/authorization.js';
 import type { ConnectStrategy, ProviderOfKind } from './types.js';
 
 const STRATEGIES: { [K in OAuthProviderDefinition['kind']]: ConnectStrategy<ProviderOfKind<K>> } = {

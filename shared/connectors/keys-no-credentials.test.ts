@@ -9,7 +9,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '#shared/adapters/aws.js';
-import { refreshDueConnections } from '#shared/health/job.js';
+import { refreshDueConnections } from '#shared/use-cases/health/job.js';
 import { consent } from '#local/sandboxes/consent.js';
 import { grantControls } from '#local/sandboxes/controls.js';
 import { walmartControls, WALMART_SANDBOX_KEYS } from '#local/sandboxes/walmart/index.js';

@@ -6,7 +6,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '#shared/adapters/aws.js';
-import { logger } from '#shared/logger.js';
+import { logger } from '#shared/runtime/logger.js';
 import { AMAZON_FACTS, EBAY_FACTS, ETSY_FACTS, SHOPIFY_FACTS, SQUARE_FACTS, TIKTOK_SHOP_FACTS } from '#local/sandboxes/facts.js';
 import { appSecretsFor } from '#local/sandboxes/index.js';
 import { sandboxRegistrations } from '#local/sandboxes/registrations.js';

@@ -4,8 +4,8 @@
  * takes a JSON body. Errors become connect errors the seller can act on.
  */
 import * as oauth from 'oauth4webapi';
-import { ConnectError } from '../errors.js';
-import type { AppCredentials, ProviderHttp } from '../ports.js';
+import { ConnectError } from '../domain/errors.js';
+import type { AppCredentials, ProviderHttp } from '../ports/index.js';
 import type { TokenRequestStyle } from '../providers/types.js';
 import { expiresIn, jsonFrom, str } from './http.js';
 import type { TokenSet } from './types.js';

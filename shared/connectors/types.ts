@@ -1,24 +1,10 @@
 /** The connection engine's strategies: how each kind of provider starts, finishes and identifies a consent. */
-import type { Account } from '../model.js';
-import type { AppCredentials, PendingConsent, ProviderHttp } from '../ports.js';
+import type { Account } from '../domain/model.js';
+import type { AppCredentials, PendingConsent, ProviderHttp } from '../ports/index.js';
 import type { OAuthProviderDefinition } from '../providers/types.js';
 
-/** The tokens a consent yields, with their expiry times (ISO 8601). Kept only in the secret store. */
-export interface TokenSet {
-  readonly accessToken: string;
-  readonly refreshToken?: string;
-  readonly accessTokenExpiresAt?: string;
-  readonly refreshTokenExpiresAt?: string;
-}
-
-/** Who connected, as the provider says: the identity (to spot the same one twice), a label and details to show. */
-export interface Identity {
-  readonly id: string;
-  readonly label: string;
-  readonly details: readonly { readonly label: string; readonly value: string }[];
-  /** When the consent covered several organisations (Xero), the seller picks one of these; `id` is then empty. */
-  readonly choices?: readonly { readonly id: string; readonly name: string; readonly connectionId?: string }[];
-}
+export type { Identity, TokenSet } from '../domain/credentials.js';
+import type { Identity, TokenSet } from '../domain/credentials.js';
 
 export interface StartContext {
   readonly app: AppCredentials;

@@ -3,17 +3,17 @@
  * provider is adding its definition file and listing it here; the catalog,
  * validation, views and forms follow from the definition.
  */
-import { amazon } from './amazon.js';
-import { ebay } from './ebay.js';
-import { etsy } from './etsy.js';
-import { quickbooks } from './quickbooks.js';
-import { shopify } from './shopify.js';
-import { square } from './square.js';
-import { tiktokShop } from './tiktok-shop.js';
+import { amazon } from './amazon/definition.js';
+import { ebay } from './ebay/definition.js';
+import { etsy } from './etsy/definition.js';
+import { quickbooks } from './quickbooks/definition.js';
+import { shopify } from './shopify/definition.js';
+import { square } from './square/definition.js';
+import { tiktokShop } from './tiktok-shop/definition.js';
 import type { OAuthProviderDefinition, ProviderDefinition, Region } from './types.js';
-import { walmart } from './walmart.js';
-import { woocommerce } from './woocommerce.js';
-import { xero } from './xero.js';
+import { walmart } from './walmart/definition.js';
+import { woocommerce } from './woocommerce/definition.js';
+import { xero } from './xero/definition.js';
 
 export const PROVIDERS = [amazon, ebay, walmart, etsy, tiktokShop, shopify, square, woocommerce, xero, quickbooks] as const satisfies readonly ProviderDefinition[];
 

@@ -1,18 +1,18 @@
 /** A seller's accounts: create, list, view. */
 import { randomUUID } from 'node:crypto';
-import type { AccountStore } from '../ports.js';
-import { NotFoundError, ServiceUnavailableError } from '../errors.js';
-import type { AccountEvent, WizardRecord } from '../model.js';
-import { findChannel } from '../catalog.js';
-import type { AccountView, EventView, ValidAccountRequest } from '../schemas.js';
-import { accountView, eventView } from '../views.js';
-import { healthOf, type Health } from '../health/health.js';
-import type { ConnectionRecordStore } from '../health/ports.js';
-import type { ConnectionRecord } from '../health/model.js';
-import { logger } from '../logger.js';
-import type { Account } from '../model.js';
-import { FIRST_STEP } from '../wizard.js';
-import { executionName, startFirstExecution, type WizardDeps } from './wizard.js';
+import type { AccountStore } from '../ports/index.js';
+import { NotFoundError, ServiceUnavailableError } from '../domain/errors.js';
+import type { AccountEvent, WizardRecord } from '../domain/model.js';
+import { findChannel } from '../providers/catalog.js';
+import type { AccountView, EventView, ValidAccountRequest } from '../http/schemas.js';
+import { accountView, eventView } from '../http/views.js';
+import { healthOf, type Health } from '../domain/health-status.js';
+import type { ConnectionRecordStore } from '../ports/health.js';
+import type { ConnectionRecord } from '../domain/health.js';
+import { logger } from '../runtime/logger.js';
+import type { Account } from '../domain/model.js';
+import { FIRST_STEP } from '../domain/wizard.js';
+import { executionName, startFirstExecution, type WizardDeps } from './wizard/steps.js';
 
 /** The store fields the channel takes, as the seller entered them. */
 function storeFields(req: ValidAccountRequest): Record<string, string> {

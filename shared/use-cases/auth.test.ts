@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTable, type TestTable } from '#local/test-table.js';
-import { dynamoAttemptCounter, type AttemptCounter } from '../adapters/attempts.js';
-import { dynamoSessionStoreWithAccounts } from '../adapters/session-accounts.js';
-import type { SessionStoreWithAccounts } from '../ports.js';
-import type { UserStore } from '../adapters/users.js';
-import type { User } from '../model.js';
-import { hashPassword, verifyPassword } from '../password.js';
+import { dynamoAttemptCounter, type AttemptCounter } from '../adapters/dynamo/attempts.js';
+import { dynamoSessionStoreWithAccounts } from '../adapters/dynamo/session-accounts.js';
+import type { SessionStoreWithAccounts } from '../ports/index.js';
+import type { UserStore } from '../adapters/dynamo/users.js';
+import type { User } from '../domain/model.js';
+import { hashPassword, verifyPassword } from '../runtime/password.js';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_AUTH_LIMITS, callerSession, requireSession, requireSessionWithAccount, signIn, signOut, signOutEverywhere, signUp, type AuthDeps } from './auth.js';
 

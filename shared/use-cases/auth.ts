@@ -1,14 +1,14 @@
 /** Sign-up, sign-in, sign-out and session lookup. */
 import { randomUUID } from 'node:crypto';
-import type { AttemptCounter } from '../adapters/attempts.js';
-import { clientNetwork } from '../client-network.js';
-import type { SessionStore, SessionStoreWithAccounts, UserStore } from '../ports.js';
-import { TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors.js';
-import type { ConnectionRecord } from '../health/model.js';
-import type { Session, User, WizardRecord } from '../model.js';
-import { dummyHash, hashPassword, needsRehash, PASSWORD_COST, verifyPassword, type ScryptCost } from '../password.js';
-import type { LoginRequest, SignupRequest, UserView } from '../schemas.js';
-import { newSessionToken, sellerOfToken } from '../session-token.js';
+import type { AttemptCounter } from '../ports/index.js';
+import { clientNetwork } from '../runtime/client-network.js';
+import type { SessionStore, SessionStoreWithAccounts, UserStore } from '../ports/index.js';
+import { TooManyRequestsError, UnauthorizedError, ValidationError } from '../domain/errors.js';
+import type { ConnectionRecord } from '../domain/health.js';
+import type { Session, User, WizardRecord } from '../domain/model.js';
+import { dummyHash, hashPassword, needsRehash, PASSWORD_COST, verifyPassword, type ScryptCost } from '../runtime/password.js';
+import type { LoginRequest, SignupRequest, UserView } from '../http/schemas.js';
+import { newSessionToken, sellerOfToken } from '../runtime/session-token.js';
 
 /**
  * How many sign-in and sign-up attempts may be made in a window. A client is

@@ -3,7 +3,7 @@
  * sandboxes (written from the providers' documentation), on the local stack.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chartResponse, accountResponse } from '#shared/schemas.js';
+import { chartResponse, accountResponse } from '#shared/http/schemas.js';
 import { consent } from '#local/sandboxes/consent.js';
 import { acceptance, QUICKBOOKS_FACTS, XERO_FACTS } from '#local/sandboxes/facts.js';
 import { XERO_SANDBOX_TENANTS } from '#local/sandboxes/xero/index.js';

@@ -4,20 +4,20 @@
  * several organisations a consent covered, the live chart with suggestions,
  * and the mapping, checked against the live chart before it completes the wizard.
  */
-import { disconnectXeroTenants, fetchChart, accessTokenFor, type BooksConnectionRef } from '../books/gateway.js';
-import { CATEGORIES, checkMapping, marketplaceCountries, suggestMapping, type Mapping } from '../books/mapping.js';
-import type { Chart } from '../books/chart.js';
-import { ConflictError, ConnectError, ConnectionGoneError, NotFoundError, ServiceUnavailableError, ValidationError, VersionConflictError } from '../errors.js';
-import { logger } from '../logger.js';
-import type { Account, Connection, WizardRecord } from '../model.js';
+import { disconnectXeroTenants, fetchChart, accessTokenFor, type BooksConnectionRef } from './books-gateway.js';
+import { CATEGORIES, checkMapping, marketplaceCountries, suggestMapping, type Mapping } from '../domain/mapping.js';
+import type { Chart } from '../domain/chart.js';
+import { ConflictError, ConnectError, ConnectionGoneError, NotFoundError, ServiceUnavailableError, ValidationError, VersionConflictError } from '../domain/errors.js';
+import { logger } from '../runtime/logger.js';
+import type { Account, Connection, WizardRecord } from '../domain/model.js';
 import { findProvider } from '../providers/index.js';
-import type { AccountView } from '../schemas.js';
-import { accountView } from '../views.js';
-import { consentFacts, startConnect, type ConnectDeps } from './connect.js';
+import type { AccountView } from '../http/schemas.js';
+import { accountView } from '../http/views.js';
+import { consentFacts, startConnect, type ConnectDeps } from './connect/start.js';
 import { booksOwner, releaseAll } from './credentials.js';
-import { withLease } from '../health/lease.js';
-import { consentRecord } from '../health/record.js';
-import { completeStep, loadAccount } from './wizard.js';
+import { withLease } from './health/lease.js';
+import { consentRecord } from './health/record.js';
+import { completeStep, loadAccount } from './wizard/steps.js';
 
 const nowOf = (deps: Pick<ConnectDeps, 'now'>) => deps.now?.() ?? new Date();
 const platformName = (provider: string) => findProvider(provider)?.name ?? provider;

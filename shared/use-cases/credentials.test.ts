@@ -6,14 +6,14 @@
  * on the local stack, with a refresher as a separate function instance.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEnv, wizardEnv } from '#shared/config.js';
-import { AppError } from '#shared/errors.js';
-import { refreshConnection, type RefreshDeps } from '#shared/health/refresh.js';
+import { parseEnv, wizardEnv } from '#shared/runtime/config.js';
+import { AppError } from '#shared/domain/errors.js';
+import { refreshConnection, type RefreshDeps } from '#shared/use-cases/health/refresh.js';
 import { wizardDeps } from '#functions/deps.js';
 import { connectBooks, connectedAccount, refresherInstance, secretOf, secretValue } from '#local/health-helpers.js';
 import { newAccount, newSeller, settled, until, withStack } from '#local/test-helpers.js';
 import type { LocalStack } from '#local/stack.js';
-import { completeStep, reconnectChannel, type WizardDeps } from './wizard.js';
+import { completeStep, reconnectChannel, type WizardDeps } from './wizard/steps.js';
 import { sweepOrphans } from './credentials.js';
 
 let stack: LocalStack;

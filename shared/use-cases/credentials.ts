@@ -31,12 +31,12 @@
  *   period and releases unheld records; support sees the same report.
  */
 import { randomBytes } from 'node:crypto';
-import { SecretExistsError } from '../errors.js';
-import { nowOf, withLease, type Lease, type LeaseDeps } from '../health/lease.js';
-import type { ConnectionRecord, ConsentRecord } from '../health/model.js';
-import type { ConnectionRecordStore } from '../health/ports.js';
-import { logger } from '../logger.js';
-import type { SecretPort } from '../ports.js';
+import { SecretExistsError } from '../domain/errors.js';
+import { nowOf, withLease, type Lease, type LeaseDeps } from './health/lease.js';
+import type { ConnectionRecord, ConsentRecord } from '../domain/health.js';
+import type { ConnectionRecordStore } from '../ports/health.js';
+import { logger } from '../runtime/logger.js';
+import type { SecretPort } from '../ports/index.js';
 
 export interface CredentialDeps extends LeaseDeps {
   readonly secrets: SecretPort;

@@ -8,15 +8,15 @@
  * no account holds) are reported from a dry run of the refresher's sweep:
  * support sees them, and the sweep alone mends them.
  */
-import type { UserStore } from '../ports.js';
-import { VersionConflictError } from '../errors.js';
-import { AppError, ConflictError } from '../errors.js';
-import type { WizardRecord } from '../model.js';
-import { eventView } from '../views.js';
-import { HEALTH_LABELS, healthOf } from '../health/health.js';
-import { FIRST_STEP } from '../wizard.js';
-import { letGoOfAll, startOver, type WizardDeps } from './wizard.js';
-import { logger } from '../logger.js';
+import type { UserStore } from '../ports/index.js';
+import { VersionConflictError } from '../domain/errors.js';
+import { AppError, ConflictError } from '../domain/errors.js';
+import type { WizardRecord } from '../domain/model.js';
+import { eventView } from '../http/views.js';
+import { HEALTH_LABELS, healthOf } from '../domain/health-status.js';
+import { FIRST_STEP } from '../domain/wizard.js';
+import { letGoOfAll, startOver, type WizardDeps } from './wizard/steps.js';
+import { logger } from '../runtime/logger.js';
 import { booksOwner, ORPHAN_GRACE_MS, sweepOrphans, type OrphanReport } from './credentials.js';
 
 export interface SupportDeps extends WizardDeps {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { UserView } from '#shared/schemas.js';
+import type { UserView } from '#shared/http/schemas.js';
 import { api } from './api.js';
 import { Header } from './components.js';
 import { navigate, usePath } from './router.js';

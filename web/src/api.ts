@@ -1,5 +1,5 @@
 /** The API as the web app sees it: every answer parsed with the shared schemas, errors as sentences. */
-import * as z from '#shared/zod.js';
+import * as z from '#shared/runtime/zod.js';
 import {
   accountListResponse,
   accountResponse,
@@ -11,8 +11,8 @@ import {
   meResponse,
   type CreateAccountRequest,
   type MappingRequest,
-} from '#shared/schemas.js';
-import type { ChannelConnectRequest } from '#shared/key-schemas.js';
+} from '#shared/http/schemas.js';
+import type { ChannelConnectRequest } from '#shared/http/key-schemas.js';
 
 /** A failed call, with the sentence to show and the fields to mark. */
 export class ApiError extends Error {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { PROGRESS_STAGES } from '#shared/wizard.js';
-import type { UserView } from '#shared/schemas.js';
+import { PROGRESS_STAGES } from '#shared/domain/wizard.js';
+import type { UserView } from '#shared/http/schemas.js';
 import { api } from './api.js';
 import { navigate } from './router.js';
 

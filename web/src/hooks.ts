@@ -1,7 +1,7 @@
 /** Data hooks and form helpers the screens share. */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { AccountView, CatalogResponse } from '#shared/schemas.js';
-import { PROGRESS_STAGES } from '#shared/wizard.js';
+import type { AccountView, CatalogResponse } from '#shared/http/schemas.js';
+import { PROGRESS_STAGES } from '#shared/domain/wizard.js';
 import { api, ApiError } from './api.js';
 
 export type Errors = { message?: string; fields: Record<string, string> };

@@ -1,5 +1,5 @@
 /** What the address says when a provider's callback sends the seller back to Onramp. */
-import { CONNECT_ERROR_CODES, type ConnectErrorCode } from '#shared/connect-errors.js';
+import { CONNECT_ERROR_CODES, type ConnectErrorCode } from '#shared/domain/connect-errors.js';
 
 /** The reason a provider's callback sent the seller back, from `?connect_error=`, if it is one we know. */
 export function connectErrorCode(search: string): ConnectErrorCode | undefined {

@@ -1,10 +1,10 @@
 /** The seller's accounts, or a welcome to the first one. */
 import { useEffect, useState } from 'react';
-import type { AccountView } from '#shared/schemas.js';
-import { stepLabel } from '#shared/wizard.js';
+import type { AccountView } from '#shared/http/schemas.js';
+import { stepLabel } from '#shared/domain/wizard.js';
 import { api } from '../api.js';
 import { Alert, ProgressBar } from '../components.js';
-import { connectErrorMessage } from '#shared/connect-errors.js';
+import { connectErrorMessage } from '#shared/domain/connect-errors.js';
 import { toErrors } from '../hooks.js';
 import { connectErrorCode } from '../returns.js';
 import { navigate } from '../router.js';

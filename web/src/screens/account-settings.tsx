@@ -1,6 +1,6 @@
 import { Fragment, useEffect, useState } from 'react';
-import type { EventView } from '#shared/schemas.js';
-import { stepLabel } from '#shared/wizard.js';
+import type { EventView } from '#shared/http/schemas.js';
+import { stepLabel } from '#shared/domain/wizard.js';
 import { api } from '../api.js';
 import { Alert, ProgressBar } from '../components.js';
 import { STATUS_TEXT, stageIndex, useAccount, useAction, useCatalog } from '../hooks.js';

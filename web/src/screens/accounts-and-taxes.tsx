@@ -5,7 +5,7 @@
  * choices are kept in this browser as they go, so leaving loses nothing.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { AccountView, ChartResponse, MappingRequest } from '#shared/schemas.js';
+import type { AccountView, ChartResponse, MappingRequest } from '#shared/http/schemas.js';
 import { api } from '../api.js';
 import { Alert, Field } from '../components.js';
 import { toErrors, useAction } from '../hooks.js';

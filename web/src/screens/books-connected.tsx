@@ -1,5 +1,5 @@
 /** Connect Bookkeeping's success screen, before Accounts & Taxes. */
-import type { AccountView } from '#shared/schemas.js';
+import type { AccountView } from '#shared/http/schemas.js';
 import { navigate } from '../router.js';
 
 export function BooksConnected({ account }: { account: AccountView }) {

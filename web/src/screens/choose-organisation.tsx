@@ -1,6 +1,6 @@
 /** Connect Bookkeeping, when the seller allowed access to more than one organisation: the one this account posts to. */
 import { useState } from 'react';
-import type { AccountView } from '#shared/schemas.js';
+import type { AccountView } from '#shared/http/schemas.js';
 import { api } from '../api.js';
 import { Alert } from '../components.js';
 import { useAction } from '../hooks.js';

@@ -1,7 +1,7 @@
 /** Connect Bookkeeping: Xero or QuickBooks, or books already connected to another of the seller's accounts. */
 import { useEffect, useState } from 'react';
-import { connectErrorMessage } from '#shared/connect-errors.js';
-import type { AccountView, CatalogResponse } from '#shared/schemas.js';
+import { connectErrorMessage } from '#shared/domain/connect-errors.js';
+import type { AccountView, CatalogResponse } from '#shared/http/schemas.js';
 import { api } from '../api.js';
 import { Alert } from '../components.js';
 import { leavePage, useAction } from '../hooks.js';

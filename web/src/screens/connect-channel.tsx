@@ -1,6 +1,6 @@
 /** Connect Sales Channel: drawn from the channel's definition (the provider's consent, or the keys form of a keys channel). */
-import { connectErrorMessage } from '#shared/connect-errors.js';
-import type { AccountView, CatalogResponse } from '#shared/schemas.js';
+import { connectErrorMessage } from '#shared/domain/connect-errors.js';
+import type { AccountView, CatalogResponse } from '#shared/http/schemas.js';
 import { api } from '../api.js';
 import { Alert } from '../components.js';
 import { leavePage, useAction } from '../hooks.js';

@@ -8,9 +8,9 @@
  * `reconnect`): new keys replace the old ones of the same connection.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { AUTOMATIC_DENIED, AUTOMATIC_NO_KEYS } from '#shared/key-messages.js';
-import type { KeysFormView } from '#shared/key-schemas.js';
-import type { AccountView, CatalogResponse } from '#shared/schemas.js';
+import { AUTOMATIC_DENIED, AUTOMATIC_NO_KEYS } from '#shared/domain/key-messages.js';
+import type { KeysFormView } from '#shared/http/key-schemas.js';
+import type { AccountView, CatalogResponse } from '#shared/http/schemas.js';
 import { api } from '../api.js';
 import { Alert, Field } from '../components.js';
 import { leavePage, useAction } from '../hooks.js';

@@ -1,8 +1,8 @@
 /** Connection health on Account Settings (with Reconnect) and in the account list. */
 import { useState } from 'react';
-import { connectErrorMessage } from '#shared/connect-errors.js';
+import { connectErrorMessage } from '#shared/domain/connect-errors.js';
 import { findProvider } from '#shared/providers/index.js';
-import type { AccountView, CatalogResponse } from '#shared/schemas.js';
+import type { AccountView, CatalogResponse } from '#shared/http/schemas.js';
 import { api } from '../api.js';
 import { Alert } from '../components.js';
 import { leavePage, useAction } from '../hooks.js';

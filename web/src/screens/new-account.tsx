@@ -1,6 +1,6 @@
 /** Select Seller Account, then Connect Sales Channel's first part: naming the account and where it sells. */
 import { useState } from 'react';
-import type { CatalogResponse } from '#shared/schemas.js';
+import type { CatalogResponse } from '#shared/http/schemas.js';
 import { api } from '../api.js';
 import { Alert, Field, ProgressBar } from '../components.js';
 import { useAction, useCatalog } from '../hooks.js';

@@ -1,5 +1,5 @@
 /** The wizard's last screen: the account is set up. */
-import type { AccountView } from '#shared/schemas.js';
+import type { AccountView } from '#shared/http/schemas.js';
 import { navigate } from '../router.js';
 
 export function SetupComplete({ account }: { account: AccountView }) {

@@ -1,5 +1,5 @@
 /** The wizard, opened at the account's saved step: one screen per step, under the progress bar. */
-import { stepLabel } from '#shared/wizard.js';
+import { stepLabel } from '#shared/domain/wizard.js';
 import { Alert, ProgressBar } from '../components.js';
 import { STATUS_TEXT, stageIndex, useAccount, useCatalog } from '../hooks.js';
 import { navigate } from '../router.js';

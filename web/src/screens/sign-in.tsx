@@ -1,7 +1,7 @@
 /** Sign in. */
 import { useState } from 'react';
-import { CONNECT_ERROR_CODES, connectErrorMessage, type ConnectErrorCode } from '#shared/connect-errors.js';
-import type { UserView } from '#shared/schemas.js';
+import { CONNECT_ERROR_CODES, connectErrorMessage, type ConnectErrorCode } from '#shared/domain/connect-errors.js';
+import type { UserView } from '#shared/http/schemas.js';
 import { api } from '../api.js';
 import { Alert, Field } from '../components.js';
 import { useAction } from '../hooks.js';

@@ -1,6 +1,6 @@
 /** Sign Up: the first stage of the wizard. */
 import { useState } from 'react';
-import type { UserView } from '#shared/schemas.js';
+import type { UserView } from '#shared/http/schemas.js';
 import { api } from '../api.js';
 import { Alert, Field, ProgressBar } from '../components.js';
 import { useAction } from '../hooks.js';

@@ -1,0 +1,140 @@
+/**
+ * The API's request schemas that the functions parse bodies with (the
+ * responses' schemas, which only the web app and the tests parse with, are in
+ * `schemas.ts`, which re-exports these): a function builds each the first
+ * time it checks a body with it (`z.lazy`, see `zod.ts`). Messages are
+ * written for sellers.
+ */
+import * as z from '../runtime/zod.js';
+import { BOOKS_PLATFORM_IDS, CHANNEL_IDS, findChannel, findRegion, type ChannelId } from '../providers/catalog.js';
+import { CATEGORIES, type CategoryId } from '../domain/mapping.js';
+import { CHANNEL_PROVIDERS } from '../providers/index.js';
+import type { AccountField } from '../providers/types.js';
+import { plainText } from '../domain/text.js';
+import { pastedKeys } from './key-schemas.js';
+import { normaliseStoreUrl, type StoreUrlRules } from '../domain/store-url.js';
+
+/**
+ * The rules a store's address must pass here, the same as the connect step's:
+ * the local stack (`ALLOW_LOCAL_STORES`, which it sets and the cloud never
+ * does, and never inside AWS Lambda) also takes its sandbox store's plain-http
+ * loopback address; everywhere else the address must be https on a public name.
+ */
+export function storeUrlRules(env: NodeJS.ProcessEnv = process.env): StoreUrlRules {
+  return { allowLocal: env.ALLOW_LOCAL_STORES === 'true' && !env.AWS_LAMBDA_FUNCTION_NAME };
+}
+
+/** The store fields any provider may ask for (each provider says which it takes). */
+const accountFieldKeys = () => [...new Set(CHANNEL_PROVIDERS.flatMap((p) => p.accountFields.map((f) => f.key)))] as AccountField['key'][];
+
+const accountFields = (keys: readonly AccountField['key'][]) => z.strictObject({
+  name: plainText(
+    z.string({ error: 'Give the account a name.' }).check(
+      z.trim(),
+      z.minLength(1, { error: 'Give the account a name, like "Amazon EU".' }),
+      z.maxLength(60, { error: 'Use at most 60 characters for the account name.' }),
+    ),
+    'the account name',
+  ),
+  channel: z.enum(CHANNEL_IDS, { error: 'Choose one of the sales channels we offer.' }),
+  region: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))),
+  ...Object.fromEntries(keys.map((k) => [k, z.optional(z.string().check(z.trim(), z.maxLength(2048)))])),
+} as { name: z.ZodMiniString<string>; channel: z.ZodMiniEnum<{ [K in ChannelId]: K }>; region: z.ZodMiniOptional<z.ZodMiniString<string>> } & Record<AccountField['key'], z.ZodMiniOptional<z.ZodMiniString<string>>>);
+
+export const createAccountRequest = /* @__PURE__ */ z.lazy(() => {
+  const keys = accountFieldKeys();
+  return z
+    .pipe(
+      accountFields(keys),
+      z.transform((req) => {
+        // Normalise each field as its provider says, before it is checked; a store's address as the connect step would.
+        const provider = findChannel(req.channel);
+        const out: Record<string, unknown> = { ...req };
+        for (const f of provider?.accountFields ?? []) {
+          const v = out[f.key];
+          if (typeof v === 'string' && f.normalise === 'lowercase') out[f.key] = v.toLowerCase();
+          if (typeof v === 'string' && v !== '' && f.inputType === 'url') {
+            const store = normaliseStoreUrl(v, storeUrlRules());
+            if ('url' in store) out[f.key] = store.url;
+          }
+        }
+        return out as typeof req;
+      }),
+    )
+    .check(
+      z.superRefine((req, ctx) => {
+        const provider = findChannel(req.channel);
+        if (!provider) return;
+        if (provider.regions) {
+          const names = provider.regions.map((r) => r.name).join(', ');
+          if (req.region === undefined) {
+            ctx.addIssue({ code: 'custom', path: ['region'], message: `Choose where you sell on ${provider.name}: ${names}.` });
+          } else if (!findRegion(provider, req.region)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['region'],
+              message: `${provider.name} is not supported in "${req.region}" yet. Choose one of: ${names}.`,
+            });
+          }
+        } else if (req.region !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['region'], message: `${provider.name} does not take a region.` });
+        }
+        for (const key of keys) {
+          const field = provider.accountFields.find((f) => f.key === key);
+          const value = req[key];
+          if (!field) {
+            if (value !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${provider.name} does not take this field. Remove it and try again.` });
+            continue;
+          }
+          if (value === undefined || value === '') {
+            if (field.required) ctx.addIssue({ code: 'custom', path: [key], message: field.message });
+            continue;
+          }
+          if (!fieldValueValid(field, value, storeUrlRules())) ctx.addIssue({ code: 'custom', path: [key], message: field.message });
+        }
+      }),
+    );
+});
+export type CreateAccountRequest = z.input<typeof createAccountRequest>;
+export type ValidAccountRequest = z.output<typeof createAccountRequest>;
+
+/**
+ * Whether a store field's value is acceptable: a store's address by the rules
+ * the connect step checks it with (`normaliseStoreUrl`), any other field by its pattern.
+ */
+export function fieldValueValid(field: AccountField, value: string, rules: StoreUrlRules = { allowLocal: false }): boolean {
+  if (field.inputType === 'url') return 'url' in normaliseStoreUrl(value, rules);
+  return field.pattern.test(value);
+}
+
+const idString = () => z.string().check(z.trim(), z.minLength(1, { error: 'Choose one.' }), z.maxLength(200));
+
+/** `PUT /api/accounts/{id}/mapping`: an account per category, a tax rate per marketplace country, the date to import from. */
+export const savedMapping = /* @__PURE__ */ z.lazy(() => z.strictObject({
+  accounts: z.partialRecord(z.enum(CATEGORIES.map((c) => c.id) as [CategoryId, ...CategoryId[]]), idString()),
+  taxRates: z.record(z.string().check(z.regex(/^[A-Z]{2,3}$/)), idString()),
+  startDate: z.string({ error: 'Enter the date to import from.' }).check(z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Enter the date to import from, like 2026-11-01.' })),
+}));
+export const mappingRequest = savedMapping;
+export type MappingRequest = z.infer<typeof mappingRequest>;
+
+/** `POST /api/accounts/{id}/books/connect`: a platform to consent to, or books another account already connected. */
+export const booksConnectRequest = /* @__PURE__ */ z.lazy(() => z.union([
+  z.strictObject({ provider: z.enum(BOOKS_PLATFORM_IDS, { error: 'Choose Xero or QuickBooks Online.' }) }),
+  z.strictObject({ reuse: z.string().check(z.minLength(3), z.maxLength(300)) }),
+], { error: 'Choose Xero or QuickBooks Online, or books you already connected.' }));
+
+export const chooseOrganisationRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({ organisation: z.string({ error: 'Choose one of the organisations.' }).check(z.minLength(1), z.maxLength(200)) }));
+
+/** `POST /api/accounts/{id}/channel/connect` for OAuth channels: an empty object. */
+export const connectRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({}));
+
+/**
+ * `POST /api/accounts/{id}/reconnect`: which connection to sign in to again;
+ * for a keys channel, the new keys (none: WooCommerce's one click again).
+ */
+export const reconnectRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({
+  kind: z.enum(['channel', 'books'], { error: 'Choose the sales channel or the books to reconnect.' }),
+  ...pastedKeys(),
+}));
+export type ReconnectRequest = z.infer<typeof reconnectRequest>;

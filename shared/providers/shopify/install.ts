@@ -1,0 +1,75 @@
+/**
+ * Shopify's install flow, on the shop's own host. The callback is signed:
+ * its HMAC (over every parameter but `hmac` and `signature`, sorted, with the
+ * app's secret) is checked in constant time, with a fresh timestamp and a
+ * `*.myshopify.com` shop that is the one the seller entered, before the code
+ * is used. The token request is a JSON POST whose answer has no `token_type`,
+ * so it is made here rather than through the generic client.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ConnectError } from '../../domain/errors.js';
+import { SHOP_DOMAIN_FIELD } from '../fields.js';
+import type { ShopifyInstallProvider } from '../types.js';
+import { shopOf } from '../../connectors/authorize.js';
+import { jsonFrom, str } from '../../connectors/http.js';
+import type { ConnectStrategy } from '../../connectors/types.js';
+
+/** Whether the callback's HMAC is the one Shopify computes with `secret`. */
+export function shopifyHmacValid(query: Readonly<Record<string, string>>, secret: string): boolean {
+  const given = query.hmac;
+  if (!given || !/^[0-9a-f]{64}$/i.test(given)) return false;
+  const message = new URLSearchParams(
+    Object.entries(query)
+      .filter(([k]) => k !== 'hmac' && k !== 'signature')
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  )
+    .toString()
+    .replace(/\+/g, '%20');
+  const expected = createHmac('sha256', secret).update(message).digest();
+  return timingSafeEqual(expected, Buffer.from(given, 'hex'));
+}
+
+export const shopifyInstall: ConnectStrategy<ShopifyInstallProvider> = {
+  readCallback(p, { app, query, now }) {
+    if (!query[p.callback.code]) return { denied: true };
+    if (!shopifyHmacValid(query, app.clientSecret)) throw new ConnectError('bad_signature', 'HMAC does not match');
+    const ts = Number(query.timestamp);
+    if (!Number.isFinite(ts) || Math.abs(now.getTime() / 1000 - ts) > p.hmacMaxAgeSeconds) throw new ConnectError('bad_signature', 'stale timestamp');
+    if (!SHOP_DOMAIN_FIELD.pattern.test(query.shop ?? '')) throw new ConnectError('bad_signature', 'shop outside myshopify.com');
+    return { code: query[p.callback.code]! };
+  },
+  async exchange(p, { app, account, query, code, http, now }) {
+    // A signed callback for another shop than the seller entered is refused before its code is used.
+    if (query.shop !== shopOf(account)) throw new ConnectError('wrong_shop', 'callback shop differs');
+    const res = await http.fetch(`https://${shopOf(account)}${p.tokenPath}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ client_id: app.clientId, client_secret: app.clientSecret, code }),
+    });
+    if (res.status === 400 || res.status === 401) {
+      await res.body?.cancel();
+      throw new ConnectError('expired', `token endpoint refused the code (${res.status})`);
+    }
+    const body = await jsonFrom(res, 'Shopify token endpoint');
+    const seconds = Number(body.expires_in);
+    return {
+      accessToken: str(body, 'access_token', 'Shopify token answer'),
+      ...(typeof body.refresh_token === 'string' ? { refreshToken: body.refresh_token } : {}),
+      ...(Number.isFinite(seconds) && seconds > 0 ? { accessTokenExpiresAt: new Date(now.getTime() + seconds * 1000).toISOString() } : {}),
+    };
+  },
+  async identify(p, { account, http, tokens }) {
+    const shop = shopOf(account);
+    const res = await http.fetch(`https://${shop}/admin/api/${p.apiVersion}/graphql.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-shopify-access-token': tokens.accessToken },
+      body: JSON.stringify({ query: '{ shop { id name myshopifyDomain } }' }),
+    });
+    const body = await jsonFrom(res, 'Shopify shop query');
+    const data = (body.data?.shop ?? {}) as Record<string, any>;
+    const domain = str(data, 'myshopifyDomain', 'Shopify shop');
+    if (domain.toLowerCase() !== shop) throw new ConnectError('wrong_shop', 'token is for another shop');
+    const name = typeof data.name === 'string' && data.name ? data.name : domain;
+    return { id: domain.toLowerCase(), label: name, details: [{ label: 'Shop', value: name }, { label: 'Shopify address', value: domain }] };
+  },
+};
