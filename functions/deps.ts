@@ -17,7 +17,7 @@ import type { ConnectDeps } from '#shared/use-cases/connect/start.js';
 import type { WizardDeps } from '#shared/use-cases/wizard/steps.js';
 import { dynamoPendingKeys } from '#shared/adapters/dynamo/pending-keys.js';
 import { localStoresAllowed, storeHttp } from '#shared/adapters/http/store-http.js';
-import type { KeysDeps } from '#shared/use-cases/keys/keys.js';
+import type { KeysDeps } from '#shared/use-cases/keys/check.js';
 
 /** Sellers and their sessions (the auth function's stores). */
 export function stores(env: BaseEnv) {

@@ -176,11 +176,11 @@ describe('the stateless stack', () => {
     for (const fn of Object.values(fns)) expect(fn.Properties.Environment?.Variables?.ALLOW_LOCAL_STORES).toBeUndefined();
   });
 
-  it('routes the WooCommerce key callback to a function of its own', () => {
+  it('routes the key callback (WooCommerce\u2019s store posting the keys it created) to a function of its own', () => {
     const fns = stateless.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { ONRAMP_FUNCTION: 'keysCallback' } } } });
     const [logicalId] = Object.keys(fns);
     expect(logicalId).toBeDefined();
-    stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /api/oauth/woocommerce/callback' });
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /api/oauth/{provider}/callback' });
     const integrations = stateless.findResources('AWS::ApiGatewayV2::Integration');
     expect(JSON.stringify(integrations)).toContain(logicalId!);
   });

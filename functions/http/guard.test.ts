@@ -9,7 +9,7 @@ const post = (headers: Record<string, string>): APIGatewayProxyEventV2 =>
 
 describe('the same-origin JSON guard on the WooCommerce key callback', () => {
   it('is a webhook route in the route table: no session, the body proves itself', () => {
-    expect(routeFor('POST /api/oauth/woocommerce/callback')?.auth).toBe('webhook');
+    expect(routeFor('POST /api/oauth/{provider}/callback')?.auth).toBe('webhook');
   });
 
   it('passes a store\u2019s server-to-server post: JSON with a charset, and no Origin or Sec-Fetch-Site (no browser sent it)', () => {

@@ -1,14 +1,14 @@
 /**
- * WooCommerce's one-click key creation. `POST /api/oauth/woocommerce/callback`:
+ * One-click key creation (WooCommerce's). `POST /api/oauth/{provider}/callback`:
  * the store posts the keys it created, server to server, unsigned; 200 once
  * they are checked and held (anything else, and the store deletes them).
- * `GET /api/oauth/woocommerce/return`: the seller's browser back from the
+ * `GET /api/oauth/{provider}/return`: the seller's browser back from the
  * store, with its session; the held keys become the account's only here,
  * and the answer is a redirect into the web app.
  */
 import { connectEnv, parseEnv } from '#shared/runtime/config.js';
 import { postedKeysRequest } from '#shared/http/key-schemas.js';
-import { finishKeysReturn, receivePostedKeys } from '#shared/use-cases/keys/keys.js';
+import { finishKeysReturn, receivePostedKeys } from '#shared/use-cases/keys/one-click.js';
 import { keysDeps, sessionStore } from '../deps.js';
 import { callbackRoute, httpHandler, webhookRoute } from '../http.js';
 
@@ -17,15 +17,15 @@ const deps = keysDeps(env);
 
 export const handler = httpHandler(
   {
-    'POST /api/oauth/woocommerce/callback': webhookRoute({
+    'POST /api/oauth/{provider}/callback': webhookRoute({
       body: postedKeysRequest,
-      handle: async ({ body }) => {
-        await receivePostedKeys(deps, body);
+      handle: async ({ body, params }) => {
+        await receivePostedKeys(deps, body, params.provider);
         return { status: 200, body: { stored: true } };
       },
     }),
-    'GET /api/oauth/woocommerce/return': callbackRoute({
-      handle: async ({ query, caller }) => ({ redirect: await finishKeysReturn(deps, query, caller) }),
+    'GET /api/oauth/{provider}/return': callbackRoute({
+      handle: async ({ query, caller, params }) => ({ redirect: await finishKeysReturn(deps, query, caller, params.provider) }),
     }),
   },
   { allowedOrigins: env.ALLOWED_ORIGINS, sessions: sessionStore(env) },

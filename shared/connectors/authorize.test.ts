@@ -9,7 +9,7 @@ import { shopify } from '../providers/shopify/definition.js';
 import { square } from '../providers/square/definition.js';
 import { tiktokShop } from '../providers/tiktok-shop/definition.js';
 import type { OAuthProviderDefinition } from '../providers/types.js';
-import { authorizeUrlFor } from './authorize.js';
+import { authorizeUrlFor } from '../providers/connectors.js';
 import { redirectUriFor } from './types.js';
 
 const APP = { clientId: 'client-id', clientSecret: 'never-in-a-url', applicationId: 'amzn1.sp.solution.app', serviceId: '7300000000000000001', ruName: 'Onramp-RuName' };

@@ -1,10 +1,17 @@
-/** The standard authorization-code flow: eBay, Etsy, Square (and the books, Xero and QuickBooks). */
+/**
+ * The standard authorization-code flow's shared pieces: the consent URL, the
+ * callback read, the code exchange and the refresh grant. eBay, Etsy, Square,
+ * Xero and QuickBooks connect this way; each brings its own identity call
+ * (and Square its own refresh), in its connector.
+ */
 import type { OAuthCodeProvider } from '../providers/types.js';
-import { identityOf } from './identity.js';
+import { oauthCodeAuthorizeUrl } from './authorize.js';
+import { standardRefresh } from './refresh.js';
 import { exchangeCode } from './token.js';
 import type { ConnectStrategy } from './types.js';
 
-export const oauthCode: ConnectStrategy<OAuthCodeProvider> = {
+export const codeFlow: Omit<ConnectStrategy<OAuthCodeProvider>, 'identify'> = {
+  authorizeUrl: oauthCodeAuthorizeUrl,
   readCallback(p, { query }) {
     const code = query[p.callback.code];
     return code ? { code } : { denied: true };
@@ -21,7 +28,21 @@ export const oauthCode: ConnectStrategy<OAuthCodeProvider> = {
       now: ctx.now,
     });
   },
-  identify(p, ctx) {
-    return identityOf(p.id)(ctx);
-  },
+  refresh: standardRefresh,
 };
+
+/** The bearer headers of an identity call with the consent's access token. */
+export const bearer = (accessToken: string) => ({ authorization: `Bearer ${accessToken}`, accept: 'application/json' });
+
+/**
+ * A definition's URL template with its values filled in: `{api}` the API
+ * base, `{shop}` the shop's host, `{version}` the API version, and any other
+ * `{name}` given. The definition's URL is the URL called.
+ */
+export function urlFrom(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const v = values[name];
+    if (v === undefined) throw new Error(`No value for ${whole} in ${template}`);
+    return v;
+  });
+}

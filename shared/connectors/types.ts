@@ -31,8 +31,15 @@ export type ProviderOfKind<K extends OAuthProviderDefinition['kind']> = Extract<
 /** Builds the provider's consent URL: all that starting a consent needs of a kind's strategy. */
 export type AuthorizeUrl<P extends OAuthProviderDefinition = OAuthProviderDefinition> = (p: P, ctx: StartContext) => string;
 
-/** A kind of consent's callback: its consent URL, which starts it, is apart (`authorize.ts`). */
+/**
+ * How a provider connects by consent, from its consent URL to its refresh:
+ * the `oauth` piece of its connector (`shared/providers/connector.ts`). The
+ * standard code flow's pieces are shared (`oauth-code.ts`); a provider
+ * outside it brings its own.
+ */
 export interface ConnectStrategy<P extends OAuthProviderDefinition = OAuthProviderDefinition> {
+  /** The provider's consent page, with the state (and PKCE challenge); all that starting a consent needs. */
+  authorizeUrl(p: P, ctx: StartContext): string;
   /**
    * Reads the callback: the code, or the provider's refusal. Verifies what the
    * provider signs (Shopify's HMAC) before anything else is done with it.
@@ -42,6 +49,22 @@ export interface ConnectStrategy<P extends OAuthProviderDefinition = OAuthProvid
   exchange(p: P, ctx: FinishContext & { readonly code: string }): Promise<TokenSet>;
   /** The identity call; refuses an identity that is not what the seller chose (region, shop, market). */
   identify(p: P, ctx: FinishContext & { readonly tokens: TokenSet }): Promise<Identity>;
+  /**
+   * Refreshes with the provider's own call: new tokens; `RefreshRefusedError`
+   * when only the seller can mend it; `ConnectError` when the provider fails for now.
+   */
+  refresh(p: P, x: RefreshCall): Promise<TokenSet>;
+}
+
+export interface RefreshCall {
+  readonly app: AppCredentials;
+  readonly http: ProviderHttp;
+  readonly now: Date;
+  readonly refreshToken: string;
+  /** The account's store fields (Shopify's shop). */
+  readonly fields: Readonly<Record<string, string>>;
+  /** The connection's secret as stored: what the consent kept besides the tokens (`TokenSet.extra`). */
+  readonly stored: Readonly<Record<string, string>>;
 }
 
 /** What the app sends as `redirect_uri` for a provider. */

@@ -1,7 +1,7 @@
 /** The expiry calendar and the health a seller reads from it. */
 import { describe, expect, it } from 'vitest';
 import { checkDueAt, expiryAfterConsent, expiryAfterRefresh, isChecked, refreshDueAt } from './calendar.js';
-import { CHECKS } from '../connectors/check.js';
+import { CHECKS } from '../providers/connectors.js';
 import { consentRecord } from '../use-cases/health/record.js';
 import { healthOf } from './health-status.js';
 import type { ConnectionRecord } from './health.js';

@@ -1,52 +1,20 @@
 /**
- * The expiry calendar: each provider's documented lifetimes (docs/providers.md §0, and each provider's token section),
+ * The expiry calendar: each provider's documented lifetimes (its definition's
+ * `calendar`, from docs/providers.md §0 and each provider's token section),
  * and when the scheduled refresher should act so that no connection lapses.
- *
- * - Amazon: the seller must authorise again every 365 days, whatever is refreshed.
- * - eBay: the refresh token lasts 18 months (`refresh_token_expires_in`) and is not renewed by use.
- * - Etsy: refresh tokens last 90 days and rotate on every refresh.
- * - Shopify (expiring offline tokens): rotating refresh tokens, `refresh_token_expires_in`.
- * - Square (code flow): the refresh token does not expire; access tokens last 30 days, refreshed weekly as Square advises.
- * - TikTok Shop: `refresh_token_expire_in` (a timestamp); access tokens last days.
- * - Xero: rotating refresh tokens that expire after 60 days unused.
- * - QuickBooks: rolling 100-day refresh tokens (`x_refresh_token_expires_in`), the value may change.
- * - Walmart (Delegated Access keys), WooCommerce (REST API keys) and Shopify's
- *   non-expiring offline tokens never run out: they stop working only when the
- *   seller regenerates or revokes the keys, or uninstalls the app. Nothing
- *   refreshes them, so they are checked once a day instead.
+ * Credentials nothing refreshes (keys, non-expiring tokens) never run out:
+ * they stop working only when the seller regenerates or revokes them, so
+ * they are checked once a day instead.
  */
+import { findProvider } from '../providers/index.js';
+import type { CalendarRules } from '../providers/types.js';
 import type { TokenSet } from './credentials.js';
 import type { ConnectionRecord, Expiry } from './health.js';
 
 const DAY_MS = 24 * 3600_000;
 
-interface Rules {
-  /** The consent lapses this long after it was given. */
-  readonly consentDays?: number;
-  /** A refresh token lasts this long after it was issued or last used, when the answer does not say. */
-  readonly refreshIdleDays?: number;
-  /** Whether refreshing renews the refresh token's lifetime (rotating or rolling tokens). */
-  readonly refreshRenews: boolean;
-  /** Refresh the access token this long before it expires, for long-lived access tokens (short ones refresh on use). */
-  readonly accessAheadMs?: number;
-  /** Credentials with nothing to refresh are checked with the provider's cheapest authenticated call (`provider-check.ts`). */
-  readonly checked?: true;
-}
-
-const RULES: Readonly<Record<string, Rules>> = {
-  amazon: { consentDays: 365, refreshRenews: false },
-  ebay: { refreshRenews: false },
-  etsy: { refreshIdleDays: 90, refreshRenews: true },
-  // Expiring offline tokens are refreshed; non-expiring ones (no refresh token) are checked.
-  shopify: { refreshRenews: true, checked: true },
-  square: { refreshRenews: false, accessAheadMs: 23 * DAY_MS },
-  'tiktok-shop': { refreshRenews: false, accessAheadMs: 1 * DAY_MS },
-  xero: { refreshIdleDays: 60, refreshRenews: true },
-  quickbooks: { refreshIdleDays: 100, refreshRenews: true },
-  walmart: { refreshRenews: false, checked: true },
-  woocommerce: { refreshRenews: false, checked: true },
-};
-const rulesOf = (provider: string): Rules => RULES[provider] ?? { refreshRenews: false };
+/** A provider's rules; an id no definition has (a record from before a provider was retired) is refreshed on no schedule but the heartbeat. */
+const rulesOf = (provider: string): CalendarRules => findProvider(provider)?.calendar ?? { refreshRenews: false };
 
 /** How long before a renewable refresh token runs out the refresher renews it: longer than the "Expiring soon" window, so a healthy connection never shows it. */
 export const REFRESH_AHEAD_MS = 21 * DAY_MS;
@@ -104,7 +72,7 @@ export function refreshDueAt(provider: string, e: Expiry & Pick<ConnectionRecord
   // Never more than half the time left ahead, so a short-lived token is not refreshed on every run.
   const ahead = (end: number, by: number) => end - Math.min(by, Math.max(0, (end - now.getTime()) / 2));
   if (r.refreshRenews && e.refreshTokenExpiresAt) due.push(ahead(Date.parse(e.refreshTokenExpiresAt), REFRESH_AHEAD_MS));
-  if (r.accessAheadMs && e.accessTokenExpiresAt) due.push(ahead(Date.parse(e.accessTokenExpiresAt), r.accessAheadMs));
+  if (r.accessAheadDays && e.accessTokenExpiresAt) due.push(ahead(Date.parse(e.accessTokenExpiresAt), r.accessAheadDays * DAY_MS));
   const first = Math.min(...due.filter(Number.isFinite));
   return Number.isFinite(first) ? iso(first) : undefined;
 }

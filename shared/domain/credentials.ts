@@ -5,6 +5,8 @@ export interface TokenSet {
   readonly refreshToken?: string;
   readonly accessTokenExpiresAt?: string;
   readonly refreshTokenExpiresAt?: string;
+  /** What the provider's later calls need again besides the tokens (Walmart's seller id), kept in the secret with them. */
+  readonly extra?: Readonly<Record<string, string>>;
 }
 
 /** Who connected, as the provider says: the identity (to spot the same one twice), a label and details to show. */

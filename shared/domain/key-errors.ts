@@ -40,8 +40,8 @@ export class KeyCheckError extends Error {
   constructor(
     readonly code: KeyCheckCode,
     readonly reason?: string,
-    /** Facts for the seller's sentence (the market the keys are for). */
-    readonly context: Readonly<{ otherRegion?: string }> = {},
+    /** Facts for the seller's sentence (the market the keys are for, the store's address). */
+    readonly context: Readonly<{ otherRegion?: string; region?: string; storeUrl?: string; accountStoreUrl?: string | undefined }> = {},
   ) {
     super(`key check failed: ${code}${reason ? ` (${reason})` : ''}`);
   }

@@ -6,9 +6,9 @@
  */
 import * as z from '../runtime/zod.js';
 import { CHANNEL_PROVIDERS } from '../providers/index.js';
-import type { ApiKeysProvider, KeyField } from '../providers/types.js';
+import type { KeyField, KeysProviderDefinition, ProviderDefinition } from '../providers/types.js';
 
-const keysProviders = (CHANNEL_PROVIDERS as readonly { kind: string }[]).filter((p): p is ApiKeysProvider => p.kind === 'api-keys');
+const keysProviders = (CHANNEL_PROVIDERS as readonly ProviderDefinition[]).filter((p): p is KeysProviderDefinition => !!p.keys);
 /** Every key any provider takes, by its name in the request body. */
 export const KEY_FIELD_KEYS = [...new Set(keysProviders.flatMap((p) => p.keys.fields.map((f) => f.key)))] as KeyField['key'][];
 
@@ -52,14 +52,22 @@ export const keysFormView = /* @__PURE__ */ z.lazy(() => z.object({
   fields: z.array(z.object({ key: z.enum(KEY_FIELD_KEYS as [KeyField['key'], ...KeyField['key'][]]), label: z.string(), secret: z.boolean() })),
   steps: z.array(z.string()),
   automatic: z.nullable(z.object({ button: z.string(), explanation: z.string() })),
+  /** When keys are the other way to connect: what the form says first. */
+  explanation: z.nullable(z.string()),
+  /** The regions where keys are taken (null: all), and the day after which they no longer are. */
+  regions: z.nullable(z.array(z.string())),
+  retires: z.nullable(z.object({ after: z.string(), message: z.string(), regions: z.nullable(z.array(z.string())) })),
 }));
 export type KeysFormView = z.infer<typeof keysFormView>;
 
 /** The form a keys provider's definition describes. */
-export function keysFormOf(p: ApiKeysProvider): KeysFormView {
+export function keysFormOf(p: KeysProviderDefinition): KeysFormView {
   return {
     fields: p.keys.fields.map((f) => ({ key: f.key, label: f.label, secret: f.secret })),
     steps: [...p.keys.steps],
     automatic: p.keys.automatic ? { button: p.keys.automatic.button, explanation: p.keys.automatic.explanation } : null,
+    explanation: p.keys.explanation ?? null,
+    regions: p.keys.regions ? [...p.keys.regions] : null,
+    retires: p.keys.retires ? { after: p.keys.retires.after, message: p.keys.retires.message, regions: p.keys.retires.regions ? [...p.keys.retires.regions] : null } : null,
   };
 }

@@ -8,7 +8,7 @@
 import * as z from '../runtime/zod.js';
 import { BOOKS_PLATFORM_IDS, CHANNEL_IDS, findChannel, findRegion, type ChannelId } from '../providers/catalog.js';
 import { CATEGORIES, type CategoryId } from '../domain/mapping.js';
-import { CHANNEL_PROVIDERS } from '../providers/index.js';
+import { CHANNEL_PROVIDERS, type AccountFieldKey } from '../providers/index.js';
 import type { AccountField } from '../providers/types.js';
 import { plainText } from '../domain/text.js';
 import { pastedKeys } from './key-schemas.js';
@@ -25,9 +25,9 @@ export function storeUrlRules(env: NodeJS.ProcessEnv = process.env): StoreUrlRul
 }
 
 /** The store fields any provider may ask for (each provider says which it takes). */
-const accountFieldKeys = () => [...new Set(CHANNEL_PROVIDERS.flatMap((p) => p.accountFields.map((f) => f.key)))] as AccountField['key'][];
+const accountFieldKeys = () => [...new Set(CHANNEL_PROVIDERS.flatMap((p) => p.accountFields.map((f) => f.key)))] as AccountFieldKey[];
 
-const accountFields = (keys: readonly AccountField['key'][]) => z.strictObject({
+const accountFields = (keys: readonly AccountFieldKey[]) => z.strictObject({
   name: plainText(
     z.string({ error: 'Give the account a name.' }).check(
       z.trim(),
@@ -39,7 +39,7 @@ const accountFields = (keys: readonly AccountField['key'][]) => z.strictObject({
   channel: z.enum(CHANNEL_IDS, { error: 'Choose one of the sales channels we offer.' }),
   region: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))),
   ...Object.fromEntries(keys.map((k) => [k, z.optional(z.string().check(z.trim(), z.maxLength(2048)))])),
-} as { name: z.ZodMiniString<string>; channel: z.ZodMiniEnum<{ [K in ChannelId]: K }>; region: z.ZodMiniOptional<z.ZodMiniString<string>> } & Record<AccountField['key'], z.ZodMiniOptional<z.ZodMiniString<string>>>);
+} as { name: z.ZodMiniString<string>; channel: z.ZodMiniEnum<{ [K in ChannelId]: K }>; region: z.ZodMiniOptional<z.ZodMiniString<string>> } & Record<AccountFieldKey, z.ZodMiniOptional<z.ZodMiniString<string>>>);
 
 export const createAccountRequest = /* @__PURE__ */ z.lazy(() => {
   const keys = accountFieldKeys();

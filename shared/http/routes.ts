@@ -70,11 +70,12 @@ export const ROUTES = [
   { method: 'PUT', path: '/api/accounts/{id}/mapping', fn: 'books', auth: 'session' },
   // One callback path per provider (`{provider}` is one of them); the state must name the same provider.
   { method: 'GET', path: '/api/oauth/{provider}/callback', fn: 'oauthCallback', auth: 'oauth-callback' },
-  // WooCommerce's store posts the keys it created here, server to server (its `callback_url`).
-  { method: 'POST', path: '/api/oauth/woocommerce/callback', fn: 'keysCallback', auth: 'webhook' },
-  // The seller's browser back from WooCommerce's approval page (its `return_url`), with the session that started it:
+  // A provider that creates keys itself (WooCommerce's store) posts them here, server to server (its `callback_url`);
+  // the pending approval must name the same provider.
+  { method: 'POST', path: '/api/oauth/{provider}/callback', fn: 'keysCallback', auth: 'webhook' },
+  // The seller's browser back from the provider's approval page (its `return_url`), with the session that started it:
   // posted keys become the account's only here.
-  { method: 'GET', path: '/api/oauth/woocommerce/return', fn: 'keysCallback', auth: 'oauth-callback' },
+  { method: 'GET', path: '/api/oauth/{provider}/return', fn: 'keysCallback', auth: 'oauth-callback' },
 ] as const satisfies readonly Route[];
 
 const BY_KEY = new Map<string, (typeof ROUTES)[number]>(ROUTES.map((r) => [routeKey(r), r]));

@@ -98,6 +98,8 @@ export const catalogResponse = z.object({
       ),
       regions: z.nullable(z.array(z.object({ id: z.string(), name: z.string(), marketplaces: z.array(marketplaceView) }))),
       connect: z.object({ button: z.string(), explanation: z.string() }),
+      /** The regions where the consent is offered (null: all, or none for a keys channel). */
+      oauthRegions: z.nullable(z.array(z.string())),
       /** A keys channel's form: its keys, how to create them, and one-click creation where offered. */
       keys: z.optional(keysFormView),
     }),

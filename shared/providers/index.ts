@@ -25,6 +25,9 @@ export type BooksProvider = Extract<Provider, { role: 'books' }>;
 export type BooksPlatformId = BooksProvider['id'];
 export type OAuthProvider = Extract<Provider, { kind: OAuthProviderDefinition['kind'] }>;
 export type OAuthProviderId = OAuthProvider['id'];
+/** The store fields any provider asks for at account creation (Shopify's shop, WooCommerce's store address). */
+export type AccountFieldKey = Provider['accountFields'][number]['key'];
+export const ACCOUNT_FIELD_KEYS = [...new Set(PROVIDERS.flatMap((p) => (p.accountFields as readonly { key: AccountFieldKey }[]).map((f) => f.key)))];
 
 const isChannel = (p: Provider): p is ChannelProvider => p.role === 'channel';
 const isBooks = (p: Provider): p is BooksProvider => p.role === 'books';

@@ -1,10 +1,11 @@
 /**
  * What a provider is, as data. Each provider is one typed definition
- * (`satisfies ProviderDefinition`), discriminated by how it connects; the
- * catalog, account validation, views, web forms and `npm run providers` are
- * all derived from these definitions, and the connection engine reads them.
- * Protocol differences live in a few named strategies (`shared/connectors/`),
- * never in `if (provider === …)` branches.
+ * (`<id>/definition.ts`, `satisfies ProviderDefinition`), discriminated by
+ * how it connects; the catalog, account validation, views, web forms and
+ * `npm run providers` are all derived from these definitions, and the
+ * connection engine reads them. What data cannot say (its calls) is the
+ * provider's connector (`<id>/connector.ts`, typed by `ConnectorOf` in
+ * `connector.ts`), never an `if (provider === …)` branch.
  */
 
 /** A marketplace an Amazon region connects (connecting a region connects all of them). */
@@ -28,7 +29,8 @@ export type ChannelGroup = 'marketplace' | 'cart';
 
 /** A field the seller enters about their store when creating the account. */
 export interface AccountField {
-  readonly key: 'shopDomain' | 'storeUrl';
+  /** The name it is stored under in the account's fields. */
+  readonly key: string;
   readonly label: string;
   readonly hint: string;
   readonly required: boolean;
@@ -68,6 +70,33 @@ export interface IdentityCall {
   readonly description: string;
 }
 
+/**
+ * The expiry calendar's rules, from the provider's documented lifetimes: when
+ * a connection lapses and when the scheduled refresher acts so that none does.
+ */
+export interface CalendarRules {
+  /** The consent lapses this long after it was given, whatever is refreshed (Amazon's yearly authorisation). */
+  readonly consentDays?: number;
+  /** A refresh token lasts this long after it was issued or last used, when the answer does not say. */
+  readonly refreshIdleDays?: number;
+  /** Whether refreshing renews the refresh token's lifetime (rotating or rolling tokens). */
+  readonly refreshRenews: boolean;
+  /** Refresh a long-lived access token this many days before it expires (short ones are refreshed on use). */
+  readonly accessAheadDays?: number;
+  /**
+   * Credentials with nothing to refresh (keys, a non-expiring token) are
+   * checked once a day with the provider's cheapest authenticated call: the
+   * connector must then have `check`.
+   */
+  readonly checked?: true;
+}
+
+/** The words a bookkeeping platform uses for what a connection posts to (Xero's organisation, QuickBooks' company). */
+export interface BooksWords {
+  readonly organisation: string;
+  readonly organisations: string;
+}
+
 interface Common {
   readonly id: string;
   readonly name: string;
@@ -78,6 +107,7 @@ interface Common {
   readonly regions?: readonly Region[];
   readonly accountFields: readonly AccountField[];
   readonly connect: ConnectCopy;
+  readonly calendar: CalendarRules;
   /** Where the facts below come from (docs/providers.md sections). */
   readonly sources: readonly string[];
 }
@@ -95,6 +125,10 @@ interface OAuthCommon extends Common {
   readonly apiUrl?: string;
   /** The refresh grant must repeat the scopes (eBay). */
   readonly scopeOnRefresh?: boolean;
+  /** The regions where the consent is offered, when not all of them (the others connect with keys). */
+  readonly oauthRegions?: readonly string[];
+  /** Keys as the other way to connect, where the provider still takes them. */
+  readonly keys?: KeyConnect;
 }
 
 /** The standard authorization-code flow (eBay, Etsy, Square, Xero, QuickBooks). */
@@ -105,6 +139,8 @@ export interface OAuthCodeProvider extends OAuthCommon {
   readonly redirectUri: 'callback-url' | 'registered-name';
   /** Books: the country whose tax rates Accounts & Taxes suggests for domestic sales. */
   readonly taxCountry?: string;
+  /** Books: what a connection posts to, in the platform's words. */
+  readonly words?: BooksWords;
 }
 
 /** Amazon's Seller Central consent: per-region consent host, `application_id`, `spapi_oauth_code`. */
@@ -151,6 +187,16 @@ export interface KeyField {
 /** How a keys provider connects: the keys, how the seller creates them, and one-click creation where the provider has it. */
 export interface KeyConnect {
   readonly fields: readonly KeyField[];
+  /** What the keys form says first, when keys are the other way to connect (the consent's explanation is the step's). */
+  readonly explanation?: string;
+  /** The regions where keys are offered, when not all of them. */
+  readonly regions?: readonly string[];
+  /**
+   * The day after which the provider no longer takes these keys (YYYY-MM-DD,
+   * the last day they work), in which regions (all when absent), and what the
+   * form says from then on.
+   */
+  readonly retires?: { readonly after: string; readonly message: string; readonly regions?: readonly string[] };
   /** The calls that check the keys: absolute URLs, or paths on the seller's own store. */
   readonly endpoints: Readonly<Record<string, string>>;
   /** Short, numbered steps for creating the keys, in the provider's own menu names. */
@@ -176,3 +222,5 @@ export interface ApiKeysProvider extends Common {
 export type OAuthProviderDefinition = OAuthCodeProvider | AmazonConsentProvider | ShopifyInstallProvider | TikTokShopProvider;
 export type ProviderDefinition = OAuthProviderDefinition | ApiKeysProvider;
 export type ConnectKind = ProviderDefinition['kind'];
+/** A provider that takes keys, as its way to connect or as the other one. */
+export type KeysProviderDefinition = ProviderDefinition & { readonly keys: KeyConnect };

@@ -19,7 +19,7 @@ function storeFields(req: ValidAccountRequest): Record<string, string> {
   const provider = findChannel(req.channel);
   const fields: Record<string, string> = {};
   for (const f of provider?.accountFields ?? []) {
-    const v = req[f.key];
+    const v = (req as Readonly<Record<string, unknown>>)[f.key];
     if (typeof v === 'string' && v) fields[f.key] = v;
   }
   return fields;

@@ -4,7 +4,7 @@
  * several organisations a consent covered, the live chart with suggestions,
  * and the mapping, checked against the live chart before it completes the wizard.
  */
-import { disconnectXeroTenants, fetchChart, accessTokenFor, type BooksConnectionRef } from './books-gateway.js';
+import { disconnectOthers, fetchChart, accessTokenFor, type BooksConnectionRef } from './books-gateway.js';
 import { CATEGORIES, checkMapping, marketplaceCountries, suggestMapping, type Mapping } from '../domain/mapping.js';
 import type { Chart } from '../domain/chart.js';
 import { ConflictError, ConnectError, ConnectionGoneError, NotFoundError, ServiceUnavailableError, ValidationError, VersionConflictError } from '../domain/errors.js';
@@ -21,6 +21,11 @@ import { completeStep, loadAccount } from './wizard/steps.js';
 
 const nowOf = (deps: Pick<ConnectDeps, 'now'>) => deps.now?.() ?? new Date();
 const platformName = (provider: string) => findProvider(provider)?.name ?? provider;
+/** What a connection posts to, in the platform's words (Xero's organisation, QuickBooks' company). */
+const organisationWord = (provider: string) => {
+  const p = findProvider(provider);
+  return (p && 'words' in p && p.words?.organisation) || 'organisation';
+};
 
 /** The account as this request already read it (with the session), or read now; a 404 when the seller has none. */
 async function load(deps: ConnectDeps, sellerId: string, accountId: string, loaded?: WizardRecord | null): Promise<WizardRecord> {
@@ -83,7 +88,7 @@ export async function chooseOrganisation(deps: ConnectDeps, sellerId: string, ac
     // The others are disconnected at the provider, so the app holds only the organisation the seller chose.
     const others = pending.choices.filter((c) => c.id !== chosen.id && c.connectionId).map((c) => c.connectionId!);
     if (others.length > 0 && tokens.accessToken) {
-      await disconnectXeroTenants(deps, tokens.accessToken, others).catch((err: unknown) => logger.warn('organisations not disconnected', { errorName: (err as Error)?.name }));
+      await disconnectOthers(deps, pending.provider, tokens.accessToken, others).catch((err: unknown) => logger.warn('organisations not disconnected', { errorName: (err as Error)?.name }));
     }
     return completeStep(deps, sellerId, rec.id, 'connect_bookkeeping', {
       expectedVersion: rec.version,
@@ -95,7 +100,7 @@ export async function chooseOrganisation(deps: ConnectDeps, sellerId: string, ac
         credentials: { ...tokens, identity: chosen.id },
         secretOwner: booksOwner(sellerId),
         identity: chosen.id,
-        details: [{ label: `${platformName(pending.provider)} organisation`, value: chosen.name }],
+        details: [{ label: `${platformName(pending.provider)} ${organisationWord(pending.provider)}`, value: chosen.name }],
       },
       record: consentRecord(
         consentFacts(rec, pending.provider, 'books', { accessToken: tokens.accessToken ?? '', ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}), ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}), ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}) }, nowOf(deps)),

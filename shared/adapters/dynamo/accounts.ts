@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Account, AccountEvent, Connection, WizardRecord } from '../../domain/model.js';
+import { ACCOUNT_FIELD_KEYS, type Account, type AccountEvent, type Connection, type WizardRecord } from '../../domain/model.js';
 import type { AccountStore } from '../../ports/index.js';
 export type { AccountStore } from '../../ports/index.js';
 
@@ -33,14 +33,16 @@ export async function accountItems(db: Pick<DynamoDBDocumentClient, 'send'>, tab
   );
 }
 
-/** The store fields of an item; items written before fields were grouped kept them at the top level. */
+/**
+ * The store fields of an item, whatever their names (each provider's
+ * definition names its own); items written before fields were grouped kept
+ * them at the top level, under the names any provider asks for.
+ */
 function accountFields(item: Record<string, unknown>): Record<string, string> {
   const fields: Record<string, string> = {};
+  for (const key of ACCOUNT_FIELD_KEYS) if (typeof item[key] === 'string' && item[key]) fields[key] = item[key];
   const stored = item.fields && typeof item.fields === 'object' ? (item.fields as Record<string, unknown>) : {};
-  for (const key of ['shopDomain', 'storeUrl']) {
-    const v = stored[key] ?? item[key];
-    if (typeof v === 'string' && v) fields[key] = v;
-  }
+  for (const [key, v] of Object.entries(stored)) if (typeof v === 'string' && v) fields[key] = v;
   return fields;
 }
 

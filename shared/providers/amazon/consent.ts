@@ -10,11 +10,13 @@
  * reported it and is never part of the identity the checks compare.
  */
 import { ConnectError } from '../../domain/errors.js';
-import type { AmazonConsentProvider } from '../types.js';
-import { amazonRegion } from '../../connectors/authorize.js';
+import { findRegion } from '../index.js';
+import type { AmazonConsentProvider, Region } from '../types.js';
+import { urlFrom } from '../../connectors/oauth-code.js';
+import { standardRefresh } from '../../connectors/refresh.js';
 import { jsonFrom } from '../../connectors/http.js';
 import { exchangeCode } from '../../connectors/token.js';
-import type { ConnectStrategy, Identity } from '../../connectors/types.js';
+import type { AuthorizeUrl, ConnectStrategy, Identity } from '../../connectors/types.js';
 
 /** How the connection's details name the `selling_partner_id` of the unsigned redirect. */
 export const REPORTED_MERCHANT_TOKEN_LABEL = 'Merchant token (as reported by Amazon\u2019s redirect)';
@@ -32,7 +34,27 @@ export function amazonIdentityId(regionId: string, storeNames: readonly string[]
   return `store:${[...storeNames].sort().map(encodeURIComponent).join(',')}@${regionId}`;
 }
 
+/** The Amazon region the seller chose, with its Seller Central and SP-API hosts. */
+export function amazonRegion(p: AmazonConsentProvider, regionId: string | null): Region & { urls: Record<string, string> } {
+  const region = findRegion(p, regionId);
+  if (!region?.urls) throw new ConnectError('wrong_region', `no Amazon region ${regionId}`);
+  return region as Region & { urls: Record<string, string> };
+}
+
+/** Seller Central's consent page of the chosen region, which takes the SP-API `application_id`. */
+const amazonAuthorizeUrl: AuthorizeUrl<AmazonConsentProvider> = (p, { app, account, state, redirectUri }) => {
+  const region = amazonRegion(p, account.region);
+  const url = new URL(p.consentPath, region.urls.consent);
+  url.searchParams.set('application_id', app.applicationId ?? '');
+  url.searchParams.set('state', state);
+  url.searchParams.set('redirect_uri', redirectUri);
+  return url.href;
+};
+
+/** Amazon's consent (its connector's `oauth`): the token request and refresh are standard LWA. */
 export const amazonConsent: ConnectStrategy<AmazonConsentProvider> = {
+  authorizeUrl: amazonAuthorizeUrl,
+  refresh: standardRefresh,
   readCallback(p, { query }) {
     const code = query[p.callback.code];
     return code && query.selling_partner_id ? { code } : { denied: true };
@@ -42,7 +64,7 @@ export const amazonConsent: ConnectStrategy<AmazonConsentProvider> = {
   },
   async identify(p, { account, http, tokens, query }): Promise<Identity> {
     const region = amazonRegion(p, account.region);
-    const res = await http.fetch(`${region.urls.api}/sellers/v1/marketplaceParticipations`, {
+    const res = await http.fetch(urlFrom(p.identity.url, { api: region.urls.api ?? '' }), {
       headers: { 'x-amz-access-token': tokens.accessToken, accept: 'application/json', 'user-agent': 'Onramp/1.0 (Language=TypeScript)' },
     });
     // A token from another region's consent is refused by this region's endpoint.

@@ -69,5 +69,7 @@ export const amazon = {
     url: '{api}/sellers/v1/marketplaceParticipations',
     description: 'marketplaces the seller participates in and the store name, which identifies the seller (x-amz-access-token)',
   },
+  // The seller must authorise again every 365 days, whatever is refreshed.
+  calendar: { consentDays: 365, refreshRenews: false },
   sources: ['docs/providers.md §1'],
 } as const satisfies AmazonConsentProvider;

@@ -24,5 +24,7 @@ export const ebay = {
   pkce: 'none',
   callback: { code: 'code', state: 'state', error: 'error', extra: ['expires_in'] },
   identity: { method: 'GET', url: '{api}/commerce/identity/v1/user/', description: 'the eBay user (userId, username)' },
+  // The refresh token lasts 18 months (`refresh_token_expires_in`) and is not renewed by use.
+  calendar: { refreshRenews: false },
   sources: ['docs/providers.md §2'],
 } as const satisfies OAuthCodeProvider;

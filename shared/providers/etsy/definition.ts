@@ -19,5 +19,7 @@ export const etsy = {
   pkce: 'S256',
   callback: { code: 'code', state: 'state', error: 'error' },
   identity: { method: 'GET', url: '{api}/v3/application/users/me', description: 'user_id and shop_id, then the shop (x-api-key keystring:secret)' },
+  // Refresh tokens last 90 days and rotate on every refresh.
+  calendar: { refreshIdleDays: 90, refreshRenews: true },
   sources: ['docs/providers.md §4'],
 } as const satisfies OAuthCodeProvider;

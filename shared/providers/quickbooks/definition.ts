@@ -11,6 +11,7 @@ export const quickbooks = {
   authorizeUrl: 'https://appcenter.intuit.com/connect/oauth2',
   redirectUri: 'callback-url',
   taxCountry: 'US',
+  words: { organisation: 'company', organisations: 'companies' },
   tokenUrl: 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer',
   tokenRequest: 'form-basic',
   apiUrl: 'https://quickbooks.api.intuit.com',
@@ -19,5 +20,7 @@ export const quickbooks = {
   pkce: 'none',
   callback: { code: 'code', state: 'state', error: 'error', extra: ['realmId'] },
   identity: { method: 'GET', url: '{api}/v3/company/{realmId}/companyinfo/{realmId}?minorversion=75', description: 'the company (CompanyName)' },
+  // Rolling 100-day refresh tokens (`x_refresh_token_expires_in`); the value may change.
+  calendar: { refreshIdleDays: 100, refreshRenews: true },
   sources: ['docs/providers.md §10'],
 } as const satisfies OAuthCodeProvider;

@@ -21,5 +21,7 @@ export const shopify = {
   pkce: 'none',
   callback: { code: 'code', state: 'state', error: 'error', extra: ['shop', 'hmac', 'timestamp', 'host'] },
   identity: { method: 'POST', url: 'https://{shop}/admin/api/{version}/graphql.json', description: 'GraphQL shop { id name myshopifyDomain }' },
+  // Expiring offline tokens rotate (`refresh_token_expires_in`) and are refreshed; non-expiring ones (no refresh token) are checked daily.
+  calendar: { refreshRenews: true, checked: true },
   sources: ['docs/providers.md §3'],
 } as const satisfies ShopifyInstallProvider;

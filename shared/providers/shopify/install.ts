@@ -10,9 +10,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ConnectError } from '../../domain/errors.js';
 import { SHOP_DOMAIN_FIELD } from '../fields.js';
 import type { ShopifyInstallProvider } from '../types.js';
-import { shopOf } from '../../connectors/authorize.js';
 import { jsonFrom, str } from '../../connectors/http.js';
-import type { ConnectStrategy } from '../../connectors/types.js';
+import { urlFrom } from '../../connectors/oauth-code.js';
+import { RefreshRefusedError } from '../../connectors/refresh.js';
+import { tokenSet } from '../../connectors/token.js';
+import type { AuthorizeUrl, ConnectStrategy, RefreshCall, TokenSet } from '../../connectors/types.js';
 
 /** Whether the callback's HMAC is the one Shopify computes with `secret`. */
 export function shopifyHmacValid(query: Readonly<Record<string, string>>, secret: string): boolean {
@@ -29,7 +31,37 @@ export function shopifyHmacValid(query: Readonly<Record<string, string>>, secret
   return timingSafeEqual(expected, Buffer.from(given, 'hex'));
 }
 
+/** The shop the seller entered (its `*.myshopify.com` domain). */
+export const shopOf = (account: { fields: Readonly<Record<string, string>> }) => account.fields[SHOP_DOMAIN_FIELD.key] ?? '';
+
+/** Shopify's install page, on the shop's own host. */
+const shopifyAuthorizeUrl: AuthorizeUrl<ShopifyInstallProvider> = (p, { app, account, state, redirectUri }) => {
+  const url = new URL(p.authorizePath, `https://${shopOf(account)}`);
+  url.searchParams.set('client_id', app.clientId);
+  url.searchParams.set('scope', p.scopes.join(p.scopeSeparator));
+  url.searchParams.set('redirect_uri', redirectUri);
+  url.searchParams.set('state', state);
+  return url.href;
+};
+
+/** Shopify's refresh of an expiring offline token, on the shop's own host; a refused token means the app is gone from the shop. */
+async function shopifyRefresh(p: ShopifyInstallProvider, x: RefreshCall): Promise<TokenSet> {
+  const shop = x.fields[SHOP_DOMAIN_FIELD.key] ?? '';
+  const res = await x.http.fetch(`https://${shop}${p.tokenPath}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ client_id: x.app.clientId, client_secret: x.app.clientSecret, grant_type: 'refresh_token', refresh_token: x.refreshToken }),
+  });
+  if (res.status === 400 || res.status === 401) {
+    await res.body?.cancel();
+    throw new RefreshRefusedError('app_uninstalled', `http_${res.status}`);
+  }
+  return tokenSet(await jsonFrom(res, 'Shopify token endpoint'), x.now, 'refresh answer');
+}
+
 export const shopifyInstall: ConnectStrategy<ShopifyInstallProvider> = {
+  authorizeUrl: shopifyAuthorizeUrl,
+  refresh: shopifyRefresh,
   readCallback(p, { app, query, now }) {
     if (!query[p.callback.code]) return { denied: true };
     if (!shopifyHmacValid(query, app.clientSecret)) throw new ConnectError('bad_signature', 'HMAC does not match');
@@ -60,7 +92,7 @@ export const shopifyInstall: ConnectStrategy<ShopifyInstallProvider> = {
   },
   async identify(p, { account, http, tokens }) {
     const shop = shopOf(account);
-    const res = await http.fetch(`https://${shop}/admin/api/${p.apiVersion}/graphql.json`, {
+    const res = await http.fetch(urlFrom(p.identity.url, { shop, version: p.apiVersion }), {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', 'x-shopify-access-token': tokens.accessToken },
       body: JSON.stringify({ query: '{ shop { id name myshopifyDomain } }' }),

@@ -22,5 +22,7 @@ export const square = {
   pkce: 'none',
   callback: { code: 'code', state: 'state', error: 'error' },
   identity: { method: 'GET', url: '{api}/v2/merchants/me', description: 'the merchant (id, business_name, country)' },
+  // The code flow's refresh token does not expire; access tokens last 30 days, refreshed weekly as Square advises.
+  calendar: { refreshRenews: false, accessAheadDays: 23 },
   sources: ['docs/providers.md §6'],
 } as const satisfies OAuthCodeProvider;

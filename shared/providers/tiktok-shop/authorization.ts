@@ -9,7 +9,10 @@ import { createHmac } from 'node:crypto';
 import { ConnectError } from '../../domain/errors.js';
 import { findRegion } from '../index.js';
 import type { TikTokShopProvider } from '../types.js';
-import type { ConnectStrategy } from '../../connectors/types.js';
+import { jsonFrom } from '../../connectors/http.js';
+import { urlFrom } from '../../connectors/oauth-code.js';
+import { RefreshRefusedError } from '../../connectors/refresh.js';
+import type { AuthorizeUrl, ConnectStrategy, RefreshCall, TokenSet } from '../../connectors/types.js';
 
 /** TikTok Shop's request signature: sorted `{key}{value}` pairs after the path, wrapped in the secret, HMAC-SHA256 hex. */
 export function tiktokSign(path: string, params: Readonly<Record<string, string>>, secret: string, body = ''): string {
@@ -38,7 +41,46 @@ async function envelope(res: Response, what: string): Promise<Record<string, any
 
 const unix = (v: unknown) => (typeof v === 'number' && v > 0 ? new Date(v * 1000).toISOString() : undefined);
 
+/** TikTok Shop's authorization page of the chosen market, which takes the Service ID (not the app key). */
+const tiktokShopAuthorizeUrl: AuthorizeUrl<TikTokShopProvider> = (p, { app, account, state }) => {
+  const region = findRegion(p, account.region);
+  if (!region?.urls?.authorize) throw new ConnectError('wrong_market', `no TikTok Shop market ${account.region}`);
+  const url = new URL(region.urls.authorize);
+  url.searchParams.set('service_id', app.serviceId ?? '');
+  url.searchParams.set('state', state);
+  return url.href;
+};
+
+// TikTok Shop's envelope codes for a refresh token it no longer knows or that ran out.
+const TIKTOK_EXPIRED = 36004001;
+const TIKTOK_UNKNOWN = 36004005;
+
+/** TikTok Shop's GET refresh call, answered in a `{code, message, data}` envelope with Unix-timestamp expiries. */
+async function tiktokRefresh(p: TikTokShopProvider, x: RefreshCall): Promise<TokenSet> {
+  const url = new URL(p.refreshUrl);
+  url.searchParams.set('app_key', x.app.clientId);
+  url.searchParams.set('app_secret', x.app.clientSecret);
+  url.searchParams.set('refresh_token', x.refreshToken);
+  url.searchParams.set('grant_type', 'refresh_token');
+  const body = await jsonFrom(await x.http.fetch(url.href, { headers: { accept: 'application/json' } }), 'TikTok Shop refresh call');
+  if (body.code === TIKTOK_EXPIRED) throw new RefreshRefusedError('refresh_token_expired', String(body.code));
+  if (body.code === TIKTOK_UNKNOWN) throw new RefreshRefusedError('consent_revoked', String(body.code));
+  if (body.code !== 0) throw new ConnectError('provider_error', `TikTok Shop refresh answered code ${String(body.code)}`);
+  const data = (body.data ?? {}) as Record<string, any>;
+  if (typeof data.access_token !== 'string' || !data.access_token) throw new ConnectError('provider_error', 'TikTok Shop refresh answer has no access_token');
+  const accessTokenExpiresAt = unix(data.access_token_expire_in);
+  const refreshTokenExpiresAt = unix(data.refresh_token_expire_in);
+  return {
+    accessToken: data.access_token,
+    ...(typeof data.refresh_token === 'string' && data.refresh_token ? { refreshToken: data.refresh_token } : {}),
+    ...(accessTokenExpiresAt ? { accessTokenExpiresAt } : {}),
+    ...(refreshTokenExpiresAt ? { refreshTokenExpiresAt } : {}),
+  };
+}
+
 export const tiktokShopAuthorization: ConnectStrategy<TikTokShopProvider> = {
+  authorizeUrl: tiktokShopAuthorizeUrl,
+  refresh: tiktokRefresh,
   readCallback(p, { query }) {
     const code = query[p.callback.code];
     return code ? { code } : { denied: true };
@@ -70,9 +112,10 @@ export const tiktokShopAuthorization: ConnectStrategy<TikTokShopProvider> = {
   },
   async identify(p, { app, account, http, tokens, now }) {
     const region = findRegion(p, account.region);
-    const path = '/authorization/202309/shops';
+    const url = new URL(urlFrom(p.identity.url, { api: p.apiUrl ?? '' }));
+    // The signature covers the path the definition names.
+    const path = url.pathname;
     const params: Record<string, string> = { app_key: app.clientId, timestamp: String(Math.floor(now.getTime() / 1000)) };
-    const url = new URL(path, p.apiUrl);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     url.searchParams.set('sign', tiktokSign(path, params, app.clientSecret));
     const data = await envelope(

@@ -27,5 +27,7 @@ export const tiktokShop = {
   pkce: 'none',
   callback: { code: 'code', state: 'state', error: 'error' },
   identity: { method: 'GET', url: '{api}/authorization/202309/shops', description: 'authorized shops (signed; x-tts-access-token)' },
+  // `refresh_token_expire_in` is a timestamp; access tokens last days.
+  calendar: { refreshRenews: false, accessAheadDays: 1 },
   sources: ['docs/providers.md §5'],
 } as const satisfies TikTokShopProvider;

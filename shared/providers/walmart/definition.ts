@@ -48,5 +48,7 @@ export const walmart = {
       'Submit, then copy the Client ID and Client Secret Walmart shows and paste them below.',
     ],
   },
+  // Seller-issued keys never run out: they stop working only when the seller resets or deletes them, so they are checked daily.
+  calendar: { refreshRenews: false, checked: true },
   sources: ['docs/providers.md §7'],
 } as const satisfies ApiKeysProvider;

@@ -52,5 +52,7 @@ export const woocommerce = {
       scope: 'read',
     },
   },
+  // REST API keys never run out: they stop working only when the seller revokes them, so they are checked daily.
+  calendar: { refreshRenews: false, checked: true },
   sources: ['docs/providers.md §8'],
 } as const satisfies ApiKeysProvider;

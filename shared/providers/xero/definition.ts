@@ -12,6 +12,7 @@ export const xero = {
   redirectUri: 'callback-url',
   // Xero's home market; the sandbox organisations are UK ones.
   taxCountry: 'GB',
+  words: { organisation: 'organisation', organisations: 'organisations' },
   tokenUrl: 'https://identity.xero.com/connect/token',
   tokenRequest: 'form-basic',
   apiUrl: 'https://api.xero.com',
@@ -20,5 +21,7 @@ export const xero = {
   pkce: 'S256',
   callback: { code: 'code', state: 'state', error: 'error' },
   identity: { method: 'GET', url: '{api}/connections', description: 'the organisations (tenants) authorised' },
+  // Rotating refresh tokens that expire after 60 days unused.
+  calendar: { refreshIdleDays: 60, refreshRenews: true },
   sources: ['docs/providers.md §9'],
 } as const satisfies OAuthCodeProvider;

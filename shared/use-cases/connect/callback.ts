@@ -8,7 +8,8 @@
  */
 import { ConflictError, ConnectError, ConnectionGoneError, DependencyError, ServiceUnavailableError, VersionConflictError } from '../../domain/errors.js';
 import type { ConnectErrorCode } from '../../domain/connect-errors.js';
-import { strategyFor, type Identity, type TokenSet } from '../../connectors/index.js';
+import type { Identity, TokenSet } from '../../connectors/types.js';
+import { oauthOf } from '../../providers/connectors.js';
 import { redirectUriFor } from '../../connectors/types.js';
 import { nowOf } from '../health/lease.js';
 import { consentRecord } from '../health/record.js';
@@ -19,13 +20,16 @@ import type { OAuthProviderDefinition } from '../../providers/index.js';
 import type { CallerSession } from '../auth.js';
 import { consentFacts, STEP_OF, type ConnectDeps } from './start.js';
 import { callbackUrl, oauthProvider, withError } from './consent.js';
-import { booksOwner, discardStaged, freshSecretName, releaseAll, replaceCredentials, stageCredentials } from '../credentials.js';
-import { completeStep, reconnectChannel } from '../wizard/steps.js';
+import { booksOwner, discardStaged, freshSecretName, releaseAll, stageCredentials } from '../credentials.js';
+import { completeStep } from '../wizard/steps.js';
+import { replaceConnection } from './replace.js';
 
 
 /** The tokens as a connection's secret keeps them (with their expiry times). */
 function credentials(tokens: TokenSet): Record<string, string> {
   return {
+    // What the provider's later calls need again (never shown); the tokens' own names come after, so they win.
+    ...tokens.extra,
     accessToken: tokens.accessToken,
     ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
     ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}),
@@ -46,7 +50,7 @@ async function exchangeAndIdentify(
   now: Date,
 ): Promise<{ tokens: TokenSet; identity: Identity }> {
   const app = await deps.apps.get(provider.id);
-  const strategy = strategyFor(provider);
+  const strategy = oauthOf(provider);
   const read = strategy.readCallback(provider, { app, query, now });
   if ('denied' in read) throw new ConnectError('denied');
   const ctx = { app, account, pending, query, http: deps.http, now, redirectUri: redirectUriFor(provider, app, callbackUrl(deps.appOrigin, provider.id)) };
@@ -213,6 +217,9 @@ export async function finishBooks(deps: ConnectDeps, sellerId: string, account: 
 /** Whether the consent came from the identity the connection was made with (for Xero, among the organisations it covered). */
 function sameIdentity(connection: Connection, identity: Identity): boolean {
   if (!connection.identity) return true;
+  // A connection made with keys, reconnected by consent (a Walmart US seller moving off delegated keys): the key's
+  // identity (`keyIdentity`, the provider's id and a hash of the key) names nothing a consent can be compared with.
+  if (connection.identity.startsWith(`${connection.provider}:`)) return true;
   if (identity.choices && identity.choices.length > 0) return identity.choices.some((c) => c.id === connection.identity);
   return identity.id === connection.identity;
 }
@@ -224,33 +231,10 @@ async function heldOf(deps: ConnectDeps, names: readonly string[]): Promise<stri
   return names.filter((n) => found.has(n) && !found.get(n)!.deletedAt);
 }
 
-/**
- * Replaces the connection's credentials. A channel is switched to a new
- * secret in the account's own conditional write (`reconnectChannel`), with
- * "Reconnected" recorded in it. Books are shared by reference between a
- * seller's accounts, and what they show (the organisation) is the same
- * before and after (`sameIdentity`), so their secret is replaced in place
- * through the owner (under the lease, into the existing secret only, the
- * record a generation on). 'gone' when the connection was deleted or
- * replaced meanwhile (Start over while the seller was at the provider).
- */
-async function replaceWithTokens(deps: ConnectDeps, account: WizardRecord, connection: Connection, tokens: TokenSet, now: Date): Promise<'replaced' | 'gone'> {
+/** Replaces the connection's credentials with the consent's tokens, through the one replacing path. */
+function replaceWithTokens(deps: ConnectDeps, account: WizardRecord, connection: Connection, tokens: TokenSet, now: Date): Promise<'replaced' | 'gone'> {
   const record = consentRecord(consentFacts(account, connection.provider, connection.kind, tokens, now));
-  if (connection.kind === 'channel') {
-    return reconnectChannel(deps, account, connection, { credentials: credentials(tokens), label: connection.label, record });
-  }
-  const outcome = await replaceCredentials(deps, {
-    secretName: connection.secretName,
-    // The books' secret also names its organisation.
-    value: { ...(connection.identity ? { identity: connection.identity } : {}), ...credentials(tokens) },
-    record: { ...record, secretName: connection.secretName },
-  });
-  if (outcome === 'replaced') {
-    await deps.accounts
-      .addEvent(account.sellerId, { accountId: account.id, type: 'reconnected', at: now.toISOString(), actor: 'seller', detail: connection.label })
-      .catch((err: unknown) => logger.warn('audit event not written', { accountId: account.id, type: 'reconnected', errorName: (err as Error)?.name }));
-  }
-  return outcome;
+  return replaceConnection(deps, account, connection, { credentials: credentials(tokens), label: connection.label, record });
 }
 
 /**

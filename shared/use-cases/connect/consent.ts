@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ConnectErrorCode } from '../../domain/connect-errors.js';
-import { authorizeUrlFor } from '../../connectors/authorize.js';
+import { authorizeUrlFor } from '../../providers/connectors.js';
 import { redirectUriFor } from '../../connectors/types.js';
 import type { WizardRecord } from '../../domain/model.js';
 import type { AppCredentialStore, ConsentStateStore, PendingConsent, ProviderHttp } from '../../ports/index.js';

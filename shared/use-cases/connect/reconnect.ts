@@ -14,7 +14,10 @@ import type { Connection, WizardRecord } from '../../domain/model.js';
 import type { AccountView } from '../../http/schemas.js';
 import { accountView } from '../../http/views.js';
 import type { ConnectDeps } from './start.js';
-import { reconnectKeys, type KeysDeps, type ReconnectKeysRequest } from '../keys/keys.js';
+import { nowOf, type KeysDeps } from '../keys/check.js';
+import { findProvider } from '../../providers/index.js';
+import { waysOf } from '../../providers/ways.js';
+import { reconnectKeys, type ReconnectKeysRequest } from '../keys/reconnect.js';
 import { consentUrl, oauthProvider } from './consent.js';
 
 /**
@@ -35,9 +38,13 @@ export async function startReconnect(
   if (!account) throw new NotFoundError('We could not find that account. It may have been removed.');
   const connection = account.connections.find((c) => c.kind === kind);
   if (!connection) throw new ConflictError('This account has nothing of that kind connected to reconnect.', 'not_connected', accountView(account));
-  const provider = oauthProvider(connection.provider);
-  if (!provider) return reconnectKeys(deps, account, keys);
+  const p = findProvider(connection.provider);
+  const ways = p ? waysOf(p, account.region, nowOf(deps)) : { oauth: false, keys: false };
   const extra = Object.entries(keys).filter(([, v]) => v !== undefined && v !== '');
+  // Keys given, or a channel that takes keys only here: new keys (or one-click creation again).
+  if (p?.keys && (extra.length > 0 || !ways.oauth)) return reconnectKeys(deps, account, keys);
+  const provider = ways.oauth ? oauthProvider(connection.provider) : undefined;
+  if (!provider) return reconnectKeys(deps, account, keys);
   if (extra.length > 0) {
     const message = `${provider.name} reconnects by signing in; it takes no keys.`;
     throw new ValidationError(message, Object.fromEntries(extra.map(([k]) => [k, message])));

@@ -19,7 +19,8 @@ import { logger } from '../../runtime/logger.js';
 import { checkDueAt } from '../../domain/calendar.js';
 import { nowOf, withLease } from './lease.js';
 import type { ReconnectReason } from '../../domain/health.js';
-import { CheckRefusedError, providerCheck } from '../../connectors/check.js';
+import { CheckRefusedError } from '../../connectors/check.js';
+import { providerCheck } from '../../providers/connectors.js';
 import { readSecret, type RefreshDeps } from './refresh.js';
 
 export type CheckResult =

@@ -21,7 +21,8 @@ import { expiryAfterRefresh, refreshDueAt } from '../../domain/calendar.js';
 import type { ConnectionRecord, ReconnectReason } from '../../domain/health.js';
 import { nowOf, withLease, type LeaseDeps } from './lease.js';
 import type { ConnectionRecordStore } from '../../ports/health.js';
-import { providerRefresh, RefreshRefusedError } from '../../connectors/refresh.js';
+import { RefreshRefusedError } from '../../connectors/refresh.js';
+import { providerRefresh } from '../../providers/connectors.js';
 import { writeRefreshed } from '../credentials.js';
 
 export interface RefreshDeps extends LeaseDeps {
@@ -131,7 +132,7 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest, 
     const app = await deps.apps.get(provider.id);
     let tokens;
     try {
-      tokens = await providerRefresh(provider, { app, http: deps.http, now, refreshToken: stored.refreshToken, fields: record.fields });
+      tokens = await providerRefresh(provider, { app, http: deps.http, now, refreshToken: stored.refreshToken, fields: record.fields, stored });
     } catch (err) {
       if (!(err instanceof RefreshRefusedError)) throw err;
       const reason = refusalReason(record, err.reason, now);

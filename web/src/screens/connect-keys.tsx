@@ -14,25 +14,13 @@ import type { AccountView, CatalogResponse } from '#shared/http/schemas.js';
 import { api } from '../api.js';
 import { Alert, Field } from '../components.js';
 import { leavePage, useAction } from '../hooks.js';
+import { readReturn } from '../returns.js';
 
 /** How long the web app waits for the store's keys after the seller comes back from approving. */
 const WAIT_FOR_KEYS = { polls: 10, everyMs: 1_000 };
 
 const FIELD_ID: Record<string, string> = { storeUrl: 'store-url' };
 const fieldId = (key: string) => FIELD_ID[key] ?? `key-${key}`;
-
-/**
- * What Onramp's return leg said when the store sent the seller back, read
- * once (the address is then cleaned): `keys=waiting`, approved with this
- * session but the keys not yet posted; `keys=denied`. Keys that were already
- * posted were kept or refused by the return leg itself (no `keys` then).
- */
-export function readReturn(search: string): 'approved' | 'denied' | undefined {
-  const q = new URLSearchParams(search);
-  if (q.get('connect') !== 'automatic') return undefined;
-  const keys = q.get('keys');
-  return keys === 'waiting' ? 'approved' : keys === 'denied' ? 'denied' : undefined;
-}
 
 /** Where the seller went to approve, kept for the page they come back to (which store the keys are awaited from). */
 const STORE_KEY = (accountId: string) => `onramp.keys-store.${accountId}`;
@@ -48,18 +36,6 @@ export function storeOfAuthorizeUrl(authorizeUrl: string): string | undefined {
   }
 }
 
-/**
- * Once the account has moved past its channel step, the return's outcome is
- * taken out of the address bar.
- */
-export function useStoreReturnCleared(account: AccountView | null): void {
-  useEffect(() => {
-    if (account && account.setup.step !== 'connect_channel' && readReturn(window.location.search)) {
-      window.history.replaceState(null, '', window.location.pathname);
-    }
-  }, [account]);
-}
-
 /** Whether the account's channel has its keys in place: past the connect step, or (reconnecting) Connected again. */
 const keysInPlace = (a: AccountView, purpose: 'connect' | 'reconnect') =>
   purpose === 'connect' ? a.setup.step !== 'connect_channel' : a.connections.find((c) => c.kind === 'channel')?.health?.state === 'connected';
@@ -71,6 +47,8 @@ export function ConnectWithKeys(props: {
   onConnected: (account: AccountView) => void;
   /** `reconnect`: new keys for the account's existing connection (Account Settings). */
   purpose?: 'connect' | 'reconnect';
+  /** Keys are the other way to connect, beside the provider's consent: the form's button says so. */
+  otherWay?: boolean;
 }) {
   const { account, channel, keys, onConnected } = props;
   const purpose = props.purpose ?? 'connect';
@@ -150,7 +128,7 @@ export function ConnectWithKeys(props: {
       )}
     </Field>
   ));
-  const submitLabel = purpose === 'reconnect' ? `Reconnect ${channel.name}` : channel.connect.button;
+  const submitLabel = purpose === 'reconnect' ? `Reconnect ${channel.name}` : props.otherWay ? 'Connect with keys' : channel.connect.button;
   const steps = (
     <ol className="steps">
       {keys.steps.map((s) => (

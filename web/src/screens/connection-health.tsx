@@ -7,7 +7,9 @@ import { api } from '../api.js';
 import { Alert } from '../components.js';
 import { leavePage, useAction } from '../hooks.js';
 import { connectErrorCode } from '../returns.js';
-import { ConnectWithKeys, readReturn } from './connect-keys.js';
+import { waysOf } from '#shared/providers/ways.js';
+import { readReturn } from '../returns.js';
+import { ConnectWithKeys } from './connect-keys.js';
 
 type Connection = AccountView['connections'][number];
 type Channel = CatalogResponse['channels'][number];
@@ -33,7 +35,11 @@ export function ConnectionHealth({
   channel?: Channel | undefined;
   onReconnected?: (account: AccountView) => void;
 }) {
-  const keys = connection.kind === 'channel' && channel?.kind === 'api-keys' ? channel.keys : undefined;
+  const ways = channel ? waysOf(channel, account.region?.id, new Date()) : undefined;
+  // New keys in place of the old, where the channel takes keys in this region today.
+  const keys = connection.kind === 'channel' && ways?.keys ? channel?.keys : undefined;
+  // By consent where the channel connects that way (the books always do); keys otherwise.
+  const byConsent = connection.kind === 'books' || !keys || !!ways?.oauth;
   // Open from the start when back from the store (the catalog, and so `keys`, may come a moment later).
   const [keysOpen, setKeysOpen] = useState(() => backFromStore(connection.kind));
   const consent = useAction(async () => {
@@ -44,7 +50,7 @@ export function ConnectionHealth({
   const health = connection.health;
   if (!health) return null;
   const messageId = `health-${connection.kind}`;
-  const reconnect = () => (keys ? setKeysOpen(true) : void consent.run());
+  const reconnect = () => (byConsent ? void consent.run() : setKeysOpen(true));
   return (
     <div className={`health ${health.state}`}>
       <p id={messageId}>
@@ -55,6 +61,11 @@ export function ConnectionHealth({
       {health.state !== 'connected' && !(keys && keysOpen) && (
         <button type="button" className={health.state === 'needs_reconnecting' ? 'primary' : ''} disabled={consent.busy} aria-describedby={messageId} onClick={reconnect}>
           Reconnect
+        </button>
+      )}
+      {health.state !== 'connected' && byConsent && keys && !keysOpen && (
+        <button type="button" aria-describedby={messageId} onClick={() => setKeysOpen(true)}>
+          Reconnect with keys instead
         </button>
       )}
       {consent.error && <Alert>{consent.error}</Alert>}

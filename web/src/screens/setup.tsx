@@ -8,7 +8,7 @@ import { BooksConnected } from './books-connected.js';
 import { ChooseOrganisation } from './choose-organisation.js';
 import { ConnectBooks } from './connect-books.js';
 import { ConnectChannel } from './connect-channel.js';
-import { useStoreReturnCleared } from './connect-keys.js';
+import { useStoreReturnCleared } from '../returns.js';
 import { SetupComplete } from './setup-complete.js';
 
 export function Setup({ id }: { id: string }) {

@@ -1,0 +1,358 @@
+/**
+ * One-click key creation (WooCommerce's app authentication, docs/providers.md
+ * §8.1): the seller approves Onramp at their store, which POSTs the new keys
+ * to our callback, matched by a single-use, short-lived `user_id`; keys that
+ * work on the store are held, staged, until the seller's own browser comes
+ * back through the return leg with the session that started it
+ * (`receivePostedKeys` and `finishKeysReturn`).
+ */
+import { randomBytes } from 'node:crypto';
+import type { KeyConnection } from '../../connectors/keys.js';
+import type { ConnectErrorCode } from '../../domain/connect-errors.js';
+import { ConflictError, DependencyError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../domain/errors.js';
+import { KeyCheckError, KeysNotConnectedError } from '../../domain/key-errors.js';
+import type { Connection, WizardRecord } from '../../domain/model.js';
+import type { ChannelConnectRequest, PostedKeysRequest } from '../../http/key-schemas.js';
+import { PATH_PARAMS } from '../../http/routes.js';
+import type { PendingKeys, PostedKeys } from '../../ports/index.js';
+import { keysOf } from '../../providers/connectors.js';
+import type { KeysProviderDefinition } from '../../providers/types.js';
+import { logger } from '../../runtime/logger.js';
+import type { CallerSession } from '../auth.js';
+import { discardStaged, freshSecretName, stageCredentials } from '../credentials.js';
+import type { WizardDeps } from '../wizard/steps.js';
+import { ioOf, keysProviderOf, notConnected, nowOf, PENDING_KEYS_TTL_SECONDS, targetOf, within, type KeysDeps } from './check.js';
+import { keep, loadAtChannelStep } from './connect.js';
+import { replaceKeys } from './reconnect.js';
+
+/** Where a provider that creates keys posts them: server to server, unsigned. */
+export const keysCallbackUrl = (appOrigin: string, provider: string) => `${appOrigin}/api/oauth/${provider}/callback`;
+/**
+ * Where the provider sends the seller's browser back, through the API with
+ * the browser's session (`finishKeysReturn`); WooCommerce adds `success` and `user_id`.
+ */
+export const keysReturnUrl = (appOrigin: string, provider: string, accountId: string, purpose: 'connect' | 'reconnect' = 'connect') =>
+  `${appOrigin}/api/oauth/${provider}/return?account=${encodeURIComponent(accountId)}${purpose === 'reconnect' ? '&purpose=reconnect' : ''}`;
+
+const nowSecondsOf = (deps: Pick<WizardDeps, 'now'>) => Math.floor(nowOf(deps).getTime() / 1000);
+const withCode = (path: string, code: ConnectErrorCode) => `${path}${path.includes('?') ? '&' : '?'}connect_error=${code}`;
+
+/** Starts one-click key creation (to connect, or to reconnect): the URL of the provider's approval page (WooCommerce's, on the store). */
+export async function startAutomatic(
+  deps: KeysDeps,
+  account: WizardRecord,
+  p: KeysProviderDefinition,
+  body: ChannelConnectRequest,
+  purpose: 'connect' | 'reconnect' = 'connect',
+): Promise<{ authorizeUrl: string }> {
+  const automatic = p.keys.automatic;
+  const strategy = keysOf(p).automatic;
+  if (!automatic || !strategy) {
+    const fields = Object.fromEntries(p.keys.fields.map((f) => [f.key, f.message]));
+    throw new ValidationError(Object.values(fields)[0] ?? 'Paste your keys.', fields);
+  }
+  const target = targetOf(deps, account, p, body);
+  const userId = randomBytes(32).toString('base64url');
+  const params = new URLSearchParams({
+    app_name: automatic.appName,
+    scope: automatic.scope,
+    user_id: userId,
+    return_url: keysReturnUrl(deps.appOrigin, p.id, account.id, purpose),
+    callback_url: keysCallbackUrl(deps.appOrigin, p.id),
+  });
+  // The target must answer (the store as a WooCommerce store) before the seller is sent there.
+  let approval: { url: string; base: string };
+  try {
+    approval = await within(deps.checkBudgetMs, keysOf(p).timeout, (signal) => strategy.approvalUrl(p, target, params, ioOf(deps), signal));
+  } catch (err) {
+    if (err instanceof KeyCheckError) throw notConnected(err, p, target.context);
+    throw err;
+  }
+  await deps.pendingKeys.put(userId, {
+    sellerId: account.sellerId,
+    accountId: account.id,
+    provider: p.id,
+    storeUrl: approval.base,
+    storeUrlIsNew: !!target.newFields || !account.fields.storeUrl,
+    ...(purpose === 'reconnect' ? { purpose } : {}),
+    expiresAt: Math.floor(nowOf(deps).getTime() / 1000) + PENDING_KEYS_TTL_SECONDS,
+  });
+  return { authorizeUrl: approval.url };
+}
+
+/** The refusal the store's server gets for a post no pending approval takes (it then deletes the keys). */
+const NOTHING_WAITING = 'There is no connection waiting for these keys.';
+
+/**
+ * The keys a store posted, checked on the store the seller chose: for a
+ * connect, the account must still be at its channel step; for a reconnect,
+ * it must still have its WooCommerce connection, and the keys must be of the
+ * same store. Throws the refusal the store's server gets.
+ */
+async function checkPosted(deps: KeysDeps, pending: PendingKeys, body: PostedKeysRequest): Promise<KeyConnection> {
+  const p = keysProviderOf(pending.provider);
+  const strategy = p && keysOf(p).automatic;
+  if (!p || !strategy) throw new NotFoundError(NOTHING_WAITING);
+  let connection: Connection | undefined;
+  if (pending.purpose === 'reconnect') {
+    const account = await deps.accounts.load(pending.sellerId, pending.accountId);
+    connection = account?.connections.find((c) => c.kind === 'channel' && c.provider === pending.provider);
+    // Started over (or removed) while the seller was at the store.
+    if (!account || !connection) throw new NotFoundError(NOTHING_WAITING);
+  } else {
+    // The caller is the store's server, not the seller: a refusal tells it nothing about the account.
+    await loadAtChannelStep(deps, pending.sellerId, pending.accountId, false);
+  }
+  try {
+    return await within(deps.checkBudgetMs, keysOf(p).timeout, (signal) => strategy.checkPosted(p, pending.storeUrl, body, ioOf(deps), signal, connection));
+  } catch (err) {
+    if (err instanceof KeyCheckError) throw notConnected(err, p, { storeUrl: pending.storeUrl });
+    throw err;
+  }
+}
+
+/**
+ * `POST /api/oauth/{provider}/callback` (WooCommerce's): the keys a store created, posted
+ * server to server, unsigned. They are looked at only for a pending,
+ * unexpired `user_id`, and the pending approval is left as it was unless
+ * they work on the store the seller chose, so a leaked `user_id` posting
+ * other keys cannot use it up. Keys that work are staged in a secret of
+ * their own under a fresh name, and the pending approval moves, in one
+ * conditional write, from `issued` to `posted`, holding that secret's name
+ * and what the account will show (never a key); the answer is 200, so the
+ * store keeps them. They become the account's only when the seller's own
+ * browser comes back (`finishKeysReturn`). If it came back first (the
+ * approval is `confirmed`), the account takes them now. Any other state
+ * (already posted, refused) refuses them and discards what was staged.
+ */
+export async function receivePostedKeys(deps: KeysDeps, body: PostedKeysRequest, provider?: string): Promise<void> {
+  // Onramp asks for read keys and keeps no other: keys that can write are refused before the pending
+  // creation is looked at, so such a post neither connects nor uses up the seller's pending approval.
+  if (body.key_permissions !== 'read') {
+    logger.warn('posted keys refused', { refusal: 'not_read_only' });
+    throw new ValidationError('Onramp only takes read-only keys. Approve Onramp again at your store, with Read access.', { key_permissions: 'Read access only.' });
+  }
+  const nowSeconds = Math.floor(nowOf(deps).getTime() / 1000);
+  const pending = await deps.pendingKeys.get(body.user_id, nowSeconds);
+  if (typeof pending === 'string' || !keysProviderOf(pending.provider)?.keys.automatic || (provider !== undefined && pending.provider !== provider)) {
+    logger.warn('posted keys refused', { refusal: typeof pending === 'string' ? pending : 'other_provider' });
+    throw new NotFoundError(NOTHING_WAITING);
+  }
+  if (pending.state !== 'issued' && pending.state !== 'confirmed') {
+    logger.warn('posted keys refused', { refusal: pending.state ?? 'issued' });
+    throw new NotFoundError(NOTHING_WAITING);
+  }
+  const made = await checkPosted(deps, pending, body);
+  const secretName = freshSecretName(deps, pending.accountId, 'channel');
+  await stageCredentials(deps, secretName, made.credentials, { accountId: pending.accountId, sellerId: pending.sellerId });
+  const posted: PostedKeys = { secretName, label: made.label, identity: made.identity, details: made.details };
+  let outcome: Adopted | 'held' | 'refused';
+  // A move whose answer was lost (a timeout, or a retry that found its own write): the approval may name these keys.
+  const heldByApproval = async () => {
+    const now = await deps.pendingKeys.get(body.user_id, nowSeconds).catch(() => undefined);
+    return typeof now === 'object' && now.state === 'posted' && now.posted?.secretName === secretName;
+  };
+  try {
+    if (await deps.pendingKeys.move(body.user_id, 'issued', 'posted', nowSeconds, posted)) outcome = 'held';
+    else if (await heldByApproval()) outcome = 'held';
+    else {
+      // The seller's browser came back first, with its session: the account takes the keys now.
+      const confirmed = await deps.pendingKeys.take(body.user_id, 'confirmed', nowSeconds);
+      outcome = confirmed ? await adoptPosted(deps, confirmed, posted) : 'refused';
+    }
+  } catch (err) {
+    if (await heldByApproval()) outcome = 'held';
+    else {
+      await discardUnlessNamed(deps, pending, secretName);
+      throw err;
+    }
+  }
+  if (outcome === 'held') {
+    logger.info('posted keys held for the seller\u2019s return', { provider: pending.provider, accountId: pending.accountId });
+    return;
+  }
+  if (outcome === 'kept') {
+    logger.info('posted keys stored', { provider: pending.provider, accountId: pending.accountId });
+    return;
+  }
+  // Another post came first, or a browser without the seller's session decided: these keys are no one's.
+  if (outcome === 'refused') await discardStaged(deps, secretName);
+  logger.warn('posted keys refused', { refusal: outcome });
+  if (outcome === 'not_at_step') throw new ConflictError('This account has already connected its sales channel.', 'not_at_step');
+  throw new NotFoundError(NOTHING_WAITING);
+}
+
+/** What came of an account taking posted keys. */
+type Adopted = 'kept' | 'not_at_step' | 'gone' | 'other_identity';
+
+/** Discards a staged secret unless the account names it (a write that failed may still have landed: then it is the account's). */
+async function discardUnlessNamed(deps: KeysDeps, pending: PendingKeys, secretName: string): Promise<void> {
+  const named = await deps.accounts.load(pending.sellerId, pending.accountId).then(
+    (a) => !!a?.connections.some((c) => c.secretName === secretName),
+    () => true, // unknown: left to the sweep, which deletes it after its grace period if no record names it
+  );
+  if (!named) await discardStaged(deps, secretName);
+}
+
+/**
+ * The account takes keys posted for it, already checked and staged: a
+ * connect completes the channel step naming the staged secret (with the
+ * store's address when the seller gave it with this approval); a reconnect
+ * switches the account's connection to it. Whatever does not end with the
+ * account naming the staged secret discards it (a dependency failure that
+ * hides whether the write landed leaves it to the sweep when the account
+ * does not name it). The pending record was already taken by the caller.
+ */
+async function adoptPosted(deps: KeysDeps, pending: PendingKeys, posted: PostedKeys, loaded?: WizardRecord | null): Promise<Adopted> {
+  const p = keysProviderOf(pending.provider);
+  if (!p) throw new Error(`${pending.provider} takes no keys`);
+  const staged = posted.secretName;
+  const made = { label: posted.label, identity: posted.identity ?? '', details: posted.details ?? [], staged };
+  let outcome: Adopted;
+  try {
+    const account = loaded !== undefined && loaded?.id === pending.accountId && loaded.sellerId === pending.sellerId ? loaded : await deps.accounts.load(pending.sellerId, pending.accountId);
+    if (pending.purpose === 'reconnect') {
+      const connection = account?.connections.find((c) => c.kind === 'channel' && c.provider === pending.provider);
+      if (!account || !connection) outcome = 'gone';
+      else if (connection.identity && posted.identity !== connection.identity) outcome = 'other_identity';
+      else {
+        try {
+          await replaceKeys(deps, account, connection, p, made);
+          outcome = 'kept';
+        } catch (err) {
+          if (!(err instanceof ConflictError)) throw err;
+          outcome = 'gone';
+        }
+      }
+    } else if (!account) outcome = 'gone';
+    else if (account.step !== 'connect_channel') outcome = 'not_at_step';
+    else {
+      try {
+        await keep(deps, account, p, { ...made, ...(pending.storeUrlIsNew ? { fields: keysOf(p).automatic?.fieldsFor(pending.storeUrl) ?? {} } : {}) });
+        outcome = 'kept';
+      } catch (err) {
+        if (!(err instanceof ConflictError || err instanceof KeysNotConnectedError)) throw err;
+        outcome = 'not_at_step';
+      }
+    }
+  } catch (err) {
+    await discardUnlessNamed(deps, pending, staged);
+    throw err;
+  }
+  if (outcome !== 'kept') await discardUnlessNamed(deps, pending, staged);
+  return outcome;
+}
+
+/**
+ * `GET /api/oauth/{provider}/return?account=…[&purpose=reconnect]&success=…&user_id=…` (WooCommerce's):
+ * the seller's browser back from the store's approval page, with its
+ * session. The first return decides, in conditional writes on the pending
+ * approval:
+ *
+ * - with the session of the seller and the account that started it
+ *   (`starter`) and the keys posted: the account takes them (`adoptPosted`),
+ *   and the pending approval is gone;
+ * - with that session and the keys not posted yet: the approval is
+ *   `confirmed`, and the store's post completes it directly (the page waits
+ *   for them);
+ * - without that session (none, another seller, another account), or the
+ *   seller denied: posted keys are discarded, and an approval still waiting
+ *   for its keys is `refused`, so a later post is refused.
+ *
+ * Answers where the browser goes next, with the outcome as a code the web
+ * app puts in one sentence. Never throws for anything a seller or store can cause.
+ */
+export async function finishKeysReturn(deps: KeysDeps, query: Readonly<Record<string, string>>, caller: CallerSession, provider?: string): Promise<string> {
+  const accountId = query.account ?? '';
+  if (!PATH_PARAMS.id.test(accountId)) return withCode(caller.hasToken ? '/' : '/login', 'expired');
+  const purpose = query.purpose === 'reconnect' ? 'reconnect' : 'connect';
+  // The page the seller was on, and the same page told that the store sent them back.
+  const page = purpose === 'reconnect' ? `/accounts/${accountId}?reconnect=channel` : `/accounts/${accountId}/setup`;
+  const back = purpose === 'reconnect' ? `${page}&connect=automatic` : `${page}?connect=automatic`;
+  const userId = query.user_id ?? '';
+  const denied = query.success !== '1';
+
+  let proven: Awaited<ReturnType<CallerSession['resolve']>> = { session: undefined };
+  let pending: PendingKeys | 'unknown' | 'expired';
+  try {
+    if (caller.hasToken) proven = await caller.resolve(accountId);
+    pending = userId ? await deps.pendingKeys.get(userId, nowSecondsOf(deps)) : 'unknown';
+  } catch (err) {
+    logger.warn('keys return failed', { errorName: (err as Error)?.name });
+    return withCode(caller.hasToken ? page : '/login', 'try_again');
+  }
+  const signedIn = !!proven.session;
+  const elsewhere = withCode(signedIn ? '/' : '/login', 'keys_not_kept');
+  if (typeof pending === 'string') {
+    // The seller's own second return (a double load, two tabs), after the first took the keys: the account shows them.
+    if (signedIn && purpose === 'connect') {
+      const now = await deps.accounts.load(proven.session!.userId, accountId).catch(() => undefined);
+      if (now && now.step !== 'connect_channel' && now.connections.some((c) => c.kind === 'channel' && !!keysProviderOf(c.provider)?.keys.automatic)) return page;
+    }
+    logger.warn('keys return refused', { refusal: pending });
+    return withCode(signedIn ? page : '/login', 'expired');
+  }
+  const starter =
+    !!proven.session &&
+    proven.session.userId === pending.sellerId &&
+    pending.accountId === accountId &&
+    (pending.purpose ?? 'connect') === purpose &&
+    !!keysProviderOf(pending.provider)?.keys.automatic &&
+    (provider === undefined || pending.provider === provider) &&
+    !!proven.account;
+  try {
+    // A request racing this one (the store's post, another return) may move the approval first: read again and decide on what it is then.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (attempt > 0) {
+        const now = await deps.pendingKeys.get(userId, nowSecondsOf(deps));
+        // Gone meanwhile: it expired (decided items are kept until then).
+        if (typeof now === 'string') return withCode(starter ? page : signedIn ? '/' : '/login', 'expired');
+        pending = now;
+      }
+      const state = pending.state ?? 'issued';
+      // Decided by an earlier (or racing) return: the seller finds the page as it now stands; if the account does
+      // not show the keys yet (the other return still at work, or stopped), the page waits for them and says so
+      // when they never come.
+      if (state === 'taken') {
+        if (!starter || denied) return withCode(signedIn ? '/' : '/login', 'expired');
+        const name = pending.posted?.secretName;
+        const shown = await deps.accounts.load(pending.sellerId, accountId).then((a) => !!name && !!a?.connections.some((c) => c.secretName === name), () => false);
+        if (!shown) return `${back}&keys=waiting`;
+        return purpose === 'reconnect' ? `/accounts/${accountId}` : page;
+      }
+      if (!starter || denied) {
+        if (state === 'posted') {
+          const taken = await deps.pendingKeys.take(userId, 'posted', nowSecondsOf(deps), 'refused');
+          if (!taken) continue;
+          if (taken.posted) await discardStaged(deps, taken.posted.secretName);
+        } else if (state === 'issued' || (state === 'confirmed' && starter)) {
+          if (!(await deps.pendingKeys.move(userId, state, 'refused', nowSecondsOf(deps)))) continue;
+        } else if (!starter) {
+          // Already decided by the seller's own return (confirmed), or refused: this browser changes nothing.
+          return withCode(signedIn ? '/' : '/login', 'expired');
+        }
+        logger.warn('keys return refused', { refusal: denied ? 'denied' : 'not_the_starting_session', state });
+        return starter ? `${back}&keys=denied` : elsewhere;
+      }
+      if (state === 'refused') return withCode(page, 'expired');
+      if (state === 'confirmed') return `${back}&keys=waiting`;
+      if (state === 'issued') {
+        if (!(await deps.pendingKeys.move(userId, 'issued', 'confirmed', nowSecondsOf(deps)))) continue;
+        return `${back}&keys=waiting`;
+      }
+      const taken = await deps.pendingKeys.take(userId, 'posted', nowSecondsOf(deps));
+      if (!taken) continue;
+      if (!taken.posted) return withCode(page, 'expired');
+      const outcome = await adoptPosted(deps, taken, taken.posted, proven.account);
+      if (outcome === 'kept') return purpose === 'reconnect' ? `/accounts/${accountId}?reconnected=channel` : page;
+      logger.warn('keys return refused', { refusal: outcome });
+      return withCode(page, outcome === 'gone' ? 'expired' : outcome);
+    }
+    return withCode(page, 'try_again');
+  } catch (err) {
+    logger[err instanceof DependencyError || err instanceof ServiceUnavailableError ? 'warn' : 'error']('keys return failed', { errorName: (err as Error)?.name });
+    return withCode(page, 'try_again');
+  }
+}
+
+
