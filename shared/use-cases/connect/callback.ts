@@ -218,8 +218,8 @@ export async function finishBooks(deps: ConnectDeps, sellerId: string, account: 
 function sameIdentity(connection: Connection, identity: Identity): boolean {
   if (!connection.identity) return true;
   // A connection made with keys, reconnected by consent (a Walmart US seller moving off delegated keys): the key's
-  // identity (`keyIdentity`, the provider's id and a hash of the key) names nothing a consent can be compared with.
-  if (connection.identity.startsWith(`${connection.provider}:`)) return true;
+  // identity names nothing a consent can be compared with.
+  if (madeWithKeys(connection)) return true;
   if (identity.choices && identity.choices.length > 0) return identity.choices.some((c) => c.id === connection.identity);
   return identity.id === connection.identity;
 }
@@ -231,10 +231,23 @@ async function heldOf(deps: ConnectDeps, names: readonly string[]): Promise<stri
   return names.filter((n) => found.has(n) && !found.get(n)!.deletedAt);
 }
 
-/** Replaces the connection's credentials with the consent's tokens, through the one replacing path. */
-function replaceWithTokens(deps: ConnectDeps, account: WizardRecord, connection: Connection, tokens: TokenSet, now: Date): Promise<'replaced' | 'gone'> {
+/** Whether a connection was made with keys (its identity a `keyIdentity`: the provider's id and a hash of the key). */
+const madeWithKeys = (connection: Connection) => !!connection.identity?.startsWith(`${connection.provider}:`);
+
+/**
+ * Replaces the connection's credentials with the consent's tokens, through
+ * the one replacing path. A connection made with keys and reconnected by
+ * consent takes the consent's identity and details with its tokens.
+ */
+function replaceWithTokens(deps: ConnectDeps, account: WizardRecord, connection: Connection, tokens: TokenSet, identity: Identity, now: Date): Promise<'replaced' | 'gone'> {
   const record = consentRecord(consentFacts(account, connection.provider, connection.kind, tokens, now));
-  return replaceConnection(deps, account, connection, { credentials: credentials(tokens), label: connection.label, record });
+  const switching = madeWithKeys(connection) && !!identity.id;
+  return replaceConnection(deps, account, connection, {
+    credentials: credentials(tokens),
+    label: connection.label,
+    record,
+    ...(switching ? { identity: identity.id, details: identity.details } : {}),
+  });
 }
 
 /**
@@ -265,7 +278,7 @@ async function finishReconnect(
       logger.warn('reconnect refused', { provider: provider.id, code: 'other_identity' });
       return withError(page, 'other_identity');
     }
-    if ((await replaceWithTokens(deps, account, connection, tokens, now)) === 'gone') return withError(page, 'expired');
+    if ((await replaceWithTokens(deps, account, connection, tokens, identity, now)) === 'gone') return withError(page, 'expired');
     return `/accounts/${pending.accountId}?reconnected=${connection.kind}`;
   } catch (err) {
     if (err instanceof ConnectError) {
