@@ -10,8 +10,31 @@
  */
 import { parseArgs } from 'node:util';
 import { OAUTH_PROVIDERS, PROVIDERS } from '../shared/providers/index.js';
-import type { ProviderDefinition } from '../shared/providers/types.js';
+import type { Account } from '../shared/domain/model.js';
+import { authorizeUrlFor } from '../shared/providers/connectors.js';
+import type { OAuthProviderDefinition, ProviderDefinition } from '../shared/providers/types.js';
 import { callbackUrl } from '../shared/use-cases/connect/consent.js';
+
+/** Placeholders for what the consent URL carries from the app secret, the account and the request. */
+const PLACEHOLDER_APP = { clientId: '{client_id}', clientSecret: '', applicationId: '{application_id}', serviceId: '{service_id}', ruName: '{RuName}' };
+const PLACEHOLDER_SHOP = 'your-store.myshopify.com';
+
+/**
+ * The consent page and its parameters, per region where the consent is
+ * offered, as the provider's connector builds them (so the report shows what
+ * is sent, not a second copy of it).
+ */
+function consentPages(p: OAuthProviderDefinition): Record<string, { url: string; parameters: string[] }> {
+  const regions = (p.regions ?? []).filter((r) => !p.oauthRegions || p.oauthRegions.includes(r.id)).map((r) => r.id);
+  const page = (region: string | null) => {
+    const account = { region, fields: { shopDomain: PLACEHOLDER_SHOP } } as unknown as Account;
+    const built = new URL(authorizeUrlFor(p, { app: PLACEHOLDER_APP, account, state: '{state}', redirectUri: '{redirect_uri}', ...(p.pkce === 'S256' ? { codeChallenge: '{code_challenge}' } : {}) }));
+    // Values the provider fixes are shown; the rest by name.
+    const parameters = [...built.searchParams].map(([k, v]) => (v.startsWith('{') || k === 'scope' || k === 'nonce' ? k : `${k}=${v}`));
+    return { url: `${built.origin}${built.pathname}`.replace(PLACEHOLDER_SHOP, '{shop}'), parameters };
+  };
+  return regions.length > 0 ? Object.fromEntries(regions.map((r) => [r, page(r)])) : { all: page(null) };
+}
 
 export function providersReport(): unknown[] {
   return (PROVIDERS as readonly ProviderDefinition[]).map((p) => {
@@ -22,32 +45,29 @@ export function providersReport(): unknown[] {
       kind: p.kind,
       accountFields: p.accountFields.map((f) => f.key),
       regions: p.regions?.map((r) => ({ id: r.id, name: r.name, ...(r.marketplaces ? { marketplaces: r.marketplaces.map((m) => m.marketplaceId) } : {}) })) ?? null,
+      calendar: p.calendar,
       sources: p.sources,
     };
+    const keys = p.keys
+      ? {
+          keys: p.keys.fields.map((f) => ({ field: f.key, label: f.label, secret: f.secret })),
+          endpoints: p.keys.endpoints,
+          ...(p.keys.regions ? { keysRegions: p.keys.regions } : {}),
+          ...(p.keys.retires ? { keysRetire: { after: p.keys.retires.after, regions: p.keys.retires.regions ?? 'all' } } : {}),
+          ...(p.keys.automatic ? { automatic: { path: p.keys.automatic.authorizePath, appName: p.keys.automatic.appName, scope: p.keys.automatic.scope } } : {}),
+        }
+      : {};
     if (p.kind === 'api-keys') {
-      return {
-        ...common,
-        connects: p.keys.automatic ? 'keys the seller pastes, or the store creates in one click' : 'keys the seller pastes',
-        keys: p.keys.fields.map((f) => ({ field: f.key, label: f.label, secret: f.secret })),
-        endpoints: p.keys.endpoints,
-        ...(p.keys.automatic ? { automatic: { path: p.keys.automatic.authorizePath, appName: p.keys.automatic.appName, scope: p.keys.automatic.scope } } : {}),
-      };
+      return { ...common, connects: p.keys.automatic ? 'keys the seller pastes, or the store creates in one click' : 'keys the seller pastes', ...keys };
     }
-    const authorize = (() => {
-      switch (p.kind) {
-        case 'oauth-code':
-          return { url: p.authorizeUrl, parameters: ['client_id', 'redirect_uri', 'response_type=code', 'scope', 'state', ...(p.pkce === 'S256' ? ['code_challenge', 'code_challenge_method=S256'] : [])], redirectUri: p.redirectUri === 'registered-name' ? 'the registered RuName' : 'the callback URL' };
-        case 'amazon-consent':
-          return { urlPerRegion: Object.fromEntries(p.regions.map((r) => [r.id, `${r.urls?.consent}${p.consentPath}`])), parameters: ['application_id', 'state', 'redirect_uri'] };
-        case 'shopify-install':
-          return { url: `https://{shop}${p.authorizePath}`, parameters: ['client_id', 'scope', 'redirect_uri', 'state'] };
-        case 'tiktok-shop':
-          return { urlPerMarket: Object.fromEntries(p.regions.map((r) => [r.id, r.urls?.authorize])), parameters: ['service_id', 'state'] };
-      }
-    })();
+    const pages = consentPages(p);
+    const perRegion = p.regions && p.regions.length > 0;
     return {
       ...common,
-      authorize,
+      connects: p.keys ? `by consent${p.oauthRegions ? ` (${p.oauthRegions.join(', ')})` : ''}, or keys the seller pastes` : 'by consent',
+      authorize: perRegion
+        ? { urlPerRegion: Object.fromEntries(Object.entries(pages).map(([r, x]) => [r, x.url])), parameters: Object.values(pages)[0]?.parameters ?? [] }
+        : { url: pages.all!.url, parameters: pages.all!.parameters, ...(p.kind === 'oauth-code' ? { redirectUri: p.redirectUri === 'registered-name' ? 'the registered RuName' : 'the callback URL' } : {}) },
       token: { url: p.tokenUrl, style: p.tokenRequest },
       scopes: p.scopes,
       scopeSeparator: p.scopeSeparator,
@@ -55,6 +75,7 @@ export function providersReport(): unknown[] {
       callbackParameters: p.callback,
       identity: { ...p.identity, url: p.identity.url.replace('{api}', p.apiUrl ?? '{regional SP-API endpoint}').replace('{version}', p.kind === 'shopify-install' ? p.apiVersion : '{version}') },
       ...(p.kind === 'amazon-consent' ? { apiPerRegion: Object.fromEntries(p.regions.map((r) => [r.id, r.urls?.api])) } : {}),
+      ...keys,
     };
   });
 }
@@ -91,9 +112,9 @@ function callbacksText(origin: string): string {
     ...rows.map((r) => `${r.id.padEnd(width)}  ${r.url}${r.note ? `  (${r.note})` : ''}`),
     '',
     `${(PROVIDERS as readonly ProviderDefinition[])
-      .filter((p) => p.kind === 'api-keys')
+      .filter((p) => p.keys)
       .map((p) => p.name)
-      .join(' and ')} connect with keys: nothing to register.`,
+      .join(' and ')} also (or only) connect with keys: nothing to register for those.`,
     '',
   ].join('\n');
 }
