@@ -58,6 +58,13 @@ const CHANNELS: readonly Channel[] = [
     accept: (p) => acceptInBrowser(p, 'tiktok-shop'),
   },
   { label: 'Square', button: 'Square (Beta)', name: 'Square', accept: (p) => acceptInBrowser(p, 'square') },
+  {
+    label: 'Walmart US',
+    button: 'Walmart',
+    name: 'Walmart US',
+    region: /^United States/,
+    accept: (p) => acceptInBrowser(p, 'walmart'),
+  },
 ];
 
 /** A new seller picks the channel, names the account and arrives at the channel's connect step. */

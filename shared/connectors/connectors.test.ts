@@ -8,7 +8,7 @@ import { connectErrorMessage } from '#shared/domain/connect-errors.js';
 import { accountResponse } from '#shared/http/schemas.js';
 import { client, connectThroughSandbox, followCallback, newAccount, newSeller, type Client } from '#local/test-helpers.js';
 import { consent } from '#local/sandboxes/consent.js';
-import { AMAZON_FACTS, EBAY_FACTS, ETSY_FACTS, SHOPIFY_FACTS, SQUARE_FACTS, TIKTOK_SHOP_FACTS } from '#local/sandboxes/facts.js';
+import { AMAZON_FACTS, EBAY_FACTS, ETSY_FACTS, SHOPIFY_FACTS, SQUARE_FACTS, TIKTOK_SHOP_FACTS, WALMART_FACTS } from '#local/sandboxes/facts.js';
 import { AMAZON_SANDBOX_SELLER } from '#local/sandboxes/amazon/index.js';
 import { REPORTED_MERCHANT_TOKEN_LABEL } from '../providers/amazon/consent.js';
 import { withStack } from '#local/test-helpers.js';
@@ -53,6 +53,7 @@ const HAPPY = [
   { name: 'TikTok Shop UK', body: { name: 'TikTok UK', channel: 'tiktok-shop', region: 'UK' }, decision: TIKTOK_SHOP_FACTS.accept.decision, choices: { ...TIKTOK_SHOP_FACTS.sellerRegion('UK') }, shows: 'United Kingdom' },
   { name: 'TikTok Shop US', body: { name: 'TikTok US', channel: 'tiktok-shop', region: 'US' }, decision: TIKTOK_SHOP_FACTS.accept.decision, choices: { ...TIKTOK_SHOP_FACTS.sellerRegion('US') }, shows: 'United States' },
   { name: 'Square', body: { name: 'Square', channel: 'square' }, decision: SQUARE_FACTS.accept.decision, choices: {}, shows: 'Square business' },
+  { name: 'Walmart in the United States', body: { name: 'Walmart US', channel: 'walmart', region: 'US' }, decision: WALMART_FACTS.accept.decision, choices: {}, shows: 'Seller ID' },
 ] as const;
 
 describe('connecting a sales channel through its sandbox', () => {
@@ -92,6 +93,7 @@ describe('a consent that does not finish', () => {
     ['Etsy', { name: 'E', channel: 'etsy' }],
     ['TikTok Shop', { name: 'T', channel: 'tiktok-shop', region: 'UK' }],
     ['Square', { name: 'S', channel: 'square' }],
+    ['Walmart', { name: 'W', channel: 'walmart', region: 'US' }],
   ])('%s: Cancel at the provider brings the seller back to the channel step with a sentence, and writes nothing', async (_name, body) => {
     const c = await newSeller(stack);
     const created = await newAccount(c, body);

@@ -7,7 +7,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '#shared/adapters/aws.js';
 import { logger } from '#shared/runtime/logger.js';
-import { AMAZON_FACTS, EBAY_FACTS, ETSY_FACTS, SHOPIFY_FACTS, SQUARE_FACTS, TIKTOK_SHOP_FACTS } from '#local/sandboxes/facts.js';
+import { AMAZON_FACTS, EBAY_FACTS, ETSY_FACTS, SHOPIFY_FACTS, SQUARE_FACTS, TIKTOK_SHOP_FACTS, WALMART_FACTS } from '#local/sandboxes/facts.js';
 import { appSecretsFor } from '#local/sandboxes/index.js';
 import { sandboxRegistrations } from '#local/sandboxes/registrations.js';
 import { connectThroughSandbox, newAccount, newSeller, withStack, type Client } from '#local/test-helpers.js';
@@ -59,6 +59,7 @@ const RUNS = [
   { body: { name: 'Etsy failing', channel: 'etsy' }, decision: ETSY_FACTS.accept.decision, choices: { scenario: 'token_error' } },
   { body: { name: 'TikTok', channel: 'tiktok-shop', region: 'UK' }, decision: TIKTOK_SHOP_FACTS.accept.decision, choices: TIKTOK_SHOP_FACTS.sellerRegion('UK') },
   { body: { name: 'Square', channel: 'square' }, decision: SQUARE_FACTS.accept.decision, choices: {} },
+  { body: { name: 'Walmart US', channel: 'walmart', region: 'US' }, decision: WALMART_FACTS.accept.decision, choices: {} },
 ] as const;
 
 describe('credentials during connections', () => {

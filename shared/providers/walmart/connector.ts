@@ -1,6 +1,7 @@
 /**
  * Walmart's calls (docs/providers.md §7).
  *
+ * - US OAuth 2.0 (§7.2): `oauth.ts`.
  * - Keys (§7.1, §7.3): the seller's keys are checked by minting a token for
  *   the account's market and reading its detail (`keys.ts`).
  * - The daily check: the same `client_credentials` token request with the
@@ -17,6 +18,7 @@ import { findRegion } from '../index.js';
 import type { Region } from '../types.js';
 import { walmart } from './definition.js';
 import { checkWalmartKeys, mintToken } from './keys.js';
+import { walmartOAuth } from './oauth.js';
 
 type Walmart = typeof walmart;
 
@@ -50,4 +52,4 @@ async function check(x: CheckCall): Promise<void> {
   if (token === 'rejected') throw new CheckRefusedError('keys_rotated', 'http_401');
 }
 
-export const walmartConnector: ConnectorOf<Walmart> = { keys, check };
+export const walmartConnector: ConnectorOf<Walmart> = { oauth: walmartOAuth, keys, check };

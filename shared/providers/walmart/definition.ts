@@ -1,15 +1,20 @@
-/** Walmart Marketplace: keys the seller issues to Onramp as a Solution Provider (docs/providers.md §7.1, §7.3). */
-import type { ApiKeysProvider } from '../types.js';
+/**
+ * Walmart Marketplace (docs/providers.md §7): US sellers connect through
+ * Walmart's OAuth 2.0 for Solution Providers (§7.2), the default, or with
+ * keys they issue to Onramp (Delegated Access, §7.1) until Walmart retires
+ * those for the US after 30 April 2027; Mexico connects with keys.
+ */
+import type { OAuthCodeProvider } from '../types.js';
 
 export const walmart = {
   id: 'walmart',
   name: 'Walmart',
   role: 'channel',
   group: 'marketplace',
-  kind: 'api-keys',
+  kind: 'oauth-code',
   connect: {
     button: 'Connect to Walmart',
-    explanation: 'Paste the Client ID and Client Secret you created for Onramp in the Walmart Developer Portal (Reports: View Only).',
+    explanation: 'You will sign in to Walmart Seller Center and authorize Onramp to read your reports.',
   },
   accountFields: [],
   // `market` is the WM_MARKET header value: Walmart checks the keys against it.
@@ -17,7 +22,27 @@ export const walmart = {
     { id: 'US', name: 'United States', urls: { market: 'us' } },
     { id: 'MX', name: 'Mexico', urls: { market: 'mx' } },
   ],
+  // US OAuth 2.0 (§7.2): Walmart's own parameter names on the consent and a token request carrying the seller's id,
+  // made by the connector (`oauth.ts`); these are the URLs it calls.
+  oauthRegions: ['US'],
+  authorizeUrl: 'https://login.account.wal-mart.com/authorize',
+  redirectUri: 'callback-url',
+  tokenUrl: 'https://marketplace.walmartapis.com/v3/token',
+  tokenRequest: 'form-basic',
+  apiUrl: 'https://marketplace.walmartapis.com',
+  // Access follows the app's registered scopes (Reports: View Only), not the consent URL.
+  scopes: [],
+  scopeSeparator: ' ',
+  pkce: 'none',
+  callback: { code: 'code', state: 'state', error: 'error', extra: ['type', 'clientId', 'sellerId'] },
+  identity: { method: 'GET', url: '{api}/v3/token/detail', description: 'the token detail (isValid, scopes: Reports readable); the seller id from the callback, proven by the exchange' },
   keys: {
+    explanation: 'Or paste the Client ID and Client Secret you created for Onramp in the Walmart Developer Portal (Reports: View Only).',
+    retires: {
+      after: '2027-04-30',
+      regions: ['US'],
+      message: 'Walmart retired the keys sellers issued to Onramp for the US after 30 April 2027. Press "Connect to Walmart" and sign in to Walmart instead.',
+    },
     fields: [
       {
         key: 'clientId',
@@ -48,7 +73,9 @@ export const walmart = {
       'Submit, then copy the Client ID and Client Secret Walmart shows and paste them below.',
     ],
   },
-  // Seller-issued keys never run out: they stop working only when the seller resets or deletes them, so they are checked daily.
-  calendar: { refreshRenews: false, checked: true },
+  // OAuth: access tokens last 15 minutes (refreshed on use), refresh tokens 365 days from the consent, not renewed by
+  // a refresh. Seller-issued keys never run out: they stop working only when the seller resets or deletes them, so
+  // they are checked daily.
+  calendar: { refreshIdleDays: 365, refreshRenews: false, checked: true },
   sources: ['docs/providers.md §7'],
-} as const satisfies ApiKeysProvider;
+} as const satisfies OAuthCodeProvider;

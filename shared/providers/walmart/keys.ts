@@ -65,6 +65,13 @@ export async function mintToken(p: Walmart, http: ProviderHttp, market: string, 
   return token;
 }
 
+/** What a token's detail (§7.3) says of Reports: the access level, whether Onramp may read them, and the level in words. */
+export function reportsAccess(detail: Record<string, any>): { readonly level: string; readonly canRead: boolean; readonly text: string } {
+  const scopes = detail.scopes && typeof detail.scopes === 'object' ? (detail.scopes as Record<string, unknown>) : {};
+  const level = String(Object.entries(scopes).find(([area]) => area.toLowerCase() === 'reports')?.[1] ?? 'no_access').toLowerCase();
+  return { level, canRead: CAN_READ_REPORTS.has(level), text: ACCESS_TEXT[level] ?? level };
+}
+
 /** Checks the keys with Walmart for the account's market; what to keep and show when they may read Reports. */
 export async function checkWalmartKeys(p: Walmart, region: Region, keys: WalmartKeys, http: ProviderHttp): Promise<KeyConnection> {
   const market = marketOf(region);
@@ -83,9 +90,8 @@ export async function checkWalmartKeys(p: Walmart, region: Region, keys: Walmart
   const detail = jsonObject(text);
   if (!detail) throw new KeyCheckError('provider_error', 'token detail not JSON');
   if (detail.isValid === false) throw new KeyCheckError('keys_rejected', 'token detail says not valid');
-  const scopes = detail.scopes && typeof detail.scopes === 'object' ? (detail.scopes as Record<string, unknown>) : {};
-  const reports = String(Object.entries(scopes).find(([area]) => area.toLowerCase() === 'reports')?.[1] ?? 'no_access').toLowerCase();
-  if (!CAN_READ_REPORTS.has(reports)) throw new KeyCheckError('keys_no_reports', `reports ${reports}`);
+  const reports = reportsAccess(detail);
+  if (!reports.canRead) throw new KeyCheckError('keys_no_reports', `reports ${reports.level}`);
 
   return {
     label: `${p.name}: ${region.name}`,
@@ -93,7 +99,7 @@ export async function checkWalmartKeys(p: Walmart, region: Region, keys: Walmart
     details: [
       { label: 'Market', value: region.name },
       { label: 'Client ID', value: lastFour(keys.clientId) },
-      { label: 'Reports', value: ACCESS_TEXT[reports] ?? reports },
+      { label: 'Reports', value: reports.text },
     ],
     credentials: { clientId: keys.clientId, clientSecret: keys.clientSecret, market },
   };
