@@ -54,7 +54,8 @@ async function setUpWithKeys(page: Page, channel: 'Walmart' | 'WooCommerce'): Pr
     const key = walmartControls(stack.sandboxes.sandboxes).issueKey('us');
     await page.getByLabel('Client ID').fill(key.clientId);
     await page.getByLabel('Client Secret').fill(key.clientSecret);
-    await page.getByRole('button', { name: 'Connect to Walmart' }).click();
+    // In the US keys are the other way, beside Walmart's consent.
+    await page.getByRole('button', { name: 'Connect with keys' }).click();
   } else {
     await page.getByLabel('Store URL').fill(`${stack.sandboxes.origin}/woocommerce`);
     await page.getByRole('button', { name: 'Connect automatically' }).click();
@@ -135,9 +136,9 @@ describe('connection health in the browser', () => {
     await page.getByRole('heading', { name: 'Your accounts' }).waitFor();
     expect(await page.getByRole('list', { name: 'Your accounts' }).textContent()).toContain('Walmart: United States: Needs reconnecting');
 
-    // Reconnect: the form for new keys opens on the page, with Walmart's steps.
+    // Reconnect with keys (in the US, beside Reconnect through Walmart's consent): the form for new keys opens on the page, with Walmart's steps.
     await page.goto(`${stack.url}/accounts/${id}`);
-    await channel.getByRole('button', { name: 'Reconnect' }).click();
+    await channel.getByRole('button', { name: 'Reconnect with keys instead' }).click();
     const key = walmartControls(stack.sandboxes.sandboxes).issueKey('us');
     await page.getByLabel('New Client ID').fill(key.clientId);
     expect(await page.getByLabel('New Client Secret').getAttribute('type')).toBe('password');
