@@ -155,7 +155,6 @@ export interface AmazonConsentProvider extends OAuthCommon {
 export interface ShopifyInstallProvider extends OAuthCommon {
   readonly kind: 'shopify-install';
   readonly authorizePath: string;
-  readonly tokenPath: string;
   readonly apiVersion: string;
   /** How old a signed callback may be. */
   readonly hmacMaxAgeSeconds: number;

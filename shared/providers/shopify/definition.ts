@@ -11,7 +11,6 @@ export const shopify = {
   connect: { button: 'Connect to Shopify', explanation: 'You will install the Onramp app in your Shopify admin, which lets Onramp read your orders.' },
   accountFields: [SHOP_DOMAIN_FIELD],
   authorizePath: '/admin/oauth/authorize',
-  tokenPath: '/admin/oauth/access_token',
   tokenUrl: 'https://{shop}/admin/oauth/access_token',
   tokenRequest: 'json-body',
   apiVersion: '2025-10',

@@ -47,7 +47,7 @@ const shopifyAuthorizeUrl: AuthorizeUrl<ShopifyInstallProvider> = (p, { app, acc
 /** Shopify's refresh of an expiring offline token, on the shop's own host; a refused token means the app is gone from the shop. */
 async function shopifyRefresh(p: ShopifyInstallProvider, x: RefreshCall): Promise<TokenSet> {
   const shop = x.fields[SHOP_DOMAIN_FIELD.key] ?? '';
-  const res = await x.http.fetch(`https://${shop}${p.tokenPath}`, {
+  const res = await x.http.fetch(urlFrom(p.tokenUrl, { shop }), {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({ client_id: x.app.clientId, client_secret: x.app.clientSecret, grant_type: 'refresh_token', refresh_token: x.refreshToken }),
@@ -73,7 +73,7 @@ export const shopifyInstall: ConnectStrategy<ShopifyInstallProvider> = {
   async exchange(p, { app, account, query, code, http, now }) {
     // A signed callback for another shop than the seller entered is refused before its code is used.
     if (query.shop !== shopOf(account)) throw new ConnectError('wrong_shop', 'callback shop differs');
-    const res = await http.fetch(`https://${shopOf(account)}${p.tokenPath}`, {
+    const res = await http.fetch(urlFrom(p.tokenUrl, { shop: shopOf(account) }), {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ client_id: app.clientId, client_secret: app.clientSecret, code }),
