@@ -6,7 +6,7 @@
  *
  * The check takes the same lease as refreshes and reconnects, so it never
  * runs beside them; reads the record and the secret under it; makes the
- * provider's cheapest authenticated call (`provider-check.ts`); and records
+ * provider's cheapest authenticated call (the `check` of its connector); and records
  * the outcome only within the generation it read and while the connection
  * is still Connected (`ConnectionRecordStore.replace`). So a check that
  * stalled past its lease while a reconnect replaced the credentials never
