@@ -115,7 +115,7 @@ export function AccountsAndTaxes({ account, onSaved, submitLabel = 'Finish setup
       <form onSubmit={submit} noValidate aria-describedby="mapping-intro">
         <p id="mapping-intro">
           From <strong>{chart.organisation}</strong> in {chart.platform}. We suggested an account for each line; check them and change any you want. Nothing is
-          written to your books until sales are imported.
+          written to your books until sales are imported, apart from accounts you ask Onramp to create.
         </p>
         {errors.message && <Alert>{errors.message}</Alert>}
         {groups.map((group) => (
