@@ -23,8 +23,8 @@ export const handler = httpHandler(
     'POST /api/accounts/{id}/reconnect': sellerRoute({
       body: reconnectRequest,
       handle: async ({ session, params, body, account }) => {
-        const { kind, ...keys } = body;
-        return { body: await startReconnect(deps, session.userId, params.id!, kind, keys, account) };
+        const { kind, access, ...keys } = body;
+        return { body: await startReconnect(deps, session.userId, params.id!, kind, keys, account, access ? { access } : {}) };
       },
     }),
   },

@@ -86,11 +86,52 @@ export interface TokenLedger {
   isCurrentRefreshToken(token: string): boolean;
 }
 
+/** One account-create request a books sandbox received (`BooksControls.createRequests`). */
+export interface CreateRequestRecord {
+  /** When it arrived (`ctx.now()`). */
+  readonly at: number;
+  /** Its body as parsed JSON, or the raw text when it was not JSON. */
+  readonly body: unknown;
+  /** The status the sandbox answered it with. */
+  readonly status: number;
+  /** The id of the account it created, when it created one. */
+  readonly createdId?: string;
+}
+
+/**
+ * Test controls of a books sandbox (Xero, QuickBooks) for writes to the chart
+ * of accounts: make a create fail as the provider's own server error does,
+ * add an account as the seller would in the provider's own screens, and list
+ * the create requests an organisation (Xero tenant id) or company (QuickBooks
+ * realm id) received, so a test can assert that nothing was written without
+ * the seller's click. Tests reach them with `booksControls` in `controls.ts`.
+ */
+export interface BooksControls {
+  /** Makes the `nth` account-create request from now (1: the next) answer the provider's own 500 and write nothing; the others go through. Calls add up. */
+  failNthCreate(nth: number): void;
+  /** `failNthCreate(1)`. */
+  failNextCreate(): void;
+  /** Forgets the failures set and not reached yet. */
+  clearCreateFailures(): void;
+  /**
+   * Adds an account to `org`'s chart as the seller would in the provider's
+   * own screens: the provider's create body, checked as its API checks one
+   * (unique name, unique code or number…), not counted as a create request.
+   * Returns the account as the API lists it; throws with the provider's own
+   * messages when it is refused.
+   */
+  addAccount(org: string, account: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>>;
+  /** The account-create requests `org` received, oldest first, however they were answered (refused, failed or written). */
+  createRequests(org: string): readonly CreateRequestRecord[];
+}
+
 /** A sandbox with grant controls (every provider's). */
 export interface ControlledSandbox extends Sandbox {
   readonly controls: GrantControls;
   /** Providers that rotate refresh tokens: their ledger. */
   readonly ledger?: TokenLedger;
+  /** Providers that keep books (Xero, QuickBooks): their chart-of-accounts controls. */
+  readonly books?: BooksControls;
 }
 
 /**

@@ -8,6 +8,7 @@
 import * as z from '../runtime/zod.js';
 import { BOOKS_PLATFORM_IDS, CHANNEL_IDS, findChannel, findRegion, type ChannelId } from '../providers/catalog.js';
 import { CATEGORIES, type CategoryId } from '../domain/mapping.js';
+import { RECOMMENDABLE } from '../domain/recommended.js';
 import { CHANNEL_PROVIDERS, type AccountFieldKey } from '../providers/index.js';
 import type { AccountField } from '../providers/types.js';
 import { plainText } from '../domain/text.js';
@@ -116,6 +117,16 @@ export const savedMapping = /* @__PURE__ */ z.lazy(() => z.strictObject({
   startDate: z.string({ error: 'Enter the date to import from.' }).check(z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Enter the date to import from, like 2026-11-01.' })),
 }));
 export const mappingRequest = savedMapping;
+
+/** `POST /api/accounts/{id}/books/recommended`: the lines whose recommended accounts the seller confirmed. */
+export const createRecommendedRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({
+  categories: z.array(z.enum(RECOMMENDABLE, { error: 'Choose from the accounts listed.' })).check(
+    z.minLength(1, { error: 'Choose at least one account to create.' }),
+    z.maxLength(RECOMMENDABLE.length),
+    z.refine((list) => new Set(list).size === list.length, { error: 'Choose each account once.' }),
+  ),
+}));
+export type CreateRecommendedRequest = z.infer<typeof createRecommendedRequest>;
 export type MappingRequest = z.infer<typeof mappingRequest>;
 
 /** `POST /api/accounts/{id}/books/connect`: a platform to consent to, or books another account already connected. */
@@ -135,6 +146,8 @@ export const connectRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({}));
  */
 export const reconnectRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({
   kind: z.enum(['channel', 'books'], { error: 'Choose the sales channel or the books to reconnect.' }),
+  /** Books only: also ask permission to add accounts to the chart (Xero's `accounting.settings`), for Create recommended accounts. */
+  access: z.optional(z.enum(['write'], { error: 'Leave out access, or ask for write access to the books.' })),
   ...pastedKeys(),
 }));
 export type ReconnectRequest = z.infer<typeof reconnectRequest>;

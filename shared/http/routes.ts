@@ -9,7 +9,7 @@ export const FUNCTIONS = {
   catalog: { entry: 'functions/catalog/handler.ts', description: 'The channels and books we connect' },
   accounts: { entry: 'functions/accounts/handler.ts', description: 'A seller\u2019s accounts and their settings' },
   connect: { entry: 'functions/connect/handler.ts', description: 'Starts connecting a channel (consent URL), or checks and stores pasted keys' },
-  books: { entry: 'functions/books/handler.ts', description: 'Connect Bookkeeping (reuse, organisation) and Accounts & Taxes (live chart, mapping)' },
+  books: { entry: 'functions/books/handler.ts', description: 'Connect Bookkeeping (reuse, organisation) and Accounts & Taxes (live chart, mapping, recommended accounts)' },
   oauthCallback: { entry: 'functions/oauth-callback/handler.ts', description: 'Finishes a provider consent: tokens, identity, next step' },
   keysCallback: { entry: 'functions/keys-callback/handler.ts', description: 'Receives the keys a WooCommerce store creates in one click, kept when the seller\u2019s browser comes back' },
   wizardTask: { entry: 'functions/wizard-task/handler.ts', description: 'Records the wizard\u2019s task tokens' },
@@ -68,6 +68,8 @@ export const ROUTES = [
   { method: 'POST', path: '/api/accounts/{id}/books/organisation', fn: 'books', auth: 'session' },
   { method: 'GET', path: '/api/accounts/{id}/books/chart', fn: 'books', auth: 'session' },
   { method: 'PUT', path: '/api/accounts/{id}/mapping', fn: 'books', auth: 'session' },
+  { method: 'GET', path: '/api/accounts/{id}/books/recommended', fn: 'books', auth: 'session' },
+  { method: 'POST', path: '/api/accounts/{id}/books/recommended', fn: 'books', auth: 'session' },
   // One callback path per provider (`{provider}` is one of them); the state must name the same provider.
   { method: 'GET', path: '/api/oauth/{provider}/callback', fn: 'oauthCallback', auth: 'oauth-callback' },
   // A provider that creates keys itself (WooCommerce's store) posts them here, server to server (its `callback_url`);

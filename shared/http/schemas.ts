@@ -7,6 +7,7 @@
 import * as z from '../runtime/zod.js';
 import { BOOKS_PLATFORMS, CHANNEL_GROUPS, CHANNEL_IDS } from '../providers/catalog.js';
 import { ACCOUNT_EVENT_TYPES } from '../domain/model.js';
+import { RECOMMENDABLE } from '../domain/recommended.js';
 import { keysFormView } from './key-schemas.js';
 import { savedMapping } from './requests.js';
 import { SETUP_STATUSES, SETUP_STEPS } from '../domain/wizard.js';
@@ -134,6 +135,32 @@ export const chartResponse = z.object({
   saved: z.nullable(savedMapping),
 });
 export type ChartResponse = z.infer<typeof chartResponse>;
+
+const recommendedItem = {
+  category: z.enum(RECOMMENDABLE),
+  line: z.string(),
+  name: z.string(),
+  code: z.string(),
+  type: z.string(),
+  taxRate: z.nullable(z.string()),
+};
+
+/** `GET /api/accounts/{id}/books/recommended`: what Create recommended accounts would create, and whether Onramp may. */
+export const recommendedResponse = z.object({
+  platform: z.string(),
+  organisation: z.string(),
+  canWrite: z.boolean(),
+  permission: z.nullable(z.string()),
+  accounts: z.array(z.object(recommendedItem)),
+});
+export type RecommendedResponse = z.infer<typeof recommendedResponse>;
+
+/** `POST /api/accounts/{id}/books/recommended`: each account's outcome, and the chart as it is now. */
+export const createRecommendedResponse = z.object({
+  results: z.array(z.object({ ...recommendedItem, status: z.enum(['created', 'already_present', 'failed']), accountId: z.nullable(z.string()), message: z.string() })),
+  chart: chartResponse,
+});
+export type CreateRecommendedResponse = z.infer<typeof createRecommendedResponse>;
 
 export const connectResponse = z.object({ authorizeUrl: z.string() });
 export type ConnectResponse = z.infer<typeof connectResponse>;

@@ -141,6 +141,12 @@ export interface OAuthCodeProvider extends OAuthCommon {
   readonly taxCountry?: string;
   /** Books: what a connection posts to, in the platform's words. */
   readonly words?: BooksWords;
+  /**
+   * Books, where `scopes` only read the chart: the scopes of a consent that
+   * also lets Onramp add accounts to it, asked only when the seller presses
+   * Reconnect with permission to add accounts (Xero's `accounting.settings`).
+   */
+  readonly writeScopes?: readonly string[];
 }
 
 /** Amazon's Seller Central consent: per-region consent host, `application_id`, `spapi_oauth_code`. */

@@ -7,7 +7,8 @@
 import { ConnectError } from '../domain/errors.js';
 import { accessTokenNeeded, refreshConnection, type RefreshDeps } from './health/refresh.js';
 import type { Chart } from '../domain/chart.js';
-import { booksOf } from '../providers/books.js';
+import type { RecommendedAccount } from '../domain/recommended.js';
+import { booksOf, type CreateOutcome } from '../providers/books.js';
 
 export interface BooksConnectionRef {
   readonly provider: string;
@@ -58,4 +59,26 @@ export async function fetchChart(deps: BooksGatewayDeps, ref: BooksConnectionRef
 /** Disconnects, at the platform, the organisations a consent covered that the seller did not choose (where it can). */
 export async function disconnectOthers(deps: BooksGatewayDeps, provider: string, accessToken: string, connectionIds: readonly string[]): Promise<void> {
   await booksOf(provider)?.disconnect?.(deps.http, accessToken, connectionIds);
+}
+
+/**
+ * Writes to the connection's chart, one account at a time, with one token
+ * (refreshed once when the books refuse it, as for the chart). `canWrite`:
+ * whether the token's grant covers writing, where the platform tells.
+ */
+export async function booksWriter(deps: BooksGatewayDeps, ref: BooksConnectionRef): Promise<{ canWrite: boolean; create(account: RecommendedAccount): Promise<CreateOutcome> }> {
+  const books = booksOf(ref.provider)!;
+  let token = await accessTokenFor(deps, ref);
+  return {
+    canWrite: books.canWrite?.(token) ?? true,
+    async create(account) {
+      try {
+        return await books.create(deps.http, ref, token, account);
+      } catch (err) {
+        if (!(err instanceof ConnectError && err.code === 'expired' && err.reason?.startsWith('api:'))) throw err;
+        token = await accessTokenFor(deps, ref, token);
+        return books.create(deps.http, ref, token, account);
+      }
+    },
+  };
 }

@@ -7,6 +7,7 @@
 import { disconnectOthers, fetchChart, accessTokenFor, type BooksConnectionRef } from './books-gateway.js';
 import { CATEGORIES, checkMapping, marketplaceCountries, suggestMapping, type Mapping } from '../domain/mapping.js';
 import type { Chart } from '../domain/chart.js';
+import { withGoodMatches } from '../domain/recommended.js';
 import { ConflictError, ConnectError, ConnectionGoneError, NotFoundError, ServiceUnavailableError, ValidationError, VersionConflictError } from '../domain/errors.js';
 import { logger } from '../runtime/logger.js';
 import type { Account, Connection, WizardRecord } from '../domain/model.js';
@@ -20,7 +21,7 @@ import { consentRecord } from './health/record.js';
 import { completeStep, loadAccount } from './wizard/steps.js';
 
 const nowOf = (deps: Pick<ConnectDeps, 'now'>) => deps.now?.() ?? new Date();
-const platformName = (provider: string) => findProvider(provider)?.name ?? provider;
+export const platformName = (provider: string) => findProvider(provider)?.name ?? provider;
 /** What a connection posts to, in the platform's words (Xero's organisation, QuickBooks' company). */
 const organisationWord = (provider: string) => {
   const p = findProvider(provider);
@@ -113,7 +114,7 @@ export async function chooseOrganisation(deps: ConnectDeps, sellerId: string, ac
   await releaseAll(deps, [pending.secretName]);
   return account;
 }
-function booksRef(rec: Account): BooksConnectionRef & { label: string } {
+export function booksRef(rec: Account): BooksConnectionRef & { label: string } {
   const c = rec.connections.find((x) => x.kind === 'books');
   if (!c?.identity) throw new ConflictError('Connect your books first: Accounts & Taxes comes from them.', 'not_at_step', accountView(rec));
   return { provider: c.provider, identity: c.identity, secretName: c.secretName, label: c.label, sellerId: rec.sellerId, accountId: rec.id };
@@ -121,7 +122,7 @@ function booksRef(rec: Account): BooksConnectionRef & { label: string } {
 
 /** The books' country, for tax suggestions (Xero's UK sandbox and QuickBooks' US one; GB for Xero, US for QuickBooks). */
 /** The books' home country, for tax suggestions, from the platform's definition. */
-const booksCountry = (provider: string) => {
+export const booksCountry = (provider: string) => {
   const p = findProvider(provider);
   return (p && 'taxCountry' in p ? p.taxCountry : undefined) ?? 'US';
 };
@@ -136,7 +137,7 @@ export interface ChartView {
   readonly saved: Mapping | null;
 }
 
-async function liveChart(deps: ConnectDeps, rec: Account): Promise<{ chart: Chart; ref: ReturnType<typeof booksRef> }> {
+export async function liveChart(deps: ConnectDeps, rec: Account): Promise<{ chart: Chart; ref: ReturnType<typeof booksRef> }> {
   const ref = booksRef(rec);
   try {
     return { chart: await fetchChart(deps, ref), ref };
@@ -154,6 +155,15 @@ async function liveChart(deps: ConnectDeps, rec: Account): Promise<{ chart: Char
   }
 }
 
+/** The suggestions, with the good account for each line Onramp can create one for (the one it created, by its name, first). */
+function suggestions(chart: Chart, rec: Account, country: string, now: Date): Mapping {
+  const s = suggestMapping(chart, rec, country, now);
+  return { ...s, accounts: withGoodMatches(s.accounts, chart, channelName(rec), country) };
+}
+
+/** The channel's name, as recommended accounts are named for it. */
+export const channelName = (rec: Pick<Account, 'channel'>) => findProvider(rec.channel)?.name ?? rec.channel;
+
 /** The live chart of accounts and tax rates, with the accounts that fit each category and a suggestion for every field. */
 export async function booksChart(deps: ConnectDeps, sellerId: string, accountId: string, loaded?: WizardRecord | null): Promise<ChartView> {
   const rec = await load(deps, sellerId, accountId, loaded);
@@ -169,7 +179,7 @@ export async function booksChart(deps: ConnectDeps, sellerId: string, accountId:
       accountIds: chart.accounts.filter((a) => a.active && (c.kinds as readonly string[]).includes(a.kind)).map((a) => a.id),
     })),
     countries: marketplaceCountries(rec),
-    suggestions: suggestMapping(chart, rec, booksCountry(ref.provider), nowOf(deps)),
+    suggestions: suggestions(chart, rec, booksCountry(ref.provider), nowOf(deps)),
     saved: rec.mapping ?? null,
   };
 }

@@ -7,7 +7,9 @@ import {
   catalogResponse,
   chartResponse,
   connectResponse,
+  createRecommendedResponse,
   eventListResponse,
+  recommendedResponse,
   meResponse,
   type CreateAccountRequest,
   type MappingRequest,
@@ -79,6 +81,12 @@ export const api = {
     call(accountResponse, 'POST', `/accounts/${id(accountId)}/books/organisation`, { organisation }),
   chart: (accountId: string) => call(chartResponse, 'GET', `/accounts/${id(accountId)}/books/chart`),
   saveMapping: (accountId: string, b: MappingRequest) => call(accountResponse, 'PUT', `/accounts/${id(accountId)}/mapping`, b),
+  /** The accounts Onramp would create for the lines with no good match (nothing is written). */
+  recommended: (accountId: string) => call(recommendedResponse, 'GET', `/accounts/${id(accountId)}/books/recommended`),
+  /** Creates the recommended accounts the seller confirmed: each one's outcome, and the chart as it is now. */
+  createRecommended: (accountId: string, categories: string[]) => call(createRecommendedResponse, 'POST', `/accounts/${id(accountId)}/books/recommended`, { categories }),
+  /** The books' consent again, also asking permission to add accounts (Xero's accounting.settings); connection and mapping kept. */
+  reconnectBooksWithWrite: (accountId: string) => call(connectResponse, 'POST', `/accounts/${id(accountId)}/reconnect`, { kind: 'books', access: 'write' }),
   /** Pasted keys: checked with the provider, then stored; the account comes back at its next step. */
   connectChannelKeys: (accountId: string, b: ChannelConnectRequest) => call(accountResponse, 'POST', `/accounts/${id(accountId)}/channel/connect`, b),
   /** WooCommerce's one-click key creation: the store's approval page. */

@@ -1,6 +1,6 @@
 /** The QuickBooks sandbox's constants, small helpers, pages, and the state its sections share (see `index.ts`). */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { refreshFaults } from '../controls.js';
+import type { createFaults, createLog, refreshFaults } from '../controls.js';
 import { escapeHtml as esc, html, htmlDocument, jsonWith } from '../http.js';
 import type { SandboxContext, SandboxRequest, SandboxResponse } from '../types.js';
 import type { QuickbooksRegistration } from './facts.js';
@@ -123,6 +123,12 @@ export interface QuickbooksState {
   readonly refreshTokens: Map<string, { grant: Grant; expiresAt: number }>;
   /** How refresh requests fail (`failRefresh`). */
   readonly faults: ReturnType<typeof refreshFaults>;
+  /** The accounts created in each company (realm id → accounts, as `query` lists them after the company's own). */
+  readonly addedAccounts: Map<string, Record<string, unknown>[]>;
+  /** Which account creates fail (`failNthCreate`). */
+  readonly createFaults: ReturnType<typeof createFaults>;
+  /** The account-create requests each company received. */
+  readonly creates: ReturnType<typeof createLog>;
   /** Onramp's app registered with Intuit. */
   reg(): QuickbooksRegistration;
 }

@@ -1,5 +1,6 @@
-/** The QuickBooks sandbox's test controls: the grant controls (`GrantControls`) and its token ledger (`TokenLedger`). */
-import type { GrantControls, SandboxRequest, SandboxResponse, TokenLedger } from '../types.js';
+/** The QuickBooks sandbox's test controls: the grant controls (`GrantControls`), its token ledger (`TokenLedger`) and the books controls (`BooksControls`). */
+import type { BooksControls, GrantControls, SandboxRequest, SandboxResponse, TokenLedger } from '../types.js';
+import { addAccount } from './accounts.js';
 import { REFRESH_HARD_MS, type Grant, type QuickbooksState } from './common.js';
 import { QUICKBOOKS_SANDBOX_COMPANY } from './company.js';
 
@@ -31,4 +32,22 @@ export function quickbooksControls(s: QuickbooksState, issue: (req: SandboxReque
   };
 
   return { controls, ledger };
+}
+
+/** The books controls; a company is named by its realm id (`QUICKBOOKS_SANDBOX_COMPANY.realmId`). */
+export function quickbooksBooksControls(s: QuickbooksState): BooksControls {
+  const { createFaults, creates } = s;
+  return {
+    failNthCreate: (nth) => createFaults.failNth(nth),
+    failNextCreate: () => createFaults.failNth(1),
+    clearCreateFailures: () => createFaults.clear(),
+    // The seller adds the account in QuickBooks' chart of accounts screen: the same checks as the API.
+    addAccount(realmId, account) {
+      if (!s.addedAccounts.has(realmId)) throw new Error(`The QuickBooks sandbox has no company ${realmId}`);
+      const result = addAccount(s, realmId, { ...account });
+      if ('fault' in result) throw new Error(`${result.fault.message}: ${result.fault.detail}`);
+      return { ...result.account };
+    },
+    createRequests: (realmId) => creates.list(realmId),
+  };
 }

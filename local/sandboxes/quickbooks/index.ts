@@ -10,9 +10,17 @@
  * The sandbox user has one company, **Sandbox Company US**
  * (`QUICKBOOKS_SANDBOX_COMPANY.realmId`).
  *
- * Test controls: the grant controls, and a token ledger (`TokenLedger`: a
- * grant minted as a consent's code exchange would answer, and whether a
- * refresh token is the one it would accept now). Expire every access token with
+ * `POST /v3/company/{realmId}/account` creates an account (there is no
+ * read-only scope: `com.intuit.quickbooks.accounting` reads and writes); the
+ * accounts a sandbox creates are its own, and `query` lists them after the
+ * company's chart.
+ *
+ * Test controls: the grant controls, a token ledger (`TokenLedger`: a grant
+ * minted as a consent's code exchange would answer, and whether a refresh
+ * token is the one it would accept now), and the books controls
+ * (`BooksControls`: fail the nth account create with the gateway's 500, add
+ * an account as the seller would in QuickBooks, list the create requests the
+ * company received). Expire every access token with
  * `server.advance(ms)` (1 hour, or `accessTokenTtlSeconds`); codes expire
  * after 5 minutes; a refresh token is rolling 100 days and is replaced on
  * every refresh (the previous value then fails with `invalid_grant`), within
@@ -22,15 +30,17 @@
  * consent), `tokens.ts` (token endpoint and revocation), `identity.ts`
  * (id_token signing key, JWKS, discovery; the RS256 code is the sandboxes'
  * shared `../jwt.ts`), `api.ts` (the Accounting API, with its query language
- * and XML in `query.ts`), `controls.ts` (grant controls and token ledger),
+ * and XML in `query.ts` and account creation in `accounts.ts`), `controls.ts`
+ * (grant controls, token ledger, books controls),
  * with the company's data in `company.ts` and what they share in `common.ts`.
  */
-import { refreshFaults } from '../controls.js';
+import { createFaults, createLog, refreshFaults } from '../controls.js';
 import type { ControlledSandbox, SandboxContext, SandboxFactory } from '../types.js';
 import { quickbooksApi } from './api.js';
 import { API_HOSTS, errorPage, HOSTS, json, type QuickbooksState } from './common.js';
 import { quickbooksConsent } from './consent.js';
-import { quickbooksControls } from './controls.js';
+import { QUICKBOOKS_SANDBOX_COMPANY } from './company.js';
+import { quickbooksBooksControls, quickbooksControls } from './controls.js';
 import { discovery, jwks } from './identity.js';
 import { quickbooksTokens } from './tokens.js';
 
@@ -43,17 +53,22 @@ export const createQuickbooksSandbox: SandboxFactory = (ctx: SandboxContext): Co
     accessTokens: new Map(),
     refreshTokens: new Map(),
     faults: refreshFaults(ctx),
+    addedAccounts: new Map([[QUICKBOOKS_SANDBOX_COMPANY.realmId, []]]),
+    createFaults: createFaults(),
+    creates: createLog(),
     reg: () => ctx.registrations.quickbooks,
   };
   const { validate, consentPage, decide } = quickbooksConsent(state);
   const { issue, token, revoke } = quickbooksTokens(state);
   const { api } = quickbooksApi(state);
   const { controls, ledger } = quickbooksControls(state, issue);
+  const books = quickbooksBooksControls(state);
 
   return {
     id: 'quickbooks',
     controls,
     ledger,
+    books,
     hosts: (host) => HOSTS.has(host),
     async handle(req) {
       if (req.host === 'appcenter.intuit.com' && req.path === '/connect/oauth2') {

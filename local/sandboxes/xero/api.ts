@@ -1,8 +1,9 @@
-/** The Xero sandbox's APIs on `api.xero.com`: the Identity API's `/connections` and the Accounting API's Accounts, TaxRates and Organisation (`where`, `order`, JSON or XML). */
+/** The Xero sandbox's APIs on `api.xero.com`: the Identity API's `/connections` and the Accounting API's Accounts (listing and creating), TaxRates and Organisation (`where`, `order`, JSON or XML). */
 import { randomUUID } from 'node:crypto';
 import { bearerToken, escapeHtml as esc, json } from '../http.js';
 import type { SandboxRequest, SandboxResponse } from '../types.js';
-import { APP_NAME, header, identityDate, msDate, problem, SETTINGS_SCOPES, type Grant, type XeroState } from './common.js';
+import { addAccount, bodyOf, readAccountBody, validationElement } from './accounts.js';
+import { APP_NAME, header, identityDate, msDate, problem, SETTINGS_SCOPES, SETTINGS_WRITE_SCOPE, type Grant, type XeroState } from './common.js';
 import { ORGS } from './organisations.js';
 
 /* ------------------------------------------------------------------ */
@@ -61,12 +62,45 @@ function xml(tag: string, value: unknown): string {
   return `<${tag}>${esc(text)}</${tag}>`;
 }
 
+const wantsJson = (req: SandboxRequest) => (header(req, 'accept') ?? '').toLowerCase().includes('application/json');
+
+/** Xero's rate-limit and correlation headers on an Accounting API answer. */
+const apiHeaders = () => ({
+  'xero-correlation-id': randomUUID(),
+  'x-appminlimit-remaining': '9999',
+  'x-minlimit-remaining': '59',
+  'x-daylimit-remaining': '4999',
+});
+
+/**
+ * An Accounting API error (`{ErrorNumber, Type, Message, Elements?}`): JSON
+ * when the request accepts it, else Xero's `<ApiException>`, each refused
+ * object a `<DataContractBase xsi:type="Account">` with its messages first.
+ */
+function apiException(req: SandboxRequest, status: number, error: Row): SandboxResponse {
+  if (wantsJson(req)) return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...apiHeaders() }, body: xeroJson(error) };
+  const { Elements, ...top } = error;
+  const elements = Array.isArray(Elements)
+    ? `<Elements>${(Elements as Row[])
+        .map(({ ValidationErrors, ...rest }) => {
+          const messages = (ValidationErrors as { Message: string }[]).map((v) => `<ValidationError>${xml('Message', v.Message)}</ValidationError>`).join('');
+          return `<DataContractBase xsi:type="Account"><ValidationErrors>${messages}</ValidationErrors>${Object.entries(rest).map(([k, v]) => xml(k, v)).join('')}</DataContractBase>`;
+        })
+        .join('')}</Elements>`
+    : '';
+  return {
+    status,
+    headers: { 'content-type': 'text/xml; charset=utf-8', ...apiHeaders() },
+    body: `<ApiException xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">${Object.entries(top).map(([k, v]) => xml(k, v)).join('')}${elements}</ApiException>`,
+  };
+}
+
 /* ------------------------------------------------------------------ */
 /* The APIs                                                            */
 /* ------------------------------------------------------------------ */
 
 export function xeroApi(s: XeroState) {
-  const { ctx, accessTokens, connections } = s;
+  const { ctx, accessTokens, connections, charts, createFaults, creates } = s;
 
 
   function authenticate(req: SandboxRequest): { grant: Grant } | SandboxResponse {
@@ -112,11 +146,68 @@ export function xeroApi(s: XeroState) {
     return { status: 204 };
   }
 
+  /** A list answer in Xero's envelope, JSON when the request accepts it, else Xero's XML. */
+  function envelope(req: SandboxRequest, key: string, rows: readonly Row[]): SandboxResponse {
+    const body = { Id: randomUUID(), Status: 'OK', ProviderName: APP_NAME, DateTimeUTC: msDate(ctx.now()), [key]: rows };
+    if (wantsJson(req)) return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...apiHeaders() }, body: xeroJson(body) };
+    const inner = Object.entries(body).map(([k, v]) => xml(k, v)).join('');
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/xml; charset=utf-8', ...apiHeaders() },
+      body: `<Response xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">${inner}</Response>`,
+    };
+  }
+
+  /** `PUT /Accounts` for the organisation `tenantId` names: the answer, and the id of the account created, if one was. */
+  function createAnswer(req: SandboxRequest, tenantId: string): { response: SandboxResponse; createdId?: string } {
+    const who = authenticate(req);
+    if ('status' in who) return { response: who };
+    // Creating needs the write scope; accounting.settings.read only reads.
+    if (!who.grant.scopes.includes(SETTINGS_WRITE_SCOPE)) return { response: problem(401, 'Unauthorized', 'AuthorizationUnsuccessful') };
+    if (!tenantId || !connections.has(`${who.grant.clientId} ${tenantId}`) || !charts.has(tenantId)) return { response: problem(403, 'Forbidden', 'AuthenticationUnsuccessful') };
+    const input = readAccountBody(req.body);
+    if (!input) {
+      return {
+        response: apiException(req, 400, {
+          ErrorNumber: 17,
+          Type: 'NoDataProcessedException',
+          Message: 'No data has been processed for this endpoint. This endpoint is expecting Account data to be specifed in the request body.',
+        }),
+      };
+    }
+    if (createFaults.next()) {
+      return {
+        response: json(500, {
+          Title: 'An error occurred',
+          Detail: 'An error occurred in Xero. Check the API Status page http://status.developer.xero.com for current service status.',
+          Status: 500,
+          Instance: randomUUID(),
+        }),
+      };
+    }
+    const result = addAccount(s, tenantId, input);
+    if ('errors' in result) {
+      return {
+        response: apiException(req, 400, { ErrorNumber: 10, Type: 'ValidationException', Message: 'A validation exception occurred', Elements: [validationElement(input, result.errors)] }),
+      };
+    }
+    return { response: envelope(req, 'Accounts', [result.account]), createdId: String(result.account.AccountID) };
+  }
+
+  /** `PUT /Accounts`, recorded for the organisation it names (whatever the answer) so tests can tell what reached the books. */
+  function createAccount(req: SandboxRequest): SandboxResponse {
+    const tenantId = (header(req, 'xero-tenant-id') ?? '').trim().toLowerCase();
+    const { response, createdId } = createAnswer(req, tenantId);
+    if (charts.has(tenantId)) creates.add(tenantId, { at: ctx.now(), body: bodyOf(req.body), status: response.status, ...(createdId ? { createdId } : {}) });
+    return response;
+  }
+
   function accountingApi(req: SandboxRequest): SandboxResponse | undefined {
     const m = /^\/api\.xro\/2\.0\/(accounts|taxrates|organisation)\/?$/i.exec(req.path);
     if (!m) return undefined;
     const resource = (m[1] ?? '').toLowerCase();
-    if (req.method !== 'GET') return { status: 405, headers: { allow: 'GET' } };
+    if (resource === 'accounts' && req.method === 'PUT') return createAccount(req);
+    if (req.method !== 'GET') return { status: 405, headers: { allow: resource === 'accounts' ? 'GET, PUT' : 'GET' } };
     const who = authenticate(req);
     if ('status' in who) return who;
     if (!who.grant.scopes.some((s) => SETTINGS_SCOPES.includes(s))) return problem(401, 'Unauthorized', 'AuthorizationUnsuccessful');
@@ -127,7 +218,7 @@ export function xeroApi(s: XeroState) {
 
     let key: string;
     let rows: Row[];
-    if (resource === 'accounts') [key, rows] = ['Accounts', org.accounts];
+    if (resource === 'accounts') [key, rows] = ['Accounts', charts.get(tenantId) ?? []];
     else if (resource === 'taxrates') [key, rows] = ['TaxRates', org.taxRates];
     else [key, rows] = ['Organisations', [org.organisation]];
     if (resource !== 'organisation') {
@@ -144,22 +235,7 @@ export function xeroApi(s: XeroState) {
         rows = sorted;
       }
     }
-    const envelope = { Id: randomUUID(), Status: 'OK', ProviderName: APP_NAME, DateTimeUTC: msDate(ctx.now()), [key]: rows };
-    const headers = {
-      'xero-correlation-id': randomUUID(),
-      'x-appminlimit-remaining': '9999',
-      'x-minlimit-remaining': '59',
-      'x-daylimit-remaining': '4999',
-    };
-    if ((header(req, 'accept') ?? '').toLowerCase().includes('application/json')) {
-      return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: xeroJson(envelope) };
-    }
-    const inner = Object.entries(envelope).map(([k, v]) => xml(k, v)).join('');
-    return {
-      status: 200,
-      headers: { 'content-type': 'text/xml; charset=utf-8', ...headers },
-      body: `<Response xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">${inner}</Response>`,
-    };
+    return envelope(req, key, rows);
   }
 
   return { connectionsApi, accountingApi };

@@ -1,6 +1,6 @@
 /** The Xero sandbox's constants, small helpers, pages, and the state its sections share (see `index.ts`). */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { refreshFaults } from '../controls.js';
+import type { createFaults, createLog, refreshFaults } from '../controls.js';
 import { escapeHtml as esc, html, htmlDocument, json } from '../http.js';
 import type { SandboxContext, SandboxRequest, SandboxResponse } from '../types.js';
 import type { XeroRegistration } from './facts.js';
@@ -24,6 +24,8 @@ export const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_acces
 /** Xero's API scope families (the granular list is longer than docs/providers.md reads; any scope of these families is accepted). */
 export const API_SCOPE = /^(accounting|payroll|files|assets|projects|bankfeeds|finance|paymentservices|app\.connections|marketplace\.billing)(\.[a-z0-9]+)*$/;
 export const SETTINGS_SCOPES = ['accounting.settings', 'accounting.settings.read'];
+/** The scope that lets an app change the organisation's settings, the chart of accounts among them (`PUT /Accounts`). */
+export const SETTINGS_WRITE_SCOPE = 'accounting.settings';
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
 /* ------------------------------------------------------------------ */
@@ -129,6 +131,12 @@ export interface XeroState {
   readonly connections: Map<string, Connection>;
   /** How refresh requests fail (`failRefresh`). */
   readonly faults: ReturnType<typeof refreshFaults>;
+  /** Each organisation's chart of accounts (tenant id → accounts as `GET /Accounts` lists them), this sandbox's own copy. */
+  readonly charts: Map<string, Record<string, unknown>[]>;
+  /** Which account creates fail (`failNthCreate`). */
+  readonly createFaults: ReturnType<typeof createFaults>;
+  /** The account-create requests each organisation received. */
+  readonly creates: ReturnType<typeof createLog>;
   /** Onramp's app registered with Xero. */
   reg(): XeroRegistration;
 }

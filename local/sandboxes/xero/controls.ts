@@ -1,5 +1,6 @@
-/** The Xero sandbox's test controls (`GrantControls`): revoke the grant, run out refresh tokens, fail refreshes. */
-import type { GrantControls } from '../types.js';
+/** The Xero sandbox's test controls: the grant controls (`GrantControls`: revoke the grant, run out refresh tokens, fail refreshes) and the books controls (`BooksControls`: fail account creates, add an account by hand, list the create requests). */
+import type { BooksControls, GrantControls } from '../types.js';
+import { addAccount } from './accounts.js';
 import { REFRESH_GRACE_MS, REFRESH_IDLE_MS, type XeroState } from './common.js';
 
 export function xeroControls(s: XeroState): GrantControls {
@@ -22,5 +23,24 @@ export function xeroControls(s: XeroState): GrantControls {
       return refreshTokens.size;
     },
     failRefresh: (mode) => faults.set(mode),
+  };
+}
+
+/** The books controls; an organisation is named by its tenant id (`XERO_SANDBOX_TENANTS`). */
+export function xeroBooksControls(s: XeroState): BooksControls {
+  const { createFaults, creates } = s;
+  return {
+    failNthCreate: (nth) => createFaults.failNth(nth),
+    failNextCreate: () => createFaults.failNth(1),
+    clearCreateFailures: () => createFaults.clear(),
+    // The seller adds the account in Xero's chart of accounts screen: the same checks as the API.
+    addAccount(org, account) {
+      const tenantId = org.trim().toLowerCase();
+      if (!s.charts.has(tenantId)) throw new Error(`The Xero sandbox has no organisation ${org}`);
+      const result = addAccount(s, tenantId, { ...account });
+      if ('errors' in result) throw new Error(result.errors.join(' '));
+      return { ...result.account };
+    },
+    createRequests: (org) => creates.list(org.trim().toLowerCase()),
   };
 }

@@ -18,26 +18,34 @@
  * `authentication_event_id` claim), and any live access token of that client
  * may call the Accounting API for any connected organisation.
  *
- * Test controls: none beyond the server's. Expire every access token with
- * `server.advance(ms)` (30 minutes, or `accessTokenTtlSeconds`); codes expire
- * after 5 minutes, a consumed refresh token after its 30-minute grace, an
- * unused one after 60 days.
+ * `PUT /api.xro/2.0/Accounts` creates an account in the organisation's chart
+ * (a grant with `accounting.settings`, not only `.read`); each sandbox has its
+ * own copy of the charts, so what one test creates no other sees.
+ *
+ * Test controls: the grant controls and the books controls (`BooksControls`:
+ * fail the nth account create with Xero's 500, add an account as the seller
+ * would in Xero, list the create requests each organisation received). Expire
+ * every access token with `server.advance(ms)` (30 minutes, or
+ * `accessTokenTtlSeconds`); codes expire after 5 minutes, a consumed refresh
+ * token after its 30-minute grace, an unused one after 60 days.
  *
  * The sections are files of their own: `consent.ts` (authorize and consent),
  * `tokens.ts` (the token endpoint), `identity.ts` (signing key, JWKS,
  * discovery; the RS256 code is the sandboxes' shared `../jwt.ts`), `api.ts`
- * (`/connections` and the Accounting API), `controls.ts` (the grant
- * controls), with the organisations' data in `organisations.ts` and what
- * they share in `common.ts`.
+ * (`/connections` and the Accounting API), `accounts.ts` (creating an
+ * account), `controls.ts` (the grant and books controls), with the
+ * organisations' data in `organisations.ts` and what they share in
+ * `common.ts`.
  */
-import { refreshFaults } from '../controls.js';
+import { createFaults, createLog, refreshFaults } from '../controls.js';
 import { json } from '../http.js';
 import type { ControlledSandbox, SandboxContext, SandboxFactory } from '../types.js';
 import { xeroApi } from './api.js';
 import { errorPage, type XeroState } from './common.js';
 import { xeroConsent } from './consent.js';
-import { xeroControls } from './controls.js';
+import { xeroBooksControls, xeroControls } from './controls.js';
 import { discovery, jwks } from './identity.js';
+import { ORGS } from './organisations.js';
 import { xeroTokens } from './tokens.js';
 
 export { XERO_SANDBOX_TENANTS, XERO_SANDBOX_USER } from './organisations.js';
@@ -50,16 +58,21 @@ export const createXeroSandbox: SandboxFactory = (ctx: SandboxContext): Controll
     refreshTokens: new Map(),
     connections: new Map(),
     faults: refreshFaults(ctx),
+    charts: new Map([...ORGS].map(([tenantId, org]) => [tenantId, org.accounts.map((a) => ({ ...a }))])),
+    createFaults: createFaults(),
+    creates: createLog(),
     reg: () => ctx.registrations.xero,
   };
   const { validate, consentPage, decide } = xeroConsent(state);
   const { token } = xeroTokens(state);
   const { connectionsApi, accountingApi } = xeroApi(state);
   const controls = xeroControls(state);
+  const books = xeroBooksControls(state);
 
   return {
     id: 'xero',
     controls,
+    books,
     hosts: (host) => host === 'login.xero.com' || host === 'identity.xero.com' || host === 'api.xero.com',
     async handle(req) {
       if (req.host === 'login.xero.com' && req.path === '/identity/connect/authorize') {

@@ -4,6 +4,7 @@ import { chartFromQuickbooks, type Chart } from '../../domain/chart.js';
 import { ConnectError } from '../../domain/errors.js';
 import type { ProviderHttp } from '../../ports/index.js';
 import type { BooksConnector, BooksRef } from '../books.js';
+import { quickbooksAccountType, quickbooksCreate } from './create.js';
 import { quickbooks } from './definition.js';
 
 async function chart(http: ProviderHttp, ref: BooksRef, accessToken: string): Promise<Chart> {
@@ -25,4 +26,4 @@ async function chart(http: ProviderHttp, ref: BooksRef, accessToken: string): Pr
   return chartFromQuickbooks(accounts, codes, rates);
 }
 
-export const quickbooksBooks: BooksConnector = { chart };
+export const quickbooksBooks: BooksConnector = { chart, accountType: quickbooksAccountType, create: quickbooksCreate };

@@ -10,6 +10,7 @@ import { chartFromXero, type Chart } from '../../domain/chart.js';
 import { ConnectError } from '../../domain/errors.js';
 import type { ProviderHttp } from '../../ports/index.js';
 import type { BooksConnector, BooksRef } from '../books.js';
+import { xeroAccountType, xeroCanWrite, xeroCreate } from './create.js';
 import { xero } from './definition.js';
 
 async function chart(http: ProviderHttp, ref: BooksRef, accessToken: string): Promise<Chart> {
@@ -46,4 +47,4 @@ async function disconnect(http: ProviderHttp, accessToken: string, connectionIds
   }
 }
 
-export const xeroBooks: BooksConnector = { chart, disconnect };
+export const xeroBooks: BooksConnector = { chart, disconnect, accountType: xeroAccountType, create: xeroCreate, canWrite: xeroCanWrite };

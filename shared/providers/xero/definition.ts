@@ -17,6 +17,8 @@ export const xero = {
   tokenRequest: 'form-basic',
   apiUrl: 'https://api.xero.com',
   scopes: ['offline_access', 'accounting.settings.read'],
+  // Adding the recommended accounts needs the chart's write scope (§9.9), asked only on the seller's say-so.
+  writeScopes: ['offline_access', 'accounting.settings'],
   scopeSeparator: ' ',
   pkce: 'S256',
   callback: { code: 'code', state: 'state', error: 'error' },

@@ -33,6 +33,8 @@ export async function startReconnect(
   kind: Connection['kind'],
   keys: ReconnectKeysRequest = {},
   loaded?: WizardRecord | null,
+  /** `write`: the books' consent also asks permission to add accounts (the definition's `writeScopes`), for Create recommended accounts. */
+  opts: { access?: 'write' } = {},
 ): Promise<{ authorizeUrl: string } | { account: AccountView }> {
   const account = loaded === undefined || (loaded && (loaded.id !== accountId || loaded.sellerId !== sellerId)) ? await deps.accounts.load(sellerId, accountId) : loaded;
   if (!account) throw new NotFoundError('We could not find that account. It may have been removed.');
@@ -49,6 +51,10 @@ export async function startReconnect(
     const message = `${provider.name} reconnects by signing in; it takes no keys.`;
     throw new ValidationError(message, Object.fromEntries(extra.map(([k]) => [k, message])));
   }
-  return consentUrl(deps, provider, account, { sellerId, accountId, purpose: 'reconnect', connectionKind: kind });
+  if (opts.access === 'write' && kind !== 'books') throw new ValidationError('Only the books are reconnected with permission to add accounts.', { access: 'Only the books are reconnected with permission to add accounts.' });
+  // The same consent, asking the scopes that also write to the chart where the usual ones only read it (Xero);
+  // QuickBooks' accounting scope already writes. The connection, its mapping and its history are kept as for any reconnect.
+  const asked = opts.access === 'write' && provider.kind === 'oauth-code' && provider.writeScopes ? { ...provider, scopes: provider.writeScopes } : provider;
+  return consentUrl(deps, asked, account, { sellerId, accountId, purpose: 'reconnect', connectionKind: kind });
 }
 

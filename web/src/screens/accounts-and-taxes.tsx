@@ -9,6 +9,7 @@ import type { AccountView, ChartResponse, MappingRequest } from '#shared/http/sc
 import { api } from '../api.js';
 import { Alert, Field } from '../components.js';
 import { toErrors, useAction } from '../hooks.js';
+import { RecommendedAccounts } from './recommended-accounts.js';
 
 type Draft = { accounts: Record<string, string>; taxRates: Record<string, string>; startDate: string };
 const draftKey = (accountId: string) => `onramp:mapping:${accountId}`;
@@ -100,63 +101,75 @@ export function AccountsAndTaxes({ account, onSaved, submitLabel = 'Finish setup
   };
   const groups = [...new Set(chart.categories.map((c) => c.group))];
   return (
-    <form onSubmit={submit} noValidate aria-describedby="mapping-intro">
-      <p id="mapping-intro">
-        From <strong>{chart.organisation}</strong> in {chart.platform}. We suggested an account for each line; check them and change any you want. Nothing is
-        written to your books until sales are imported.
-      </p>
-      {errors.message && <Alert>{errors.message}</Alert>}
-      {groups.map((group) => (
-        <fieldset key={group}>
-          <legend>{group}</legend>
-          {chart.categories
-            .filter((c) => c.group === group)
-            .map((c) => (
-              <AccountPicker
-                key={c.id}
-                id={`account-${c.id}`}
-                label={c.label}
-                options={c.accountIds.map((id) => byId.get(id)!).filter(Boolean)}
-                value={draft.accounts[c.id] ?? ''}
-                suggested={chart.suggestions.accounts[c.id as keyof typeof chart.suggestions.accounts]}
-                error={errors.fields[`accounts.${c.id}`]}
-                onChange={(v) => update({ ...draft, accounts: { ...draft.accounts, [c.id]: v } })}
-              />
-            ))}
-        </fieldset>
-      ))}
-      <fieldset>
-        <legend>Tax rates by marketplace country</legend>
-        {chart.countries.map((country) => (
-          <Field
-            key={country.code}
-            id={`tax-${country.code}`}
-            label={`Tax rate for ${country.name}`}
-            hint={draft.taxRates[country.code] === chart.suggestions.taxRates[country.code] ? 'Suggested' : undefined}
-            error={errors.fields[`taxRates.${country.code}`]}
-          >
-            {(a) => (
-              <select {...a} value={draft.taxRates[country.code] ?? ''} onChange={(e) => update({ ...draft, taxRates: { ...draft.taxRates, [country.code]: e.target.value } })}>
-                <option value="">Choose a tax rate</option>
-                {chart.chart.taxRates
-                  .filter((r) => r.active)
-                  .map((r) => (
-                    <option key={r.id} value={r.id}>
-                      {r.name}
-                      {r.id === chart.suggestions.taxRates[country.code] ? ' (suggested)' : ''}
-                    </option>
-                  ))}
-              </select>
-            )}
-          </Field>
+    <>
+      <RecommendedAccounts
+        accountId={account.id}
+        onCreated={(after, results) => {
+          // The new (or already there) accounts, suggested and chosen for their lines; the seller's other choices kept.
+          setChart(after);
+          const accounts = { ...draft.accounts };
+          for (const r of results) if (r.accountId) accounts[r.category] = r.accountId;
+          update({ ...draft, accounts });
+        }}
+      />
+      <form onSubmit={submit} noValidate aria-describedby="mapping-intro">
+        <p id="mapping-intro">
+          From <strong>{chart.organisation}</strong> in {chart.platform}. We suggested an account for each line; check them and change any you want. Nothing is
+          written to your books until sales are imported, apart from accounts you ask Onramp to create.
+        </p>
+        {errors.message && <Alert>{errors.message}</Alert>}
+        {groups.map((group) => (
+          <fieldset key={group}>
+            <legend>{group}</legend>
+            {chart.categories
+              .filter((c) => c.group === group)
+              .map((c) => (
+                <AccountPicker
+                  key={c.id}
+                  id={`account-${c.id}`}
+                  label={c.label}
+                  options={c.accountIds.map((id) => byId.get(id)!).filter(Boolean)}
+                  value={draft.accounts[c.id] ?? ''}
+                  suggested={chart.suggestions.accounts[c.id as keyof typeof chart.suggestions.accounts]}
+                  error={errors.fields[`accounts.${c.id}`]}
+                  onChange={(v) => update({ ...draft, accounts: { ...draft.accounts, [c.id]: v } })}
+                />
+              ))}
+          </fieldset>
         ))}
-      </fieldset>
-      <Field id="start-date" label="Import sales from" hint="Suggested: the first day of this month" error={errors.fields.startDate}>
-        {(a) => <input {...a} type="date" value={draft.startDate} onChange={(e) => update({ ...draft, startDate: e.target.value })} />}
-      </Field>
-      <button type="submit" className="primary" disabled={busy}>
-        {submitLabel}
-      </button>
-    </form>
+        <fieldset>
+          <legend>Tax rates by marketplace country</legend>
+          {chart.countries.map((country) => (
+            <Field
+              key={country.code}
+              id={`tax-${country.code}`}
+              label={`Tax rate for ${country.name}`}
+              hint={draft.taxRates[country.code] === chart.suggestions.taxRates[country.code] ? 'Suggested' : undefined}
+              error={errors.fields[`taxRates.${country.code}`]}
+            >
+              {(a) => (
+                <select {...a} value={draft.taxRates[country.code] ?? ''} onChange={(e) => update({ ...draft, taxRates: { ...draft.taxRates, [country.code]: e.target.value } })}>
+                  <option value="">Choose a tax rate</option>
+                  {chart.chart.taxRates
+                    .filter((r) => r.active)
+                    .map((r) => (
+                      <option key={r.id} value={r.id}>
+                        {r.name}
+                        {r.id === chart.suggestions.taxRates[country.code] ? ' (suggested)' : ''}
+                      </option>
+                    ))}
+                </select>
+              )}
+            </Field>
+          ))}
+        </fieldset>
+        <Field id="start-date" label="Import sales from" hint="Suggested: the first day of this month" error={errors.fields.startDate}>
+          {(a) => <input {...a} type="date" value={draft.startDate} onChange={(e) => update({ ...draft, startDate: e.target.value })} />}
+        </Field>
+        <button type="submit" className="primary" disabled={busy}>
+          {submitLabel}
+        </button>
+      </form>
+    </>
   );
 }
