@@ -16,6 +16,8 @@ import type { RefreshDeps } from '#shared/use-cases/health/refresh.js';
 import type { ConnectDeps } from '#shared/use-cases/connect/start.js';
 import type { WizardDeps } from '#shared/use-cases/wizard/steps.js';
 import { dynamoPendingKeys } from '#shared/adapters/dynamo/pending-keys.js';
+import { dynamoInvitations } from '#shared/adapters/dynamo/invitations.js';
+import { dynamoAttemptCounter } from '#shared/adapters/dynamo/attempts.js';
 import { localStoresAllowed, storeHttp } from '#shared/adapters/http/store-http.js';
 import type { KeysDeps } from '#shared/use-cases/keys/check.js';
 
@@ -48,6 +50,7 @@ export function connectDeps(env: ConnectEnv): ConnectDeps {
   return {
     ...wizardDeps(env),
     states: translated('DynamoDB', dynamoConsentStates(dynamoClient(), env.TABLE_NAME)),
+    invitations: translated('DynamoDB', dynamoInvitations(dynamoClient(), env.TABLE_NAME)),
     apps: translated('Secrets Manager', secretsManagerAppCredentials(secretsClient(), env.APP_SECRET_PREFIX)),
     http: providerHttp({ timeoutMs: env.PROVIDER_TIMEOUT_MS, sandboxOrigin: env.PROVIDER_SANDBOX_ORIGIN }),
     appOrigin: env.APP_ORIGIN,
@@ -94,4 +97,9 @@ export function keysDeps(env: ConnectEnv): KeysDeps {
     allowLocalStores,
     checkBudgetMs: env.PROVIDER_TIMEOUT_MS,
   };
+}
+
+/** Attempt counters (the limits on opening connect links, per client network). */
+export function attemptCounter(env: BaseEnv) {
+  return translated('DynamoDB', dynamoAttemptCounter(dynamoClient(), env.TABLE_NAME));
 }

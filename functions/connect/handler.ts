@@ -1,18 +1,23 @@
 /**
  * Connects an account's sales channel: answers the provider's consent URL,
  * or (for a keys channel) checks the pasted keys and stores them, or starts
- * WooCommerce's one-click key creation; and reconnects a connection the same ways.
+ * WooCommerce's one-click key creation; and reconnects a connection the same
+ * ways. Also connect links (invitations): the seller makes, lists and cancels
+ * them, and whoever holds one opens it and starts its consent without a session.
  */
 import { connectEnv, parseEnv } from '#shared/runtime/config.js';
 import { channelConnectRequest } from '#shared/http/key-schemas.js';
 import { connectChannel } from '#shared/use-cases/connect/channel.js';
-import { connectDeps, keysDeps, sessionStore } from '../deps.js';
-import { reconnectRequest } from '#shared/http/requests.js';
+import { attemptCounter, connectDeps, keysDeps, sessionStore } from '../deps.js';
+import { createInvitationRequest, invitedConnectRequest, openInvitationRequest, reconnectRequest } from '#shared/http/requests.js';
 import { startReconnect } from '#shared/use-cases/connect/reconnect.js';
-import { httpHandler, sellerRoute } from '../http.js';
+import { createInvitation, listInvitations, openInvitation, revokeInvitation, startInvitedConnect } from '#shared/use-cases/invitations.js';
+import { clientAddress } from '../client-address.js';
+import { httpHandler, route, sellerRoute } from '../http.js';
 
 const env = parseEnv(connectEnv());
-const deps = { ...connectDeps(env), ...keysDeps(env) };
+const deps = { ...connectDeps(env), ...keysDeps(env), attempts: attemptCounter(env) };
+const caller = (event: Parameters<typeof clientAddress>[0]) => ({ client: clientAddress(event, env.CLIENT_ADDRESS_HEADER) });
 
 export const handler = httpHandler(
   {
@@ -26,6 +31,24 @@ export const handler = httpHandler(
         const { kind, access, ...keys } = body;
         return { body: await startReconnect(deps, session.userId, params.id!, kind, keys, account, access ? { access } : {}) };
       },
+    }),
+    'POST /api/accounts/{id}/invitations': sellerRoute({
+      body: createInvitationRequest,
+      handle: async ({ session, params, body, account }) => ({ status: 201, body: await createInvitation(deps, session, params.id!, body, account) }),
+    }),
+    'GET /api/accounts/{id}/invitations': sellerRoute({
+      handle: async ({ session, params, account }) => ({ body: { invitations: await listInvitations(deps, session.userId, params.id!, account) } }),
+    }),
+    'DELETE /api/accounts/{id}/invitations/{invitationId}': sellerRoute({
+      handle: async ({ session, params, account }) => ({ body: { invitation: await revokeInvitation(deps, session.userId, params.id!, params.invitationId!, account) } }),
+    }),
+    'POST /api/invitations/open': route({
+      body: openInvitationRequest,
+      handle: async ({ event, body }) => ({ body: await openInvitation(deps, body.token, caller(event)) }),
+    }),
+    'POST /api/invitations/connect': route({
+      body: invitedConnectRequest,
+      handle: async ({ event, body }) => ({ body: await startInvitedConnect(deps, body.token, { provider: body.provider }, caller(event)) }),
     }),
   },
   { allowedOrigins: env.ALLOWED_ORIGINS, sessions: sessionStore(env) },

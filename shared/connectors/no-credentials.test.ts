@@ -10,7 +10,8 @@ import { logger } from '#shared/runtime/logger.js';
 import { AMAZON_FACTS, EBAY_FACTS, ETSY_FACTS, SHOPIFY_FACTS, SQUARE_FACTS, TIKTOK_SHOP_FACTS, WALMART_FACTS } from '#local/sandboxes/facts.js';
 import { appSecretsFor } from '#local/sandboxes/index.js';
 import { sandboxRegistrations } from '#local/sandboxes/registrations.js';
-import { connectThroughSandbox, newAccount, newSeller, withStack, type Client } from '#local/test-helpers.js';
+import { acceptConsent } from '#local/sandboxes/consent.js';
+import { client, connectThroughSandbox, followCallback, newAccount, newSeller, withStack, type Client } from '#local/test-helpers.js';
 import type { LocalStack } from '#local/stack.js';
 
 let stack: LocalStack;
@@ -95,6 +96,46 @@ describe('credentials during connections', () => {
     for (const credential of credentials) {
       for (const [where, text] of Object.entries(haystacks)) {
         expect(text.includes(credential), `a credential appears in ${where}`).toBe(false);
+      }
+    }
+  });
+
+  it('connect links’ tokens appear in no log line, API response (but the one that made the link), redirect or DynamoDB item', async () => {
+    // The seller's client is recorded only once the links are made: the answer that makes a link is the one place its token is.
+    const seller = await newSeller(stack);
+    const account = await newAccount(seller, { name: 'Amazon EU linked', channel: 'amazon', region: 'europe' });
+    const tokens: string[] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const made = await seller.call('POST', `/api/accounts/${account.id}/invitations`, { step: 'channel', note: `link ${i}` });
+      expect(made.status).toBe(201);
+      tokens.push(new URL(made.body.url).hash.slice(1));
+      ids.push(made.body.invitation.id);
+    }
+    const [used, revoked, twice] = tokens as [string, string, string];
+    recorded(seller);
+    const holder = recorded(client(stack));
+    expect((await seller.call('DELETE', `/api/accounts/${account.id}/invitations/${ids[1]}`, {})).status).toBe(200);
+    expect((await holder.call('POST', '/api/invitations/open', { token: used })).status).toBe(200);
+    // Two consents from one link, and one from another link of the same step: one connects, the others are refused at the callback.
+    const starts = [];
+    for (const token of [used, twice, used]) starts.push((await holder.call('POST', '/api/invitations/connect', { token })).body.authorizeUrl as string);
+    for (const url of starts) {
+      const page = await acceptConsent(url, 'amazon');
+      const { landing, callback } = await followCallback(holder, page.location!);
+      responses.push(landing ?? '', callback);
+    }
+    for (const token of [used, revoked, twice, 'D'.repeat(43)]) await holder.call('POST', '/api/invitations/open', { token });
+    await seller.call('GET', `/api/accounts/${account.id}/invitations`);
+    await seller.call('GET', `/api/accounts/${account.id}/events`);
+    expect(JSON.stringify(responses)).toContain('connected via invitation');
+
+    const { Items } = await dynamoClient().send(new ScanCommand({ TableName: 'onramp' }));
+    expect(Items?.filter((i) => i.entity === 'invitation').length).toBeGreaterThanOrEqual(3);
+    const haystacks = { logs: logs.join('\n'), responses: responses.join('\n'), items: JSON.stringify(Items) };
+    for (const token of tokens) {
+      for (const [where, text] of Object.entries(haystacks)) {
+        expect(text.includes(token), `a link's token appears in ${where}`).toBe(false);
       }
     }
   });

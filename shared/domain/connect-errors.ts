@@ -20,8 +20,19 @@ export const CONNECT_ERROR_CODES = [
   'signed_out',
   'other_identity',
   'keys_not_kept',
+  'link_used',
+  'link_revoked',
+  'link_expired',
 ] as const;
 export type ConnectErrorCode = (typeof CONNECT_ERROR_CODES)[number];
+
+/** A connect link (an invitation) that connects nothing, in one sentence each. */
+export const LINK_SENTENCES = {
+  unknown: 'This connect link is not valid: check that you copied all of it, or ask the person who sent it for a new one.',
+  used: 'This connect link has already been used, so it cannot connect anything again.',
+  revoked: 'This connect link was cancelled by the person who sent it, so it connects nothing.',
+  expired: 'This connect link has expired, so it connects nothing: ask the person who sent it for a new one.',
+} as const;
 
 export interface ConnectErrorContext {
   readonly provider: string;
@@ -62,6 +73,12 @@ export function connectErrorMessage(code: ConnectErrorCode, c: ConnectErrorConte
       return `You signed in to ${c.provider} as a different seller, shop or organisation than the one this account is connected to, so nothing was changed. Sign in as the one shown on the account and press "Reconnect" again.`;
     case 'keys_not_kept':
       return 'These keys were not kept: the approval has to finish in the browser that started it. Start again from Onramp.';
+    case 'link_used':
+      return LINK_SENTENCES.used;
+    case 'link_revoked':
+      return LINK_SENTENCES.revoked;
+    case 'link_expired':
+      return LINK_SENTENCES.expired;
     case 'signed_out':
       return `You were signed out while connecting ${c.provider}, so nothing was connected. Sign in, open the account and connect again.`;
   }

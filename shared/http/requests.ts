@@ -151,3 +151,27 @@ export const reconnectRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({
   ...pastedKeys(),
 }));
 export type ReconnectRequest = z.infer<typeof reconnectRequest>;
+
+/** `POST /api/accounts/{id}/invitations`: which step the connect link connects, and a note for whoever opens it. */
+export const createInvitationRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({
+  step: z.enum(['channel', 'books'], { error: 'Choose the step the link connects: the sales channel or the books.' }),
+  note: z.optional(plainText(
+    z.string({ error: 'Write the note as text.' }).check(z.trim(), z.maxLength(200, { error: 'Use at most 200 characters for the note.' })),
+    'the note',
+  )),
+}));
+export type CreateInvitationRequest = z.infer<typeof createInvitationRequest>;
+
+/** A connect link's token, as the link's page sends it (in a body only: never in a path or query string, which are logged). */
+const invitationToken = () => z.string({ error: 'This connect link is not valid: check that you copied all of it.' }).check(
+  z.regex(/^[A-Za-z0-9_-]{43}$/, { error: 'This connect link is not valid: check that you copied all of it.' }),
+);
+
+/** `POST /api/invitations/open`: the link's token. */
+export const openInvitationRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({ token: invitationToken() }));
+
+/** `POST /api/invitations/connect`: the link's token and, for the books, the platform chosen. */
+export const invitedConnectRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({
+  token: invitationToken(),
+  provider: z.optional(z.enum(BOOKS_PLATFORM_IDS, { error: 'Choose Xero or QuickBooks Online.' })),
+}));

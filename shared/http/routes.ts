@@ -39,6 +39,8 @@ export const PATH_PARAMS = {
   /** An account id: a UUID (as zod's `uuid()` accepts it: RFC 9562 variants, nil and max). */
   id: /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/,
   provider: /^[a-z][a-z-]{0,39}$/,
+  /** A connect link's id: the sha256 of its token, base64url (never the token). */
+  invitationId: /^[A-Za-z0-9_-]{43}$/,
 } as const satisfies Record<string, RegExp>;
 export type PathParamName = keyof typeof PATH_PARAMS;
 
@@ -70,6 +72,13 @@ export const ROUTES = [
   { method: 'PUT', path: '/api/accounts/{id}/mapping', fn: 'books', auth: 'session' },
   { method: 'GET', path: '/api/accounts/{id}/books/recommended', fn: 'books', auth: 'session' },
   { method: 'POST', path: '/api/accounts/{id}/books/recommended', fn: 'books', auth: 'session' },
+  // Connect links (invitations): the seller makes, lists and cancels them; whoever holds one opens it and starts its
+  // consent with no session. The link's token travels only in request bodies (never a path or query string).
+  { method: 'POST', path: '/api/accounts/{id}/invitations', fn: 'connect', auth: 'session' },
+  { method: 'GET', path: '/api/accounts/{id}/invitations', fn: 'connect', auth: 'session' },
+  { method: 'DELETE', path: '/api/accounts/{id}/invitations/{invitationId}', fn: 'connect', auth: 'session' },
+  { method: 'POST', path: '/api/invitations/open', fn: 'connect', auth: 'public' },
+  { method: 'POST', path: '/api/invitations/connect', fn: 'connect', auth: 'public' },
   // One callback path per provider (`{provider}` is one of them); the state must name the same provider.
   { method: 'GET', path: '/api/oauth/{provider}/callback', fn: 'oauthCallback', auth: 'oauth-callback' },
   // A provider that creates keys itself (WooCommerce's store) posts them here, server to server (its `callback_url`);

@@ -168,4 +168,31 @@ export type ConnectResponse = z.infer<typeof connectResponse>;
 /** The provider's consent page (or the store's approval page), or the account with its new keys in place. */
 export const reconnectResponse = z.union([connectResponse, z.object({ account: accountView })]);
 
+/** A connect link as its seller sees it (never its token). */
+export const invitationView = z.object({
+  id: z.string(),
+  step: z.enum(['channel', 'books']),
+  note: z.nullable(z.string()),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  state: z.enum(['issued', 'used', 'revoked', 'expired']),
+  usedAt: z.optional(z.string()),
+  revokedAt: z.optional(z.string()),
+});
+export type InvitationView = z.infer<typeof invitationView>;
+/** `POST /api/accounts/{id}/invitations`: the link (its token in the URL's fragment, shown this once) and when it ends. */
+export const invitationCreatedResponse = z.object({ url: z.string(), expiresAt: z.string(), invitation: invitationView });
+export const invitationListResponse = z.object({ invitations: z.array(invitationView) });
+export const invitationRevokedResponse = z.object({ invitation: invitationView });
+/** `POST /api/invitations/open`: what the link's holder may see, and nothing else of the seller's. */
+export const invitationOpenedResponse = z.object({
+  account: z.object({ name: z.string(), channel: z.string(), region: z.nullable(z.string()) }),
+  step: z.enum(['channel', 'books']),
+  providers: z.array(z.object({ id: z.string(), name: z.string() })),
+  note: z.nullable(z.string()),
+  expiresAt: z.string(),
+});
+export type InvitationOpenedResponse = z.infer<typeof invitationOpenedResponse>;
+
 export { BOOKS_PLATFORMS, CHANNEL_GROUPS };

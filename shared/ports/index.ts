@@ -166,6 +166,8 @@ export interface PendingConsent {
   readonly connectionKind?: 'channel' | 'books';
   /** The PKCE verifier, where the provider takes PKCE. */
   readonly codeVerifier?: string;
+  /** A consent started from a connect link (an invitation's id): bound to it, not to a session. */
+  readonly invitationId?: string;
   /** Epoch seconds after which the state is refused. */
   readonly expiresAt: number;
 }
@@ -181,6 +183,8 @@ export interface ConsentStateStore {
    * `provider` and has not expired, deleting it so it cannot be used again.
    */
   take(state: string, sellerId: string, provider: string, nowSeconds: number): Promise<PendingConsent | StateRefusal>;
+  /** Takes a pending consent started from a connect link (one with an `invitationId`) for `provider`, unexpired; deleting it. */
+  takeInvited(state: string, provider: string, nowSeconds: number): Promise<PendingConsent | StateRefusal>;
 }
 
 /** An app's credentials with one provider (in the cloud: one Secrets Manager secret per provider app). */
@@ -308,4 +312,43 @@ export interface AttemptCounter {
   hitAll(checks: readonly (readonly [key: string, limit: number])[], windowSeconds: number, nowSeconds: number): Promise<AttemptVerdict>;
   /** Forgets the attempts against `key` (a successful sign-in clears its email's count). */
   clear(key: string): Promise<void>;
+}
+
+/**
+ * A connect link (an invitation): someone without an Onramp login connects
+ * one step of a seller's account. Its token is never stored: the item is
+ * keyed by the token's sha256, which is also the invitation's id.
+ */
+export interface Invitation {
+  /** The token's sha256 (base64url): names the invitation to its seller; the token cannot be had from it. */
+  readonly id: string;
+  readonly sellerId: string;
+  readonly accountId: string;
+  /** Which step the link connects. */
+  readonly step: 'channel' | 'books';
+  readonly note: string | null;
+  /** Who made it (the seller's email). */
+  readonly createdBy: string;
+  readonly createdAt: string;
+  /** Epoch seconds after which the link connects nothing. */
+  readonly validUntil: number;
+  /** As stored (`expired` is read from `validUntil`). */
+  readonly state: 'issued' | 'used' | 'revoked';
+  readonly usedAt?: string;
+  readonly revokedAt?: string;
+}
+
+export interface InvitationStore {
+  /** Records a new invitation under its token's hash (the item's id). */
+  create(invitation: Invitation): Promise<void>;
+  /** The invitation, read consistently by its id (the token's hash). */
+  get(id: string): Promise<Invitation | undefined>;
+  /** An account's invitations, newest first. */
+  listForAccount(sellerId: string, accountId: string): Promise<Invitation[]>;
+  /** Moves an `issued` invitation of this seller's account to `revoked`; false when it was not issued (or not theirs). */
+  revoke(sellerId: string, accountId: string, id: string, at: string): Promise<boolean>;
+  /** Uses an `issued`, unexpired invitation (one conditional write: of two users exactly one wins); false otherwise. */
+  use(id: string, nowSeconds: number, at: string): Promise<boolean>;
+  /** Gives back a use whose connection did not land (`used` at `at` → `issued`). */
+  release(id: string, at: string): Promise<void>;
 }

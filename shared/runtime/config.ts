@@ -94,6 +94,8 @@ export const connectEnv = () => z.extend(wizardEnv(), {
   PROVIDER_SANDBOX_ORIGIN: z.optional(loopbackOrigin()),
   /** The local stack only: WooCommerce stores on plain http and loopback (its sandbox store). Never set in the cloud. */
   ALLOW_LOCAL_STORES: z._default(bool(), false),
+  /** Where the CDN puts the viewer's address (see authEnv): opening connect links is limited per client network. */
+  CLIENT_ADDRESS_HEADER: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.minLength(1))),
 });
 export type ConnectEnv = z.infer<ReturnType<typeof connectEnv>>;
 

@@ -152,6 +152,7 @@ function instance(): Instance {
     executions,
     users: { findByEmail: async () => undefined },
     states: undefined as never,
+    invitations: undefined as never,
     appOrigin: stack.url,
   };
   return self;

@@ -10,6 +10,10 @@ import {
   createRecommendedResponse,
   eventListResponse,
   recommendedResponse,
+  invitationCreatedResponse,
+  invitationListResponse,
+  invitationOpenedResponse,
+  invitationRevokedResponse,
   meResponse,
   type CreateAccountRequest,
   type MappingRequest,
@@ -27,7 +31,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call<S extends z.core.$ZodType>(schema: S | null, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<z.infer<S>> {
+async function call<S extends z.core.$ZodType>(schema: S | null, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<z.infer<S>> {
   let res: Response;
   try {
     res = await fetch(`/api${path}`, {
@@ -79,6 +83,13 @@ export const api = {
   connectBooks: (accountId: string, b: { provider: string } | { reuse: string }) => call(booksConnectResponse, 'POST', `/accounts/${id(accountId)}/books/connect`, b),
   chooseOrganisation: (accountId: string, organisation: string) =>
     call(accountResponse, 'POST', `/accounts/${id(accountId)}/books/organisation`, { organisation }),
+  /** A connect link for the step the account is at: its URL is shown this once. */
+  createInvitation: (accountId: string, b: { step: 'channel' | 'books'; note?: string }) => call(invitationCreatedResponse, 'POST', `/accounts/${id(accountId)}/invitations`, b),
+  invitations: (accountId: string) => call(invitationListResponse, 'GET', `/accounts/${id(accountId)}/invitations`),
+  revokeInvitation: (accountId: string, invitationId: string) => call(invitationRevokedResponse, 'DELETE', `/accounts/${id(accountId)}/invitations/${encodeURIComponent(invitationId)}`, {}),
+  /** The link's holder (no session): the token goes in the body only. */
+  openInvitation: (token: string) => call(invitationOpenedResponse, 'POST', '/invitations/open', { token }),
+  invitedConnect: (token: string, provider?: string) => call(connectResponse, 'POST', '/invitations/connect', { token, ...(provider ? { provider } : {}) }),
   chart: (accountId: string) => call(chartResponse, 'GET', `/accounts/${id(accountId)}/books/chart`),
   saveMapping: (accountId: string, b: MappingRequest) => call(accountResponse, 'PUT', `/accounts/${id(accountId)}/mapping`, b),
   /** The accounts Onramp would create for the lines with no good match (nothing is written). */

@@ -47,6 +47,20 @@ describe('dynamoConsentStates', () => {
     expect(await states.take('state-3', 's1', 'etsy', 1999)).toEqual(pending());
   });
 
+  it('takes a connect link\u2019s state only as the link\u2019s, and a seller\u2019s only as the seller\u2019s', async () => {
+    await states.put('inv_state-5', pending({ invitationId: 'inv-1' }));
+    await states.put('state-6', pending());
+    // Never through a session, even the inviting seller's.
+    expect(await states.take('inv_state-5', 's1', 'etsy', 1000)).toBe('expired');
+    // A seller's state is not a link's.
+    expect(await states.takeInvited('state-6', 'etsy', 1000)).toBe('unknown');
+    expect(await states.takeInvited('inv_state-5', 'ebay', 1000)).toBe('other_provider');
+    expect(await states.takeInvited('inv_state-5', 'etsy', 2000)).toBe('expired');
+    const taken = await Promise.all([states.takeInvited('inv_state-5', 'etsy', 1000), states.takeInvited('inv_state-5', 'etsy', 1000)]);
+    expect(taken.filter((r) => typeof r === 'object')).toEqual([pending({ invitationId: 'inv-1' })]);
+    expect(await states.take('state-6', 's1', 'etsy', 1000)).toEqual(pending());
+  });
+
   it('keeps only a hash of the state', async () => {
     await states.put('state-secret-value', pending());
     const { Items } = await table.db.send(new ScanCommand({ TableName: table.tableName }));

@@ -26,7 +26,8 @@ export function dynamoConsentStates(db: Pick<DynamoDBDocumentClient, 'send'>, ta
           new DeleteCommand({
             TableName: tableName,
             Key: key(state),
-            ConditionExpression: 'attribute_exists(pk) AND sellerId = :seller AND provider = :provider AND expiresAt > :now',
+            // A consent started from a connect link is bound to the link, never to a session.
+            ConditionExpression: 'attribute_exists(pk) AND sellerId = :seller AND provider = :provider AND expiresAt > :now AND attribute_not_exists(invitationId)',
             ExpressionAttributeValues: { ':seller': sellerId, ':provider': provider, ':now': nowSeconds },
             ReturnValues: 'ALL_OLD',
           }),
@@ -40,7 +41,33 @@ export function dynamoConsentStates(db: Pick<DynamoDBDocumentClient, 'send'>, ta
         if (left.provider !== provider) return 'other_provider';
         return 'expired';
       }
-      if (!Item) return 'unknown';
+      return Item ? pendingOf(Item) : 'unknown';
+    },
+    async takeInvited(state, provider, nowSeconds) {
+      let Item: Record<string, unknown> | undefined;
+      try {
+        ({ Attributes: Item } = await db.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: key(state),
+            ConditionExpression: 'attribute_exists(pk) AND attribute_exists(invitationId) AND provider = :provider AND expiresAt > :now',
+            ExpressionAttributeValues: { ':provider': provider, ':now': nowSeconds },
+            ReturnValues: 'ALL_OLD',
+          }),
+        ));
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException || (err as Error)?.name === 'ConditionalCheckFailedException')) throw err;
+        const { Item: left } = await db.send(new GetCommand({ TableName: tableName, Key: key(state), ConsistentRead: true }));
+        if (!left || left.invitationId === undefined) return 'unknown';
+        if (left.provider !== provider) return 'other_provider';
+        return 'expired';
+      }
+      return Item ? pendingOf(Item) : 'unknown';
+    },
+  };
+}
+
+function pendingOf(Item: Record<string, unknown>): PendingConsent {
       const pending: PendingConsent = {
         sellerId: String(Item.sellerId),
         accountId: String(Item.accountId),
@@ -49,8 +76,7 @@ export function dynamoConsentStates(db: Pick<DynamoDBDocumentClient, 'send'>, ta
         ...(Item.connectionKind === 'channel' || Item.connectionKind === 'books' ? { connectionKind: Item.connectionKind } : {}),
         expiresAt: Number(Item.expiresAt),
         ...(typeof Item.codeVerifier === 'string' ? { codeVerifier: Item.codeVerifier } : {}),
+        ...(typeof Item.invitationId === 'string' ? { invitationId: Item.invitationId } : {}),
       };
       return pending;
-    },
-  };
 }

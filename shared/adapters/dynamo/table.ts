@@ -19,6 +19,9 @@
  *   calendar (never a credential); `gsi1pk = REFRESH_DUE`, `gsi1sk = <the
  *   sooner of refreshDueAt and checkDueAt>#<secret name>` while the refresher
  *   has something to do (a refresh, or the daily check of keys).
+ * - `INVITE#<sha256(token)>` / `INVITE`: a connect link (invitation); the token
+ *   itself is never stored (its hash is the invitation's id). `gsi1pk =
+ *   INVITATIONS#<sellerId>#<accountId>`, `gsi1sk = <createdAt>` lists an account's links.
  * - `LEASE#<secret name>` / `LEASE`: the one refresher (or checker, or reconnect) of a connection, until its lease runs out.
  */
 export const TABLE_KEYS = {

@@ -15,11 +15,11 @@ import { nowOf } from '../health/lease.js';
 import { consentRecord } from '../health/record.js';
 import { logger } from '../../runtime/logger.js';
 import type { Connection, WizardRecord } from '../../domain/model.js';
-import type { PendingConsent } from '../../ports/index.js';
+import type { Invitation, PendingConsent } from '../../ports/index.js';
 import type { OAuthProviderDefinition } from '../../providers/index.js';
 import type { CallerSession } from '../auth.js';
 import { consentFacts, STEP_OF, type ConnectDeps } from './start.js';
-import { callbackUrl, oauthProvider, withError } from './consent.js';
+import { callbackUrl, INVITED_STATE_PREFIX, oauthProvider, withError } from './consent.js';
 import { booksOwner, discardStaged, freshSecretName, releaseAll, stageCredentials } from '../credentials.js';
 import { completeStep } from '../wizard/steps.js';
 import { replaceConnection } from './replace.js';
@@ -78,6 +78,8 @@ export async function finishConnect(
   const provider = oauthProvider(providerId);
   if (!provider) return withError('/', 'other_provider');
   const state = query[provider.callback.state];
+  // A consent started from a connect link: bound to the link, whatever session (if any) this browser has.
+  if (state?.startsWith(INVITED_STATE_PREFIX)) return finishInvitedConnect(deps, provider, state, query);
   if (!caller.hasToken) return withError('/login', 'signed_out');
   let seller = caller.claimedSeller;
   let proven: Awaited<ReturnType<CallerSession['resolve']>> | undefined;
@@ -161,13 +163,99 @@ export async function finishConnect(
   }
 }
 
+/** Where the browser of someone connecting through a link lands (never the seller's account). */
+export const INVITE_DONE = '/invite/done';
+
+/**
+ * Finishes a consent started from a connect link: the state is taken as the
+ * link's (not a session's), the provider's answer exchanged, and the link
+ * used in one conditional write just before the step completes on the
+ * seller's account through the same engine as a seller's own connect. A
+ * link used, revoked or expired meanwhile connects nothing; of two consents
+ * from one link, one connects. The browser lands on the link's own page.
+ */
+async function finishInvitedConnect(deps: ConnectDeps, provider: OAuthProviderDefinition, state: string, query: Readonly<Record<string, string>>): Promise<string> {
+  const now = nowOf(deps);
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  let pending;
+  try {
+    pending = await deps.states.takeInvited(state, provider.id, nowSeconds);
+  } catch {
+    return withError(INVITE_DONE, 'try_again');
+  }
+  if (typeof pending === 'string' || !pending.invitationId || pending.purpose === 'reconnect') {
+    logger.warn('invited consent state refused', { provider: provider.id, refusal: typeof pending === 'string' ? pending : 'not_invited' });
+    return withError(INVITE_DONE, typeof pending === 'string' && pending === 'other_provider' ? 'other_provider' : 'expired');
+  }
+  const invitationId = pending.invitationId;
+  const { sellerId, accountId } = pending;
+  const purpose = pending.purpose;
+  let usedAt: string | undefined;
+  try {
+    const invitation = await deps.invitations.get(invitationId);
+    if (!invitation || invitation.sellerId !== sellerId || invitation.accountId !== accountId) return withError(INVITE_DONE, 'expired');
+    const ended = endedCode(invitation, nowSeconds);
+    if (ended) return withError(INVITE_DONE, ended);
+    const { account, others } = purpose === 'channel' ? await deps.accounts.loadWithOthers(sellerId, accountId) : { account: await deps.accounts.load(sellerId, accountId), others: [] };
+    if (!account) return withError(INVITE_DONE, 'expired');
+    if (account.step !== STEP_OF[purpose]) return withError(INVITE_DONE, 'link_used');
+    if (query[provider.callback.error] && !query.code) throw new ConnectError('denied');
+    const { tokens, identity } = await exchangeAndIdentify(deps, provider, account, pending, query, now);
+    // The link, used now: of two consents from one link exactly one gets past this write.
+    usedAt = now.toISOString();
+    if (!(await deps.invitations.use(invitationId, nowSeconds, usedAt))) {
+      usedAt = undefined;
+      const after = await deps.invitations.get(invitationId);
+      return withError(INVITE_DONE, (after && endedCode(after, nowSeconds)) || 'link_used');
+    }
+    if (purpose === 'books') {
+      await finishBooks(deps, sellerId, account, provider, tokens, identity, true);
+      return `${INVITE_DONE}?connected=books`;
+    }
+    const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === provider.id && c.identity === identity.id));
+    await completeStep(deps, sellerId, account.id, 'connect_channel', {
+      expectedVersion: account.version,
+      loaded: account,
+      viaInvitation: true,
+      connection: {
+        kind: 'channel',
+        provider: provider.id,
+        label: `${provider.name}: ${identity.label}`,
+        credentials: credentials(tokens),
+        identity: identity.id,
+        details: identity.details,
+        alsoConnectedTo: twin?.name ?? null,
+      },
+      record: consentRecord(consentFacts(account, provider.id, 'channel', tokens, now)),
+    });
+    return `${INVITE_DONE}?connected=channel`;
+  } catch (err) {
+    // Nothing landed: the link is given back, so it can be tried again.
+    if (usedAt) await deps.invitations.release(invitationId, usedAt).catch(() => undefined);
+    if (err instanceof ConnectError) {
+      logger.warn('invited connect failed', { provider: provider.id, code: err.code, reason: err.reason });
+      return withError(INVITE_DONE, err.code === 'not_at_step' ? 'link_used' : err.code);
+    }
+    if (err instanceof ConflictError) return withError(INVITE_DONE, 'link_used');
+    logger[err instanceof DependencyError || err instanceof ServiceUnavailableError ? 'warn' : 'error']('invited connect failed', { provider: provider.id, errorName: (err as Error)?.name });
+    return withError(INVITE_DONE, 'try_again');
+  }
+}
+
+/** Why a link connects nothing now, as a callback's code; undefined while it is live. */
+function endedCode(invitation: Invitation, nowSeconds: number): ConnectErrorCode | undefined {
+  if (invitation.state === 'used') return 'link_used';
+  if (invitation.state === 'revoked') return 'link_revoked';
+  return invitation.validUntil > nowSeconds ? undefined : 'link_expired';
+}
+
 /**
  * Books: one organisation → its tokens go to the seller's shared secret for
  * that organisation and the step completes; several (a Xero consent covering
  * more than one) → the tokens wait in the account's own secret and the
  * seller picks one in Onramp.
  */
-export async function finishBooks(deps: ConnectDeps, sellerId: string, account: WizardRecord, provider: OAuthProviderDefinition, tokens: TokenSet, identity: Identity): Promise<void> {
+export async function finishBooks(deps: ConnectDeps, sellerId: string, account: WizardRecord, provider: OAuthProviderDefinition, tokens: TokenSet, identity: Identity, viaInvitation = false): Promise<void> {
   if (identity.choices && identity.choices.length > 1) {
     // The tokens wait in a secret of their own, with a record (so the refresher keeps them alive and the sweep
     // knows them), named by the account only if its write wins.
@@ -201,6 +289,7 @@ export async function finishBooks(deps: ConnectDeps, sellerId: string, account: 
   await completeStep(deps, sellerId, account.id, 'connect_bookkeeping', {
     expectedVersion: account.version,
     loaded: account,
+    ...(viaInvitation ? { viaInvitation } : {}),
     connection: {
       kind: 'books',
       provider: provider.id,

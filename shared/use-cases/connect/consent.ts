@@ -12,6 +12,14 @@ import type { WizardRecord } from '../../domain/model.js';
 import type { AppCredentialStore, ConsentStateStore, PendingConsent, ProviderHttp } from '../../ports/index.js';
 import { findProvider, type OAuthProviderDefinition } from '../../providers/index.js';
 
+/**
+ * The mark a consent started from a connect link carries at the start of its
+ * state, so its callback takes the state as the link's (bound to the
+ * invitation, never to a session); a seller's state marked so is refused by
+ * the take itself, which checks the pending consent names an invitation.
+ */
+export const INVITED_STATE_PREFIX = 'inv_';
+
 /** How long a consent may take, from the click to the callback. */
 export const STATE_TTL_SECONDS = 600;
 
@@ -42,7 +50,7 @@ export async function consentUrl(
   pending: Omit<PendingConsent, 'provider' | 'expiresAt' | 'codeVerifier'>,
 ): Promise<{ authorizeUrl: string }> {
   const app = await deps.apps.get(provider.id);
-  const state = randomBytes(32).toString('base64url');
+  const state = `${pending.invitationId ? INVITED_STATE_PREFIX : ''}${randomBytes(32).toString('base64url')}`;
   const codeVerifier = provider.pkce === 'S256' ? randomBytes(32).toString('base64url') : undefined;
   const codeChallenge = codeVerifier ? createHash('sha256').update(codeVerifier).digest('base64url') : undefined;
   await deps.states.put(state, {

@@ -11,7 +11,7 @@ import { findChannel } from '../../providers/catalog.js';
 import { ConflictError, ValidationError } from '../../domain/errors.js';
 import type { TokenSet } from '../../connectors/types.js';
 import type { WizardRecord } from '../../domain/model.js';
-import type { AppCredentialStore, ConsentStateStore, ProviderHttp } from '../../ports/index.js';
+import type { AppCredentialStore, ConsentStateStore, InvitationStore, ProviderHttp } from '../../ports/index.js';
 import { accountView } from '../../http/views.js';
 import { consentUrl, oauthProvider } from './consent.js';
 import { loadAccount, type WizardDeps } from '../wizard/steps.js';
@@ -20,6 +20,8 @@ export interface ConnectDeps extends WizardDeps {
   readonly states: ConsentStateStore;
   readonly apps: AppCredentialStore;
   readonly http: ProviderHttp;
+  /** Connect links: a consent started from one is finished against it. */
+  readonly invitations: InvitationStore;
   /** Where the web app and API are served (callbacks are `<origin>/api/oauth/<provider>/callback`). */
   readonly appOrigin: string;
 }

@@ -60,6 +60,8 @@ export interface StepResult {
   readonly removeFields?: readonly string[];
   /** The account's store fields as the connection settled them (a WooCommerce store's address given on the connect step), saved with the step. */
   readonly fields?: Readonly<Record<string, string>>;
+  /** The connection came through a connect link: the events say so ("connected via invitation"), with the link as their actor. */
+  readonly viaInvitation?: boolean;
   /**
    * The account as this same request already read it (consistently), so it is
    * not read twice: the write is conditional on its version, so a change since
@@ -227,7 +229,9 @@ export async function completeStep(deps: WizardDeps, sellerId: string, accountId
   }
   records.push(...(await heldRecords(deps, [...replaced, ...(input.releases ?? [])])).map((name) => ({ letGo: name, accountId })));
   // The step, its audit events and the connection's records: one write, all or nothing.
-  const events = [eventOf(deps, rec, 'step_completed', 'seller', step), ...(input.connection ? [eventOf(deps, rec, 'connection_made', 'seller', input.connection.label)] : [])];
+  const actor = input.viaInvitation ? 'invitation' : 'seller';
+  const made = input.connection ? (input.viaInvitation ? `${input.connection.label} (connected via invitation)` : input.connection.label) : null;
+  const events = [eventOf(deps, rec, 'step_completed', actor, step), ...(made ? [eventOf(deps, rec, 'connection_made', actor, made)] : [])];
   let before: WizardRecord;
   try {
     before = await deps.accounts.apply(

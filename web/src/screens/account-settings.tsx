@@ -6,6 +6,7 @@ import { Alert, ProgressBar } from '../components.js';
 import { STATUS_TEXT, stageIndex, useAccount, useAction, useCatalog } from '../hooks.js';
 import { navigate } from '../router.js';
 import { ConnectionHealth, ReconnectOutcome } from './connection-health.js';
+import { InvitationList } from './invitations.js';
 
 /** Account Settings: where setup stands, Resume / Start over, what is connected, and the activity. */
 export function AccountSettings({ id }: { id: string }) {
@@ -131,6 +132,7 @@ export function AccountSettings({ id }: { id: string }) {
           )}
         </dd>
       </dl>
+      <InvitationList accountId={id} />
       <section aria-labelledby="activity">
         <h2 id="activity">Activity</h2>
         <ul className="events" aria-label="Activity">

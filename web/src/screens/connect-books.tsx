@@ -5,6 +5,7 @@ import type { AccountView, CatalogResponse } from '#shared/http/schemas.js';
 import { api } from '../api.js';
 import { Alert } from '../components.js';
 import { leavePage, useAction } from '../hooks.js';
+import { InviteSomeone } from './invitations.js';
 import { connectErrorCode } from '../returns.js';
 import { navigate } from '../router.js';
 
@@ -75,6 +76,7 @@ export function ConnectBooks({ account, catalog, onChange }: { account: AccountV
           ))}
         </div>
       </section>
+      <InviteSomeone account={account} step="books" />
     </>
   );
 }

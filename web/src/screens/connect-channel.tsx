@@ -12,6 +12,7 @@ import { leavePage, useAction } from '../hooks.js';
 import { waysOf } from '#shared/providers/ways.js';
 import { connectErrorCode } from '../returns.js';
 import { ConnectWithKeys } from './connect-keys.js';
+import { InviteSomeone } from './invitations.js';
 
 export function ConnectChannel({ account, channel, onConnected }: { account: AccountView; channel: CatalogResponse['channels'][number]; onConnected: (a: AccountView) => void }) {
   const returned = connectErrorCode(window.location.search);
@@ -45,6 +46,7 @@ export function ConnectChannel({ account, channel, onConnected }: { account: Acc
       {ways.keysRetired && <p>{ways.keysRetired}</p>}
       {keysForm && ways.oauth && channel.keys?.explanation && <p>{channel.keys.explanation}</p>}
       {keysForm}
+      {ways.oauth && <InviteSomeone account={account} step="channel" />}
     </>
   );
 }

@@ -1,0 +1,159 @@
+/**
+ * Connect links (invitations): the seller's "Invite someone to connect" on a
+ * connect step, the account's links with Cancel on Account Settings, and the
+ * pages of whoever opens a link (no Onramp login): the account it is for and
+ * the step's consent, then "Connected: you can close this tab". The link's
+ * token lives in the URL's fragment, which no server (and no log) ever sees,
+ * and goes to the API in request bodies only.
+ */
+import { useEffect, useState } from 'react';
+import { CONNECT_ERROR_CODES, LINK_SENTENCES, type ConnectErrorCode } from '#shared/domain/connect-errors.js';
+import type { AccountView, InvitationOpenedResponse, InvitationView } from '#shared/http/schemas.js';
+import { api } from '../api.js';
+import { Alert, Field } from '../components.js';
+import { leavePage, toErrors, useAction } from '../hooks.js';
+
+const STEP_TEXT = { channel: 'Connect Sales Channel', books: 'Connect Bookkeeping' } as const;
+const STATE_TEXT = { issued: 'Not used yet', used: 'Used', revoked: 'Cancelled', expired: 'Expired' } as const;
+
+/** On a connect step: makes a link for someone else to connect this step, and shows it once. */
+export function InviteSomeone({ account, step }: { account: AccountView; step: 'channel' | 'books' }) {
+  const [note, setNote] = useState('');
+  const [made, setMade] = useState<{ url: string; expiresAt: string } | null>(null);
+  const { busy, errors, run } = useAction(async () => {
+    const r = await api.createInvitation(account.id, { step, ...(note.trim() ? { note } : {}) });
+    setMade({ url: r.url, expiresAt: r.expiresAt });
+  });
+  return (
+    <section aria-labelledby="invite-title" className="invite">
+      <h2 id="invite-title">Invite someone to connect</h2>
+      <p>Someone without an Onramp login (your client, or whoever holds the {step === 'channel' ? 'seller account' : 'books'}) can do this step for you with a connect link. It works once, for 7 days.</p>
+      {errors.message && <Alert>{errors.message}</Alert>}
+      {made ? (
+        <div className="field">
+          <label htmlFor="invite-url">Connect link (send it to them; it is shown only now)</label>
+          <input id="invite-url" readOnly value={made.url} onFocus={(e) => e.currentTarget.select()} />
+          <p className="hint">It works until {new Date(made.expiresAt).toLocaleString()}. You can cancel it on the account&rsquo;s page.</p>
+        </div>
+      ) : (
+        <form onSubmit={(e) => { e.preventDefault(); void run(); }}>
+          <Field id="invite-note" label="Note for them (optional)" error={errors.fields.note}>
+            {(a11y) => <input {...a11y} value={note} maxLength={200} onChange={(e) => setNote(e.target.value)} />}
+          </Field>
+          <button type="submit" disabled={busy}>Invite someone to connect</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+/** On Account Settings: the account's links, who made them, where they stand, and Cancel for one not used. */
+export function InvitationList({ accountId }: { accountId: string }) {
+  const [list, setList] = useState<InvitationView[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const refresh = () => api.invitations(accountId).then((r) => setList(r.invitations), (err: unknown) => setLoadError(toErrors(err).message ?? null));
+  useEffect(() => {
+    void refresh();
+  }, [accountId]);
+  const { busy, error, run: revoke } = useAction(async (id: string) => {
+    await api.revokeInvitation(accountId, id);
+    await refresh();
+  });
+  if (!list || list.length === 0) return loadError ? <Alert>{loadError}</Alert> : null;
+  return (
+    <section aria-labelledby="invitations">
+      <h2 id="invitations">Connect links</h2>
+      {error && <Alert>{error}</Alert>}
+      <ul className="events" aria-label="Connect links">
+        {list.map((i) => (
+          <li key={i.id}>
+            {STEP_TEXT[i.step]}, made by {i.createdBy} on <time dateTime={i.createdAt}>{new Date(i.createdAt).toLocaleString()}</time>
+            {i.note ? ` (\u201c${i.note}\u201d)` : ''}: <strong>{STATE_TEXT[i.state]}</strong>
+            {i.state === 'issued' && (
+              <>
+                {' '}
+                <button type="button" disabled={busy} onClick={() => void revoke(i.id)} aria-label={`Cancel the ${STEP_TEXT[i.step]} link made ${new Date(i.createdAt).toLocaleString()}`}>
+                  Cancel link
+                </button>
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** `/invite#<token>`: whoever opens a connect link. */
+export function InvitePage() {
+  const token = window.location.hash.slice(1);
+  const [opened, setOpened] = useState<InvitationOpenedResponse | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  useEffect(() => {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) {
+      setFailure(LINK_SENTENCES.unknown);
+      return;
+    }
+    api.openInvitation(token).then(setOpened, (err: unknown) => setFailure(toErrors(err).message ?? LINK_SENTENCES.unknown));
+  }, [token]);
+  const { busy, error, run } = useAction(async (provider?: string) => leavePage((await api.invitedConnect(token, provider)).authorizeUrl));
+  if (failure) {
+    return (
+      <main className="card">
+        <h1>Connect link</h1>
+        <Alert>{failure}</Alert>
+      </main>
+    );
+  }
+  if (!opened) return <main className="card"><h1>Connect link</h1><p role="status">Loading…</p></main>;
+  const { account } = opened;
+  return (
+    <main className="card">
+      <h1>{STEP_TEXT[opened.step]} for {account.name}</h1>
+      {error && <Alert>{error}</Alert>}
+      <p>
+        You were invited to connect {opened.step === 'channel' ? `the ${account.channel} seller account` : 'the bookkeeping software'} of the Onramp account &ldquo;{account.name}&rdquo; ({account.channel}
+        {account.region ? `, ${account.region}` : ''}). You do not need an Onramp login.
+      </p>
+      {opened.note && <p>Their note: &ldquo;{opened.note}&rdquo;</p>}
+      <p>{opened.step === 'channel' ? `You will sign in at ${account.channel} and allow Onramp to read the account\u2019s sales.` : 'Choose the bookkeeping software, sign in there and allow Onramp to post the sales.'}</p>
+      <div className="actions left">
+        {opened.providers.map((p) => (
+          <button key={p.id} type="button" className="primary" disabled={busy} onClick={() => void run(opened.step === 'books' ? p.id : undefined)}>
+            Connect to {p.name}
+          </button>
+        ))}
+      </div>
+      <p className="hint">This link works once, until {new Date(opened.expiresAt).toLocaleString()}.</p>
+    </main>
+  );
+}
+
+const DONE_ERRORS: Partial<Record<ConnectErrorCode, string>> = {
+  link_used: LINK_SENTENCES.used,
+  link_revoked: LINK_SENTENCES.revoked,
+  link_expired: LINK_SENTENCES.expired,
+  denied: 'You cancelled at the provider, so nothing was connected. Open the connect link again to try once more.',
+  expired: 'That attempt took too long, so nothing was connected. Open the connect link again to try once more.',
+};
+
+/** `/invite/done`: where the provider's redirect lands the link's holder (never the seller's account). */
+export function InviteDonePage() {
+  const q = new URLSearchParams(window.location.search);
+  const raw = q.get('connect_error');
+  const code = (CONNECT_ERROR_CODES as readonly string[]).includes(raw ?? '') ? (raw as ConnectErrorCode) : undefined;
+  if (q.get('connected') && !code) {
+    return (
+      <main className="card">
+        <h1>Connected</h1>
+        <p role="status">It is connected. You can close this tab.</p>
+      </main>
+    );
+  }
+  return (
+    <main className="card">
+      <h1>Not connected</h1>
+      <Alert>{(code && DONE_ERRORS[code]) ?? 'We could not finish connecting, so nothing was connected. Open the connect link again to try once more.'}</Alert>
+    </main>
+  );
+}
