@@ -15,6 +15,7 @@ import { LINK_SENTENCES } from '../domain/connect-errors.js';
 import type { AttemptCounter, Invitation, InvitationStore, WizardStore } from '../ports/index.js';
 import { BOOKS_PLATFORMS, findChannel, findRegion } from '../providers/catalog.js';
 import { clientNetwork } from '../runtime/client-network.js';
+import { waysOf } from '../providers/ways.js';
 import { consentUrl, oauthProvider, type ConsentStartDeps } from './connect/consent.js';
 import { STEP_OF } from './connect/start.js';
 import { loadAccount } from './wizard/steps.js';
@@ -79,7 +80,7 @@ function viewOf(inv: Invitation, nowSeconds: number): InvitationView {
 /** Why a channel cannot be connected through a link yet (keys channels), or undefined when it can. */
 function channelRefusal(account: WizardRecord): string | undefined {
   const channel = findChannel(account.channel);
-  if (!oauthProvider(channel?.id ?? '')) return `${channel?.name ?? 'This channel'} connects with keys, which a connect link cannot take yet. Connect it yourself from this step.`;
+  if (!channelByConsent(account)) return `${channel?.name ?? 'This channel'} connects with keys here, which a connect link cannot take yet. Connect it yourself from this step.`;
   return undefined;
 }
 
@@ -176,9 +177,15 @@ async function live(deps: OpenDeps, token: string): Promise<{ invitation: Invita
   return { invitation, account };
 }
 
+/** The account's channel when it connects by consent in the account's region (Walmart: the US only). */
+function channelByConsent(account: WizardRecord) {
+  const channel = oauthProvider(account.channel);
+  return channel && waysOf(channel, account.region, new Date()).oauth ? channel : undefined;
+}
+
 function providersOf(invitation: Invitation, account: WizardRecord) {
   if (invitation.step === 'books') return BOOKS_PLATFORMS.filter((p) => oauthProvider(p.id)).map((p) => ({ id: p.id, name: p.name }));
-  const channel = oauthProvider(account.channel);
+  const channel = channelByConsent(account);
   return channel ? [{ id: channel.id, name: channel.name }] : [];
 }
 

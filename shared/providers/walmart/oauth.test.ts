@@ -147,6 +147,13 @@ describe('Walmart keys beside the consent', () => {
     const res = await c.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
     expect(res.status).toBe(400);
     expect(Object.keys(res.body.error.fields).sort()).toEqual(['clientId', 'clientSecret']);
+    // Nor through a connect link, which starts consents only: in Mexico the link is refused with a sentence.
+    const link = await c.call('POST', `/api/accounts/${created.id}/invitations`, { step: 'channel' });
+    expect(link.status).toBe(400);
+    expect(link.body.error.message).toMatch(/connects with keys here/);
+    // A US account's link starts Walmart's consent.
+    const us = await newAccount(c, US);
+    expect((await c.call('POST', `/api/accounts/${us.id}/invitations`, { step: 'channel' })).status).toBe(201);
   });
 
   it('are taken in the US through 30 April 2027, and refused from 1 May 2027 with a sentence saying to sign in instead; Mexico keeps them', () => {

@@ -10,7 +10,9 @@ import { authorizeUrlFor } from '../../providers/connectors.js';
 import { redirectUriFor } from '../../connectors/types.js';
 import type { WizardRecord } from '../../domain/model.js';
 import type { AppCredentialStore, ConsentStateStore, PendingConsent, ProviderHttp } from '../../ports/index.js';
+import { ValidationError } from '../../domain/errors.js';
 import { findProvider, type OAuthProviderDefinition } from '../../providers/index.js';
+import { waysOf } from '../../providers/ways.js';
 
 /**
  * The mark a consent started from a connect link carries at the start of its
@@ -49,6 +51,8 @@ export async function consentUrl(
   account: WizardRecord,
   pending: Omit<PendingConsent, 'provider' | 'expiresAt' | 'codeVerifier'>,
 ): Promise<{ authorizeUrl: string }> {
+  // Where the provider offers no consent in the account's region (Walmart in Mexico), none starts.
+  if (!waysOf(provider, account.region, deps.now?.() ?? new Date()).oauth) throw new ValidationError(`${provider.name} connects with keys here, not by signing in. Paste your keys instead.`);
   const app = await deps.apps.get(provider.id);
   const state = `${pending.invitationId ? INVITED_STATE_PREFIX : ''}${randomBytes(32).toString('base64url')}`;
   const codeVerifier = provider.pkce === 'S256' ? randomBytes(32).toString('base64url') : undefined;
