@@ -43,6 +43,46 @@ async function stepOf(seller: Client, id: string) {
   return res.body.account.setup.step as string;
 }
 
+describe('a connect link whose step write lands but is answered as failed', () => {
+  it('stays used: it is given back only when the account shows nothing connected through it', async () => {
+    const seller = await newSeller(stack);
+    const account = await newAccount(seller, { name: 'Amazon EU', channel: 'amazon', region: 'europe' });
+    await settled(stack);
+    const link = await invite(seller, account.id, 'channel');
+    const holder = client(stack);
+    const start = await holder.call('POST', '/api/invitations/connect', { token: link.token });
+    expect(start.status).toBe(200);
+    const page = await acceptConsent(start.body.authorizeUrl, 'amazon');
+    // The next transaction that writes an account event (the step's write) lands, and its answer is lost.
+    let armed = true;
+    const db = dynamoClient();
+    db.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        const items = (args.input as { TransactItems?: { Put?: { Item?: { sk?: unknown } } }[] }).TransactItems;
+        if (armed && items?.some((i) => String(i.Put?.Item?.sk ?? '').startsWith('EVENT#'))) {
+          armed = false;
+          throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError', $metadata: {} });
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'loseTheStepWriteAnswer' },
+    );
+    try {
+      const back = await followCallback(holder, page.location!);
+      expect(armed).toBe(false);
+      expect(back.landing).toMatch(/^\/invite\/done\?/);
+    } finally {
+      db.middlewareStack.remove('loseTheStepWriteAnswer');
+    }
+    await settled(stack);
+    expect(await stepOf(seller, account.id)).toBe('connect_bookkeeping');
+    const list = await seller.call('GET', `/api/accounts/${account.id}/invitations`);
+    expect(list.body.invitations).toEqual([expect.objectContaining({ id: link.id, state: 'used' })]);
+    expect((await holder.call('POST', '/api/invitations/open', { token: link.token })).status).toBe(404);
+  });
+});
+
 describe('connect links', () => {
   it('lets someone without a login connect the channel, then the books, of the seller\u2019s account', async () => {
     const seller = await newSeller(stack);

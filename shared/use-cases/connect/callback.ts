@@ -230,8 +230,10 @@ async function finishInvitedConnect(deps: ConnectDeps, provider: OAuthProviderDe
     });
     return `${INVITE_DONE}?connected=channel`;
   } catch (err) {
-    // Nothing landed: the link is given back, so it can be tried again.
-    if (usedAt) await deps.invitations.release(invitationId, usedAt).catch(() => undefined);
+    // The link is given back, so it can be tried again, only when nothing landed: a step write answered as failed
+    // may still have landed (a timeout after it did), so the account is read again first; when it cannot be read,
+    // the link stays used (the seller can make another).
+    if (usedAt && (await nothingLanded(deps, sellerId, accountId, purpose))) await deps.invitations.release(invitationId, usedAt).catch(() => undefined);
     if (err instanceof ConnectError) {
       logger.warn('invited connect failed', { provider: provider.id, code: err.code, reason: err.reason });
       return withError(INVITE_DONE, err.code === 'not_at_step' ? 'link_used' : err.code);
@@ -240,6 +242,13 @@ async function finishInvitedConnect(deps: ConnectDeps, provider: OAuthProviderDe
     logger[err instanceof DependencyError || err instanceof ServiceUnavailableError ? 'warn' : 'error']('invited connect failed', { provider: provider.id, errorName: (err as Error)?.name });
     return withError(INVITE_DONE, 'try_again');
   }
+}
+
+/** Whether the account is still where the link found it: at the step, with nothing connected (or waiting) for it. */
+async function nothingLanded(deps: ConnectDeps, sellerId: string, accountId: string, purpose: 'channel' | 'books'): Promise<boolean> {
+  const account = await deps.accounts.load(sellerId, accountId).catch(() => undefined);
+  if (!account) return false;
+  return account.step === STEP_OF[purpose] && !account.connections.some((c) => c.kind === purpose) && (purpose !== 'books' || !account.pendingBooks);
 }
 
 /** Why a link connects nothing now, as a callback's code; undefined while it is live. */
