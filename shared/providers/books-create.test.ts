@@ -8,7 +8,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consent } from '#local/sandboxes/consent.js';
 import { booksControls } from '#local/sandboxes/controls.js';
-import { QUICKBOOKS_FACTS, XERO_FACTS } from '#local/sandboxes/facts.js';
+import { acceptance } from '#local/sandboxes/facts.js';
+import { BOOKS_PROVIDERS } from './index.js';
 import { createQuickbooksSandbox, QUICKBOOKS_SANDBOX_COMPANY } from '#local/sandboxes/quickbooks/index.js';
 import { sandboxRegistrations } from '#local/sandboxes/registrations.js';
 import type { SandboxServer } from '#local/sandboxes/server.js';
@@ -29,12 +30,12 @@ const FEES: RecommendedAccount = { category: 'fees', name: 'Walmart Fees', code:
 async function token(provider: 'xero' | 'quickbooks', scope: string, choices: Record<string, string> = {}): Promise<string> {
   const reg = sandboxRegistrations('http://127.0.0.1:1')[provider] as { clientId: string; clientSecret: string; redirectUris: string[] };
   const redirect = reg.redirectUris[0] ?? '';
-  const authorize = provider === 'xero' ? 'https://login.xero.com/identity/connect/authorize' : 'https://appcenter.intuit.com/connect/oauth2';
+  const definition = BOOKS_PROVIDERS.find((p) => p.id === provider)!;
+  const authorize = definition.authorizeUrl;
   const q = new URLSearchParams({ response_type: 'code', client_id: reg.clientId, redirect_uri: redirect, scope, state: 'state-1' });
-  const facts = provider === 'xero' ? XERO_FACTS : QUICKBOOKS_FACTS;
-  const result = await consent(server.sandboxUrl(`${authorize}?${q}`), facts.accept.decision, choices);
+  const result = await consent(server.sandboxUrl(`${authorize}?${q}`), acceptance(provider).decision, choices);
   const code = new URL(result.location ?? '').searchParams.get('code') ?? '';
-  const res = await fetch(server.sandboxUrl(provider === 'xero' ? 'https://identity.xero.com/connect/token' : 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer'), {
+  const res = await fetch(server.sandboxUrl(definition.tokenUrl), {
     method: 'POST',
     headers: { authorization: `Basic ${Buffer.from(`${reg.clientId}:${reg.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirect }),

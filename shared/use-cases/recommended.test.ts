@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartResponse, createRecommendedResponse, recommendedResponse } from '#shared/http/schemas.js';
 import { consent } from '#local/sandboxes/consent.js';
 import { booksControls } from '#local/sandboxes/controls.js';
-import { acceptance, QUICKBOOKS_FACTS, XERO_FACTS } from '#local/sandboxes/facts.js';
+import { acceptance, XERO_FACTS } from '#local/sandboxes/facts.js';
 import { QUICKBOOKS_SANDBOX_COMPANY } from '#local/sandboxes/quickbooks/index.js';
 import { XERO_SANDBOX_TENANTS } from '#local/sandboxes/xero/index.js';
 import { connectThroughSandbox, followCallback, newAccount, newSeller, withStack, type Client } from '#local/test-helpers.js';
@@ -33,13 +33,14 @@ const xeroBooks = () => booksControls(stack.sandboxes.sandboxes, 'xero');
 const qbBooks = () => booksControls(stack.sandboxes.sandboxes, 'quickbooks');
 
 /** An account at Accounts & Taxes: its channel connected, then the books (Xero's Second Shop Ltd, which has no marketplace accounts, or QuickBooks). */
-async function atAccountsAndTaxes(c: Client, provider: 'xero' | 'quickbooks', body: Record<string, unknown>): Promise<string> {
+async function atAccountsAndTaxes(c: Client, provider: 'xero' | 'quickbooks', body: Record<string, unknown>, picked: Record<string, string> = {}): Promise<string> {
   const created = await newAccount(c, body);
   const { decision, choices } = acceptance(String(body.channel));
   await connectThroughSandbox(c, created.id, decision, { ...choices });
   const start = await c.call('POST', `/api/accounts/${created.id}/books/connect`, { provider });
   expect(start.status).toBe(200);
-  const page = await consent(start.body.authorizeUrl, provider === 'xero' ? XERO_FACTS.accept.decision : QUICKBOOKS_FACTS.accept.decision, provider === 'xero' ? { tenant: SECOND!.tenantId } : {});
+  const books = acceptance(provider);
+  const page = await consent(start.body.authorizeUrl, books.decision, { ...books.choices, ...picked });
   await followCallback(c, page.location!);
   return created.id as string;
 }
@@ -69,7 +70,7 @@ const statuses = (r: { results: readonly { category: string; status: string }[] 
 describe('Create recommended accounts in Xero', () => {
   it('lists them, refuses to write on a read-only connection (nothing sent), then after a reconnect with permission creates each once and suggests them', async () => {
     const c = await newSeller(stack);
-    const id = await atAccountsAndTaxes(c, 'xero', { name: 'Amazon EU', channel: 'amazon', region: 'europe' });
+    const id = await atAccountsAndTaxes(c, 'xero', { name: 'Amazon EU', channel: 'amazon', region: 'europe' }, { tenant: SECOND!.tenantId });
     const before = xeroBooks().createRequests(SECOND!.tenantId).length;
 
     const view = await recommended(c, id);
