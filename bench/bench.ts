@@ -4,7 +4,9 @@
  * 1a. bundles and init against each function's AWS SDK floor (bench/bundles.ts);
  * 1b. load on the routes that call no provider, beside the storage floor (bench/load.ts);
  * 1c. whole onboardings through the sandboxes, and 1d. per onboarding: AWS
- *     requests, state transitions and cost (bench/onboardings.ts).
+ *     requests, state transitions and cost (bench/onboardings.ts);
+ * 1e. the refresher over a simulated month: each connection's upkeep, and
+ *     1f. the cost of a connected account a month per channel and books pair (bench/refresher.ts).
  *
  * Writes bench/results.json and exits non-zero when a budget is missed.
  *
@@ -26,7 +28,7 @@ import { bundlesAndInit, printBundles, type BundlesResult } from './bundles.js';
 import { load, printLoad, type LoadResult } from './load.js';
 import { Ledger, onboardings, printOnboardings, type OnboardingsResult } from './onboardings.js';
 import { PRICES } from './prices.js';
-import { refresher } from './refresher.js';
+import { refresher, type MonthlyCost } from './refresher.js';
 import { budgets, table } from './stats.js';
 
 const int = (name: string, fallback: number) => {
@@ -60,6 +62,7 @@ console.log(`BENCH_SELLERS=${SELLERS} BENCH_CONCURRENCY=${CONCURRENCY} BENCH_INI
 let bundles: BundlesResult | undefined;
 let loadResult: LoadResult | undefined;
 let onboarded: OnboardingsResult | undefined;
+let monthly: MonthlyCost | undefined;
 
 if (ONLY.has('bundles')) {
   bundles = await bundlesAndInit(INIT_RUNS);
@@ -98,7 +101,7 @@ if (ONLY.has('onboardings') || ONLY.has('refresher')) {
       onboarded = await onboardings(stack, ledger, definition, SELLERS, CONCURRENCY);
       printOnboardings(onboarded, ledger);
     }
-    if (ONLY.has('refresher')) await refresher(stack);
+    if (ONLY.has('refresher')) monthly = await refresher(stack, ledger);
   } finally {
     watching.stop();
     await stack.stop();
@@ -123,6 +126,7 @@ const results = {
   bundles,
   load: loadResult,
   onboardings: onboarded && { ...onboarded, onboardings: undefined, perOnboarding: onboarded.onboardings },
+  monthly,
   budgets,
 };
 fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

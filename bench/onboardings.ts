@@ -51,8 +51,8 @@ interface Recipe {
   /** An OAuth channel: the sandbox consent's decision and choices, as its contract test passes it. */
   readonly decision?: string;
   readonly choices?: (body: Record<string, unknown>) => Record<string, string>;
-  /** A keys channel: the sandbox's keys (and store), pasted on the connect step as its contract test does. */
-  readonly keys?: (stack: LocalStack, body: Record<string, unknown>) => Record<string, string>;
+  /** A keys channel (or region): the sandbox's keys (and store), pasted on the connect step as its contract test does; undefined where the account connects by consent. */
+  readonly keys?: (stack: LocalStack, body: Record<string, unknown>) => Record<string, string> | undefined;
 }
 
 const walmartKeys = (market: string) => {
@@ -69,7 +69,8 @@ const RECIPES: Record<string, Recipe> = {
   etsy: { body: () => ({}), ...accepting('etsy') },
   'tiktok-shop': { body: (i) => ({ region: i % 2 ? 'US' : 'UK' }), decision: TIKTOK_SHOP_FACTS.accept.decision, choices: (b) => TIKTOK_SHOP_FACTS.sellerRegion(String(b.region)) },
   square: { body: () => ({}), ...accepting('square') },
-  walmart: { body: (i) => ({ region: i % 2 ? 'MX' : 'US' }), keys: (_stack, b) => walmartKeys(String(b.region).toLowerCase()) },
+  // The US by consent (Walmart's OAuth), Mexico with its delegated keys.
+  walmart: { body: (i) => ({ region: i % 2 ? 'MX' : 'US' }), ...accepting('walmart'), keys: (_stack, b) => (b.region === 'MX' ? walmartKeys('mx') : undefined) },
   // The sandbox store is plain http on loopback, which account creation refuses: its address is given on the connect step.
   woocommerce: { body: () => ({}), keys: (stack) => ({ consumerKey: wooKeys.consumerKey, consumerSecret: wooKeys.consumerSecret, storeUrl: `${stack.sandboxes.origin}/woocommerce` }) },
 };
@@ -81,7 +82,7 @@ export function channelsDrawn(): { drawn: string[]; notDrawn: string[] } {
   return { drawn, notDrawn: CHANNEL_PROVIDERS.map((p) => p.id).filter((id) => !drawn.includes(id)) };
 }
 
-interface Tally {
+export interface Tally {
   readonly aws: Map<string, number>;
   readonly byRoute: Map<string, number>;
   readonly byItem: Map<string, number>;
@@ -92,7 +93,7 @@ interface Tally {
   lambdaMs: number;
   api: number;
 }
-const tally = (): Tally => ({ aws: new Map(), byRoute: new Map(), byItem: new Map(), readRequestUnits: 0, writeRequestUnits: 0, kms: 0, lambda: 0, lambdaMs: 0, api: 0 });
+export const tally = (): Tally => ({ aws: new Map(), byRoute: new Map(), byItem: new Map(), readRequestUnits: 0, writeRequestUnits: 0, kms: 0, lambda: 0, lambdaMs: 0, api: 0 });
 const bump = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
 
 const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
@@ -141,6 +142,8 @@ export class Ledger {
   readonly tasks = new Map<string, TaskSeen[]>();
   readonly durations = new Map<FunctionId, number[]>();
   recording = false;
+  /** Whom a call with no invocation behind it is attributed to (the refresher, run in-process by the bench). */
+  tagOf: ((call: AwsCall) => string | undefined) | undefined;
 
   private of(owner: string | undefined): Tally {
     const key = owner ?? '(unattributed)';
@@ -168,7 +171,7 @@ export class Ledger {
 
   attempt(call: AwsCall, output: Record<string, any> | undefined, error: unknown): void {
     if (!this.recording) return;
-    const t = this.of(call.context?.owner);
+    const t = this.of(call.context?.owner ?? this.tagOf?.(call));
     bump(t.aws, `${call.service} ${call.operation}`);
     bump(t.byRoute, call.context?.route ?? call.context?.fn ?? '(none)');
     bump(t.byItem, itemOf(call));
@@ -358,9 +361,10 @@ export async function onboardings(stack: LocalStack, ledger: Ledger, definition:
       const id = account.id as string;
       accounts[i] = id;
       owners[i]!.push(`a:${id}`);
-      if (recipe.keys) {
+      const keys = recipe.keys?.(stack, body);
+      if (keys) {
         // A keys channel: the keys are checked with the sandbox and stored, and the answer is the account at its next step.
-        const connected = await call(c, 'POST /api/accounts/{id}/channel/connect', 'POST', `/api/accounts/${id}/channel/connect`, recipe.keys(stack, body));
+        const connected = await call(c, 'POST /api/accounts/{id}/channel/connect', 'POST', `/api/accounts/${id}/channel/connect`, keys);
         if (connected.account?.setup?.step !== 'connect_bookkeeping') throw new Error(`keys: ${JSON.stringify(connected).slice(0, 200)}`);
       } else {
         const { authorizeUrl } = await call(c, 'POST /api/accounts/{id}/channel/connect', 'POST', `/api/accounts/${id}/channel/connect`, {});
@@ -427,7 +431,7 @@ export async function onboardings(stack: LocalStack, ledger: Ledger, definition:
   return { sellers, concurrency, seconds, completed, failed: sellers - completed, channels, routes, onboardings: figures, errors };
 }
 
-const usd = (n: number) => (n === 0 ? '$0' : n < 0.0001 ? `$${n.toExponential(2)}` : `$${n.toFixed(6)}`);
+export const usd = (n: number) => (n === 0 ? '$0' : n < 0.0001 ? `$${n.toExponential(2)}` : `$${n.toFixed(6)}`);
 const stat = (xs: number[]) => ({ mean: xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length), max: Math.max(0, ...xs) });
 
 export function printOnboardings(r: OnboardingsResult, ledger: Ledger): void {

@@ -43,10 +43,9 @@ type SecretLoader = (secretId: string) => Promise<string>;
 
 /** Reads the secret's value from Secrets Manager (the SDK is loaded only where a secret is configured). */
 const secretsManagerLoader: SecretLoader = async (secretId) => {
-  const [{ secretsClient }, { GetSecretValueCommand }] = await Promise.all([import('#shared/adapters/aws.js'), import('@aws-sdk/client-secrets-manager')]);
-  const res = await secretsClient().send(new GetSecretValueCommand({ SecretId: secretId }));
-  if (!res.SecretString) throw new Error('the origin secret has no value');
-  return res.SecretString;
+  const value = await (await import('#shared/adapters/aws-secrets.js')).secretString(secretId);
+  if (!value) throw new Error('the origin secret has no value');
+  return value;
 };
 
 let loader: SecretLoader = secretsManagerLoader;

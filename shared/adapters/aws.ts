@@ -11,48 +11,26 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { made } from './aws-hook.js';
+
+export { onSharedClient, resetClients, type SharedClient } from './aws-hook.js';
+export { secretsClient } from './aws-secrets.js';
 
 let dynamo: DynamoDBDocumentClient | undefined;
 let sfn: SFNClient | undefined;
-let secrets: SecretsManagerClient | undefined;
-
-export type SharedClient = DynamoDBDocumentClient | SFNClient | SecretsManagerClient;
-let watch: ((client: SharedClient) => void) | undefined;
-const watched = <C extends SharedClient>(client: C): C => (watch?.(client), client);
-
-/**
- * Hands each shared client, as it is made, to `hook` (a bench or test adding a
- * middleware: counting calls, injecting faults); never set in the functions.
- */
-export function onSharedClient(hook: ((client: SharedClient) => void) | undefined): void {
-  watch = hook;
-  resetClients();
-}
 
 export function dynamoClient(): DynamoDBDocumentClient {
-  dynamo ??= watched(
+  dynamo ??= made(
     DynamoDBDocumentClient.from(new DynamoDBClient({}), {
       marshallOptions: { removeUndefinedValues: true },
     }),
+    () => (dynamo = undefined),
   );
   return dynamo;
 }
 
 export function sfnClient(): SFNClient {
-  sfn ??= watched(new SFNClient({ cacheMiddleware: true }));
+  sfn ??= made(new SFNClient({ cacheMiddleware: true }), () => (sfn = undefined));
   return sfn;
-}
-
-export function secretsClient(): SecretsManagerClient {
-  secrets ??= watched(new SecretsManagerClient({ cacheMiddleware: true }));
-  return secrets;
-}
-
-/** Forgets the clients, so the next use reads the environment again (the local stack restarting in one process). */
-export function resetClients(): void {
-  dynamo = undefined;
-  sfn = undefined;
-  secrets = undefined;
 }

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { allPages } from './pages.js';
 import { ACCOUNT_FIELD_KEYS, type Account, type AccountEvent, type Connection, type WizardRecord } from '../../domain/model.js';
 import type { AccountStore } from '../../ports/index.js';
 export type { AccountStore } from '../../ports/index.js';
@@ -78,20 +79,6 @@ export function toWizardRecord(item: Record<string, unknown>): WizardRecord {
     tokenStep: str(item.tokenStep) as WizardRecord['tokenStep'],
     lastFailure: str(item.lastFailure),
   };
-}
-
-type Key = Record<string, unknown> | undefined;
-
-/** Every item of a paginated Query or Scan. */
-export async function allPages(page: (start: Key) => Promise<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Key }>) {
-  const items: Record<string, unknown>[] = [];
-  let start: Key;
-  do {
-    const res = await page(start);
-    items.push(...(res.Items ?? []));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return items;
 }
 
 export function dynamoAccountStore(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string): AccountStore {

@@ -14,7 +14,7 @@ import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, S
 import type { ConnectionRecord, ConsentRecord } from '../../domain/health.js';
 import type { ConnectionRecordStore, LeaseStore } from '../../ports/health.js';
 import type { RecordChange } from '../../ports/index.js';
-import { allPages } from './accounts.js';
+import { allPages } from './pages.js';
 
 export const recordKey = (secretName: string) => ({ pk: `CONNECTION#${secretName}`, sk: 'CONNECTION' });
 const leaseKey = (name: string) => ({ pk: `LEASE#${name}`, sk: 'LEASE' });

@@ -10,7 +10,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Invitation, InvitationStore } from '../../ports/index.js';
-import { allPages } from './accounts.js';
+import { allPages } from './pages.js';
 
 const key = (id: string) => ({ pk: `INVITE#${id}`, sk: 'INVITE' });
 const listKey = (sellerId: string, accountId: string) => `INVITATIONS#${sellerId}#${accountId}`;

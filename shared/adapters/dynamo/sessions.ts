@@ -8,7 +8,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Session } from '../../domain/model.js';
 import type { SessionEntry, SessionStore } from '../../ports/index.js';
-import { allPages } from './accounts.js';
+import { allPages } from './pages.js';
 export type { SessionEntry, SessionStore } from '../../ports/index.js';
 
 export const idOf = (token: string) => createHash('sha256').update(token).digest('base64url');

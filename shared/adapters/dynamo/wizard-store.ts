@@ -5,7 +5,8 @@
  */
 import { ConditionalCheckFailedException, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { accountItems, accountKey as key, allPages, eventItem, toAccount, toWizardRecord, dynamoAccountStore } from './accounts.js';
+import { allPages } from './pages.js';
+import { accountItems, accountKey as key, eventItem, toAccount, toWizardRecord, dynamoAccountStore } from './accounts.js';
 import { recordChangeItem } from './connection-records.js';
 import { ConnectionGoneError, VersionConflictError } from '../../domain/errors.js';
 import type { WizardRecord } from '../../domain/model.js';
