@@ -317,8 +317,15 @@ async function decideReturn(
     // when they never come.
     if (state === 'taken') {
       if (!starter || denied) return 'ended';
+      // Taken by this return's store post (the approval was confirmed): the name of the keys' secret was never on
+      // the approval, so a connect finds them as the account's channel connection of this provider.
       const name = pending.posted?.secretName;
-      const shown = await deps.accounts.load(pending.sellerId, pending.accountId).then((a) => !!name && !!a?.connections.some((c) => c.secretName === name), () => false);
+      const shows = (a: WizardRecord | undefined) =>
+        !!a &&
+        (name
+          ? a.connections.some((c) => c.secretName === name)
+          : pending.purpose !== 'reconnect' && a.step !== 'connect_channel' && a.connections.some((c) => c.kind === 'channel' && c.provider === pending.provider));
+      const shown = await deps.accounts.load(pending.sellerId, pending.accountId).then(shows, () => false);
       return shown ? 'shown' : 'waiting';
     }
     if (!starter || denied) {
