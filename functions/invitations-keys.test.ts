@@ -14,6 +14,8 @@ import { WALMART_SANDBOX_KEYS } from '#local/sandboxes/walmart/index.js';
 import { WOO_SANDBOX_KEYS } from '#local/sandboxes/woocommerce/index.js';
 import { accountOf, events, expectNothingStored, invite, keysThroughLink, linkStack, linkState, secretsOf } from '#local/link-helpers.js';
 import { client, newAccount, newSeller, settled } from '#local/test-helpers.js';
+import { findChannel } from '#shared/providers/catalog.js';
+import { waysOf } from '#shared/providers/ways.js';
 
 const stack = linkStack();
 const mx = WALMART_SANDBOX_KEYS.find((k) => k.clientId === WALMART_FACTS.keys.mx.clientId)!;
@@ -51,6 +53,23 @@ describe('pasted keys through a connect link', () => {
     const again = await keysThroughLink(holder, link.token, { clientId: mx.clientId, clientSecret: mx.clientSecret });
     expect(again.status).toBe(404);
     expect(again.body.error.message).toBe(LINK_SENTENCES.used);
+  });
+
+  it('Walmart United States: the link offers the consent and, while Walmart takes US keys, the keys form, which connects', async () => {
+    const seller = await newSeller(stack());
+    const account = await newAccount(seller, { name: 'Walmart US', channel: 'walmart', region: 'US' });
+    await settled(stack());
+    const link = await invite(seller, account.id);
+    const holder = client(stack());
+    const opened = await holder.call('POST', '/api/invitations/open', { token: link.token });
+    expect(opened.body.providers).toEqual([{ id: 'walmart', name: 'Walmart' }]);
+    const ways = waysOf(findChannel('walmart')!, 'US', new Date());
+    expect(opened.body.keys !== null).toBe(ways.keys);
+    if (!ways.keys) return;
+    expect(opened.body.keys.form.explanation).toEqual(expect.any(String));
+    const us = WALMART_SANDBOX_KEYS.find((k) => k.clientId === WALMART_FACTS.keys.us.clientId)!;
+    expect((await keysThroughLink(holder, link.token, { clientId: us.clientId, clientSecret: us.clientSecret })).body).toEqual({ connected: 'channel' });
+    expect((await accountOf(seller, account.id)).setup.step).toBe('connect_bookkeeping');
   });
 
   it('refuses bad keys with the seller\u2019s field sentence, stores nothing and leaves the link issued', async () => {
