@@ -93,6 +93,7 @@ export function keysDeps(env: ConnectEnv): KeysDeps {
     http: providerHttp({ timeoutMs: env.PROVIDER_TIMEOUT_MS, sandboxOrigin: env.PROVIDER_SANDBOX_ORIGIN }),
     stores: storeHttp({ allowLocal: allowLocalStores, timeoutMs: env.PROVIDER_TIMEOUT_MS }),
     pendingKeys: translated('DynamoDB', dynamoPendingKeys(dynamoClient(), env.TABLE_NAME)),
+    invitations: translated('DynamoDB', dynamoInvitations(dynamoClient(), env.TABLE_NAME)),
     appOrigin: env.APP_ORIGIN,
     allowLocalStores,
     checkBudgetMs: env.PROVIDER_TIMEOUT_MS,

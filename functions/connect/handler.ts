@@ -3,15 +3,17 @@
  * or (for a keys channel) checks the pasted keys and stores them, or starts
  * WooCommerce's one-click key creation; and reconnects a connection the same
  * ways. Also connect links (invitations): the seller makes, lists and cancels
- * them, and whoever holds one opens it and starts its consent without a session.
+ * them, and whoever holds one opens it and connects its step without a
+ * session: its consent, or its keys form (and the return from WooCommerce's
+ * one-click approval, decided with the link's token).
  */
 import { connectEnv, parseEnv } from '#shared/runtime/config.js';
 import { channelConnectRequest } from '#shared/http/key-schemas.js';
 import { connectChannel } from '#shared/use-cases/connect/channel.js';
 import { attemptCounter, connectDeps, keysDeps, sessionStore } from '../deps.js';
-import { createInvitationRequest, invitedConnectRequest, openInvitationRequest, reconnectRequest } from '#shared/http/requests.js';
+import { createInvitationRequest, invitedConnectRequest, invitedKeysRequest, invitedKeysReturnRequest, openInvitationRequest, reconnectRequest } from '#shared/http/requests.js';
 import { startReconnect } from '#shared/use-cases/connect/reconnect.js';
-import { createInvitation, listInvitations, openInvitation, revokeInvitation, startInvitedConnect } from '#shared/use-cases/invitations.js';
+import { connectInvitedKeys, createInvitation, finishInvitedKeys, listInvitations, openInvitation, revokeInvitation, startInvitedConnect } from '#shared/use-cases/invitations.js';
 import { clientAddress } from '../client-address.js';
 import { httpHandler, route, sellerRoute } from '../http.js';
 
@@ -49,6 +51,17 @@ export const handler = httpHandler(
     'POST /api/invitations/connect': route({
       body: invitedConnectRequest,
       handle: async ({ event, body }) => ({ body: await startInvitedConnect(deps, body.token, { provider: body.provider }, caller(event)) }),
+    }),
+    'POST /api/invitations/keys': route({
+      body: invitedKeysRequest,
+      handle: async ({ event, body }) => {
+        const { token, ...keys } = body;
+        return { body: await connectInvitedKeys(deps, token, keys, caller(event)) };
+      },
+    }),
+    'POST /api/invitations/keys/return': route({
+      body: invitedKeysReturnRequest,
+      handle: async ({ event, body }) => ({ body: await finishInvitedKeys(deps, body, caller(event)) }),
     }),
   },
   { allowedOrigins: env.ALLOWED_ORIGINS, sessions: sessionStore(env) },

@@ -7,10 +7,11 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '#shared/adapters/aws.js';
 import { logger } from '#shared/runtime/logger.js';
-import { AMAZON_FACTS, EBAY_FACTS, ETSY_FACTS, SHOPIFY_FACTS, SQUARE_FACTS, TIKTOK_SHOP_FACTS, WALMART_FACTS } from '#local/sandboxes/facts.js';
+import { AMAZON_FACTS, EBAY_FACTS, ETSY_FACTS, SHOPIFY_FACTS, SQUARE_FACTS, TIKTOK_SHOP_FACTS, WALMART_FACTS, WOOCOMMERCE_FACTS } from '#local/sandboxes/facts.js';
+import { WALMART_SANDBOX_KEYS } from '#local/sandboxes/walmart/index.js';
 import { appSecretsFor } from '#local/sandboxes/index.js';
 import { sandboxRegistrations } from '#local/sandboxes/registrations.js';
-import { acceptConsent } from '#local/sandboxes/consent.js';
+import { acceptConsent, consent } from '#local/sandboxes/consent.js';
 import { client, connectThroughSandbox, followCallback, newAccount, newSeller, withStack, type Client } from '#local/test-helpers.js';
 import type { LocalStack } from '#local/stack.js';
 
@@ -136,6 +137,54 @@ describe('credentials during connections', () => {
     for (const token of tokens) {
       for (const [where, text] of Object.entries(haystacks)) {
         expect(text.includes(token), `a link's token appears in ${where}`).toBe(false);
+      }
+    }
+  });
+
+  it('keys brought through connect links, and the links\u2019 tokens, appear in no log line, API response, redirect or DynamoDB item', async () => {
+    const seller = await newSeller(stack);
+    const walmart = await newAccount(seller, { name: 'Walmart MX linked', channel: 'walmart', region: 'MX' });
+    const woo = await newAccount(seller, { name: 'Woo linked', channel: 'woocommerce' });
+    const tokens: string[] = [];
+    for (const account of [walmart, woo]) {
+      const made = await seller.call('POST', `/api/accounts/${account.id}/invitations`, { step: 'channel' });
+      expect(made.status).toBe(201);
+      tokens.push(new URL(made.body.url).hash.slice(1));
+    }
+    const [walmartLink, wooLink] = tokens as [string, string];
+    recorded(seller);
+    const holder = recorded(client(stack));
+    const key = WALMART_SANDBOX_KEYS.find((k) => k.clientId === WALMART_FACTS.keys.mx.clientId)!;
+    // Pasted keys: a secret Walmart rejects, then the right one.
+    expect((await holder.call('POST', '/api/invitations/keys', { token: walmartLink, clientId: key.clientId, clientSecret: `${key.clientSecret}-not` })).status).toBe(400);
+    expect((await holder.call('POST', '/api/invitations/keys', { token: walmartLink, clientId: key.clientId, clientSecret: key.clientSecret })).body).toEqual({ connected: 'channel' });
+    // One click at the store: the store posts the keys, the holder comes back and its page sends the token.
+    const started = await holder.call('POST', '/api/invitations/keys', { token: wooLink, storeUrl: `${stack.sandboxes.origin}/woocommerce` });
+    expect(started.status).toBe(200);
+    const page = await consent(started.body.authorizeUrl, WOOCOMMERCE_FACTS.accept.decision);
+    const { landing, callback } = await followCallback(holder, page.location!);
+    responses.push(landing ?? '', callback);
+    const userId = new URL(started.body.authorizeUrl).searchParams.get('user_id')!;
+    expect((await holder.call('POST', '/api/invitations/keys/return', { token: wooLink, userId, success: true })).body).toEqual({ connected: 'channel' });
+    // A stranger's return for the same approval, after it was decided.
+    await client(stack).call('POST', '/api/invitations/keys/return', { userId, success: true });
+    await seller.call('GET', `/api/accounts/${walmart.id}`);
+    await seller.call('GET', `/api/accounts/${woo.id}/events`);
+    expect(JSON.stringify(responses)).toContain('connected via invitation');
+
+    const keys = new Set<string>([key.clientSecret]);
+    for (const name of stack.secrets.names().filter((n) => n.startsWith(`onramp/${woo.id}/`))) {
+      const { SecretString } = (await stack.secrets.operations.GetSecretValue!({ SecretId: name })) as { SecretString: string };
+      const secret = JSON.parse(SecretString) as Record<string, string>;
+      keys.add(secret.consumerKey!);
+      keys.add(secret.consumerSecret!);
+    }
+    expect(keys.size).toBe(3);
+    const { Items } = await dynamoClient().send(new ScanCommand({ TableName: 'onramp' }));
+    const haystacks = { logs: logs.join('\n'), responses: responses.join('\n'), items: JSON.stringify(Items) };
+    for (const secret of [...tokens, ...keys]) {
+      for (const [where, text] of Object.entries(haystacks)) {
+        expect(text.includes(secret), `a key or a link's token appears in ${where}`).toBe(false);
       }
     }
   });

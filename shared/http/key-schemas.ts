@@ -27,10 +27,15 @@ export function pastedKeys(): Record<KeyField['key'], ReturnType<typeof pastedKe
  * none); keys connect a keys channel. Which keys a channel needs, and what
  * they must look like, is checked against its provider definition.
  */
-export const channelConnectRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({
-  ...pastedKeys(),
-  storeUrl: z.optional(z.string({ error: 'Enter your store\u2019s address as text.' }).check(z.maxLength(2048, { error: 'That store address is too long.' }))),
-}));
+export const channelConnectRequest = /* @__PURE__ */ z.lazy(() => z.strictObject(channelConnectFields()));
+
+/** The fields of a keys form (every key any provider takes, and the store's address), for the seller's request and a connect link's. */
+export function channelConnectFields() {
+  return {
+    ...pastedKeys(),
+    storeUrl: z.optional(z.string({ error: 'Enter your store\u2019s address as text.' }).check(z.maxLength(2048, { error: 'That store address is too long.' }))),
+  };
+}
 export type ChannelConnectRequest = z.infer<typeof channelConnectRequest>;
 
 /**

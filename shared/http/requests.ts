@@ -12,7 +12,7 @@ import { RECOMMENDABLE } from '../domain/recommended.js';
 import { CHANNEL_PROVIDERS, type AccountFieldKey } from '../providers/index.js';
 import type { AccountField } from '../providers/types.js';
 import { plainText } from '../domain/text.js';
-import { pastedKeys } from './key-schemas.js';
+import { channelConnectFields, pastedKeys } from './key-schemas.js';
 import { normaliseStoreUrl, type StoreUrlRules } from '../domain/store-url.js';
 
 /**
@@ -169,6 +169,26 @@ const invitationToken = () => z.string({ error: 'This connect link is not valid:
 
 /** `POST /api/invitations/open`: the link's token. */
 export const openInvitationRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({ token: invitationToken() }));
+
+/**
+ * `POST /api/invitations/keys`: the link's token and its keys form, as the
+ * seller's (`channelConnectRequest`): keys connect, none start one-click creation.
+ */
+export const invitedKeysRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({ token: invitationToken(), ...channelConnectFields() }));
+export type InvitedKeysRequest = z.infer<typeof invitedKeysRequest>;
+
+/**
+ * `POST /api/invitations/keys/return`: the link's page back from the store:
+ * the token it kept (none: it had none, and is refused as any stranger is),
+ * the store's `user_id` and whether the holder approved.
+ */
+export const invitedKeysReturnRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({
+  token: z.optional(invitationToken()),
+  userId: z.string({ error: 'This return from the store is not complete: start again from the connect link.' }).check(
+    z.regex(/^[A-Za-z0-9_-]{16,200}$/, { error: 'This return from the store is not complete: start again from the connect link.' }),
+  ),
+  success: z.boolean({ error: 'Say whether the store\u2019s approval was given (true or false).' }),
+}));
 
 /** `POST /api/invitations/connect`: the link's token and, for the books, the platform chosen. */
 export const invitedConnectRequest = /* @__PURE__ */ z.lazy(() => z.strictObject({

@@ -79,6 +79,9 @@ export const ROUTES = [
   { method: 'DELETE', path: '/api/accounts/{id}/invitations/{invitationId}', fn: 'connect', auth: 'session' },
   { method: 'POST', path: '/api/invitations/open', fn: 'connect', auth: 'public' },
   { method: 'POST', path: '/api/invitations/connect', fn: 'connect', auth: 'public' },
+  // A keys channel through a link: its keys form, and its holder's page back from WooCommerce's one-click approval.
+  { method: 'POST', path: '/api/invitations/keys', fn: 'connect', auth: 'public' },
+  { method: 'POST', path: '/api/invitations/keys/return', fn: 'connect', auth: 'public' },
   // One callback path per provider (`{provider}` is one of them); the state must name the same provider.
   { method: 'GET', path: '/api/oauth/{provider}/callback', fn: 'oauthCallback', auth: 'oauth-callback' },
   // A provider that creates keys itself (WooCommerce's store) posts them here, server to server (its `callback_url`);

@@ -190,9 +190,15 @@ export const invitationOpenedResponse = z.object({
   account: z.object({ name: z.string(), channel: z.string(), region: z.nullable(z.string()) }),
   step: z.enum(['channel', 'books']),
   providers: z.array(z.object({ id: z.string(), name: z.string() })),
+  /** A channel taking keys in the account's region today: the seller's keys form (never the account's store address). */
+  keys: z.nullable(z.object({ form: keysFormView, button: z.string(), asksStoreUrl: z.boolean() })),
   note: z.nullable(z.string()),
   expiresAt: z.string(),
 });
 export type InvitationOpenedResponse = z.infer<typeof invitationOpenedResponse>;
+/** `POST /api/invitations/keys`: connected, or the store's approval page (WooCommerce's one-click creation). */
+export const invitedKeysResponse = z.union([z.object({ connected: z.literal('channel') }), connectResponse]);
+/** `POST /api/invitations/keys/return`: connected, or still waiting for the store's keys. */
+export const invitedKeysReturnResponse = z.union([z.object({ connected: z.literal('channel') }), z.object({ waiting: z.literal(true) })]);
 
 export { BOOKS_PLATFORMS, CHANNEL_GROUPS };

@@ -265,6 +265,8 @@ export interface PendingKeys {
   readonly storeUrlIsNew: boolean;
   /** `reconnect`: the keys replace those of the account's existing connection (absent: they connect it). */
   readonly purpose?: 'reconnect';
+  /** Started from a connect link (the invitation's id): its holder's return decides, and the link is used as the keys land. */
+  readonly invitationId?: string;
   /** Epoch seconds after which the record is refused (also the table's TTL). */
   readonly expiresAt: number;
   /** Where it stands (absent when written: `issued`). */

@@ -4,20 +4,30 @@
  * an Onramp login. The link's token is random (256 bits), single-use, valid
  * for seven days and stored only as its sha256 (which is the invitation's id).
  * The person opening it sees the account's name, channel and region, and
- * starts the same consent a seller does, its state bound to the invitation
- * instead of a session (`callback.ts` finishes it). Opening links is limited
- * per client network, like sign-in attempts.
+ * connects the step the ways a seller does: the same consent, its state
+ * bound to the invitation instead of a session (`callback.ts` finishes it);
+ * or, for a keys channel, the same keys form (pasted keys, or WooCommerce's
+ * one-click creation, whose return the holder's page decides with the
+ * token). Opening links, and every request made with one, is limited per
+ * client network, like sign-in attempts.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../domain/errors.js';
+import { AppError, ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../domain/errors.js';
 import type { WizardRecord } from '../domain/model.js';
 import { LINK_SENTENCES } from '../domain/connect-errors.js';
+import { KeysNotConnectedError } from '../domain/key-errors.js';
+import { keysFormOf, type ChannelConnectRequest, type KeysFormView } from '../http/key-schemas.js';
 import type { AttemptCounter, Invitation, InvitationStore, WizardStore } from '../ports/index.js';
 import { BOOKS_PLATFORMS, findChannel, findRegion } from '../providers/catalog.js';
+import type { KeysProviderDefinition } from '../providers/types.js';
 import { clientNetwork } from '../runtime/client-network.js';
 import { waysOf } from '../providers/ways.js';
 import { consentUrl, oauthProvider, type ConsentStartDeps } from './connect/consent.js';
 import { STEP_OF } from './connect/start.js';
+import { completeThroughLink, LinkEndedError, type LinkEndedCode } from './connect/through-link.js';
+import { checkPasted, keysProviderOf, refuseOthers, refuseUnlessOffered, type KeysDeps } from './keys/check.js';
+import { keep } from './keys/connect.js';
+import { finishInvitedKeysReturn, startAutomatic } from './keys/one-click.js';
 import { loadAccount } from './wizard/steps.js';
 
 /** How long a link connects. */
@@ -39,6 +49,14 @@ export interface InvitationDeps {
 export interface OpenDeps extends InvitationDeps, ConsentStartDeps {
   readonly attempts: AttemptCounter;
 }
+
+/** What connecting with keys through a link needs: the keys engine, and the limit on requests made with links. */
+export interface InvitedKeysDeps extends KeysDeps {
+  readonly attempts: AttemptCounter;
+}
+
+/** What checking a link needs (its limit, the link and its account). */
+type LinkDeps = Pick<OpenDeps, 'attempts' | 'invitations' | 'accounts' | 'now'>;
 
 export type InvitationStateView = 'issued' | 'used' | 'revoked' | 'expired';
 
@@ -77,11 +95,11 @@ function viewOf(inv: Invitation, nowSeconds: number): InvitationView {
   };
 }
 
-/** Why a channel cannot be connected through a link yet (keys channels), or undefined when it can. */
-function channelRefusal(account: WizardRecord): string | undefined {
-  const channel = findChannel(account.channel);
-  if (!channelByConsent(account)) return `${channel?.name ?? 'This channel'} connects with keys here, which a connect link cannot take yet. Connect it yourself from this step.`;
-  return undefined;
+/** Why a channel cannot be connected through a link (nor by its seller) in the account's region today, or undefined when it can. */
+function channelRefusal(account: WizardRecord, now: Date): string | undefined {
+  const { consent, keys, keysRetired } = channelWays(account, now);
+  if (consent || keys) return undefined;
+  return keysRetired ?? `${findChannel(account.channel)?.name ?? 'This channel'} cannot be connected in this region.`;
 }
 
 /** Makes a connect link for the step the account is at: its URL (the token in the fragment, which no server sees) and when it ends. */
@@ -97,7 +115,7 @@ export async function createInvitation(
     throw new ConflictError(req.step === 'channel' ? 'This account is not at Connect Sales Channel, so a link for that step would connect nothing.' : 'This account is not at Connect Bookkeeping, so a link for that step would connect nothing.', 'not_at_step');
   }
   if (req.step === 'channel') {
-    const refusal = channelRefusal(account);
+    const refusal = channelRefusal(account, nowOf(deps));
     if (refusal) throw new ValidationError(refusal, { step: refusal });
   }
   const now = nowOf(deps);
@@ -153,11 +171,16 @@ export interface InvitationOpened {
   readonly step: 'channel' | 'books';
   /** The consent providers the step offers: the channel's own, or the books platforms. */
   readonly providers: readonly { readonly id: string; readonly name: string }[];
+  /**
+   * A channel that takes keys in the account's region today: the seller's keys form (its button's words, and
+   * whether it asks for the store's address: never the address the account has).
+   */
+  readonly keys: { readonly form: KeysFormView; readonly button: string; readonly asksStoreUrl: boolean } | null;
   readonly note: string | null;
   readonly expiresAt: string;
 }
 
-async function limit(deps: OpenDeps, client: string) {
+async function limit(deps: LinkDeps, client: string) {
   const verdict = await deps.attempts.hit(`invite:client:${clientNetwork(client)}`, INVITATION_OPENS_PER_CLIENT, INVITATION_WINDOW_SECONDS, secondsOf(nowOf(deps)));
   if (!verdict.allowed) {
     const minutes = Math.max(1, Math.ceil(verdict.retryAfterSeconds / 60));
@@ -166,7 +189,7 @@ async function limit(deps: OpenDeps, client: string) {
 }
 
 /** The live invitation for a token and its account at the invitation's step; throws the link's one sentence otherwise. */
-async function live(deps: OpenDeps, token: string): Promise<{ invitation: Invitation; account: WizardRecord }> {
+async function live(deps: LinkDeps, token: string): Promise<{ invitation: Invitation; account: WizardRecord }> {
   const invitation = await deps.invitations.get(invitationIdOf(token));
   if (!invitation) throw new InvitationEndedError('unknown');
   const state = stateOf(invitation, secondsOf(nowOf(deps)));
@@ -177,16 +200,29 @@ async function live(deps: OpenDeps, token: string): Promise<{ invitation: Invita
   return { invitation, account };
 }
 
-/** The account's channel when it connects by consent in the account's region (Walmart: the US only). */
-function channelByConsent(account: WizardRecord) {
-  const channel = oauthProvider(account.channel);
-  return channel && waysOf(channel, account.region, new Date()).oauth ? channel : undefined;
+/**
+ * How the account's channel connects in its region today, as the seller's connect step decides it (`waysOf`):
+ * by consent (Walmart: the US only), with keys (Walmart's until they retire, WooCommerce's), or both.
+ */
+function channelWays(account: WizardRecord, now: Date): { consent?: ReturnType<typeof oauthProvider>; keys?: KeysProviderDefinition; keysRetired?: string } {
+  const channel = findChannel(account.channel);
+  if (!channel) return {};
+  const ways = waysOf(channel, account.region, now);
+  const consent = ways.oauth ? oauthProvider(channel.id) : undefined;
+  const keys = ways.keys ? keysProviderOf(channel.id) : undefined;
+  return { ...(consent ? { consent } : {}), ...(keys ? { keys } : {}), ...(ways.keysRetired ? { keysRetired: ways.keysRetired } : {}) };
 }
 
-function providersOf(invitation: Invitation, account: WizardRecord) {
+function providersOf(invitation: Invitation, account: WizardRecord, now: Date) {
   if (invitation.step === 'books') return BOOKS_PLATFORMS.filter((p) => oauthProvider(p.id)).map((p) => ({ id: p.id, name: p.name }));
-  const channel = channelByConsent(account);
+  const channel = channelWays(account, now).consent;
   return channel ? [{ id: channel.id, name: channel.name }] : [];
+}
+
+function keysFormFor(invitation: Invitation, account: WizardRecord, now: Date): InvitationOpened['keys'] {
+  const p = invitation.step === 'channel' ? channelWays(account, now).keys : undefined;
+  if (!p) return null;
+  return { form: keysFormOf(p), button: p.connect.button, asksStoreUrl: p.accountFields.some((f) => f.key === 'storeUrl') && !account.fields.storeUrl };
 }
 
 /** Opens a link: what its holder may see. */
@@ -194,10 +230,12 @@ export async function openInvitation(deps: OpenDeps, token: string, caller: { cl
   await limit(deps, caller.client);
   const { invitation, account } = await live(deps, token);
   const channel = findChannel(account.channel);
+  const now = nowOf(deps);
   return {
     account: { name: account.name, channel: channel?.name ?? account.channel, region: (channel && findRegion(channel, account.region)?.name) ?? account.region },
     step: invitation.step,
-    providers: providersOf(invitation, account),
+    providers: providersOf(invitation, account, now),
+    keys: keysFormFor(invitation, account, now),
     note: invitation.note,
     expiresAt: new Date(invitation.validUntil * 1000).toISOString(),
   };
@@ -207,12 +245,124 @@ export async function openInvitation(deps: OpenDeps, token: string, caller: { cl
 export async function startInvitedConnect(deps: OpenDeps, token: string, req: { provider?: string | undefined }, caller: { client: string }): Promise<{ authorizeUrl: string }> {
   await limit(deps, caller.client);
   const { invitation, account } = await live(deps, token);
-  const offered = providersOf(invitation, account);
+  const offered = providersOf(invitation, account, nowOf(deps));
   const chosen = invitation.step === 'channel' ? offered[0] : offered.find((p) => p.id === req.provider);
   const provider = oauthProvider(chosen?.id ?? '');
   if (!provider) {
-    const message = invitation.step === 'books' ? 'Choose Xero or QuickBooks Online.' : (channelRefusal(account) ?? 'This channel cannot be connected through a link.');
+    const channelName = findChannel(account.channel)?.name ?? 'This channel';
+    const message =
+      invitation.step === 'books'
+        ? 'Choose Xero or QuickBooks Online.'
+        : (channelRefusal(account, nowOf(deps)) ?? `${channelName} connects with keys here: enter them in the form on this page.`);
     throw new ValidationError(message, invitation.step === 'books' ? { provider: message } : undefined);
   }
   return consentUrl(deps, provider, account, { sellerId: invitation.sellerId, accountId: invitation.accountId, purpose: invitation.step, invitationId: invitation.id });
+}
+
+/** A link that has ended meanwhile (used by another attempt, cancelled, past its end), as the link's one sentence. */
+const ENDED_WHY: Record<LinkEndedCode, keyof typeof LINK_SENTENCES> = { link_used: 'used', link_revoked: 'revoked', link_expired: 'expired' };
+
+/** The sentences a link's holder gets where the seller's would name the account's store address. */
+const STORE_OTHER = 'This account is for another store than the one you entered, so nothing was connected. Leave the store address out to use the account\u2019s store, or ask the person who sent the link.';
+const STORE_UNCHECKED = 'We could not check the keys on the account\u2019s store, so nothing was connected. Check that the store is online and try again, or ask the person who sent the link.';
+
+/**
+ * A failure as the link's holder may see it: a link that ended is its
+ * sentence; an account that moved on meanwhile is the link used (never the
+ * account's state); a sentence naming the account's own store address (which
+ * the holder was never shown) is put without it.
+ */
+function forTheHolder(err: unknown, account: WizardRecord): unknown {
+  if (err instanceof LinkEndedError) return new InvitationEndedError(ENDED_WHY[err.code]);
+  if (err instanceof ConflictError) return new InvitationEndedError('used');
+  const saved = account.fields.storeUrl;
+  if (!saved || !(err instanceof AppError)) return err;
+  const host = URL.canParse(saved) ? new URL(saved).host : saved;
+  const names = (text: string) => text.includes(saved) || text.includes(host);
+  if (!names(err.message) && !Object.values(err.fields ?? {}).some(names)) return err;
+  const sentence = err instanceof KeysNotConnectedError && err.code === 'store_url_other' ? STORE_OTHER : STORE_UNCHECKED;
+  const fields = Object.fromEntries(Object.keys(err.fields ?? { storeUrl: '' }).map((k) => [k, sentence]));
+  return new KeysNotConnectedError(err.status, err instanceof KeysNotConnectedError ? err.code : 'store_error', sentence, fields);
+}
+
+/**
+ * `POST /api/invitations/keys`: the link's keys form. Pasted keys are
+ * checked with the provider first (a bad key: the seller's one-sentence
+ * field errors, nothing stored, the link not used); keys that pass use the
+ * link and complete the step through the seller's own path (`keep`), as
+ * "connected via invitation". Without keys, a provider that creates them
+ * itself starts its one-click creation, bound to the link: its return names
+ * neither the account nor the link, and its holder's page decides it with
+ * the token (`finishInvitedKeys`).
+ */
+export async function connectInvitedKeys(
+  deps: InvitedKeysDeps,
+  token: string,
+  body: ChannelConnectRequest,
+  caller: { client: string },
+): Promise<{ connected: 'channel' } | { authorizeUrl: string }> {
+  await limit(deps, caller.client);
+  const { invitation, account } = await live(deps, token);
+  const p = invitation.step === 'channel' ? keysProviderOf(account.channel) : undefined;
+  if (!p) throw new ValidationError('This connect link does not take keys: use the button on its page.');
+  const now = nowOf(deps);
+  try {
+    refuseOthers(p, body);
+    refuseUnlessOffered(p, account, now);
+    const pasted = p.keys.fields.some((f) => (body[f.key] ?? '').trim() !== '');
+    if (!pasted) return await startAutomatic(deps, account, p, body, 'connect', invitation.id);
+    const made = await checkPasted(deps, account, p, body);
+    const link = { invitationId: invitation.id, sellerId: invitation.sellerId, accountId: invitation.accountId, purpose: 'channel' as const };
+    await completeThroughLink(deps, link, now, () => keep(deps, account, p, made, { viaInvitation: true }));
+    return { connected: 'channel' };
+  } catch (err) {
+    throw forTheHolder(err, account);
+  }
+}
+
+/** What a link holder's return from the store came to, when it did not connect (or wait): one sentence each. */
+const RETURN_REFUSALS = {
+  denied: 'You denied access in WooCommerce, so nothing was connected. Open the connect link again to try once more, or create keys and paste them.',
+  not_kept: 'These keys were not kept: the approval has to finish in the browser that opened the connect link. Open the connect link again to try once more.',
+  expired: 'That attempt took too long, so nothing was connected. Open the connect link again to try once more.',
+  try_again: 'We could not finish connecting just now. Please try again in a moment.',
+} as const;
+
+/**
+ * `POST /api/invitations/keys/return`: the page a link's holder lands on,
+ * back from the store, sends the token it kept (absent: it had none), the
+ * store's `user_id` and whether the holder approved. The caller started the
+ * approval only when the token is the link's it was started from; anyone
+ * else is refused (and posted keys discarded) as a browser without the
+ * seller's session is. Answers connected, or waiting for the store's keys.
+ */
+export async function finishInvitedKeys(
+  deps: InvitedKeysDeps,
+  req: { token?: string | undefined; userId: string; success: boolean },
+  caller: { client: string },
+): Promise<{ connected: 'channel' } | { waiting: true }> {
+  await limit(deps, caller.client);
+  const outcome = await finishInvitedKeysReturn(deps, { invitationId: req.token ? invitationIdOf(req.token) : undefined, userId: req.userId, success: req.success });
+  switch (outcome) {
+    case 'kept':
+    case 'shown':
+      return { connected: 'channel' };
+    case 'waiting':
+      return { waiting: true };
+    case 'denied':
+      throw new ConflictError(RETURN_REFUSALS.denied, 'denied');
+    case 'not_kept':
+      throw new ConflictError(RETURN_REFUSALS.not_kept, 'keys_not_kept');
+    case 'link_used':
+    case 'link_revoked':
+    case 'link_expired':
+      throw new InvitationEndedError(ENDED_WHY[outcome]);
+    case 'not_at_step':
+      throw new InvitationEndedError('used');
+    case 'try_again':
+    case 'other_identity':
+      throw new ConflictError(RETURN_REFUSALS.try_again, 'try_again');
+    default:
+      throw new NotFoundError(RETURN_REFUSALS.expired);
+  }
 }

@@ -13,6 +13,8 @@ import {
   invitationCreatedResponse,
   invitationListResponse,
   invitationOpenedResponse,
+  invitedKeysResponse,
+  invitedKeysReturnResponse,
   invitationRevokedResponse,
   meResponse,
   type CreateAccountRequest,
@@ -90,6 +92,10 @@ export const api = {
   /** The link's holder (no session): the token goes in the body only. */
   openInvitation: (token: string) => call(invitationOpenedResponse, 'POST', '/invitations/open', { token }),
   invitedConnect: (token: string, provider?: string) => call(connectResponse, 'POST', '/invitations/connect', { token, ...(provider ? { provider } : {}) }),
+  /** The link's keys form: keys connect; none start one-click creation (the store's approval page). */
+  invitedKeys: (token: string, b: Record<string, string>) => call(invitedKeysResponse, 'POST', '/invitations/keys', { token, ...b }),
+  /** The link's page back from the store: the token it kept, the store's user_id, and whether the holder approved. */
+  invitedKeysReturn: (b: { token?: string; userId: string; success: boolean }) => call(invitedKeysReturnResponse, 'POST', '/invitations/keys/return', b),
   chart: (accountId: string) => call(chartResponse, 'GET', `/accounts/${id(accountId)}/books/chart`),
   saveMapping: (accountId: string, b: MappingRequest) => call(accountResponse, 'PUT', `/accounts/${id(accountId)}/mapping`, b),
   /** The accounts Onramp would create for the lines with no good match (nothing is written). */

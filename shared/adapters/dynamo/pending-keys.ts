@@ -49,6 +49,7 @@ function pendingOf(Item: Record<string, unknown>): PendingKeys {
     storeUrl: String(Item.storeUrl),
     storeUrlIsNew: Item.storeUrlIsNew === true,
     ...(Item.purpose === 'reconnect' ? { purpose: 'reconnect' as const } : {}),
+    ...(typeof Item.invitationId === 'string' ? { invitationId: Item.invitationId } : {}),
     expiresAt: Number(Item.expiresAt),
     state: STATES.includes(Item.state as PendingKeysState) ? (Item.state as PendingKeysState) : 'issued',
     ...(posted ? { posted } : {}),

@@ -15,7 +15,7 @@ import { nowOf } from '../health/lease.js';
 import { consentRecord } from '../health/record.js';
 import { logger } from '../../runtime/logger.js';
 import type { Connection, WizardRecord } from '../../domain/model.js';
-import type { Invitation, PendingConsent } from '../../ports/index.js';
+import type { PendingConsent } from '../../ports/index.js';
 import type { OAuthProviderDefinition } from '../../providers/index.js';
 import type { CallerSession } from '../auth.js';
 import { consentFacts, STEP_OF, type ConnectDeps } from './start.js';
@@ -23,6 +23,7 @@ import { callbackUrl, INVITED_STATE_PREFIX, oauthProvider, withError } from './c
 import { booksOwner, discardStaged, freshSecretName, releaseAll, stageCredentials } from '../credentials.js';
 import { completeStep } from '../wizard/steps.js';
 import { replaceConnection } from './replace.js';
+import { completeThroughLink, endedCode, LinkEndedError } from './through-link.js';
 
 
 /** The tokens as a connection's secret keeps them (with their expiry times). */
@@ -170,9 +171,10 @@ export const INVITE_DONE = '/invite/done';
  * Finishes a consent started from a connect link: the state is taken as the
  * link's (not a session's), the provider's answer exchanged, and the link
  * used in one conditional write just before the step completes on the
- * seller's account through the same engine as a seller's own connect. A
- * link used, revoked or expired meanwhile connects nothing; of two consents
- * from one link, one connects. The browser lands on the link's own page.
+ * seller's account through the same engine as a seller's own connect
+ * (`completeThroughLink`). A link used, revoked or expired meanwhile
+ * connects nothing; of two consents from one link, one connects. The
+ * browser lands on the link's own page.
  */
 async function finishInvitedConnect(deps: ConnectDeps, provider: OAuthProviderDefinition, state: string, query: Readonly<Record<string, string>>): Promise<string> {
   const now = nowOf(deps);
@@ -190,7 +192,6 @@ async function finishInvitedConnect(deps: ConnectDeps, provider: OAuthProviderDe
   const invitationId = pending.invitationId;
   const { sellerId, accountId } = pending;
   const purpose = pending.purpose;
-  let usedAt: string | undefined;
   try {
     const invitation = await deps.invitations.get(invitationId);
     if (!invitation || invitation.sellerId !== sellerId || invitation.accountId !== accountId) return withError(INVITE_DONE, 'expired');
@@ -201,39 +202,32 @@ async function finishInvitedConnect(deps: ConnectDeps, provider: OAuthProviderDe
     if (account.step !== STEP_OF[purpose]) return withError(INVITE_DONE, 'link_used');
     if (query[provider.callback.error] && !query.code) throw new ConnectError('denied');
     const { tokens, identity } = await exchangeAndIdentify(deps, provider, account, pending, query, now);
-    // The link, used now: of two consents from one link exactly one gets past this write.
-    usedAt = now.toISOString();
-    if (!(await deps.invitations.use(invitationId, nowSeconds, usedAt))) {
-      usedAt = undefined;
-      const after = await deps.invitations.get(invitationId);
-      return withError(INVITE_DONE, (after && endedCode(after, nowSeconds)) || 'link_used');
-    }
-    if (purpose === 'books') {
-      await finishBooks(deps, sellerId, account, provider, tokens, identity, true);
-      return `${INVITE_DONE}?connected=books`;
-    }
-    const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === provider.id && c.identity === identity.id));
-    await completeStep(deps, sellerId, account.id, 'connect_channel', {
-      expectedVersion: account.version,
-      loaded: account,
-      viaInvitation: true,
-      connection: {
-        kind: 'channel',
-        provider: provider.id,
-        label: `${provider.name}: ${identity.label}`,
-        credentials: credentials(tokens),
-        identity: identity.id,
-        details: identity.details,
-        alsoConnectedTo: twin?.name ?? null,
-      },
-      record: consentRecord(consentFacts(account, provider.id, 'channel', tokens, now)),
+    // The link, used now (of two consents from one link exactly one gets past its write), then the step.
+    return await completeThroughLink(deps, { invitationId, sellerId, accountId, purpose }, now, async () => {
+      if (purpose === 'books') {
+        await finishBooks(deps, sellerId, account, provider, tokens, identity, true);
+        return `${INVITE_DONE}?connected=books`;
+      }
+      const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === provider.id && c.identity === identity.id));
+      await completeStep(deps, sellerId, account.id, 'connect_channel', {
+        expectedVersion: account.version,
+        loaded: account,
+        viaInvitation: true,
+        connection: {
+          kind: 'channel',
+          provider: provider.id,
+          label: `${provider.name}: ${identity.label}`,
+          credentials: credentials(tokens),
+          identity: identity.id,
+          details: identity.details,
+          alsoConnectedTo: twin?.name ?? null,
+        },
+        record: consentRecord(consentFacts(account, provider.id, 'channel', tokens, now)),
+      });
+      return `${INVITE_DONE}?connected=channel`;
     });
-    return `${INVITE_DONE}?connected=channel`;
   } catch (err) {
-    // The link is given back, so it can be tried again, only when nothing landed: a step write answered as failed
-    // may still have landed (a timeout after it did), so the account is read again first; when it cannot be read,
-    // the link stays used (the seller can make another).
-    if (usedAt && (await nothingLanded(deps, sellerId, accountId, purpose))) await deps.invitations.release(invitationId, usedAt).catch(() => undefined);
+    if (err instanceof LinkEndedError) return withError(INVITE_DONE, err.code);
     if (err instanceof ConnectError) {
       logger.warn('invited connect failed', { provider: provider.id, code: err.code, reason: err.reason });
       return withError(INVITE_DONE, err.code === 'not_at_step' ? 'link_used' : err.code);
@@ -242,20 +236,6 @@ async function finishInvitedConnect(deps: ConnectDeps, provider: OAuthProviderDe
     logger[err instanceof DependencyError || err instanceof ServiceUnavailableError ? 'warn' : 'error']('invited connect failed', { provider: provider.id, errorName: (err as Error)?.name });
     return withError(INVITE_DONE, 'try_again');
   }
-}
-
-/** Whether the account is still where the link found it: at the step, with nothing connected (or waiting) for it. */
-async function nothingLanded(deps: ConnectDeps, sellerId: string, accountId: string, purpose: 'channel' | 'books'): Promise<boolean> {
-  const account = await deps.accounts.load(sellerId, accountId).catch(() => undefined);
-  if (!account) return false;
-  return account.step === STEP_OF[purpose] && !account.connections.some((c) => c.kind === purpose) && (purpose !== 'books' || !account.pendingBooks);
-}
-
-/** Why a link connects nothing now, as a callback's code; undefined while it is live. */
-function endedCode(invitation: Invitation, nowSeconds: number): ConnectErrorCode | undefined {
-  if (invitation.state === 'used') return 'link_used';
-  if (invitation.state === 'revoked') return 'link_revoked';
-  return invitation.validUntil > nowSeconds ? undefined : 'link_expired';
 }
 
 /**

@@ -12,7 +12,7 @@ import { keyMessage, type KeyMessageContext } from '../../domain/key-messages.js
 import type { Connection, WizardRecord } from '../../domain/model.js';
 import type { ChannelConnectRequest } from '../../http/key-schemas.js';
 import type { ConnectionRecordStore, LeaseStore } from '../../ports/health.js';
-import type { PendingKeysStore, ProviderHttp, StoreHttp } from '../../ports/index.js';
+import type { InvitationStore, PendingKeysStore, ProviderHttp, StoreHttp } from '../../ports/index.js';
 import { findChannel } from '../../providers/catalog.js';
 import { keysOf } from '../../providers/connectors.js';
 import type { KeyField, KeysProviderDefinition } from '../../providers/types.js';
@@ -35,6 +35,8 @@ export interface KeysDeps extends WizardDeps {
   /** Calls to sellers' own stores (WooCommerce), behind the SSRF guard. */
   readonly stores: StoreHttp;
   readonly pendingKeys: PendingKeysStore;
+  /** Connect links: keys brought through one are kept only as the link is used. */
+  readonly invitations: InvitationStore;
   /** Where the web app and API are served (a store posts created keys to `<origin>/api/oauth/<provider>/callback`). */
   readonly appOrigin: string;
   /** The local stack only: plain http and loopback store addresses. */

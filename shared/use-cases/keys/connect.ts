@@ -39,7 +39,14 @@ export async function loadAtChannelStep(deps: WizardDeps, sellerId: string, acco
  * secret first, then the step, the connection and (when the store's address
  * came with this request) the address, in one conditional write.
  */
-export async function keep(deps: KeysDeps, account: WizardRecord, p: KeysProviderDefinition, made: KeyConnection | (Omit<KeyConnection, 'credentials'> & { staged: string })): Promise<AccountView> {
+export async function keep(
+  deps: KeysDeps,
+  account: WizardRecord,
+  p: KeysProviderDefinition,
+  made: KeyConnection | (Omit<KeyConnection, 'credentials'> & { staged: string }),
+  /** Brought through a connect link: the activity says so. */
+  via: { viaInvitation?: boolean } = {},
+): Promise<AccountView> {
   const others = await deps.accounts.list(account.sellerId);
   const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === p.id && c.identity === made.identity));
   // Store fields that came with the keys: an account that meanwhile took another value keeps it, and these keys are refused.
@@ -52,6 +59,7 @@ export async function keep(deps: KeysDeps, account: WizardRecord, p: KeysProvide
   return completeStep(deps, account.sellerId, account.id, 'connect_channel', {
     expectedVersion: account.version,
     loaded: account,
+    ...(via.viaInvitation ? { viaInvitation: true } : {}),
     ...(fields ? { fields } : {}),
     record: consentRecord(keyFacts(deps, account, p, fields)),
     connection: {

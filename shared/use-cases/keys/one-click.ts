@@ -3,8 +3,10 @@
  * §8.1): the seller approves Onramp at their store, which POSTs the new keys
  * to our callback, matched by a single-use, short-lived `user_id`; keys that
  * work on the store are held, staged, until the seller's own browser comes
- * back through the return leg with the session that started it
- * (`receivePostedKeys` and `finishKeysReturn`).
+ * back through the return leg with the session that started it, or, for
+ * an approval started from a connect link, until its holder's page sends the
+ * link's token (`receivePostedKeys`, `finishKeysReturn` and
+ * `finishInvitedKeysReturn`, which share one decision).
  */
 import { randomBytes } from 'node:crypto';
 import type { KeyConnection } from '../../connectors/keys.js';
@@ -24,6 +26,7 @@ import type { WizardDeps } from '../wizard/steps.js';
 import { ioOf, keysProviderOf, notConnected, nowOf, PENDING_KEYS_TTL_SECONDS, targetOf, within, type KeysDeps } from './check.js';
 import { keep, loadAtChannelStep } from './connect.js';
 import { replaceKeys } from './reconnect.js';
+import { completeThroughLink, LinkEndedError, type LinkEndedCode } from '../connect/through-link.js';
 
 /** Where a provider that creates keys posts them: server to server, unsigned. */
 export const keysCallbackUrl = (appOrigin: string, provider: string) => `${appOrigin}/api/oauth/${provider}/callback`;
@@ -33,6 +36,8 @@ export const keysCallbackUrl = (appOrigin: string, provider: string) => `${appOr
  */
 export const keysReturnUrl = (appOrigin: string, provider: string, accountId: string, purpose: 'connect' | 'reconnect' = 'connect') =>
   `${appOrigin}/api/oauth/${provider}/return?account=${encodeURIComponent(accountId)}${purpose === 'reconnect' ? '&purpose=reconnect' : ''}`;
+/** The same for an approval started from a connect link: it names neither the account nor the link (whose holder proves itself with the token). */
+export const invitedKeysReturnUrl = (appOrigin: string, provider: string) => `${appOrigin}/api/oauth/${provider}/return?invited=1`;
 
 const nowSecondsOf = (deps: Pick<WizardDeps, 'now'>) => Math.floor(nowOf(deps).getTime() / 1000);
 const withCode = (path: string, code: ConnectErrorCode) => `${path}${path.includes('?') ? '&' : '?'}connect_error=${code}`;
@@ -44,6 +49,8 @@ export async function startAutomatic(
   p: KeysProviderDefinition,
   body: ChannelConnectRequest,
   purpose: 'connect' | 'reconnect' = 'connect',
+  /** Started from a connect link (the invitation's id): its holder's return decides. */
+  invitationId?: string,
 ): Promise<{ authorizeUrl: string }> {
   const automatic = p.keys.automatic;
   const strategy = keysOf(p).automatic;
@@ -57,7 +64,7 @@ export async function startAutomatic(
     app_name: automatic.appName,
     scope: automatic.scope,
     user_id: userId,
-    return_url: keysReturnUrl(deps.appOrigin, p.id, account.id, purpose),
+    return_url: invitationId ? invitedKeysReturnUrl(deps.appOrigin, p.id) : keysReturnUrl(deps.appOrigin, p.id, account.id, purpose),
     callback_url: keysCallbackUrl(deps.appOrigin, p.id),
   });
   // The target must answer (the store as a WooCommerce store) before the seller is sent there.
@@ -75,6 +82,7 @@ export async function startAutomatic(
     storeUrl: approval.base,
     storeUrlIsNew: !!target.newFields || !account.fields.storeUrl,
     ...(purpose === 'reconnect' ? { purpose } : {}),
+    ...(invitationId ? { invitationId } : {}),
     expiresAt: Math.floor(nowOf(deps).getTime() / 1000) + PENDING_KEYS_TTL_SECONDS,
   });
   return { authorizeUrl: approval.url };
@@ -183,7 +191,7 @@ export async function receivePostedKeys(deps: KeysDeps, body: PostedKeysRequest,
 }
 
 /** What came of an account taking posted keys. */
-type Adopted = 'kept' | 'not_at_step' | 'gone' | 'other_identity';
+type Adopted = 'kept' | 'not_at_step' | 'gone' | 'other_identity' | LinkEndedCode;
 
 /** Discards a staged secret unless the account names it (a write that failed may still have landed: then it is the account's). */
 async function discardUnlessNamed(deps: KeysDeps, pending: PendingKeys, secretName: string): Promise<void> {
@@ -227,12 +235,17 @@ async function adoptPosted(deps: KeysDeps, pending: PendingKeys, posted: PostedK
     } else if (!account) outcome = 'gone';
     else if (account.step !== 'connect_channel') outcome = 'not_at_step';
     else {
+      const fields = pending.storeUrlIsNew ? { fields: keysOf(p).automatic?.fieldsFor(pending.storeUrl) ?? {} } : {};
+      const kept = () => keep(deps, account, p, { ...made, ...fields }, { viaInvitation: !!pending.invitationId });
       try {
-        await keep(deps, account, p, { ...made, ...(pending.storeUrlIsNew ? { fields: keysOf(p).automatic?.fieldsFor(pending.storeUrl) ?? {} } : {}) });
+        // Through a connect link: the link is used just before the step completes (and given back if nothing landed).
+        if (pending.invitationId) await completeThroughLink(deps, { invitationId: pending.invitationId, sellerId: pending.sellerId, accountId: pending.accountId, purpose: 'channel' }, nowOf(deps), kept);
+        else await kept();
         outcome = 'kept';
       } catch (err) {
-        if (!(err instanceof ConflictError || err instanceof KeysNotConnectedError)) throw err;
-        outcome = 'not_at_step';
+        if (err instanceof LinkEndedError) outcome = err.code;
+        else if (err instanceof ConflictError || err instanceof KeysNotConnectedError) outcome = 'not_at_step';
+        else throw err;
       }
     }
   } catch (err) {
@@ -244,25 +257,131 @@ async function adoptPosted(deps: KeysDeps, pending: PendingKeys, posted: PostedK
 }
 
 /**
+ * What a return decided (whoever's browser it is: the seller's with its
+ * session, or a connect link's holder with the link's token).
+ */
+export type ReturnOutcome =
+  /** The account took the posted keys now. */
+  | 'kept'
+  /** An earlier return took them, and the account shows them. */
+  | 'shown'
+  /** The keys are not posted yet (or another return is taking them): the page waits for them. */
+  | 'waiting'
+  /** The one who started it denied at the store: anything posted was discarded. */
+  | 'denied'
+  /** Not the one who started it: anything posted was discarded, and the approval refused. */
+  | 'not_kept'
+  /** Not the one who started it, and the approval was already decided (or is gone): nothing changed. */
+  | 'ended'
+  /** The approval was refused or has gone: nothing to take. */
+  | 'expired'
+  /** Requests kept racing this one: nothing decided. */
+  | 'try_again'
+  /** The account could not take the keys (they were discarded). */
+  | Exclude<Adopted, 'kept'>;
+
+/**
+ * The decision of a return, in conditional writes on the pending approval,
+ * for the one who started it (`starter`) or anyone else:
+ *
+ * - the starter, with the keys posted: the account takes them (`adoptPosted`),
+ *   and the pending approval is gone;
+ * - the starter, with the keys not posted yet: the approval is `confirmed`,
+ *   and the store's post completes it directly (the page waits for them);
+ * - anyone else, or the starter denying: posted keys are discarded, and an
+ *   approval still waiting for its keys is `refused`, so a later post is refused.
+ *
+ * A request racing this one (the store's post, another return) may move the
+ * approval first: it is read again and decided on what it is then.
+ */
+async function decideReturn(
+  deps: KeysDeps,
+  userId: string,
+  first: PendingKeys,
+  starter: boolean,
+  denied: boolean,
+  /** The account as the caller already read it (the seller's return: with the session). */
+  loaded?: WizardRecord | null,
+): Promise<ReturnOutcome> {
+  let pending = first;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (attempt > 0) {
+      const now = await deps.pendingKeys.get(userId, nowSecondsOf(deps));
+      // Gone meanwhile: it expired (decided items are kept until then).
+      if (typeof now === 'string') return starter ? 'expired' : 'ended';
+      pending = now;
+    }
+    const state = pending.state ?? 'issued';
+    // Decided by an earlier (or racing) return: the starter finds the page as it now stands; if the account does
+    // not show the keys yet (the other return still at work, or stopped), the page waits for them and says so
+    // when they never come.
+    if (state === 'taken') {
+      if (!starter || denied) return 'ended';
+      // Taken by this return's store post (the approval was confirmed): the name of the keys' secret was never on
+      // the approval, so a connect finds them as the account's channel connection of this provider.
+      const name = pending.posted?.secretName;
+      const shows = (a: WizardRecord | undefined) =>
+        !!a &&
+        (name
+          ? a.connections.some((c) => c.secretName === name)
+          : pending.purpose !== 'reconnect' && a.step !== 'connect_channel' && a.connections.some((c) => c.kind === 'channel' && c.provider === pending.provider));
+      const shown = await deps.accounts.load(pending.sellerId, pending.accountId).then(shows, () => false);
+      return shown ? 'shown' : 'waiting';
+    }
+    if (!starter || denied) {
+      if (state === 'posted') {
+        const taken = await deps.pendingKeys.take(userId, 'posted', nowSecondsOf(deps), 'refused');
+        if (!taken) continue;
+        if (taken.posted) await discardStaged(deps, taken.posted.secretName);
+      } else if (state === 'issued' || (state === 'confirmed' && starter)) {
+        if (!(await deps.pendingKeys.move(userId, state, 'refused', nowSecondsOf(deps)))) continue;
+      } else if (!starter) {
+        // Already decided by the starter's own return (confirmed), or refused: this browser changes nothing.
+        return 'ended';
+      }
+      logger.warn('keys return refused', { refusal: denied ? 'denied' : 'not_the_starting_browser', state });
+      return starter ? 'denied' : 'not_kept';
+    }
+    if (state === 'refused') return 'expired';
+    if (state === 'confirmed') return 'waiting';
+    if (state === 'issued') {
+      if (!(await deps.pendingKeys.move(userId, 'issued', 'confirmed', nowSecondsOf(deps)))) continue;
+      return 'waiting';
+    }
+    const taken = await deps.pendingKeys.take(userId, 'posted', nowSecondsOf(deps));
+    if (!taken) continue;
+    if (!taken.posted) return 'expired';
+    const outcome = await adoptPosted(deps, taken, taken.posted, loaded);
+    if (outcome !== 'kept') logger.warn('keys return refused', { refusal: outcome });
+    return outcome;
+  }
+  return 'try_again';
+}
+
+/** Whether a pending approval is one this provider's return may decide (a provider that creates keys, the same one). */
+const automaticOf = (pending: PendingKeys, provider: string | undefined) => !!keysProviderOf(pending.provider)?.keys.automatic && (provider === undefined || pending.provider === provider);
+
+/** A `user_id` as a store sends it back (ours are 43 base64url characters). */
+const USER_ID = /^[A-Za-z0-9_-]{16,200}$/;
+
+/**
  * `GET /api/oauth/{provider}/return?account=…[&purpose=reconnect]&success=…&user_id=…` (WooCommerce's):
  * the seller's browser back from the store's approval page, with its
- * session. The first return decides, in conditional writes on the pending
- * approval:
- *
- * - with the session of the seller and the account that started it
- *   (`starter`) and the keys posted: the account takes them (`adoptPosted`),
- *   and the pending approval is gone;
- * - with that session and the keys not posted yet: the approval is
- *   `confirmed`, and the store's post completes it directly (the page waits
- *   for them);
- * - without that session (none, another seller, another account), or the
- *   seller denied: posted keys are discarded, and an approval still waiting
- *   for its keys is `refused`, so a later post is refused.
+ * session; the first return decides (`decideReturn`), the starter being the
+ * session of the seller and the account that started it. An approval started
+ * from a connect link (`?invited=1`, naming neither the account nor the link)
+ * is decided by the link's holder instead: the browser goes on to the link's
+ * own page, whose script sends the link's token (`finishInvitedKeysReturn`).
  *
  * Answers where the browser goes next, with the outcome as a code the web
  * app puts in one sentence. Never throws for anything a seller or store can cause.
  */
 export async function finishKeysReturn(deps: KeysDeps, query: Readonly<Record<string, string>>, caller: CallerSession, provider?: string): Promise<string> {
+  if (query.invited === '1') {
+    const userId = query.user_id ?? '';
+    if (!USER_ID.test(userId)) return withCode(INVITED_RETURN_PAGE, 'expired');
+    return `${INVITED_RETURN_PAGE}?${new URLSearchParams({ keys: 'return', user_id: userId, success: query.success === '1' ? '1' : '0' })}`;
+  }
   const accountId = query.account ?? '';
   if (!PATH_PARAMS.id.test(accountId)) return withCode(caller.hasToken ? '/' : '/login', 'expired');
   const purpose = query.purpose === 'reconnect' ? 'reconnect' : 'connect';
@@ -282,7 +401,6 @@ export async function finishKeysReturn(deps: KeysDeps, query: Readonly<Record<st
     return withCode(caller.hasToken ? page : '/login', 'try_again');
   }
   const signedIn = !!proven.session;
-  const elsewhere = withCode(signedIn ? '/' : '/login', 'keys_not_kept');
   if (typeof pending === 'string') {
     // The seller's own second return (a double load, two tabs), after the first took the keys: the account shows them.
     if (signedIn && purpose === 'connect') {
@@ -296,63 +414,53 @@ export async function finishKeysReturn(deps: KeysDeps, query: Readonly<Record<st
     !!proven.session &&
     proven.session.userId === pending.sellerId &&
     pending.accountId === accountId &&
+    !pending.invitationId &&
     (pending.purpose ?? 'connect') === purpose &&
-    !!keysProviderOf(pending.provider)?.keys.automatic &&
-    (provider === undefined || pending.provider === provider) &&
+    automaticOf(pending, provider) &&
     !!proven.account;
+  let outcome: ReturnOutcome;
   try {
-    // A request racing this one (the store's post, another return) may move the approval first: read again and decide on what it is then.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (attempt > 0) {
-        const now = await deps.pendingKeys.get(userId, nowSecondsOf(deps));
-        // Gone meanwhile: it expired (decided items are kept until then).
-        if (typeof now === 'string') return withCode(starter ? page : signedIn ? '/' : '/login', 'expired');
-        pending = now;
-      }
-      const state = pending.state ?? 'issued';
-      // Decided by an earlier (or racing) return: the seller finds the page as it now stands; if the account does
-      // not show the keys yet (the other return still at work, or stopped), the page waits for them and says so
-      // when they never come.
-      if (state === 'taken') {
-        if (!starter || denied) return withCode(signedIn ? '/' : '/login', 'expired');
-        const name = pending.posted?.secretName;
-        const shown = await deps.accounts.load(pending.sellerId, accountId).then((a) => !!name && !!a?.connections.some((c) => c.secretName === name), () => false);
-        if (!shown) return `${back}&keys=waiting`;
-        return purpose === 'reconnect' ? `/accounts/${accountId}` : page;
-      }
-      if (!starter || denied) {
-        if (state === 'posted') {
-          const taken = await deps.pendingKeys.take(userId, 'posted', nowSecondsOf(deps), 'refused');
-          if (!taken) continue;
-          if (taken.posted) await discardStaged(deps, taken.posted.secretName);
-        } else if (state === 'issued' || (state === 'confirmed' && starter)) {
-          if (!(await deps.pendingKeys.move(userId, state, 'refused', nowSecondsOf(deps)))) continue;
-        } else if (!starter) {
-          // Already decided by the seller's own return (confirmed), or refused: this browser changes nothing.
-          return withCode(signedIn ? '/' : '/login', 'expired');
-        }
-        logger.warn('keys return refused', { refusal: denied ? 'denied' : 'not_the_starting_session', state });
-        return starter ? `${back}&keys=denied` : elsewhere;
-      }
-      if (state === 'refused') return withCode(page, 'expired');
-      if (state === 'confirmed') return `${back}&keys=waiting`;
-      if (state === 'issued') {
-        if (!(await deps.pendingKeys.move(userId, 'issued', 'confirmed', nowSecondsOf(deps)))) continue;
-        return `${back}&keys=waiting`;
-      }
-      const taken = await deps.pendingKeys.take(userId, 'posted', nowSecondsOf(deps));
-      if (!taken) continue;
-      if (!taken.posted) return withCode(page, 'expired');
-      const outcome = await adoptPosted(deps, taken, taken.posted, proven.account);
-      if (outcome === 'kept') return purpose === 'reconnect' ? `/accounts/${accountId}?reconnected=channel` : page;
-      logger.warn('keys return refused', { refusal: outcome });
-      return withCode(page, outcome === 'gone' ? 'expired' : outcome);
-    }
-    return withCode(page, 'try_again');
+    outcome = await decideReturn(deps, userId, pending, starter, denied, proven.account);
   } catch (err) {
     logger[err instanceof DependencyError || err instanceof ServiceUnavailableError ? 'warn' : 'error']('keys return failed', { errorName: (err as Error)?.name });
     return withCode(page, 'try_again');
   }
+  switch (outcome) {
+    case 'kept':
+      return purpose === 'reconnect' ? `/accounts/${accountId}?reconnected=channel` : page;
+    case 'shown':
+      return purpose === 'reconnect' ? `/accounts/${accountId}` : page;
+    case 'waiting':
+      return `${back}&keys=waiting`;
+    case 'denied':
+      return `${back}&keys=denied`;
+    case 'not_kept':
+      return withCode(signedIn ? '/' : '/login', 'keys_not_kept');
+    case 'ended':
+      return withCode(signedIn ? '/' : '/login', 'expired');
+    case 'expired':
+    case 'gone':
+      return withCode(page, 'expired');
+    default:
+      return withCode(page, outcome);
+  }
 }
 
+/** The connect link's page where the browser of a link's holder lands, back from the store (never the seller's account). */
+export const INVITED_RETURN_PAGE = '/invite/done';
 
+/**
+ * An approval started from a connect link, decided by its holder's page
+ * (`POST /api/invitations/keys/return`): the starter is whoever sends the
+ * token of the link the approval was started from (`invitationId`, the
+ * token's hash; absent when the page had none). Throws only dependency failures.
+ */
+export async function finishInvitedKeysReturn(deps: KeysDeps, req: { invitationId: string | undefined; userId: string; success: boolean }): Promise<ReturnOutcome> {
+  const pending = await deps.pendingKeys.get(req.userId, nowSecondsOf(deps));
+  if (typeof pending === 'string') {
+    logger.warn('keys return refused', { refusal: pending });
+    return 'expired';
+  }
+  const starter = !!req.invitationId && pending.invitationId === req.invitationId && pending.purpose !== 'reconnect' && automaticOf(pending, undefined);
+  return decideReturn(deps, req.userId, pending, starter, !req.success);
+}

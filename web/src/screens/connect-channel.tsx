@@ -46,7 +46,7 @@ export function ConnectChannel({ account, channel, onConnected }: { account: Acc
       {ways.keysRetired && <p>{ways.keysRetired}</p>}
       {keysForm && ways.oauth && channel.keys?.explanation && <p>{channel.keys.explanation}</p>}
       {keysForm}
-      {ways.oauth && <InviteSomeone account={account} step="channel" />}
+      {(ways.oauth || keysForm) && <InviteSomeone account={account} step="channel" />}
     </>
   );
 }

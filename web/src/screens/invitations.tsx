@@ -2,9 +2,12 @@
  * Connect links (invitations): the seller's "Invite someone to connect" on a
  * connect step, the account's links with Cancel on Account Settings, and the
  * pages of whoever opens a link (no Onramp login): the account it is for and
- * the step's consent, then "Connected: you can close this tab". The link's
- * token lives in the URL's fragment, which no server (and no log) ever sees,
- * and goes to the API in request bodies only.
+ * the step's consent or the seller's keys form, then "Connected: you can
+ * close this tab". The link's token lives in the URL's fragment, which no
+ * server (and no log) ever sees, and goes to the API in request bodies only;
+ * the page keeps it in this tab's session storage for its return from a
+ * store's one-click approval (the fragment is gone by then), where it proves
+ * that this browser is the link's holder.
  */
 import { useEffect, useState } from 'react';
 import { CONNECT_ERROR_CODES, LINK_SENTENCES, type ConnectErrorCode } from '#shared/domain/connect-errors.js';
@@ -12,6 +15,7 @@ import type { AccountView, InvitationOpenedResponse, InvitationView } from '#sha
 import { api } from '../api.js';
 import { Alert, Field } from '../components.js';
 import { leavePage, toErrors, useAction } from '../hooks.js';
+import { KeysForm, type KeysFormActions } from './connect-keys.js';
 
 const STEP_TEXT = { channel: 'Connect Sales Channel', books: 'Connect Bookkeeping' } as const;
 const STATE_TEXT = { issued: 'Not used yet', used: 'Used', revoked: 'Cancelled', expired: 'Expired' } as const;
@@ -84,6 +88,31 @@ export function InvitationList({ accountId }: { accountId: string }) {
   );
 }
 
+/** Where the link's page keeps its token in this tab, for its return from the store (the fragment is gone by then). */
+const TOKEN_KEY = 'onramp.invite-token';
+/** How long the link's page waits for the store's keys once back from approving. */
+const WAIT_FOR_KEYS = { polls: 8, everyMs: 1_500 };
+const CONNECTED = '/invite/done?connected=channel';
+
+/** The seller's keys form on the link's page: pasted keys connect; one-click creation goes to the store and comes back to `/invite/done`. */
+function InvitedKeys({ token, opened }: { token: string; opened: InvitationOpenedResponse }) {
+  const keys = opened.keys!;
+  const actions: KeysFormActions = {
+    storageKey: 'onramp.invite-store',
+    savedStoreUrl: undefined,
+    asksStoreUrl: keys.asksStoreUrl,
+    paste: async (pasted, store) => {
+      const r = await api.invitedKeys(token, { ...store, ...pasted });
+      if ('connected' in r) leavePage(CONNECTED);
+    },
+    automatic: async (store) => {
+      const r = await api.invitedKeys(token, store);
+      return 'authorizeUrl' in r ? r.authorizeUrl : CONNECTED;
+    },
+  };
+  return <KeysForm actions={actions} name={opened.account.channel} button={keys.button} keys={keys.form} otherWay={opened.providers.length > 0} />;
+}
+
 /** `/invite#<token>`: whoever opens a connect link. */
 export function InvitePage() {
   const token = window.location.hash.slice(1);
@@ -94,7 +123,13 @@ export function InvitePage() {
       setFailure(LINK_SENTENCES.unknown);
       return;
     }
-    api.openInvitation(token).then(setOpened, (err: unknown) => setFailure(toErrors(err).message ?? LINK_SENTENCES.unknown));
+    api.openInvitation(token).then(
+      (o) => {
+        window.sessionStorage.setItem(TOKEN_KEY, token);
+        setOpened(o);
+      },
+      (err: unknown) => setFailure(toErrors(err).message ?? LINK_SENTENCES.unknown),
+    );
   }, [token]);
   const { busy, error, run } = useAction(async (provider?: string) => leavePage((await api.invitedConnect(token, provider)).authorizeUrl));
   if (failure) {
@@ -116,14 +151,20 @@ export function InvitePage() {
         {account.region ? `, ${account.region}` : ''}). You do not need an Onramp login.
       </p>
       {opened.note && <p>Their note: &ldquo;{opened.note}&rdquo;</p>}
-      <p>{opened.step === 'channel' ? `You will sign in at ${account.channel} and allow Onramp to read the account\u2019s sales.` : 'Choose the bookkeeping software, sign in there and allow Onramp to post the sales.'}</p>
-      <div className="actions left">
-        {opened.providers.map((p) => (
-          <button key={p.id} type="button" className="primary" disabled={busy} onClick={() => void run(opened.step === 'books' ? p.id : undefined)}>
-            Connect to {p.name}
-          </button>
-        ))}
-      </div>
+      {opened.providers.length > 0 && (
+        <>
+          <p>{opened.step === 'channel' ? `You will sign in at ${account.channel} and allow Onramp to read the account\u2019s sales.` : 'Choose the bookkeeping software, sign in there and allow Onramp to post the sales.'}</p>
+          <div className="actions left">
+            {opened.providers.map((p) => (
+              <button key={p.id} type="button" className="primary" disabled={busy} onClick={() => void run(opened.step === 'books' ? p.id : undefined)}>
+                Connect to {p.name}
+              </button>
+            ))}
+          </div>
+        </>
+      )}
+      {opened.keys && opened.providers.length > 0 && opened.keys.form.explanation && <p>{opened.keys.form.explanation}</p>}
+      {opened.keys && <InvitedKeys token={token} opened={opened} />}
       <p className="hint">This link works once, until {new Date(opened.expiresAt).toLocaleString()}.</p>
     </main>
   );
@@ -137,23 +178,78 @@ const DONE_ERRORS: Partial<Record<ConnectErrorCode, string>> = {
   expired: 'That attempt took too long, so nothing was connected. Open the connect link again to try once more.',
 };
 
-/** `/invite/done`: where the provider's redirect lands the link's holder (never the seller's account). */
-export function InviteDonePage() {
-  const q = new URLSearchParams(window.location.search);
-  const raw = q.get('connect_error');
-  const code = (CONNECT_ERROR_CODES as readonly string[]).includes(raw ?? '') ? (raw as ConnectErrorCode) : undefined;
-  if (q.get('connected') && !code) {
-    return (
-      <main className="card">
-        <h1>Connected</h1>
-        <p role="status">It is connected. You can close this tab.</p>
-      </main>
-    );
-  }
+const NOT_CONNECTED = 'We could not finish connecting, so nothing was connected. Open the connect link again to try once more.';
+const NO_KEYS = 'Your store has not sent Onramp the keys, so nothing is connected. Open the connect link again to try once more, or create keys and paste them.';
+
+function Connected() {
+  return (
+    <main className="card">
+      <h1>Connected</h1>
+      <p role="status">It is connected. You can close this tab.</p>
+    </main>
+  );
+}
+
+function NotConnected({ sentence }: { sentence: string }) {
   return (
     <main className="card">
       <h1>Not connected</h1>
-      <Alert>{(code && DONE_ERRORS[code]) ?? 'We could not finish connecting, so nothing was connected. Open the connect link again to try once more.'}</Alert>
+      <Alert>{sentence}</Alert>
     </main>
   );
+}
+
+/**
+ * Back from the store's one-click approval: sends the token this tab kept
+ * (none: this browser never opened the link, and is refused as such), the
+ * store's user_id and whether the holder approved; waits while the store's
+ * keys have not arrived.
+ */
+function InvitedKeysReturn({ userId, success }: { userId: string; success: boolean }) {
+  const [outcome, setOutcome] = useState<'waiting' | 'connected' | { failed: string }>('waiting');
+  useEffect(() => {
+    // The store's user_id is not left in the address bar.
+    window.history.replaceState(null, '', window.location.pathname);
+    const token = window.sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+    let stopped = false;
+    void (async () => {
+      for (let i = 0; i < WAIT_FOR_KEYS.polls && !stopped; i++) {
+        try {
+          const r = await api.invitedKeysReturn({ ...(token ? { token } : {}), userId, success });
+          if (stopped) return;
+          if ('connected' in r) {
+            window.sessionStorage.removeItem(TOKEN_KEY);
+            return setOutcome('connected');
+          }
+        } catch (err) {
+          if (!stopped) setOutcome({ failed: toErrors(err).message ?? NOT_CONNECTED });
+          return;
+        }
+        await new Promise((r) => setTimeout(r, WAIT_FOR_KEYS.everyMs));
+      }
+      if (!stopped) setOutcome({ failed: NO_KEYS });
+    })();
+    return () => {
+      stopped = true;
+    };
+  }, []);
+  if (outcome === 'connected') return <Connected />;
+  if (outcome !== 'waiting') return <NotConnected sentence={outcome.failed} />;
+  return (
+    <main className="card">
+      <h1>Connecting</h1>
+      <p role="status">Waiting for your store to send Onramp the keys…</p>
+    </main>
+  );
+}
+
+/** `/invite/done`: where the provider's redirect (or the store's) lands the link's holder (never the seller's account). */
+export function InviteDonePage() {
+  const [q] = useState(() => new URLSearchParams(window.location.search));
+  const raw = q.get('connect_error');
+  const code = (CONNECT_ERROR_CODES as readonly string[]).includes(raw ?? '') ? (raw as ConnectErrorCode) : undefined;
+  const userId = q.get('user_id');
+  if (q.get('keys') === 'return' && userId && !code) return <InvitedKeysReturn userId={userId} success={q.get('success') === '1'} />;
+  if (q.get('connected') && !code) return <Connected />;
+  return <NotConnected sentence={(code && DONE_ERRORS[code]) ?? NOT_CONNECTED} />;
 }
