@@ -12,6 +12,7 @@ import { acceptConsent } from '#local/sandboxes/consent.js';
 import { client, followCallback, newAccount, newSeller, settled, type Client } from '#local/test-helpers.js';
 import { startLocalStack, type LocalStack } from '#local/stack.js';
 import { LINK_SENTENCES } from '#shared/domain/connect-errors.js';
+import { XERO_SANDBOX_TENANTS } from '#local/sandboxes/xero/organisations.js';
 import { invitationIdOf } from '#shared/use-cases/invitations.js';
 
 let stack: LocalStack;
@@ -22,6 +23,7 @@ afterAll(async () => {
   await stack.stop();
 });
 
+const [DEMO, SECOND] = XERO_SANDBOX_TENANTS as unknown as [{ tenantId: string }, { tenantId: string }];
 const tokenOf = (url: string) => new URL(url).hash.slice(1);
 
 async function invite(seller: Client, accountId: string, step: 'channel' | 'books', note?: string) {
@@ -208,6 +210,62 @@ describe('connect links', () => {
     const bad = await seller.call('POST', `/api/accounts/${account.id}/invitations`, { step: 'channel', note: 'a\u202eb' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('the note');
+  });
+
+  it('is cancelled by a start over: a link made before it opens to the cancelled sentence and its consent connects nothing', async () => {
+    const seller = await newSeller(stack);
+    const account = await newAccount(seller, { name: 'Amazon EU', channel: 'amazon', region: 'europe' });
+    await settled(stack);
+    const holder = client(stack);
+    const unused = await invite(seller, account.id, 'channel');
+    const started = await invite(seller, account.id, 'channel');
+    const start = await holder.call('POST', '/api/invitations/connect', { token: started.token });
+    expect(start.status).toBe(200);
+
+    // The seller connects the channel themselves, then starts over: the account is at the links' step again.
+    const own = await seller.call('POST', `/api/accounts/${account.id}/channel/connect`, {});
+    const ownPage = await acceptConsent(own.body.authorizeUrl, 'amazon');
+    expect((await followCallback(seller, ownPage.location!)).landing).toBe(`/accounts/${account.id}/setup`);
+    await settled(stack);
+    expect((await seller.call('POST', `/api/accounts/${account.id}/start-over`, {})).status).toBe(200);
+    await settled(stack);
+    expect(await stepOf(seller, account.id)).toBe('connect_channel');
+
+    const opened = await holder.call('POST', '/api/invitations/open', { token: unused.token });
+    expect(opened.status).toBe(404);
+    expect(opened.body.error.message).toBe(LINK_SENTENCES.revoked);
+    const page = await acceptConsent(start.body.authorizeUrl, 'amazon');
+    expect((await followCallback(holder, page.location!)).landing).toBe('/invite/done?connect_error=link_revoked');
+    await settled(stack);
+    expect(await stepOf(seller, account.id)).toBe('connect_channel');
+    const list = await seller.call('GET', `/api/accounts/${account.id}/invitations`);
+    expect(list.body.invitations.map((i: { state: string }) => i.state)).toEqual(['revoked', 'revoked']);
+    expect((await seller.call('DELETE', `/api/accounts/${account.id}/invitations/${unused.id}`, {})).status).toBe(409);
+
+    // A link made after the start over connects.
+    const fresh = await invite(seller, account.id, 'channel');
+    expect((await consentThroughLink(holder, fresh.token)).landing).toBe('/invite/done?connected=channel');
+  });
+
+  it('leaves the organisation to the seller when the holder allows several Xero organisations', async () => {
+    const seller = await newSeller(stack);
+    const account = await newAccount(seller, { name: 'Amazon EU', channel: 'amazon', region: 'europe' });
+    await settled(stack);
+    const holder = client(stack);
+    expect((await consentThroughLink(holder, (await invite(seller, account.id, 'channel')).token)).landing).toBe('/invite/done?connected=channel');
+    await settled(stack);
+    const link = await invite(seller, account.id, 'books');
+    const start = await holder.call('POST', '/api/invitations/connect', { token: link.token, provider: 'xero' });
+    const page = await acceptConsent(start.body.authorizeUrl, 'xero', { tenant: `${DEMO.tenantId},${SECOND.tenantId}` });
+    expect((await followCallback(holder, page.location!)).landing).toBe('/invite/done?connected=books&choose=organisation');
+    await settled(stack);
+    const waiting = (await seller.call('GET', `/api/accounts/${account.id}`)).body.account;
+    expect(waiting.setup.step).toBe('connect_bookkeeping');
+    expect(waiting.pendingOrganisations.map((o: { name: string }) => o.name)).toEqual(['Demo Company (UK)', 'Second Shop Ltd']);
+    expect((await seller.call('GET', `/api/accounts/${account.id}/invitations`)).body.invitations).toContainEqual(expect.objectContaining({ id: link.id, step: 'books', state: 'used' }));
+    expect((await seller.call('POST', `/api/accounts/${account.id}/books/organisation`, { organisation: SECOND.tenantId })).status).toBe(200);
+    await settled(stack);
+    expect(await stepOf(seller, account.id)).toBe('accounts_and_taxes');
   });
 
   it('limits how many links one network opens', async () => {

@@ -69,6 +69,8 @@ export interface Account {
   readonly connections: readonly Connection[];
   /** A books consent that covered several organisations, waiting for the seller to pick one. */
   readonly pendingBooks?: PendingBooks | null;
+  /** When the account was last started over (or reset by support): connect links made before it connect nothing. */
+  readonly startedOverAt?: string | null;
   /** The Accounts & Taxes mapping, once saved. */
   readonly mapping?: SavedMapping | null;
   readonly createdAt: string;

@@ -349,8 +349,11 @@ export interface InvitationStore {
   listForAccount(sellerId: string, accountId: string): Promise<Invitation[]>;
   /** Moves an `issued` invitation of this seller's account to `revoked`; false when it was not issued (or not theirs). */
   revoke(sellerId: string, accountId: string, id: string, at: string): Promise<boolean>;
-  /** Uses an `issued`, unexpired invitation (one conditional write: of two users exactly one wins); false otherwise. */
-  use(id: string, nowSeconds: number, at: string): Promise<boolean>;
+  /**
+   * Uses an `issued`, unexpired invitation (one conditional write: of two users exactly one wins), made after
+   * `madeAfter` when given (the account's last start over); false otherwise.
+   */
+  use(id: string, nowSeconds: number, at: string, madeAfter?: string | null): Promise<boolean>;
   /** Gives back a use whose connection did not land (`used` at `at` → `issued`). */
   release(id: string, at: string): Promise<void>;
 }

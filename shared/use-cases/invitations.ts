@@ -24,7 +24,7 @@ import { clientNetwork } from '../runtime/client-network.js';
 import { waysOf } from '../providers/ways.js';
 import { consentUrl, oauthProvider, type ConsentStartDeps } from './connect/consent.js';
 import { STEP_OF } from './connect/start.js';
-import { completeThroughLink, LinkEndedError, type LinkEndedCode } from './connect/through-link.js';
+import { cancelledByStartOver, completeThroughLink, LinkEndedError, type LinkEndedCode } from './connect/through-link.js';
 import { checkPasted, keysProviderOf, refuseOthers, refuseUnlessOffered, type KeysDeps } from './keys/check.js';
 import { keep } from './keys/connect.js';
 import { finishInvitedKeysReturn, startAutomatic } from './keys/one-click.js';
@@ -76,12 +76,14 @@ export interface InvitationView {
 const nowOf = (deps: { now?: () => Date }) => deps.now?.() ?? new Date();
 const secondsOf = (d: Date) => Math.floor(d.getTime() / 1000);
 
-export function stateOf(inv: Invitation, nowSeconds: number): InvitationStateView {
+/** Where a link stands; one made before the account was last started over is cancelled by it (`startedOverAt`). */
+export function stateOf(inv: Invitation, nowSeconds: number, startedOverAt?: string | null): InvitationStateView {
   if (inv.state !== 'issued') return inv.state;
+  if (cancelledByStartOver(inv, startedOverAt)) return 'revoked';
   return inv.validUntil > nowSeconds ? 'issued' : 'expired';
 }
 
-function viewOf(inv: Invitation, nowSeconds: number): InvitationView {
+function viewOf(inv: Invitation, nowSeconds: number, startedOverAt?: string | null): InvitationView {
   return {
     id: inv.id,
     step: inv.step,
@@ -89,7 +91,8 @@ function viewOf(inv: Invitation, nowSeconds: number): InvitationView {
     createdBy: inv.createdBy,
     createdAt: inv.createdAt,
     expiresAt: new Date(inv.validUntil * 1000).toISOString(),
-    state: stateOf(inv, nowSeconds),
+    state: stateOf(inv, nowSeconds, startedOverAt),
+    ...(cancelledByStartOver(inv, startedOverAt) && inv.state === 'issued' ? { revokedAt: startedOverAt! } : {}),
     ...(inv.usedAt ? { usedAt: inv.usedAt } : {}),
     ...(inv.revokedAt ? { revokedAt: inv.revokedAt } : {}),
   };
@@ -138,22 +141,22 @@ export async function createInvitation(
 
 /** The account's links, newest first. */
 export async function listInvitations(deps: InvitationDeps, sellerId: string, accountId: string, loaded?: WizardRecord | null): Promise<InvitationView[]> {
-  await loadAccount(deps, sellerId, accountId, loaded);
+  const account = await loadAccount(deps, sellerId, accountId, loaded);
   const now = secondsOf(nowOf(deps));
-  return (await deps.invitations.listForAccount(sellerId, accountId)).map((i) => viewOf(i, now));
+  return (await deps.invitations.listForAccount(sellerId, accountId)).map((i) => viewOf(i, now, account.startedOverAt));
 }
 
 /** Cancels a link that has not been used. */
 export async function revokeInvitation(deps: InvitationDeps, sellerId: string, accountId: string, invitationId: string, loaded?: WizardRecord | null): Promise<InvitationView> {
-  await loadAccount(deps, sellerId, accountId, loaded);
+  const account = await loadAccount(deps, sellerId, accountId, loaded);
   const now = nowOf(deps);
   const found = await deps.invitations.get(invitationId);
   if (!found || found.sellerId !== sellerId || found.accountId !== accountId) throw new NotFoundError('We could not find that connect link.');
-  const state = stateOf(found, secondsOf(now));
+  const state = stateOf(found, secondsOf(now), account.startedOverAt);
   if (state !== 'issued' || !(await deps.invitations.revoke(sellerId, accountId, invitationId, now.toISOString()))) {
     const after = (await deps.invitations.get(invitationId)) ?? found;
-    const s = stateOf(after, secondsOf(now));
-    throw new ConflictError(s === 'used' ? 'This connect link has already been used, so there is nothing to cancel.' : s === 'revoked' ? 'This connect link is already cancelled.' : 'This connect link has already expired.', 'not_issued', viewOf(after, secondsOf(now)));
+    const s = stateOf(after, secondsOf(now), account.startedOverAt);
+    throw new ConflictError(s === 'used' ? 'This connect link has already been used, so there is nothing to cancel.' : s === 'revoked' ? 'This connect link is already cancelled.' : 'This connect link has already expired.', 'not_issued', viewOf(after, secondsOf(now), account.startedOverAt));
   }
   return viewOf({ ...found, state: 'revoked', revokedAt: now.toISOString() }, secondsOf(now));
 }
@@ -192,10 +195,10 @@ async function limit(deps: LinkDeps, client: string) {
 async function live(deps: LinkDeps, token: string): Promise<{ invitation: Invitation; account: WizardRecord }> {
   const invitation = await deps.invitations.get(invitationIdOf(token));
   if (!invitation) throw new InvitationEndedError('unknown');
-  const state = stateOf(invitation, secondsOf(nowOf(deps)));
-  if (state !== 'issued') throw new InvitationEndedError(state);
   const account = await deps.accounts.load(invitation.sellerId, invitation.accountId);
   if (!account) throw new InvitationEndedError('unknown');
+  const state = stateOf(invitation, secondsOf(nowOf(deps)), account.startedOverAt);
+  if (state !== 'issued') throw new InvitationEndedError(state);
   if (account.step !== STEP_OF[invitation.step]) throw new InvitationEndedError('used');
   return { invitation, account };
 }
@@ -312,7 +315,7 @@ export async function connectInvitedKeys(
     const pasted = p.keys.fields.some((f) => (body[f.key] ?? '').trim() !== '');
     if (!pasted) return await startAutomatic(deps, account, p, body, 'connect', invitation.id);
     const made = await checkPasted(deps, account, p, body);
-    const link = { invitationId: invitation.id, sellerId: invitation.sellerId, accountId: invitation.accountId, purpose: 'channel' as const };
+    const link = { invitationId: invitation.id, sellerId: invitation.sellerId, accountId: invitation.accountId, purpose: 'channel' as const, startedOverAt: account.startedOverAt };
     await completeThroughLink(deps, link, now, () => keep(deps, account, p, made, { viaInvitation: true }));
     return { connected: 'channel' };
   } catch (err) {

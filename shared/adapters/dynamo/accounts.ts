@@ -61,6 +61,7 @@ export function toAccount(item: Record<string, unknown>): Account {
     version: Number(item.version),
     executionArn: str(item.executionArn),
     connections: Array.isArray(item.connections) ? (item.connections as Connection[]) : [],
+    startedOverAt: typeof item.startedOverAt === 'string' ? item.startedOverAt : null,
     pendingBooks: item.pendingBooks && typeof item.pendingBooks === 'object' ? (item.pendingBooks as Account['pendingBooks']) : null,
     mapping: item.result_accounts_and_taxes && typeof item.result_accounts_and_taxes === 'object' && 'accounts' in (item.result_accounts_and_taxes as object)
       ? (item.result_accounts_and_taxes as Account['mapping'])

@@ -90,16 +90,16 @@ export function dynamoInvitations(db: Pick<DynamoDBDocumentClient, 'send'>, tabl
         throw err;
       }
     },
-    async use(id, nowSeconds, at) {
+    async use(id, nowSeconds, at, madeAfter) {
       try {
         await db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(id),
             UpdateExpression: 'SET #state = :used, usedAt = :at',
-            ConditionExpression: 'attribute_exists(pk) AND #state = :issued AND validUntil > :now',
+            ConditionExpression: `attribute_exists(pk) AND #state = :issued AND validUntil > :now${madeAfter ? ' AND createdAt > :madeAfter' : ''}`,
             ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':used': 'used', ':issued': 'issued', ':at': at, ':now': nowSeconds },
+            ExpressionAttributeValues: { ':used': 'used', ':issued': 'issued', ':at': at, ':now': nowSeconds, ...(madeAfter ? { ':madeAfter': madeAfter } : {}) },
           }),
         );
         return true;

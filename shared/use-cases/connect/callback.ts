@@ -195,18 +195,19 @@ async function finishInvitedConnect(deps: ConnectDeps, provider: OAuthProviderDe
   try {
     const invitation = await deps.invitations.get(invitationId);
     if (!invitation || invitation.sellerId !== sellerId || invitation.accountId !== accountId) return withError(INVITE_DONE, 'expired');
-    const ended = endedCode(invitation, nowSeconds);
-    if (ended) return withError(INVITE_DONE, ended);
     const { account, others } = purpose === 'channel' ? await deps.accounts.loadWithOthers(sellerId, accountId) : { account: await deps.accounts.load(sellerId, accountId), others: [] };
     if (!account) return withError(INVITE_DONE, 'expired');
+    const ended = endedCode(invitation, nowSeconds, account.startedOverAt);
+    if (ended) return withError(INVITE_DONE, ended);
     if (account.step !== STEP_OF[purpose]) return withError(INVITE_DONE, 'link_used');
     if (query[provider.callback.error] && !query.code) throw new ConnectError('denied');
     const { tokens, identity } = await exchangeAndIdentify(deps, provider, account, pending, query, now);
     // The link, used now (of two consents from one link exactly one gets past its write), then the step.
-    return await completeThroughLink(deps, { invitationId, sellerId, accountId, purpose }, now, async () => {
+    return await completeThroughLink(deps, { invitationId, sellerId, accountId, purpose, startedOverAt: account.startedOverAt }, now, async () => {
       if (purpose === 'books') {
-        await finishBooks(deps, sellerId, account, provider, tokens, identity, true);
-        return `${INVITE_DONE}?connected=books`;
+        // A consent covering several organisations leaves the choice to the seller, in Onramp: the page says so.
+        const finished = await finishBooks(deps, sellerId, account, provider, tokens, identity, true);
+        return `${INVITE_DONE}?connected=books${finished === 'choose' ? '&choose=organisation' : ''}`;
       }
       const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === provider.id && c.identity === identity.id));
       await completeStep(deps, sellerId, account.id, 'connect_channel', {
@@ -244,7 +245,15 @@ async function finishInvitedConnect(deps: ConnectDeps, provider: OAuthProviderDe
  * more than one) → the tokens wait in the account's own secret and the
  * seller picks one in Onramp.
  */
-export async function finishBooks(deps: ConnectDeps, sellerId: string, account: WizardRecord, provider: OAuthProviderDefinition, tokens: TokenSet, identity: Identity, viaInvitation = false): Promise<void> {
+export async function finishBooks(
+  deps: ConnectDeps,
+  sellerId: string,
+  account: WizardRecord,
+  provider: OAuthProviderDefinition,
+  tokens: TokenSet,
+  identity: Identity,
+  viaInvitation = false,
+): Promise<'connected' | 'choose'> {
   if (identity.choices && identity.choices.length > 1) {
     // The tokens wait in a secret of their own, with a record (so the refresher keeps them alive and the sweep
     // knows them), named by the account only if its write wins.
@@ -273,7 +282,7 @@ export async function finishBooks(deps: ConnectDeps, sellerId: string, account: 
     }
     // The consent this one replaced (a second consent before choosing) is no account's now: deleted under its lease.
     await releaseAll(deps, replaced);
-    return;
+    return 'choose';
   }
   await completeStep(deps, sellerId, account.id, 'connect_bookkeeping', {
     expectedVersion: account.version,
@@ -290,6 +299,7 @@ export async function finishBooks(deps: ConnectDeps, sellerId: string, account: 
     },
     record: consentRecord(consentFacts(account, provider.id, 'books', tokens, nowOf(deps))),
   });
+  return 'connected';
 }
 
 /** Whether the consent came from the identity the connection was made with (for Xero, among the organisations it covered). */

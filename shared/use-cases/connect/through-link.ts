@@ -21,6 +21,8 @@ export interface LinkUse {
   readonly sellerId: string;
   readonly accountId: string;
   readonly purpose: 'channel' | 'books';
+  /** The account's last start over, as the caller read it: a link made before it connects nothing. */
+  readonly startedOverAt: string | null | undefined;
 }
 
 export type LinkEndedCode = Extract<ConnectErrorCode, 'link_used' | 'link_revoked' | 'link_expired'>;
@@ -33,10 +35,13 @@ export class LinkEndedError extends Error {
   }
 }
 
+/** Whether the account was started over (or reset) after the link was made, which cancels it. */
+export const cancelledByStartOver = (invitation: Invitation, startedOverAt: string | null | undefined): boolean => !!startedOverAt && invitation.createdAt <= startedOverAt;
+
 /** Why a link connects nothing now, as a callback's code; undefined while it is live. */
-export function endedCode(invitation: Invitation, nowSeconds: number): LinkEndedCode | undefined {
+export function endedCode(invitation: Invitation, nowSeconds: number, startedOverAt?: string | null): LinkEndedCode | undefined {
   if (invitation.state === 'used') return 'link_used';
-  if (invitation.state === 'revoked') return 'link_revoked';
+  if (invitation.state === 'revoked' || cancelledByStartOver(invitation, startedOverAt)) return 'link_revoked';
   return invitation.validUntil > nowSeconds ? undefined : 'link_expired';
 }
 
@@ -58,9 +63,9 @@ export async function nothingLanded(deps: Pick<ThroughLinkDeps, 'accounts'>, sel
 export async function completeThroughLink<T>(deps: ThroughLinkDeps, link: LinkUse, now: Date, complete: () => Promise<T>): Promise<T> {
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const usedAt = now.toISOString();
-  if (!(await deps.invitations.use(link.invitationId, nowSeconds, usedAt))) {
+  if (!(await deps.invitations.use(link.invitationId, nowSeconds, usedAt, link.startedOverAt))) {
     const after = await deps.invitations.get(link.invitationId);
-    throw new LinkEndedError((after && endedCode(after, nowSeconds)) || 'link_used');
+    throw new LinkEndedError((after && endedCode(after, nowSeconds, link.startedOverAt)) || 'link_used');
   }
   try {
     return await complete();

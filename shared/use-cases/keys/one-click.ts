@@ -239,7 +239,7 @@ async function adoptPosted(deps: KeysDeps, pending: PendingKeys, posted: PostedK
       const kept = () => keep(deps, account, p, { ...made, ...fields }, { viaInvitation: !!pending.invitationId });
       try {
         // Through a connect link: the link is used just before the step completes (and given back if nothing landed).
-        if (pending.invitationId) await completeThroughLink(deps, { invitationId: pending.invitationId, sellerId: pending.sellerId, accountId: pending.accountId, purpose: 'channel' }, nowOf(deps), kept);
+        if (pending.invitationId) await completeThroughLink(deps, { invitationId: pending.invitationId, sellerId: pending.sellerId, accountId: pending.accountId, purpose: 'channel', startedOverAt: account.startedOverAt }, nowOf(deps), kept);
         else await kept();
         outcome = 'kept';
       } catch (err) {

@@ -414,7 +414,8 @@ export async function startOver(
   const after = await restart(
     deps,
     rec,
-    { step: FIRST_STEP, connections: [], result_connect_channel: null, result_connect_bookkeeping: null, result_accounts_and_taxes: null, pendingBooks: null },
+    // Connect links made before now connect nothing (`startedOverAt`): a start over cancels them.
+    { step: FIRST_STEP, connections: [], result_connect_channel: null, result_connect_bookkeeping: null, result_accounts_and_taxes: null, pendingBooks: null, startedOverAt: nowIso(deps) },
     [],
     letGo.map((name) => ({ letGo: name, accountId })),
   );

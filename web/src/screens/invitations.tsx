@@ -181,11 +181,15 @@ const DONE_ERRORS: Partial<Record<ConnectErrorCode, string>> = {
 const NOT_CONNECTED = 'We could not finish connecting, so nothing was connected. Open the connect link again to try once more.';
 const NO_KEYS = 'Your store has not sent Onramp the keys, so nothing is connected. Open the connect link again to try once more, or create keys and paste them.';
 
-function Connected() {
+function Connected({ chooseOrganisation = false }: { chooseOrganisation?: boolean }) {
   return (
     <main className="card">
       <h1>Connected</h1>
-      <p role="status">It is connected. You can close this tab.</p>
+      <p role="status">
+        {chooseOrganisation
+          ? 'It is connected. You allowed more than one organisation, so the person who sent the link will choose which one Onramp uses. You can close this tab.'
+          : 'It is connected. You can close this tab.'}
+      </p>
     </main>
   );
 }
@@ -250,6 +254,6 @@ export function InviteDonePage() {
   const code = (CONNECT_ERROR_CODES as readonly string[]).includes(raw ?? '') ? (raw as ConnectErrorCode) : undefined;
   const userId = q.get('user_id');
   if (q.get('keys') === 'return' && userId && !code) return <InvitedKeysReturn userId={userId} success={q.get('success') === '1'} />;
-  if (q.get('connected') && !code) return <Connected />;
+  if (q.get('connected') && !code) return <Connected chooseOrganisation={q.get('choose') === 'organisation'} />;
   return <NotConnected sentence={(code && DONE_ERRORS[code]) ?? NOT_CONNECTED} />;
 }
