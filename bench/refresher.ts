@@ -49,7 +49,9 @@ function secretNamed(call: AwsCall): string | undefined {
   if (call.service === 'SecretsManager') return String(call.input.SecretId ?? call.input.Name ?? '') || undefined;
   if (call.service !== 'DynamoDB') return undefined;
   const first = call.operation === 'TransactWriteItems' ? (Object.values(call.input.TransactItems?.[0] ?? {})[0] as Record<string, any> | undefined) : call.input;
-  const pk = String(first?.Key?.pk ?? first?.Item?.pk ?? '');
+  // Seen after lib-dynamodb has marshalled the input: `{ S: '…' }`.
+  const raw: unknown = first?.Key?.pk ?? first?.Item?.pk;
+  const pk = typeof raw === 'string' ? raw : typeof (raw as { S?: unknown })?.S === 'string' ? (raw as { S: string }).S : '';
   const m = /^(?:CONNECTION|LEASE)#(.+)$/.exec(pk);
   return m?.[1];
 }
@@ -91,7 +93,7 @@ export async function refresher(stack: LocalStack, ledger: Ledger): Promise<Mont
   await keysAccount(stack, seller, 'woocommerce');
   const from = stack.sandboxes.calls.length;
   let offset = 0;
-  const deps = refresherInstance(stack, { leaseMs: 15_000 });
+  const deps = refresherInstance(stack, { leaseMs: 15_000, sharedClients: true });
   const clocked = { ...deps, now: () => new Date(Date.now() + offset) };
 
   // Every connection in the table is refreshed and checked (the onboardings' too, when they ran first): each is

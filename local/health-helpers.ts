@@ -2,6 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoClient, secretsClient } from '../shared/adapters/aws.js';
 import { secretsManagerAppCredentials } from '../shared/adapters/stores/app-credentials.js';
 import { dynamoConnectionRecords, dynamoLeases } from '../shared/adapters/dynamo/connection-records.js';
 import { providerHttp } from '../shared/adapters/http/provider-http.js';
@@ -26,10 +27,11 @@ export const DAY_MS = 24 * 3600_000;
  */
 export function refresherInstance(
   stack: LocalStack,
-  options: { offsetMs?: number; leaseMs?: number; timeoutMs?: number; providersAt?: string } = {},
+  /** `sharedClients`: the process's shared AWS clients (which a bench watches), instead of the instance's own. */
+  options: { offsetMs?: number; leaseMs?: number; timeoutMs?: number; providersAt?: string; sharedClients?: boolean } = {},
 ): RefreshDeps {
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-  const sm = new SecretsManagerClient({});
+  const db = options.sharedClients ? dynamoClient() : DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const sm = options.sharedClients ? secretsClient() : new SecretsManagerClient({});
   return {
     connections: translated('DynamoDB', dynamoConnectionRecords(db, TABLE_NAME)),
     leases: translated('DynamoDB', dynamoLeases(db, TABLE_NAME)),
