@@ -195,6 +195,31 @@ describe('accounts', () => {
     expect((await b.call('GET', '/api/accounts/not-an-account')).status).toBe(404);
   });
 
+  it('lists only the session\u2019s own accounts when a token names another seller, or a seller whose session ended', async () => {
+    const a = await newSeller(stack, 'A');
+    const victim = (await a.call('GET', '/api/me')).body.user.id as string;
+    await a.call('POST', '/api/accounts', { name: 'eBay UK', channel: 'ebay' });
+    // A token naming A but not A's: its accounts are read with the session, and never given out.
+    const forger = client(stack);
+    const name = a.cookie!.split('=')[0];
+    forger.cookie = `${name}=${victim}.${'A'.repeat(43)}`;
+    const forged = await forger.call('GET', '/api/accounts');
+    expect(forged.status).toBe(401);
+    expect(JSON.stringify(forged.body)).not.toContain('eBay UK');
+    // B's own session with A's id put in front of it finds no session at all.
+    const b = await newSeller(stack, 'B');
+    const [cookieName, token] = b.cookie!.split('=') as [string, string];
+    forger.cookie = `${cookieName}=${victim}.${token.slice(token.indexOf('.') + 1)}`;
+    expect((await forger.call('GET', '/api/accounts')).status).toBe(401);
+    expect((await b.call('GET', '/api/accounts')).body.accounts).toEqual([]);
+    // Signed out: the list is refused even though the seller's accounts were read beside the session.
+    expect((await a.call('GET', '/api/accounts')).body.accounts).toHaveLength(1);
+    const kept = a.cookie;
+    await a.call('POST', '/api/auth/logout', {});
+    a.cookie = kept;
+    expect((await a.call('GET', '/api/accounts')).status).toBe(401);
+  });
+
   it('reads the session and the account in one round trip, and refuses a session signed out at once on every account route', async () => {
     const c = await newSeller(stack);
     const { body } = await c.call('POST', '/api/accounts', { name: 'eBay UK', channel: 'ebay' });

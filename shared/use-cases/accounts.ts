@@ -110,8 +110,13 @@ export async function listEvents(deps: AccountDeps, sellerId: string, accountId:
   return events.map(eventView);
 }
 
-export async function listAccounts(deps: AccountDeps, sellerId: string): Promise<AccountView[]> {
-  const accounts = await deps.accounts.list(sellerId);
+export async function listAccounts(
+  deps: AccountDeps,
+  sellerId: string,
+  /** The seller's accounts as this request already read them (with the session). */
+  loaded?: readonly WizardRecord[],
+): Promise<AccountView[]> {
+  const accounts = loaded ?? (await deps.accounts.list(sellerId));
   const health = await healthFor(deps, accounts);
   return accounts.map((a) => accountView(a, health));
 }
