@@ -2,6 +2,7 @@ import { CreateTableCommand, DynamoDBClient, TransactionCanceledException } from
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { createTableInput } from '../shared/adapters/dynamo/table.js';
 import { withTransactions } from './dynamo-transactions.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +132,18 @@ describe('TransactWriteItems on the local DynamoDB', () => {
   });
 });
 
+/** Resolves when a transaction's first write reaches dynalite: it then holds the lock (a wait of its own, not a guess at timing). */
+function insideTransaction(server: ReturnType<typeof dynalite>): Promise<void> {
+  return new Promise((resolve) => {
+    const seen = (req: IncomingMessage) => {
+      if (!req.headers['x-onramp-transaction']) return;
+      server.off('request', seen);
+      resolve();
+    };
+    server.on('request', seen);
+  });
+}
+
 describe('closing the local DynamoDB', () => {
   it('waits for a transaction in flight, which is applied whole, before dynalite closes its database', async () => {
     const server = dynalite({ createTableMs: 0 });
@@ -139,9 +152,10 @@ describe('closing the local DynamoDB', () => {
     const raw = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     const db = DynamoDBDocumentClient.from(raw);
     await raw.send(new CreateTableCommand(createTableInput('closing')));
+    const underWay = insideTransaction(server);
     const tx = db.send(new TransactWriteCommand({ TransactItems: Array.from({ length: 5 }, (_, i) => ({ Put: { TableName: 'closing', Item: { pk: `closing-${i}`, sk: 'X' } } })) }));
-    // The transaction is under way when the server is asked to close.
-    await new Promise((r) => setTimeout(r, 5));
+    // The transaction is under way (its first write has reached dynalite) when the server is asked to close.
+    await underWay;
     let closed = false;
     const closing = new Promise<void>((resolve) => server.close(() => resolve(void (closed = true))));
     await expect(tx).resolves.toBeDefined();
@@ -162,8 +176,9 @@ describe('closing the local DynamoDB', () => {
     });
     const db = DynamoDBDocumentClient.from(raw);
     await raw.send(new CreateTableCommand(createTableInput('stopping')));
+    const underWay = insideTransaction(server);
     const tx = db.send(new TransactWriteCommand({ TransactItems: Array.from({ length: 5 }, (_, i) => ({ Put: { TableName: 'stopping', Item: { pk: `tx-${i}`, sk: 'X' } } })) }));
-    await new Promise((r) => setTimeout(r, 5));
+    await underWay;
     // Plain writes queued behind the transaction, then the server asked to close, then more requests.
     const waiting = Array.from({ length: 5 }, (_, i) => db.send(new PutCommand({ TableName: 'stopping', Item: { pk: `w-${i}`, sk: 'X' } })).then(() => 'written', () => 'refused'));
     const closing = new Promise<void>((resolve) => server.close(() => resolve()));

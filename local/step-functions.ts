@@ -17,7 +17,7 @@ import type { FunctionId } from '../shared/http/routes.js';
 import { AwsError, type Operation } from './aws-protocol.js';
 import type { LocalDefinition } from './definition.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './definition.js';
-import { ExecutionHistory, taskResource, type ExecutorEvent, type HistoryEvent, type TaskResource } from './execution-history.js';
+import { ExecutionHistory, taskResource, type ExecutorEvent, type HistoryEvent, type TaskAttempt, type TaskResource } from './execution-history.js';
 
 const TOKEN_PLACEHOLDER = '__local_task_token__';
 
@@ -168,9 +168,7 @@ export class LocalStepFunctions {
           } catch (err) {
             this.tasks.delete(token);
             execution.tokens.delete(token);
-            const failure = asTaskFailure(err);
-            attempt.ended({ ok: false, error: failure.name, cause: failure.message });
-            throw failure;
+            throw endedWith(attempt, err);
           }
           // What Lambda's Invoke answers: the history's TaskSubmitted shows it, as in the cloud.
           attempt.submitted({ ExecutedVersion: '$LATEST', Payload: response ?? null, StatusCode: 200 });
@@ -179,30 +177,13 @@ export class LocalStepFunctions {
             execution.waitingStep = typeof Payload.step === 'string' ? Payload.step : undefined;
           }
           try {
-            const output = await settled;
-            attempt.ended({ ok: true, output });
-            return output as never;
-          } catch (err) {
-            const failure = asTaskFailure(err);
-            attempt.ended({ ok: false, error: failure.name, cause: failure.message });
-            throw err;
+            return (await recorded(attempt, () => settled)) as never;
           } finally {
             execution.waiting = false;
           }
         };
       } else {
-        handlers[name] = async (input) => {
-          const attempt = execution.history.taskStarted(name, input);
-          try {
-            const output = await this.invoke(this.functionOf(resource), input);
-            attempt.ended({ ok: true, output });
-            return output as never;
-          } catch (err) {
-            const failure = asTaskFailure(err);
-            attempt.ended({ ok: false, error: failure.name, cause: failure.message });
-            throw failure;
-          }
-        };
+        handlers[name] = async (input) => recorded(execution.history.taskStarted(name, input), () => this.invoke(this.functionOf(resource), input)) as never;
       }
     }
     return handlers;
@@ -459,6 +440,25 @@ function withoutData(event: HistoryEvent): HistoryEvent {
     copy[key] = rest;
   }
   return copy as HistoryEvent;
+}
+
+/** Records a task attempt's failure in the history, as Step Functions names it; answers the failure to throw. */
+function endedWith(attempt: TaskAttempt, err: unknown): Error {
+  const failure = asTaskFailure(err);
+  attempt.ended({ ok: false, error: failure.name, cause: failure.message });
+  return failure;
+}
+
+/** Runs a task attempt's work, recording how it ended in the history. */
+async function recorded<T>(attempt: TaskAttempt, work: () => Promise<T>): Promise<T> {
+  let output: T;
+  try {
+    output = await work();
+  } catch (err) {
+    throw endedWith(attempt, err);
+  }
+  attempt.ended({ ok: true, output });
+  return output;
 }
 
 function asTaskFailure(err: unknown): Error {

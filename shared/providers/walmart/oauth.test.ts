@@ -15,7 +15,7 @@ import { refuseUnlessOffered } from '#shared/use-cases/keys/check.js';
 import { WALMART_FACTS } from '#local/sandboxes/facts.js';
 import { walmartControls } from '#local/sandboxes/walmart/index.js';
 import { connectedAccount, DAY_MS, refresherInstance, secretOf, secretValue, tokenCalls } from '#local/health-helpers.js';
-import { connectThroughSandbox, followCallback, newAccount, newSeller, settled, withStack, type Client } from '#local/test-helpers.js';
+import { client, connectThroughSandbox, followCallback, newAccount, newSeller, settled, withStack, type Client } from '#local/test-helpers.js';
 import { consent } from '#local/sandboxes/consent.js';
 import { TABLE_NAME, type LocalStack } from '#local/stack.js';
 import { walmart } from './definition.js';
@@ -147,10 +147,17 @@ describe('Walmart keys beside the consent', () => {
     const res = await c.call('POST', `/api/accounts/${created.id}/channel/connect`, {});
     expect(res.status).toBe(400);
     expect(Object.keys(res.body.error.fields).sort()).toEqual(['clientId', 'clientSecret']);
-    // Nor through a connect link, which starts consents only: in Mexico the link is refused with a sentence.
+    // Nor through a connect link: in Mexico its page shows the keys form and no consent, and no consent starts from it.
     const link = await c.call('POST', `/api/accounts/${created.id}/invitations`, { step: 'channel' });
-    expect(link.status).toBe(400);
-    expect(link.body.error.message).toMatch(/connects with keys here/);
+    expect(link.status).toBe(201);
+    const token = new URL(link.body.url).hash.slice(1);
+    const holder = client(stack);
+    const opened = await holder.call('POST', '/api/invitations/open', { token });
+    expect(opened.body.providers).toEqual([]);
+    expect(opened.body.keys.form.fields.map((f: { key: string }) => f.key).sort()).toEqual(['clientId', 'clientSecret']);
+    const consent = await holder.call('POST', '/api/invitations/connect', { token });
+    expect(consent.status).toBe(400);
+    expect(consent.body.authorizeUrl).toBeUndefined();
     // A US account's link starts Walmart's consent.
     const us = await newAccount(c, US);
     expect((await c.call('POST', `/api/accounts/${us.id}/invitations`, { step: 'channel' })).status).toBe(201);

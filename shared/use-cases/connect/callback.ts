@@ -14,7 +14,7 @@ import { redirectUriFor } from '../../connectors/types.js';
 import { nowOf } from '../health/lease.js';
 import { consentRecord } from '../health/record.js';
 import { logger } from '../../runtime/logger.js';
-import type { Connection, WizardRecord } from '../../domain/model.js';
+import type { Account, Connection, WizardRecord } from '../../domain/model.js';
 import type { PendingConsent } from '../../ports/index.js';
 import type { OAuthProviderDefinition } from '../../providers/index.js';
 import type { CallerSession } from '../auth.js';
@@ -133,21 +133,7 @@ export async function finishConnect(
       await finishBooks(deps, sellerId, account, provider, tokens, identity);
       return `${setup}?connected=books`;
     }
-    const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === provider.id && c.identity === identity.id));
-    await completeStep(deps, sellerId, account.id, 'connect_channel', {
-      expectedVersion: account.version,
-      loaded: account,
-      connection: {
-        kind: 'channel',
-        provider: provider.id,
-        label: `${provider.name}: ${identity.label}`,
-        credentials: credentials(tokens),
-        identity: identity.id,
-        details: identity.details,
-        alsoConnectedTo: twin?.name ?? null,
-      },
-      record: consentRecord(consentFacts(account, provider.id, 'channel', tokens, now)),
-    });
+    await finishChannel(deps, account, others, provider, tokens, identity, now);
     return setup;
   } catch (err) {
     if (err instanceof ConnectError) {
@@ -209,22 +195,7 @@ async function finishInvitedConnect(deps: ConnectDeps, provider: OAuthProviderDe
         const finished = await finishBooks(deps, sellerId, account, provider, tokens, identity, true);
         return `${INVITE_DONE}?connected=books${finished === 'choose' ? '&choose=organisation' : ''}`;
       }
-      const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === provider.id && c.identity === identity.id));
-      await completeStep(deps, sellerId, account.id, 'connect_channel', {
-        expectedVersion: account.version,
-        loaded: account,
-        viaInvitation: true,
-        connection: {
-          kind: 'channel',
-          provider: provider.id,
-          label: `${provider.name}: ${identity.label}`,
-          credentials: credentials(tokens),
-          identity: identity.id,
-          details: identity.details,
-          alsoConnectedTo: twin?.name ?? null,
-        },
-        record: consentRecord(consentFacts(account, provider.id, 'channel', tokens, now)),
-      });
+      await finishChannel(deps, account, others, provider, tokens, identity, now, true);
       return `${INVITE_DONE}?connected=channel`;
     });
   } catch (err) {
@@ -237,6 +208,38 @@ async function finishInvitedConnect(deps: ConnectDeps, provider: OAuthProviderDe
     logger[err instanceof DependencyError || err instanceof ServiceUnavailableError ? 'warn' : 'error']('invited connect failed', { provider: provider.id, errorName: (err as Error)?.name });
     return withError(INVITE_DONE, 'try_again');
   }
+}
+
+/**
+ * A channel's consent, finished: the tokens go to a new secret of the account's and the step completes, naming
+ * another of the seller's accounts on the same seller account (`alsoConnectedTo`), in one conditional write.
+ */
+async function finishChannel(
+  deps: ConnectDeps,
+  account: WizardRecord,
+  others: readonly Account[],
+  provider: OAuthProviderDefinition,
+  tokens: TokenSet,
+  identity: Identity,
+  now: Date,
+  viaInvitation = false,
+): Promise<void> {
+  const twin = others.find((a) => a.id !== account.id && a.connections.some((c) => c.provider === provider.id && c.identity === identity.id));
+  await completeStep(deps, account.sellerId, account.id, 'connect_channel', {
+    expectedVersion: account.version,
+    loaded: account,
+    ...(viaInvitation ? { viaInvitation } : {}),
+    connection: {
+      kind: 'channel',
+      provider: provider.id,
+      label: `${provider.name}: ${identity.label}`,
+      credentials: credentials(tokens),
+      identity: identity.id,
+      details: identity.details,
+      alsoConnectedTo: twin?.name ?? null,
+    },
+    record: consentRecord(consentFacts(account, provider.id, 'channel', tokens, now)),
+  });
 }
 
 /**
