@@ -13,6 +13,8 @@
  * - refresh with rotation (the QuickBooks sandbox retires a refresh token as
  *   it issues the next);
  * - Start over, support's reset and delete, and the orphan sweep;
+ * - connect through a connect link (the link used, then the step completed,
+ *   and the link given back only when nothing landed);
  *
  * with faults injected into their secret and table calls and their provider
  * calls: a throttle, a timeout after the call landed, a crash (the call never
@@ -25,7 +27,9 @@
  *     sandbox accepts its books' refresh token: (c) no rotated refresh token
  *     was lost, the one the sandbox considers current is the one stored;
  * (d) a deleted connection never comes back: once a tombstoned secret is
- *     gone, it stays gone.
+ *     gone, it stays gone;
+ * (e) a connect link is never given back while the connection made through
+ *     it stands: an account showing it means its link stays used.
  * After each history, once the sweep has run: (b) no secret of theirs without
  * a live record an account shows, and no live record without its secret.
  *
@@ -45,6 +49,7 @@ import { providerHttp } from '#shared/adapters/http/provider-http.js';
 import { secretsManagerPort } from '#shared/adapters/stores/secrets.js';
 import { translated } from '#shared/adapters/translate.js';
 import { dynamoWizardStore } from '#shared/adapters/dynamo/wizard-store.js';
+import { dynamoInvitations } from '#shared/adapters/dynamo/invitations.js';
 import { parseEnv, wizardEnv } from '#shared/runtime/config.js';
 import type { TokenSet } from '#shared/connectors/types.js';
 import { AppError, DependencyError } from '#shared/domain/errors.js';
@@ -62,6 +67,7 @@ import { chooseOrganisation, connectBooks } from './books.js';
 import { finishBooks } from './connect/callback.js';
 import type { ConnectDeps } from './connect/start.js';
 import { booksOwner, sweepOrphans } from './credentials.js';
+import { completeThroughLink } from './connect/through-link.js';
 import { reset, type SupportDeps } from './support.js';
 import type { WizardRecord } from '#shared/domain/model.js';
 import { completeStep, reconnectChannel, startOver, type WizardDeps } from './wizard/steps.js';
@@ -152,7 +158,7 @@ function instance(): Instance {
     executions,
     users: { findByEmail: async () => undefined },
     states: undefined as never,
-    invitations: undefined as never,
+    invitations: faulty(translated('DynamoDB', dynamoInvitations(db, TABLE_NAME)), me, ['use', 'release']),
     appOrigin: stack.url,
   };
   return self;
@@ -177,6 +183,7 @@ afterAll(async () => {
 type Who = 0 | 1;
 type Op =
   | { kind: 'connect'; by: number; who: Who; key: string }
+  | { kind: 'linkConnect'; by: number; who: Who }
   | { kind: 'reconnect'; by: number; who: Who; key: string }
   | { kind: 'check'; by: number; who: Who }
   | { kind: 'books'; by: number; who: Who }
@@ -196,6 +203,7 @@ const plain = <K extends Op['kind']>(kind: K, weight: number) => ({ arbitrary: f
 const op = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('connect' as const), by, who, key }), weight: 6 },
   { arbitrary: fc.record({ kind: fc.constant('reconnect' as const), by, who, key }), weight: 3 },
+  plain('linkConnect', 4),
   plain('check', 1),
   plain('books', 4),
   plain('booksChoice', 3),
@@ -235,6 +243,10 @@ function mintedTokens(): TokenSet {
     refreshTokenExpiresAt: new Date(now + t.x_refresh_token_expires_in * 1000).toISOString(),
   };
 }
+
+/** The connect links made in this history, by the label of the keys they connect (each link its own). */
+const links = new Map<string, { readonly id: string; readonly accountId: string }>();
+let linkSeq = 0;
 
 /** How each kind of operation ended over the run (printed at the end, so a reader sees the model did its work). */
 const outcomes = new Map<string, number>();
@@ -286,6 +298,26 @@ async function attempt(o: Op, ids: readonly [string, string]): Promise<void> {
           connection: { kind: 'channel', provider: 'walmart', label: o.key, credentials: creds(o.key) },
           record: keysRecord(accountId),
         });
+        return;
+      }
+      case 'linkConnect': {
+        // Someone with a connect link made just now connects the channel: the link is used, then the step completes.
+        const rec = await load();
+        if (!rec || rec.step !== 'connect_channel') return;
+        const label = `L${++linkSeq}`;
+        const now = new Date();
+        const id = `model-link-${label}`.padEnd(43, '0');
+        links.set(label, { id, accountId });
+        await deps.invitations.create({ id, sellerId, accountId, step: 'channel', note: null, createdBy: 'model', createdAt: now.toISOString(), validUntil: Math.floor(now.getTime() / 1000) + 3600, state: 'issued' });
+        await completeThroughLink(deps, { invitationId: id, sellerId, accountId, purpose: 'channel', startedOverAt: rec.startedOverAt }, now, () =>
+          completeStep(deps, sellerId, accountId, 'connect_channel', {
+            expectedVersion: rec.version,
+            loaded: rec,
+            viaInvitation: true,
+            connection: { kind: 'channel', provider: 'walmart', label, credentials: creds(label) },
+            record: keysRecord(accountId),
+          }),
+        );
         return;
       }
       case 'reconnect': {
@@ -368,6 +400,13 @@ async function checkInvariants(ids: readonly [string, string], deleted: Set<stri
       }
     }
     if (rec.pendingBooks) shown.add(rec.pendingBooks.secretName);
+  }
+  // (e) a connect link is never given back while the connection made through it stands.
+  for (const rec of recs) {
+    for (const c of rec.connections) {
+      const link = links.get(c.label);
+      if (link) expect((await deps.invitations.get(link.id))?.state, `the link that connected ${c.label} was given back`).toBe('used');
+    }
   }
   // (d) a deleted connection never comes back: once its secret is gone behind a tombstone, it stays gone.
   for (const n of deleted) expect(stack.secrets.has(n), `deleted ${n} came back`).toBe(false);
