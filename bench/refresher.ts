@@ -200,7 +200,7 @@ export async function refresher(stack: LocalStack, ledger: Ledger): Promise<Mont
   console.log(`    books secret at ${usd(SECRETS_MANAGER_SECRET_MONTH.usd)} each, ${usd(secretsUsd)}, and both connections' upkeep from 1e; the refresher's own runs apart)\n`);
   console.log(table(['channel', ...books.map((b) => `+ ${NAME[b.id]}`)], pairRows));
   const dearest = Object.entries(pairs).sort((a, b) => b[1] - a[1])[0];
-  console.log(`\n    Secrets are ${fixed((secretsUsd / (dearest?.[1] ?? secretsUsd)) * 100, 0)} % of the dearest pair (${dearest?.[0]}). One secret per seller: see docs/design/one-secret-per-seller.md.`);
+  console.log(`\n    Secrets are ${fixed((secretsUsd / (dearest?.[1] ?? secretsUsd)) * 100, 1)} % of the dearest pair (${dearest?.[0]}). One secret per seller: see docs/design/one-secret-per-seller.md.`);
   check({
     what: 'Refresher: every connection refreshed or checked',
     limit: 'each about once a day',
