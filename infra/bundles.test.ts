@@ -3,8 +3,9 @@
  * (the package declares its source free of import side effects, so a bundle
  * leaves out what its function never uses), then imported in a fresh Node
  * process with the cloud's environment and invoked. An HTTP function answers
- * a request it can answer without AWS (the catalog; a malformed account id,
- * refused before any call); the others only load. The AWS endpoints are a
+ * a request it can answer without AWS (the catalog; a sign-up refused with
+ * zod's English message; a malformed account id, refused before any call);
+ * the others only load. The AWS endpoints are a
  * closed loopback port, so nothing can leave the machine.
  */
 import { build } from 'esbuild';
@@ -53,11 +54,18 @@ process.stdout.write(JSON.stringify(res ?? null));
 process.exit(0);
 `;
 
-/** A request the function answers without AWS: the catalog, or one of its routes with a malformed account id. */
-function requestFor(fn: FunctionId): { event: unknown; status: number } | undefined {
+/**
+ * A request the function answers without AWS: the catalog; a sign-up whose body is not an object, refused
+ * with zod's own English message (which a bundle keeps only with the locale zod is configured with); or one of
+ * the function's routes with a malformed account id.
+ */
+function requestFor(fn: FunctionId): { event: unknown; status: number; message?: string } | undefined {
   const routes = ROUTES.filter((r) => r.fn === fn);
-  const headers = { [ORIGIN_SECRET_HEADER]: ORIGIN_SECRET, 'cloudfront-viewer-address': '192.0.2.1:443', origin: ENV.APP_ORIGIN! };
+  const headers = { [ORIGIN_SECRET_HEADER]: ORIGIN_SECRET, 'cloudfront-viewer-address': '192.0.2.1:443' };
   if (fn === 'catalog') return { event: httpEvent('GET /api/catalog', { headers }), status: 200 };
+  if (fn === 'auth') {
+    return { event: httpEvent('POST /api/auth/signup', { headers, body: '[]' }), status: 400, message: 'Invalid input: expected object, received array' };
+  }
   const withId = routes.find((r) => r.path.includes('{id}') && r.method === 'GET') ?? routes.find((r) => r.path.includes('{id}'));
   if (!withId) return undefined;
   const event = httpEvent(`${withId.method} ${withId.path}`, { headers, ...(withId.method === 'GET' ? {} : { body: '{}' }) });
@@ -80,6 +88,7 @@ describe('the functions as deployed', () => {
       if (request) {
         const answer = JSON.parse(res.stdout) as { statusCode: number; body: string };
         expect(answer.statusCode).toBe(request.status);
+        if (request.message) expect((JSON.parse(answer.body) as { error: { message: string } }).error.message).toBe(request.message);
         if (fn === 'catalog') expect((JSON.parse(answer.body) as { channels: unknown[] }).channels.length).toBeGreaterThan(0);
       }
     }, 60_000);

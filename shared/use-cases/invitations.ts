@@ -34,6 +34,8 @@ import { loadAccount } from './wizard/steps.js';
 export const INVITATION_TTL_SECONDS = 7 * 24 * 3600;
 /** Opening links (reading one, or starting its consent): attempts per client network in a window. */
 export const INVITATION_OPENS_PER_CLIENT = 30;
+/** A link's page back from a store's one-click approval asks until the keys come (up to 8 times): its own, larger allowance. */
+export const INVITATION_RETURNS_PER_CLIENT = 120;
 export const INVITATION_WINDOW_SECONDS = 15 * 60;
 
 /** The invitation's id: the sha256 of its token (the token is never stored). */
@@ -183,8 +185,9 @@ export interface InvitationOpened {
   readonly expiresAt: string;
 }
 
-async function limit(deps: LinkDeps, client: string) {
-  const verdict = await deps.attempts.hit(`invite:client:${clientNetwork(client)}`, INVITATION_OPENS_PER_CLIENT, INVITATION_WINDOW_SECONDS, secondsOf(nowOf(deps)));
+async function limit(deps: LinkDeps, client: string, what: 'open' | 'return' = 'open') {
+  const [key, allowed] = what === 'open' ? ['invite:client:', INVITATION_OPENS_PER_CLIENT] : ['invite-return:client:', INVITATION_RETURNS_PER_CLIENT];
+  const verdict = await deps.attempts.hit(`${key}${clientNetwork(client)}`, allowed, INVITATION_WINDOW_SECONDS, secondsOf(nowOf(deps)));
   if (!verdict.allowed) {
     const minutes = Math.max(1, Math.ceil(verdict.retryAfterSeconds / 60));
     throw new TooManyRequestsError(`Too many connect links were opened from your network. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`, verdict.retryAfterSeconds);
@@ -267,6 +270,7 @@ const ENDED_WHY: Record<LinkEndedCode, keyof typeof LINK_SENTENCES> = { link_use
 
 /** The sentences a link's holder gets where the seller's would name the account's store address. */
 const STORE_OTHER = 'This account is for another store than the one you entered, so nothing was connected. Leave the store address out to use the account\u2019s store, or ask the person who sent the link.';
+const STORE_KNOWN = 'This account already has its store address: leave the store address out, and the keys are checked on the account\u2019s store.';
 const STORE_UNCHECKED = 'We could not check the keys on the account\u2019s store, so nothing was connected. Check that the store is online and try again, or ask the person who sent the link.';
 
 /**
@@ -308,6 +312,8 @@ export async function connectInvitedKeys(
   const { invitation, account } = await live(deps, token);
   const p = invitation.step === 'channel' ? keysProviderOf(account.channel) : undefined;
   if (!p) throw new ValidationError('This connect link does not take keys: use the button on its page.');
+  // The account's own store address is never the holder's to test: one sentence whatever address is sent.
+  if (account.fields.storeUrl && (body.storeUrl ?? '').trim() !== '') throw new ValidationError(STORE_KNOWN, { storeUrl: STORE_KNOWN });
   const now = nowOf(deps);
   try {
     refuseOthers(p, body);
@@ -344,7 +350,7 @@ export async function finishInvitedKeys(
   req: { token?: string | undefined; userId: string; success: boolean },
   caller: { client: string },
 ): Promise<{ connected: 'channel' } | { waiting: true }> {
-  await limit(deps, caller.client);
+  await limit(deps, caller.client, 'return');
   const outcome = await finishInvitedKeysReturn(deps, { invitationId: req.token ? invitationIdOf(req.token) : undefined, userId: req.userId, success: req.success });
   switch (outcome) {
     case 'kept':
