@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { FUNCTION_BUNDLE_OPTIONS } from '../infra/bundling.js';
+import { CLOUD_ENV, FUNCTION_BUNDLE_OPTIONS } from '../infra/bundling.js';
 import { ROOT } from '../local/stack.js';
 import { FUNCTIONS, type FunctionId } from '../shared/http/routes.js';
 import { check, fixed, median, percentile, table } from './stats.js';
@@ -20,22 +20,6 @@ const CDK_OPTIONS: BuildOptions = {
   absWorkingDir: ROOT,
   logLevel: 'silent',
   metafile: true,
-};
-
-/** What the CDK and config parsing give each function in the cloud (values made up, shapes real). */
-export const CLOUD_ENV: Record<string, string> = {
-  AWS_REGION: 'eu-west-1',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  LOG_LEVEL: 'SILENT',
-  TABLE_NAME: 'onramp',
-  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:111111111111:stateMachine:OnrampWizard',
-  SECRET_PREFIX: 'onramp/',
-  SECRETS_KMS_KEY_ID: 'arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000',
-  APP_ORIGIN: 'https://onramp.example.com',
-  APP_SECRET_PREFIX: 'onramp-apps/',
-  SITE_ORIGIN: 'https://d111111abcdef8.cloudfront.net',
-  ORIGIN_VERIFY_SECRET: 'an-origin-secret-of-some-length',
-  CLIENT_ADDRESS_HEADER: 'cloudfront-viewer-address',
 };
 
 export const BUDGET_INIT_MS = 10;

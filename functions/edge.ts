@@ -10,6 +10,7 @@ import * as z from '#shared/runtime/zod.js';
 import { parseEnv } from '#shared/runtime/config.js';
 import { ForbiddenError, ServiceUnavailableError } from '#shared/domain/errors.js';
 import { ORIGIN_SECRET_HEADER } from '#shared/http/security-headers.js';
+import { secretString } from '#shared/adapters/aws-secrets.js';
 
 export { ORIGIN_SECRET_HEADER };
 
@@ -41,9 +42,9 @@ export const ORIGIN_SECRET_TTL_MS = 15 * 60 * 1000;
 
 type SecretLoader = (secretId: string) => Promise<string>;
 
-/** Reads the secret's value from Secrets Manager (the SDK is loaded only where a secret is configured). */
+/** Reads the secret's value from Secrets Manager (its client is made at the first read, where a secret is configured). */
 const secretsManagerLoader: SecretLoader = async (secretId) => {
-  const value = await (await import('#shared/adapters/aws-secrets.js')).secretString(secretId);
+  const value = await secretString(secretId);
   if (!value) throw new Error('the origin secret has no value');
   return value;
 };

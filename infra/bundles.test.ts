@@ -8,7 +8,7 @@
  * the others only load. The AWS endpoints are a
  * closed loopback port, so nothing can leave the machine.
  */
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,30 +18,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { httpEvent } from '../functions/test-events.js';
 import { FUNCTIONS, ROUTES, type FunctionId } from '../shared/http/routes.js';
 import { ORIGIN_SECRET_HEADER } from '../shared/http/security-headers.js';
-import { FUNCTION_BUNDLE_OPTIONS } from './bundling.js';
+import { CLOUD_ENV, FUNCTION_BUNDLE_OPTIONS } from './bundling.js';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-bundles-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
-const ORIGIN_SECRET = 'an-origin-secret-of-some-length';
+// The cloud's environment, with AWS's endpoints a closed loopback port and fake keys, so that nothing leaves the machine.
+const ORIGIN_SECRET = CLOUD_ENV.ORIGIN_VERIFY_SECRET!;
 const ENV: Record<string, string> = {
-  AWS_REGION: 'eu-west-1',
+  ...CLOUD_ENV,
   AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'not-a-real-key',
   AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   AWS_MAX_ATTEMPTS: '1',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  LOG_LEVEL: 'SILENT',
-  TABLE_NAME: 'onramp',
-  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:111111111111:stateMachine:OnrampWizard',
-  SECRET_PREFIX: 'onramp/',
-  SECRETS_KMS_KEY_ID: 'arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000',
-  APP_ORIGIN: 'https://onramp.example.com',
-  APP_SECRET_PREFIX: 'onramp-apps/',
-  SITE_ORIGIN: 'https://d111111abcdef8.cloudfront.net',
-  ORIGIN_VERIFY_SECRET: ORIGIN_SECRET,
-  CLIENT_ADDRESS_HEADER: 'cloudfront-viewer-address',
 };
 
 const CHILD = `
@@ -72,12 +62,24 @@ function requestFor(fn: FunctionId): { event: unknown; status: number; message?:
   return { event: { ...event, pathParameters: { id: 'not-an-account', provider: 'ebay' } }, status: 404 };
 }
 
+/**
+ * The AWS clients a bundle carries whole: a package's aggregated client (`SecretsManager`, beside
+ * `SecretsManagerClient`) names every command of the service, so it brings them all. It comes in when a client
+ * package is imported in a way the bundler cannot trim (a dynamic import of a module that imports it did so).
+ */
+function aggregatedClients(meta: Metafile): string[] {
+  const inputs = Object.values(meta.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([name]) => name));
+  const present = new Set(inputs);
+  return inputs.filter((name) => /@aws-sdk\/client-[^/]+\/dist-es\/[A-Za-z0-9]+\.js$/.test(name) && present.has(name.replace(/\.js$/, 'Client.js')));
+}
+
 describe('the functions as deployed', () => {
   for (const [fn, def] of Object.entries(FUNCTIONS) as [FunctionId, (typeof FUNCTIONS)[FunctionId]][]) {
     const request = requestFor(fn);
     it(`${fn}: bundles, loads with the cloud's environment${request ? `, and answers ${request.status} without AWS` : ''}`, async () => {
       const file = path.join(out, `${fn}.mjs`);
-      await build({ ...FUNCTION_BUNDLE_OPTIONS, entryPoints: [path.join(ROOT, def.entry)], outfile: file, absWorkingDir: ROOT, logLevel: 'silent' });
+      const { metafile } = await build({ ...FUNCTION_BUNDLE_OPTIONS, entryPoints: [path.join(ROOT, def.entry)], outfile: file, absWorkingDir: ROOT, logLevel: 'silent', metafile: true });
+      expect(aggregatedClients(metafile)).toEqual([]);
       const res = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
         env: { PATH: process.env.PATH ?? '', ...ENV, ONRAMP_FUNCTION: fn, BUNDLE: pathToFileURL(file).href, ...(request ? { EVENT: JSON.stringify(request.event) } : {}) },
         encoding: 'utf8',

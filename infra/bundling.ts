@@ -33,3 +33,22 @@ export const FUNCTION_BUNDLE_OPTIONS: {
   banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
   alias: { ...BUNDLE_ALIASES },
 };
+
+/**
+ * What the CDK and config parsing give each function in the cloud, with made-up values of the real shapes: the
+ * environment the bench imports each bundle with, and the bundle test runs each one in.
+ */
+export const CLOUD_ENV: Readonly<Record<string, string>> = {
+  AWS_REGION: 'eu-west-1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  LOG_LEVEL: 'SILENT',
+  TABLE_NAME: 'onramp',
+  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:111111111111:stateMachine:OnrampWizard',
+  SECRET_PREFIX: 'onramp/',
+  SECRETS_KMS_KEY_ID: 'arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000',
+  APP_ORIGIN: 'https://onramp.example.com',
+  APP_SECRET_PREFIX: 'onramp-apps/',
+  SITE_ORIGIN: 'https://d111111abcdef8.cloudfront.net',
+  ORIGIN_VERIFY_SECRET: 'an-origin-secret-of-some-length',
+  CLIENT_ADDRESS_HEADER: 'cloudfront-viewer-address',
+};

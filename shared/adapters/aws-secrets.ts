@@ -13,7 +13,10 @@ export function secretsClient(): SecretsManagerClient {
   return secrets;
 }
 
-/** A secret's current string value (a dynamic import of this module brings in this one command, not the whole client package). */
+/**
+ * A secret's current string value. Imported statically: a dynamic import would make the bundler wrap this module
+ * and the client package's index whole, which put every Secrets Manager command (10 KB) into every HTTP function.
+ */
 export async function secretString(secretId: string): Promise<string | undefined> {
   return (await secretsClient().send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
 }
