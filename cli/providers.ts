@@ -11,7 +11,8 @@
 import { parseArgs } from 'node:util';
 import { OAUTH_PROVIDERS, PROVIDERS } from '../shared/providers/index.js';
 import type { Account } from '../shared/domain/model.js';
-import { authorizeUrlFor } from '../shared/providers/connectors.js';
+import { CONNECTORS } from '../shared/providers/connectors.js';
+import { authorizeUrlFor } from '../shared/providers/registry.js';
 import type { OAuthProviderDefinition, ProviderDefinition } from '../shared/providers/types.js';
 import { callbackUrl } from '../shared/use-cases/connect/consent.js';
 
@@ -28,7 +29,7 @@ function consentPages(p: OAuthProviderDefinition): Record<string, { url: string;
   const regions = (p.regions ?? []).filter((r) => !p.oauthRegions || p.oauthRegions.includes(r.id)).map((r) => r.id);
   const page = (region: string | null) => {
     const account = { region, fields: { shopDomain: PLACEHOLDER_SHOP } } as unknown as Account;
-    const built = new URL(authorizeUrlFor(p, { app: PLACEHOLDER_APP, account, state: '{state}', redirectUri: '{redirect_uri}', ...(p.pkce === 'S256' ? { codeChallenge: '{code_challenge}' } : {}) }));
+    const built = new URL(authorizeUrlFor(CONNECTORS, p, { app: PLACEHOLDER_APP, account, state: '{state}', redirectUri: '{redirect_uri}', ...(p.pkce === 'S256' ? { codeChallenge: '{code_challenge}' } : {}) }));
     // Values the provider fixes are shown; the rest by name.
     const parameters = [...built.searchParams].map(([k, v]) => (v.startsWith('{') || k === 'scope' || k === 'nonce' ? k : `${k}=${v}`));
     return { url: `${built.origin}${built.pathname}`.replace(PLACEHOLDER_SHOP, '{shop}'), parameters };

@@ -20,6 +20,7 @@ import { dynamoInvitations } from '#shared/adapters/dynamo/invitations.js';
 import { dynamoAttemptCounter } from '#shared/adapters/dynamo/attempts.js';
 import { localStoresAllowed, storeHttp } from '#shared/adapters/http/store-http.js';
 import type { KeysDeps } from '#shared/use-cases/keys/check.js';
+import type { Connectors } from '#shared/providers/registry.js';
 
 /** Sellers and their sessions (the auth function's stores). */
 export function stores(env: BaseEnv) {
@@ -45,10 +46,14 @@ export function wizardDeps(env: WizardEnv): WizardDeps {
   };
 }
 
-/** What the connection engine needs besides the wizard: consent states, the app's credentials, provider calls. */
-export function connectDeps(env: ConnectEnv): ConnectDeps {
+/**
+ * What the connection engine needs besides the wizard: consent states, the app's credentials, provider calls, and
+ * the connectors of the providers the function serves.
+ */
+export function connectDeps(env: ConnectEnv, connectors: Connectors): ConnectDeps {
   return {
     ...wizardDeps(env),
+    connectors,
     states: translated('DynamoDB', dynamoConsentStates(dynamoClient(), env.TABLE_NAME)),
     invitations: translated('DynamoDB', dynamoInvitations(dynamoClient(), env.TABLE_NAME)),
     apps: translated('Secrets Manager', secretsManagerAppCredentials(secretsClient(), env.APP_SECRET_PREFIX)),
@@ -70,8 +75,9 @@ export function healthStores(env: BaseEnv) {
  * What the scheduled refresher needs: the records and leases, the secrets, the app's credentials, provider calls,
  * and sellers' stores (SSRF-guarded) for the daily check of WooCommerce keys.
  */
-export function refresherDeps(env: RefresherEnv): RefreshDeps {
+export function refresherDeps(env: RefresherEnv, connectors: Connectors): RefreshDeps {
   return {
+    connectors,
     ...healthStores(env),
     secrets: translated('Secrets Manager', secretsManagerPort(secretsClient(), env.SECRET_PREFIX, env.SECRETS_KMS_KEY_ID)),
     apps: translated('Secrets Manager', secretsManagerAppCredentials(secretsClient(), env.APP_SECRET_PREFIX)),
@@ -85,9 +91,10 @@ export function refresherDeps(env: RefresherEnv): RefreshDeps {
  * What connecting with keys needs besides the wizard: provider calls, sellers' stores (SSRF-guarded), pending
  * one-click key creations, and the connection records and leases (new keys start a connection's daily check).
  */
-export function keysDeps(env: ConnectEnv): KeysDeps {
+export function keysDeps(env: ConnectEnv, connectors: Connectors): KeysDeps {
   const allowLocalStores = localStoresAllowed(env.ALLOW_LOCAL_STORES);
   return {
+    connectors,
     ...wizardDeps(env),
     ...healthStores(env),
     http: providerHttp({ timeoutMs: env.PROVIDER_TIMEOUT_MS, sandboxOrigin: env.PROVIDER_SANDBOX_ORIGIN }),

@@ -5,7 +5,8 @@
  * process with the cloud's environment and invoked. An HTTP function answers
  * a request it can answer without AWS (the catalog; a sign-up refused with
  * zod's English message; a malformed account id, refused before any call);
- * the others only load. The AWS endpoints are a
+ * the others only load. Each carries no AWS client whole, and a function given only some
+ * providers' connectors carries no other's. The AWS endpoints are a
  * closed loopback port, so nothing can leave the machine.
  */
 import { build, type Metafile } from 'esbuild';
@@ -18,6 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { httpEvent } from '../functions/test-events.js';
 import { FUNCTIONS, ROUTES, type FunctionId } from '../shared/http/routes.js';
 import { ORIGIN_SECRET_HEADER } from '../shared/http/security-headers.js';
+import { BOOKS_CONNECTORS, CONSENT_CONNECTORS, ONE_CLICK_CONNECTORS } from '../shared/providers/registries.js';
 import { CLOUD_ENV, FUNCTION_BUNDLE_OPTIONS } from './bundling.js';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -73,6 +75,15 @@ function aggregatedClients(meta: Metafile): string[] {
   return inputs.filter((name) => /@aws-sdk\/client-[^/]+\/dist-es\/[A-Za-z0-9]+\.js$/.test(name) && present.has(name.replace(/\.js$/, 'Client.js')));
 }
 
+/** The functions given only some providers' connectors, and those connectors. */
+const NARROW = { books: BOOKS_CONNECTORS, oauthCallback: CONSENT_CONNECTORS, keysCallback: ONE_CLICK_CONNECTORS } as const;
+
+/** The providers whose connector a bundle carries. */
+function connectorsIn(meta: Metafile): string[] {
+  const inputs = Object.values(meta.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([name]) => name));
+  return inputs.flatMap((name) => /^shared\/providers\/([a-z-]+)\/connector\.ts$/.exec(name)?.[1] ?? []).sort();
+}
+
 describe('the functions as deployed', () => {
   for (const [fn, def] of Object.entries(FUNCTIONS) as [FunctionId, (typeof FUNCTIONS)[FunctionId]][]) {
     const request = requestFor(fn);
@@ -80,6 +91,7 @@ describe('the functions as deployed', () => {
       const file = path.join(out, `${fn}.mjs`);
       const { metafile } = await build({ ...FUNCTION_BUNDLE_OPTIONS, entryPoints: [path.join(ROOT, def.entry)], outfile: file, absWorkingDir: ROOT, logLevel: 'silent', metafile: true });
       expect(aggregatedClients(metafile)).toEqual([]);
+      if (fn in NARROW) expect(connectorsIn(metafile)).toEqual(Object.keys(NARROW[fn as keyof typeof NARROW]).sort());
       const res = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
         env: { PATH: process.env.PATH ?? '', ...ENV, ONRAMP_FUNCTION: fn, BUNDLE: pathToFileURL(file).href, ...(request ? { EVENT: JSON.stringify(request.event) } : {}) },
         encoding: 'utf8',

@@ -13,6 +13,7 @@ import type { RefreshDeps } from '../shared/use-cases/health/refresh.js';
 import { acceptConsent } from './sandboxes/consent.js';
 import { acceptance, WALMART_FACTS, WOOCOMMERCE_FACTS } from './sandboxes/facts.js';
 import { TABLE_NAME, type LocalStack } from './stack.js';
+import { CONNECTORS } from '../shared/providers/connectors.js';
 import { connectThroughSandbox, followCallback, newAccount, type Client } from './test-helpers.js';
 
 export const DAY_MS = 24 * 3600_000;
@@ -35,6 +36,7 @@ export function refresherInstance(
   return {
     connections: translated('DynamoDB', dynamoConnectionRecords(db, TABLE_NAME)),
     leases: translated('DynamoDB', dynamoLeases(db, TABLE_NAME)),
+    connectors: CONNECTORS,
     secrets: translated('Secrets Manager', secretsManagerPort(sm, 'onramp/')),
     apps: translated('Secrets Manager', secretsManagerAppCredentials(sm, 'onramp-apps/')),
     http: providerHttp({ timeoutMs: options.timeoutMs ?? 4_000, sandboxOrigin: options.providersAt ?? stack.sandboxes.origin }),

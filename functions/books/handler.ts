@@ -5,9 +5,11 @@ import { booksChart, chooseOrganisation, connectBooks, saveMapping } from '#shar
 import { createRecommended, recommendedAccounts } from '#shared/use-cases/recommended.js';
 import { connectDeps, sessionStore } from '../deps.js';
 import { httpHandler, sellerRoute } from '../http.js';
+import { BOOKS_CONNECTORS } from '#shared/providers/registries.js';
 
 const env = parseEnv(connectEnv());
-const deps = connectDeps(env);
+// Only the books' platforms' connectors: this function connects and reads the books, never a channel.
+const deps = connectDeps(env, BOOKS_CONNECTORS);
 
 export const handler = httpHandler(
   {

@@ -11,9 +11,11 @@ import { postedKeysRequest } from '#shared/http/key-schemas.js';
 import { finishKeysReturn, receivePostedKeys } from '#shared/use-cases/keys/one-click.js';
 import { keysDeps, sessionStore } from '../deps.js';
 import { callbackRoute, httpHandler, webhookRoute } from '../http.js';
+import { ONE_CLICK_CONNECTORS } from '#shared/providers/registries.js';
 
 const env = parseEnv(connectEnv());
-const deps = keysDeps(env);
+// Only the connectors of the providers whose stores create keys in one click.
+const deps = keysDeps(env, ONE_CLICK_CONNECTORS);
 
 export const handler = httpHandler(
   {

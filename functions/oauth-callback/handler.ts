@@ -7,9 +7,11 @@ import { connectEnv, parseEnv } from '#shared/runtime/config.js';
 import { finishConnect } from '#shared/use-cases/connect/callback.js';
 import { connectDeps, sessionStore } from '../deps.js';
 import { callbackRoute, httpHandler } from '../http.js';
+import { CONSENT_CONNECTORS } from '#shared/providers/registries.js';
 
 const env = parseEnv(connectEnv());
-const deps = connectDeps(env);
+// The connectors of the providers that connect by consent: what a callback finishes.
+const deps = connectDeps(env, CONSENT_CONNECTORS);
 
 export const handler = httpHandler(
   {

@@ -11,9 +11,10 @@ import { sweepOrphans } from '#shared/use-cases/credentials.js';
 import { logger } from '#shared/runtime/logger.js';
 import { refresherDeps } from '../deps.js';
 import { withLogContext } from '../logging.js';
+import { CONNECTORS } from '#shared/providers/connectors.js';
 
 const env = parseEnv(refresherEnv());
-const deps = refresherDeps(env);
+const deps = refresherDeps(env, CONNECTORS);
 
 export const handler = withLogContext(async () => {
   const summary = await refreshDueConnections(deps);

@@ -9,7 +9,8 @@ import { shopify } from '../providers/shopify/definition.js';
 import { square } from '../providers/square/definition.js';
 import { tiktokShop } from '../providers/tiktok-shop/definition.js';
 import type { OAuthProviderDefinition } from '../providers/types.js';
-import { authorizeUrlFor } from '../providers/connectors.js';
+import { CONNECTORS } from '../providers/connectors.js';
+import { authorizeUrlFor } from '../providers/registry.js';
 import { redirectUriFor } from './types.js';
 
 const APP = { clientId: 'client-id', clientSecret: 'never-in-a-url', applicationId: 'amzn1.sp.solution.app', serviceId: '7300000000000000001', ruName: 'Onramp-RuName' };
@@ -24,7 +25,7 @@ function account(over: Partial<Account>): Account {
 
 function urlFor(p: OAuthProviderDefinition, over: Partial<Account> = {}, codeChallenge?: string): URL {
   return new URL(
-    authorizeUrlFor(p, {
+    authorizeUrlFor(CONNECTORS, p, {
       app: APP,
       account: account({ channel: p.id as Account['channel'], ...over }),
       state: 'the-state',

@@ -594,6 +594,18 @@ describe('the WooCommerce key callback (POST /api/oauth/woocommerce/callback)', 
     expect((await account(c, created.id)).setup.step).toBe('connect_bookkeeping');
   });
 
+  it.each(['walmart', 'ebay', 'no-such-provider'])('refuses keys posted to the callback of %s (whose connector the function does not carry) with a sentence, and the approval still takes them at its own', async (provider) => {
+    const c = await newSeller(stack);
+    const { created, userId } = await pending(c);
+    const res = await store$().call('POST', `/api/oauth/${provider}/callback`, keysFor(userId), { 'content-type': 'application/json;charset=UTF-8' });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.body.error.message).toMatch(/\w+ \w+/);
+    expect((await post(keysFor(userId))).status).toBe(200);
+    await sellerBack(c, created.id, userId);
+    expect((await account(c, created.id)).setup.step).toBe('connect_bookkeeping');
+  });
+
   it('accepts a store\u2019s server-to-server JSON post, with no cookie and no Origin, and answers 200 once the keys are checked and held', async () => {
     const c = await newSeller(stack);
     const { created, userId } = await pending(c);

@@ -71,6 +71,7 @@ import { completeThroughLink } from './connect/through-link.js';
 import { reset, type SupportDeps } from './support.js';
 import type { WizardRecord } from '#shared/domain/model.js';
 import { completeStep, reconnectChannel, startOver, type WizardDeps } from './wizard/steps.js';
+import { CONNECTORS } from '#shared/providers/connectors.js';
 
 const RUNS = Number(process.env.MODEL_RUNS ?? 500);
 const SEED = process.env.MODEL_SEED ? Number(process.env.MODEL_SEED) : Math.floor(Math.random() * 2 ** 31);
@@ -151,6 +152,7 @@ function instance(): Instance {
     http: faulty<ProviderHttp>({ fetch: (url, init) => http.fetch(url, init), locate: (url) => http.locate(url) }, me, ['fetch']),
     leaseMs: LEASE_MS,
     leasePollMs: 10,
+    connectors: CONNECTORS,
   };
   self.deps = {
     ...health,

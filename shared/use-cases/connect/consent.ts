@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ConnectErrorCode } from '../../domain/connect-errors.js';
-import { authorizeUrlFor } from '../../providers/connectors.js';
+import { authorizeUrlFor, type Connectors } from '../../providers/registry.js';
 import { redirectUriFor } from '../../connectors/types.js';
 import type { WizardRecord } from '../../domain/model.js';
 import type { AppCredentialStore, ConsentStateStore, PendingConsent, ProviderHttp } from '../../ports/index.js';
@@ -38,6 +38,8 @@ export function oauthProvider(id: string): OAuthProviderDefinition | undefined {
 
 export interface ConsentStartDeps {
   readonly states: ConsentStateStore;
+  /** The providers' consent calls this function carries. */
+  readonly connectors: Connectors;
   readonly apps: AppCredentialStore;
   readonly http: ProviderHttp;
   readonly appOrigin: string;
@@ -64,6 +66,6 @@ export async function consentUrl(
     ...(codeVerifier ? { codeVerifier } : {}),
   });
   const redirectUri = redirectUriFor(provider, app, callbackUrl(deps.appOrigin, provider.id));
-  const authorizeUrl = authorizeUrlFor(provider, { app, account, state, redirectUri, ...(codeChallenge ? { codeChallenge } : {}) });
+  const authorizeUrl = authorizeUrlFor(deps.connectors, provider, { app, account, state, redirectUri, ...(codeChallenge ? { codeChallenge } : {}) });
   return { authorizeUrl: deps.http.locate(authorizeUrl) };
 }

@@ -11,6 +11,7 @@ import { findChannel } from '../../providers/catalog.js';
 import { ConflictError, ValidationError } from '../../domain/errors.js';
 import type { TokenSet } from '../../connectors/types.js';
 import type { WizardRecord } from '../../domain/model.js';
+import type { Connectors } from '../../providers/registry.js';
 import type { AppCredentialStore, ConsentStateStore, InvitationStore, ProviderHttp } from '../../ports/index.js';
 import { accountView } from '../../http/views.js';
 import { consentUrl, oauthProvider } from './consent.js';
@@ -24,6 +25,8 @@ export interface ConnectDeps extends WizardDeps {
   readonly invitations: InvitationStore;
   /** Where the web app and API are served (callbacks are `<origin>/api/oauth/<provider>/callback`). */
   readonly appOrigin: string;
+  /** The providers' calls this function carries (consent URLs, exchanges, refreshes). */
+  readonly connectors: Connectors;
 }
 
 /** The wizard step a consent of this purpose completes. */

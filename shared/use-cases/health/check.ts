@@ -20,7 +20,7 @@ import { checkDueAt } from '../../domain/calendar.js';
 import { nowOf, withLease } from './lease.js';
 import type { ReconnectReason } from '../../domain/health.js';
 import { CheckRefusedError } from '../../connectors/check.js';
-import { providerCheck } from '../../providers/connectors.js';
+import { providerCheck } from '../../providers/registry.js';
 import { readSecret, type RefreshDeps } from './refresh.js';
 
 export type CheckResult =
@@ -45,7 +45,7 @@ export async function checkConnection(deps: RefreshDeps, secretName: string): Pr
 
     const at = now.toISOString();
     try {
-      await providerCheck(record.provider, { stored, fields: record.fields, http: deps.http, stores: deps.stores });
+      await providerCheck(deps.connectors, record.provider, { stored, fields: record.fields, http: deps.http, stores: deps.stores });
     } catch (err) {
       if (!(err instanceof CheckRefusedError)) throw err;
       logger.warn('credentials refused', { provider: record.provider, code: err.code, reason: err.reason });

@@ -22,7 +22,8 @@ import type { ConnectionRecord, ReconnectReason } from '../../domain/health.js';
 import { nowOf, withLease, type LeaseDeps } from './lease.js';
 import type { ConnectionRecordStore } from '../../ports/health.js';
 import { RefreshRefusedError } from '../../connectors/refresh.js';
-import { providerRefresh } from '../../providers/connectors.js';
+import { providerRefresh } from '../../providers/registry.js';
+import type { Connectors } from '../../providers/registry.js';
 import { writeRefreshed } from '../credentials.js';
 
 export interface RefreshDeps extends LeaseDeps {
@@ -32,6 +33,8 @@ export interface RefreshDeps extends LeaseDeps {
   /** Sellers' own stores (WooCommerce), behind the SSRF guard: for the daily check of their keys. */
   readonly stores?: StoreHttp;
   readonly connections: ConnectionRecordStore;
+  /** The providers' calls this function carries (refreshes, checks). */
+  readonly connectors: Connectors;
 }
 
 export type RefreshResult =
@@ -132,7 +135,7 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest, 
     const app = await deps.apps.get(provider.id);
     let tokens;
     try {
-      tokens = await providerRefresh(provider, { app, http: deps.http, now, refreshToken: stored.refreshToken, fields: record.fields, stored });
+      tokens = await providerRefresh(deps.connectors, provider, { app, http: deps.http, now, refreshToken: stored.refreshToken, fields: record.fields, stored });
     } catch (err) {
       if (!(err instanceof RefreshRefusedError)) throw err;
       const reason = refusalReason(record, err.reason, now);

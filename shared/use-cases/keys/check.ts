@@ -5,7 +5,7 @@
  * store), then the keys checked at it within the budget, and every failure
  * put in one sentence for the seller.
  */
-import type { KeyCheckIo, KeyConnection, KeyTarget } from '../../connectors/keys.js';
+import type { KeyCheckIo, KeyConnection, KeysStrategy, KeyTarget } from '../../connectors/keys.js';
 import { AppError, ValidationError } from '../../domain/errors.js';
 import { KeyCheckError, KeysNotConnectedError, type KeyCheckCode } from '../../domain/key-errors.js';
 import { keyMessage, type KeyMessageContext } from '../../domain/key-messages.js';
@@ -14,7 +14,7 @@ import type { ChannelConnectRequest } from '../../http/key-schemas.js';
 import type { ConnectionRecordStore, LeaseStore } from '../../ports/health.js';
 import type { InvitationStore, PendingKeysStore, ProviderHttp, StoreHttp } from '../../ports/index.js';
 import { findChannel } from '../../providers/catalog.js';
-import { keysOf } from '../../providers/connectors.js';
+import { keysOf, type Connectors } from '../../providers/registry.js';
 import type { KeyField, KeysProviderDefinition } from '../../providers/types.js';
 import { waysOf } from '../../providers/ways.js';
 import { logger } from '../../runtime/logger.js';
@@ -48,6 +48,8 @@ export interface KeysDeps extends WizardDeps {
   /** The connection's lease, also taken by the refresher's check: new keys replace the old ones under it. */
   readonly leases: LeaseStore;
   readonly leaseMs?: number;
+  /** The providers' calls this function carries (the key checks among them). */
+  readonly connectors: Connectors;
 }
 
 export const nowOf = (deps: Pick<WizardDeps, 'now'>) => deps.now?.() ?? new Date();
@@ -67,6 +69,13 @@ export function refuseUnlessOffered(p: KeysProviderDefinition, account: Pick<Wiz
 }
 
 /** What a key check may call. */
+/** The key strategy of a provider that takes keys (a function given no connector for it is built wrong: that throws). */
+export function keyStrategy(deps: Pick<KeysDeps, 'connectors'>, p: KeysProviderDefinition): KeysStrategy {
+  const strategy = keysOf(deps.connectors, p);
+  if (!strategy) throw new Error(`No keys connector for ${p.id} here`);
+  return strategy;
+}
+
 export const ioOf = (deps: KeysDeps): KeyCheckIo => ({ http: deps.http, stores: deps.stores, allowLocalStores: deps.allowLocalStores });
 
 /** Runs a key check within the budget; running out is the provider (or store) being too slow. */
@@ -139,7 +148,7 @@ export function together<T>(first: () => T, ...rest: (() => unknown)[]): T {
 /** Where the keys will go, from the account and the request (no key sent); a refusal in the seller's words. */
 export function targetOf(deps: KeysDeps, account: WizardRecord, p: KeysProviderDefinition, requested: Readonly<Record<string, string | undefined>>): KeyTarget {
   try {
-    return keysOf(p).target(p, { account, requested, allowLocalStores: deps.allowLocalStores });
+    return keyStrategy(deps, p).target(p, { account, requested, allowLocalStores: deps.allowLocalStores });
   } catch (err) {
     if (err instanceof KeyCheckError) throw notConnected(err, p, {});
     throw err;
@@ -159,7 +168,7 @@ export async function checkPasted(
   body: ChannelConnectRequest,
   connection?: Pick<Connection, 'identity'>,
 ): Promise<KeyConnection> {
-  const strategy = keysOf(p);
+  const strategy = keyStrategy(deps, p);
   const target = together(
     () => targetOf(deps, account, p, body),
     () => readKeys(p, body),

@@ -17,13 +17,13 @@ import type { Connection, WizardRecord } from '../../domain/model.js';
 import type { ChannelConnectRequest, PostedKeysRequest } from '../../http/key-schemas.js';
 import { PATH_PARAMS } from '../../http/routes.js';
 import type { PendingKeys, PostedKeys } from '../../ports/index.js';
-import { keysOf } from '../../providers/connectors.js';
+import { keysOf } from '../../providers/registry.js';
 import type { KeysProviderDefinition } from '../../providers/types.js';
 import { logger } from '../../runtime/logger.js';
 import type { CallerSession } from '../auth.js';
 import { discardStaged, freshSecretName, stageCredentials } from '../credentials.js';
 import type { WizardDeps } from '../wizard/steps.js';
-import { ioOf, keysProviderOf, notConnected, nowOf, PENDING_KEYS_TTL_SECONDS, targetOf, within, type KeysDeps } from './check.js';
+import { ioOf, keyStrategy, keysProviderOf, notConnected, nowOf, PENDING_KEYS_TTL_SECONDS, targetOf, within, type KeysDeps } from './check.js';
 import { keep, loadAtChannelStep } from './connect.js';
 import { replaceKeys } from './reconnect.js';
 import { completeThroughLink, LinkEndedError, type LinkEndedCode } from '../connect/through-link.js';
@@ -53,7 +53,7 @@ export async function startAutomatic(
   invitationId?: string,
 ): Promise<{ authorizeUrl: string }> {
   const automatic = p.keys.automatic;
-  const strategy = keysOf(p).automatic;
+  const strategy = keyStrategy(deps, p).automatic;
   if (!automatic || !strategy) {
     const fields = Object.fromEntries(p.keys.fields.map((f) => [f.key, f.message]));
     throw new ValidationError(Object.values(fields)[0] ?? 'Paste your keys.', fields);
@@ -70,7 +70,7 @@ export async function startAutomatic(
   // The target must answer (the store as a WooCommerce store) before the seller is sent there.
   let approval: { url: string; base: string };
   try {
-    approval = await within(deps.checkBudgetMs, keysOf(p).timeout, (signal) => strategy.approvalUrl(p, target, params, ioOf(deps), signal));
+    approval = await within(deps.checkBudgetMs, keyStrategy(deps, p).timeout, (signal) => strategy.approvalUrl(p, target, params, ioOf(deps), signal));
   } catch (err) {
     if (err instanceof KeyCheckError) throw notConnected(err, p, target.context);
     throw err;
@@ -99,7 +99,8 @@ const NOTHING_WAITING = 'There is no connection waiting for these keys.';
  */
 async function checkPosted(deps: KeysDeps, pending: PendingKeys, body: PostedKeysRequest): Promise<KeyConnection> {
   const p = keysProviderOf(pending.provider);
-  const strategy = p && keysOf(p).automatic;
+  // A provider whose store creates no keys (or whose connector this function lacks) has nothing waiting.
+  const strategy = p && keysOf(deps.connectors, p)?.automatic;
   if (!p || !strategy) throw new NotFoundError(NOTHING_WAITING);
   let connection: Connection | undefined;
   if (pending.purpose === 'reconnect') {
@@ -112,7 +113,7 @@ async function checkPosted(deps: KeysDeps, pending: PendingKeys, body: PostedKey
     await loadAtChannelStep(deps, pending.sellerId, pending.accountId, false);
   }
   try {
-    return await within(deps.checkBudgetMs, keysOf(p).timeout, (signal) => strategy.checkPosted(p, pending.storeUrl, body, ioOf(deps), signal, connection));
+    return await within(deps.checkBudgetMs, keyStrategy(deps, p).timeout, (signal) => strategy.checkPosted(p, pending.storeUrl, body, ioOf(deps), signal, connection));
   } catch (err) {
     if (err instanceof KeyCheckError) throw notConnected(err, p, { storeUrl: pending.storeUrl });
     throw err;
@@ -235,7 +236,7 @@ async function adoptPosted(deps: KeysDeps, pending: PendingKeys, posted: PostedK
     } else if (!account) outcome = 'gone';
     else if (account.step !== 'connect_channel') outcome = 'not_at_step';
     else {
-      const fields = pending.storeUrlIsNew ? { fields: keysOf(p).automatic?.fieldsFor(pending.storeUrl) ?? {} } : {};
+      const fields = pending.storeUrlIsNew ? { fields: keyStrategy(deps, p).automatic?.fieldsFor(pending.storeUrl) ?? {} } : {};
       const kept = () => keep(deps, account, p, { ...made, ...fields }, { viaInvitation: !!pending.invitationId });
       try {
         // Through a connect link: the link is used just before the step completes (and given back if nothing landed).
