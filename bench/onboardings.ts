@@ -34,6 +34,7 @@ import {
 } from './prices.js';
 import { check, fixed, median, percentile, pool, table } from './stats.js';
 import { transitionsOf, type TaskSeen } from './transitions.js';
+import { SESSION_SK_PREFIX } from '../shared/adapters/dynamo/sessions.js';
 
 /** A channel's accepting decision and choices, from its sandbox's facts. */
 const accepting = (id: string) => {
@@ -104,7 +105,7 @@ function writesIndex(input: Readonly<Record<string, any>>): boolean {
   if (input.Item) return 'gsi1pk' in input.Item;
   const pk = str(input.Key?.pk);
   const sk = str(input.Key?.sk);
-  return (pk.startsWith('SELLER#') && sk.startsWith('ACCOUNT#')) || pk.startsWith('SESSION#') || pk.startsWith('CONNECTION#');
+  return (pk.startsWith('SELLER#') && (sk.startsWith('ACCOUNT#') || sk.startsWith(SESSION_SK_PREFIX))) || pk.startsWith('CONNECTION#');
 }
 
 /** The actions of a TransactWriteItems, each as a single-item request. */
@@ -122,10 +123,12 @@ function itemOf(call: AwsCall): string {
   const batchKey = (Object.values(call.input.RequestItems ?? {})[0] as { Keys?: Record<string, any>[] } | undefined)?.Keys?.[0];
   const key = call.input.Key ?? call.input.Item ?? batchKey ?? {};
   const pk = str(key.pk) || str(call.input.ExpressionAttributeValues?.[':pk']);
-  const sk = str(key.sk);
-  if (batchKey && pk.startsWith('SESSION#')) return 'sessions (one read per signed-in request, with the account in its path)';
+  const sk = str(key.sk) || str(call.input.ExpressionAttributeValues?.[':mine']);
+  const session = pk.startsWith('SELLER#') && sk.startsWith(SESSION_SK_PREFIX);
+  if (batchKey && session) return 'sessions (one read per signed-in request, with the account in its path)';
   if (batchKey && pk.startsWith('CONNECTION#')) return 'connection records (health)';
-  if (pk.startsWith('SESSION#') || pk.startsWith('SELLER_SESSIONS#')) return 'sessions (one read per signed-in request)';
+  if (call.operation === 'Query' && session) return 'sessions (one read per signed-in request, with the seller\u2019s accounts)';
+  if (session || pk.startsWith('SELLER_SESSIONS#')) return 'sessions (one read per signed-in request)';
   if (pk.startsWith('ATTEMPTS#')) return 'sign-up attempt counters';
   if (pk.startsWith('CONSENT#')) return 'consent states';
   if (pk.startsWith('EMAIL#')) return 'sellers';

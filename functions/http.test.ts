@@ -37,14 +37,15 @@ describe('httpHandler', () => {
     expect(error.message).toContain('__proto__');
   });
 
-  it('refuses at cold start a route about one account, or a provider\u2019s redirect back, whose session store does not read the account with the session', () => {
+  it('refuses at cold start a route about one account, a provider\u2019s redirect back, or the list of accounts, whose session store does not read the accounts with the session', () => {
     const fail = async () => {
       throw new Error('not called');
     };
     const sessions: SessionStore = { create: fail, find: fail, touch: fail, delete: fail, listForUser: fail, deleteById: fail };
     const ok = async () => ({ status: 204 });
-    expect(() => httpHandler({ 'GET /api/accounts/{id}': sellerRoute({ handle: ok }) }, { sessions })).toThrow(/reads the session with the account/);
-    expect(() => httpHandler({ 'GET /api/oauth/{provider}/callback': callbackRoute({ handle: ok }) }, { sessions })).toThrow(/reads the session with the account/);
+    expect(() => httpHandler({ 'GET /api/accounts/{id}': sellerRoute({ handle: ok }) }, { sessions })).toThrow(/reads the session with the seller.s accounts/);
+    expect(() => httpHandler({ 'GET /api/oauth/{provider}/callback': callbackRoute({ handle: ok }) }, { sessions })).toThrow(/reads the session with the seller.s accounts/);
+    expect(() => httpHandler({ 'GET /api/accounts': sellerRoute({ readsAccounts: true, handle: ok }) }, { sessions })).toThrow(/reads the session with the seller.s accounts/);
     expect(() => httpHandler({ 'GET /api/accounts': sellerRoute({ handle: ok }) }, { sessions })).not.toThrow();
   });
 });

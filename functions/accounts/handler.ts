@@ -1,5 +1,4 @@
 /** A seller's accounts: list, create, Account Settings, the audit trail, Resume and Start over. */
-import type { WizardRecord } from '#shared/domain/model.js';
 import { parseEnv, wizardEnv } from '#shared/runtime/config.js';
 import { createAccountRequest } from '#shared/http/requests.js';
 import { createAccount, getAccount, listAccounts, listEvents } from '#shared/use-cases/accounts.js';
@@ -14,9 +13,9 @@ const deps = { ...wizardDeps(env), connections: healthStores(env).connections };
 export const handler = httpHandler(
   {
     'GET /api/accounts': sellerRoute({
-      // The seller's accounts, read at the same time as the session: one round trip's wait rather than two.
-      alongside: (sellerId) => deps.accounts.list(sellerId),
-      handle: async ({ session, alongside }) => ({ body: { accounts: await listAccounts(deps, session.userId, alongside as WizardRecord[] | undefined) } }),
+      // The seller's accounts, read with the session in one request.
+      readsAccounts: true,
+      handle: async ({ session, accounts }) => ({ body: { accounts: await listAccounts(deps, session.userId, accounts) } }),
     }),
     'POST /api/accounts': sellerRoute({
       body: createAccountRequest,

@@ -10,11 +10,10 @@ import type * as z from '#shared/runtime/zod.js';
 import { NotFoundError, ValidationError } from '#shared/domain/errors.js';
 import { logger } from '#shared/runtime/logger.js';
 import type { ConnectionRecord } from '#shared/domain/health.js';
-import type { Session, WizardRecord } from '#shared/domain/model.js';
-import { sellerOfToken } from '#shared/runtime/session-token.js';
+import type { Account, Session, WizardRecord } from '#shared/domain/model.js';
 import type { SessionStore, SessionStoreWithAccounts } from '#shared/ports/index.js';
 import { PATH_PARAMS, pathParamNames, routeFor, type RouteAuth, type RouteKey } from '#shared/http/routes.js';
-import { callerSession, requireSession, requireSessionWithAccount, type CallerSession } from '#shared/use-cases/auth.js';
+import { callerSession, requireSession, requireSessionWithAccount, requireSessionWithAccounts, type CallerSession } from '#shared/use-cases/auth.js';
 import { parseCookies } from './cookies.js';
 import { requireEdge } from '../edge.js';
 import { lambdaLogContext } from '../logging.js';
@@ -52,12 +51,12 @@ export interface HttpRequest<B, A extends RouteAuth = RouteAuth> {
    */
   readonly account?: WizardRecord | null;
   /**
-   * On a seller's route without `{id}` that reads the seller's items
-   * (`alongside`): what it read, at the same time as the session, for the
-   * seller the session token names; given only once the session is live and
-   * that seller's, absent otherwise (the use case reads them as usual).
+   * On a seller's route that lists the seller's accounts (`readsAccounts`):
+   * all of them, read with the session in one request, given only once the
+   * session is live and that seller's; absent otherwise (the use case reads
+   * them as usual).
    */
-  readonly alongside?: unknown;
+  readonly accounts?: readonly Account[];
   /** With `account`: the connection records the route's `readWith` named, read in the same round trip (null: none). */
   readonly records?: ReadonlyMap<string, ConnectionRecord | null>;
 }
@@ -70,19 +69,19 @@ export interface RouteSpec {
   readonly auth: RouteAuth;
   readonly body?: z.core.$ZodType;
   readonly readWith?: ReadWith;
-  /** Read at the same time as the session, for the seller its token names (see `HttpRequest.alongside`). */
-  readonly alongside?: (sellerId: string) => Promise<unknown>;
+  /** Reads the seller's accounts with the session (see `HttpRequest.accounts`). */
+  readonly readsAccounts?: true;
   readonly handle: (req: HttpRequest<never, never>) => Promise<HttpResult>;
 }
 
 type Builder<A extends RouteAuth> = {
   <S extends z.core.$ZodType>(spec: { body: S; readWith?: ReadWith; handle: (req: HttpRequest<z.infer<S>, A>) => Promise<HttpResult> }): RouteSpec;
-  (spec: { readWith?: ReadWith; alongside?: (sellerId: string) => Promise<unknown>; handle: (req: HttpRequest<undefined, A>) => Promise<HttpResult> }): RouteSpec;
+  (spec: { readWith?: ReadWith; readsAccounts?: true; handle: (req: HttpRequest<undefined, A>) => Promise<HttpResult> }): RouteSpec;
 };
 
 const builder =
   <A extends RouteAuth>(auth: A): Builder<A> =>
-  (spec: { body?: z.core.$ZodType; readWith?: ReadWith; alongside?: (sellerId: string) => Promise<unknown>; handle: (req: never) => Promise<HttpResult> }) =>
+  (spec: { body?: z.core.$ZodType; readWith?: ReadWith; readsAccounts?: true; handle: (req: never) => Promise<HttpResult> }) =>
     ({ auth, ...spec }) as RouteSpec;
 
 /** A public route: no session. */
@@ -111,7 +110,7 @@ interface Resolved {
   caller?: CallerSession;
   account?: WizardRecord | null;
   records?: ReadonlyMap<string, ConnectionRecord | null>;
-  alongside?: { readonly value: unknown };
+  accounts?: readonly Account[];
 }
 const resolved = new WeakMap<APIGatewayProxyEventV2, Resolved>();
 
@@ -136,30 +135,25 @@ export function routePolicy(options: HttpOptions, routes: Partial<Record<RouteKe
       let session: Session | undefined;
       let account: WizardRecord | null | undefined;
       let records: ReadonlyMap<string, ConnectionRecord | null> | undefined;
-      let alongside: { readonly value: unknown } | undefined;
+      let accounts: readonly Account[] | undefined;
       if (entry.auth !== 'public' && entry.auth !== 'webhook') {
         const token = cookies[sessionCookieHere()];
         if (entry.auth === 'session' && params.id) {
           // A route about one account: the session and the seller's account (and what the route reads with it) in one round trip.
           const readWith = routes[event.routeKey as RouteKey]?.readWith?.(params) ?? [];
           ({ session, account, records } = await requireSessionWithAccount({ sessions: options.sessions as SessionStoreWithAccounts }, token, params.id, readWith));
+        } else if (entry.auth === 'session' && routes[event.routeKey as RouteKey]?.readsAccounts) {
+          // The list of the seller's accounts: the session and the accounts in one request.
+          ({ session, accounts } = await requireSessionWithAccounts({ sessions: options.sessions as SessionStoreWithAccounts }, token));
         } else if (entry.auth === 'session') {
-          // A route reading the seller's items reads them at the same time as the session, for the seller the token
-          // names; they are used only once the session proves to be that seller's (a failed read: read again later).
-          const read = routes[event.routeKey as RouteKey]?.alongside;
-          const seller = read && token ? sellerOfToken(token) : undefined;
-          const early = seller ? read!(seller).then((value) => ({ value }), () => undefined) : undefined;
           session = await requireSession({ sessions: options.sessions! }, token);
-          const got = early && (await early);
-          if (got && session.userId === seller) alongside = got;
-        }
-        else {
+        } else {
           // A provider's redirect back: the handler reads the session when it knows the account (see CallerSession).
           resolved.set(event, { params, cookies, session: undefined, caller: callerSession({ sessions: options.sessions as SessionStoreWithAccounts }, token) });
           return;
         }
       }
-      resolved.set(event, { params, cookies, session, ...(account !== undefined ? { account } : {}), ...(records ? { records } : {}), ...(alongside ? { alongside } : {}) });
+      resolved.set(event, { params, cookies, session, ...(account !== undefined ? { account } : {}), ...(records ? { records } : {}), ...(accounts ? { accounts } : {}) });
     },
   };
 }
@@ -192,12 +186,12 @@ export function httpHandler(routes: Partial<Record<RouteKey, RouteSpec>>, option
     if (entry.auth !== spec!.auth) throw new Error(`Route ${key} is "${entry.auth}" in the route table but its handler is "${spec!.auth}"`);
     if (entry.auth !== 'public' && entry.auth !== 'webhook' && !options.sessions) throw new Error(`Route ${key} needs a session store`);
     const readsAccount = entry.auth === 'oauth-callback' || (entry.auth === 'session' && pathParamNames(entry.path).includes('id'));
-    if (readsAccount && !('findWithAccount' in options.sessions!)) throw new Error(`Route ${key} reads the session with the account: its session store must (dynamoSessionStoreWithAccounts)`);
+    if ((readsAccount || spec!.readsAccounts) && !('findWithAccount' in options.sessions!)) throw new Error(`Route ${key} reads the session with the seller's accounts: its session store must (dynamoSessionStoreWithAccounts)`);
   }
   const base = async (event: APIGatewayProxyEventV2, _context: Context): Promise<Result> => {
     const spec = routes[event.routeKey as RouteKey];
     if (!spec) throw new NotFoundError('There is nothing here.');
-    const { params, cookies, session, caller, account, records, alongside } = resolved.get(event) ?? { params: {}, cookies: parseCookies(event), session: undefined };
+    const { params, cookies, session, caller, account, records, accounts } = resolved.get(event) ?? { params: {}, cookies: parseCookies(event), session: undefined };
     let body: unknown;
     if (spec.body) {
       // Through the schema's Standard Schema interface: a function whose routes take no body bundles no zod for it.
@@ -221,7 +215,7 @@ export function httpHandler(routes: Partial<Record<RouteKey, RouteSpec>>, option
       caller: caller as never,
       ...(account !== undefined ? { account } : {}),
       ...(records ? { records } : {}),
-      ...(alongside ? { alongside: alongside.value } : {}),
+      ...(accounts ? { accounts } : {}),
     });
     return toResult(result);
   };

@@ -121,7 +121,8 @@ export interface SessionStore {
   delete(token: string): Promise<void>;
   /** Every session of a seller, live or not (the index is eventually consistent: one started a moment ago may be missing). */
   listForUser(userId: string): Promise<SessionEntry[]>;
-  deleteById(id: string): Promise<void>;
+  /** Ends one of the seller's sessions, by its id (as listed). */
+  deleteById(userId: string, id: string): Promise<void>;
 }
 
 /**
@@ -143,6 +144,12 @@ export interface SessionAccountReads {
     accountId: string,
     records?: readonly string[],
   ): Promise<{ session: Session | undefined; account?: WizardRecord | null; records?: ReadonlyMap<string, ConnectionRecord | null> }>;
+  /**
+   * The session for a token and, in the same request, all the accounts of
+   * the seller the token names, oldest first: given only when the session
+   * found is that seller's (absent otherwise).
+   */
+  findWithAccounts(token: string): Promise<{ session: Session | undefined; accounts?: Account[] }>;
 }
 export type SessionStoreWithAccounts = SessionStore & SessionAccountReads;
 

@@ -114,7 +114,7 @@ export async function listAccounts(
   deps: AccountDeps,
   sellerId: string,
   /** The seller's accounts as this request already read them (with the session). */
-  loaded?: readonly WizardRecord[],
+  loaded?: readonly Account[],
 ): Promise<AccountView[]> {
   const accounts = loaded ?? (await deps.accounts.list(sellerId));
   const health = await healthFor(deps, accounts);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTable, type TestTable } from '#local/test-table.js';
 import { dynamoAttemptCounter, type AttemptCounter } from '../adapters/dynamo/attempts.js';
@@ -48,7 +49,7 @@ const caller = { client: '192.0.2.1' };
 
 describe('signIn', () => {
   it('replaces a hash made at a lower cost with one at the current cost, once the password is right', async () => {
-    const user: User = { id: 'u1', name: 'Ada', email: 'ada@example.com', passwordHash: await hashPassword('a long enough passphrase', LOW), createdAt: '2026-01-01T00:00:00.000Z' };
+    const user: User = { id: '0b8f3c9e-4a51-4c1e-9d7a-2f6b8e1c5a01', name: 'Ada', email: 'ada@example.com', passwordHash: await hashPassword('a long enough passphrase', LOW), createdAt: '2026-01-01T00:00:00.000Z' };
     const users = memoryUsers([user]);
     const deps: AuthDeps = { users, sessions, attempts, sessionTtlHours: 1, passwordCost: HIGHER };
 
@@ -185,7 +186,7 @@ describe('sign-in limits', () => {
   /** A seller whose email no earlier test touched, and deps counting attempts in the real table. */
   async function owner() {
     const email = `owner${++n}@example.com`;
-    const user: User = { id: `lim${n}`, name: 'Owner', email, passwordHash: await hashPassword(PASSWORD, LOW), createdAt: '2026-01-01T00:00:00.000Z' };
+    const user: User = { id: randomUUID(), name: 'Owner', email, passwordHash: await hashPassword(PASSWORD, LOW), createdAt: '2026-01-01T00:00:00.000Z' };
     const deps: AuthDeps = { users: memoryUsers([user]), sessions, attempts: dynamoAttemptCounter(table.db, table.tableName), limits, sessionTtlHours: 1, passwordCost: LOW };
     const attempt = (client: string, password = 'a wrong guess') => signIn(deps, { email, password }, { client }).then(() => 'in', (err: Error & { status?: number }) => (err.status === 429 ? err.message : 'wrong'));
     return { email, attempt };

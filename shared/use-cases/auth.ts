@@ -5,7 +5,7 @@ import { clientNetwork } from '../runtime/client-network.js';
 import type { SessionStore, SessionStoreWithAccounts, UserStore } from '../ports/index.js';
 import { TooManyRequestsError, UnauthorizedError, ValidationError } from '../domain/errors.js';
 import type { ConnectionRecord } from '../domain/health.js';
-import type { Session, User, WizardRecord } from '../domain/model.js';
+import type { Account, Session, User, WizardRecord } from '../domain/model.js';
 import { dummyHash, hashPassword, needsRehash, PASSWORD_COST, verifyPassword, type ScryptCost } from '../runtime/password.js';
 import type { LoginRequest, SignupRequest, UserView } from '../http/schemas.js';
 import { newSessionToken, sellerOfToken } from '../runtime/session-token.js';
@@ -101,7 +101,7 @@ async function endSurplusSessions(deps: AuthDeps, userId: string, now: number): 
   const all = await deps.sessions.listForUser(userId);
   const live = all.filter((s) => isLive(s, now)).sort((a, b) => b.createdAt - a.createdAt);
   const ended = [...all.filter((s) => !isLive(s, now)), ...live.slice(deps.maxSessions ?? DEFAULT_MAX_SESSIONS)];
-  for (const s of ended) await deps.sessions.deleteById(s.id);
+  for (const s of ended) await deps.sessions.deleteById(userId, s.id);
 }
 
 const waitFor = (seconds: number) => {
@@ -212,7 +212,7 @@ export async function signOut(deps: AuthDeps, token: string | undefined): Promis
 export async function signOutEverywhere(deps: Pick<AuthDeps, 'sessions'>, session: Session, token: string): Promise<void> {
   // The index may miss a session started a moment ago; this one, at least, is ended by its key.
   await deps.sessions.delete(token);
-  for (const s of await deps.sessions.listForUser(session.userId)) await deps.sessions.deleteById(s.id);
+  for (const s of await deps.sessions.listForUser(session.userId)) await deps.sessions.deleteById(session.userId, s.id);
 }
 
 /**
@@ -261,6 +261,18 @@ export async function requireSessionWithAccount(
   if (found.account === undefined) return { session };
   // Records belong to the account: given only with it, and only the account's own ones count (see getAccount).
   return { session, account: found.account, ...(found.records && found.account ? { records: found.records } : {}) };
+}
+
+/**
+ * `requireSession` for the list of a seller's accounts: the session and all
+ * the accounts of the seller the token names, read in one request, the
+ * accounts given only once the session is known live and that seller's.
+ */
+export async function requireSessionWithAccounts(deps: WithAccountReads, token: string | undefined): Promise<{ session: Session; accounts?: Account[] }> {
+  if (!token) throw new UnauthorizedError();
+  const found = await deps.sessions.findWithAccounts(token);
+  const session = await live(deps, token, found.session);
+  return found.accounts ? { session, accounts: found.accounts } : { session };
 }
 
 export async function whoAmI(deps: Pick<AuthDeps, 'users'>, session: Session): Promise<UserView> {

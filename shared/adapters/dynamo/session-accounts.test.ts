@@ -66,11 +66,11 @@ describe('dynamoSessionStoreWithAccounts: the session and the account in one rea
     expect(await store.findWithAccount(forged, otherAccountId)).toEqual({ session: undefined });
   });
 
-  it('reads a token that names no seller (one issued before tokens did) alone, and leaves the account to its caller', async () => {
-    await store.create('an-older-random-token', session(seller, 10));
+  it('finds no session for a token that names no seller (one issued before tokens did), reading nothing', async () => {
     const { store: s, sent } = counted();
-    expect(await s.findWithAccount('an-older-random-token', accountId)).toEqual({ session: session(seller, 10) });
-    expect(sent).toEqual(['GetCommand']);
+    expect(await s.findWithAccount('an-older-random-token', accountId)).toEqual({ session: undefined });
+    expect(await s.findWithAccounts('an-older-random-token')).toEqual({ session: undefined });
+    expect(sent).toEqual([]);
   });
 
   it('reads the connection records named with them, and gives them only with the account', async () => {
@@ -82,5 +82,58 @@ describe('dynamoSessionStoreWithAccounts: the session and the account in one rea
     expect(found.records?.get('onramp/x/none')).toBeNull();
     await store.delete(token);
     expect(await store.findWithAccount(token, accountId, ['onramp/x/channel'])).toEqual({ session: undefined });
+  });
+});
+
+describe('dynamoSessionStoreWithAccounts: the session and all the seller\u2019s accounts in one request', () => {
+  const seller = '3c1d9e27-5b84-4f0a-8e6d-7a2b9c4e1f05';
+  const other = '9e4b2d71-6c03-4a8f-b5e1-0d7f3a9c6b28';
+  const ids = ['c0000000-0000-4000-8000-000000000003', 'c0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000002'];
+
+  function counted() {
+    const sent: string[] = [];
+    const db = { send: (cmd: { constructor: { name: string } }) => (sent.push(cmd.constructor.name), table.db.send(cmd as never)) };
+    return { store: dynamoSessionStoreWithAccounts(db as never, table.tableName), sent };
+  }
+
+  beforeAll(async () => {
+    const put = (item: Record<string, unknown>) => table.db.send(new PutCommand({ TableName: table.tableName, Item: item }));
+    // Three accounts made out of id order, an audit event, and an account of another seller.
+    for (const [i, id] of ids.entries()) {
+      await put({ pk: `SELLER#${seller}`, sk: `ACCOUNT#${id}`, entity: 'account', id, sellerId: seller, name: `Shop ${i}`, channel: 'ebay', step: 'connect_channel', status: 'active', version: 1, connections: [], createdAt: `2026-12-0${i + 1}T00:00:00.000Z`, updatedAt: 't' });
+    }
+    await put({ pk: `SELLER#${seller}`, sk: `EVENT#${ids[0]}#t#0000`, entity: 'event', accountId: ids[0], type: 'created', at: 't' });
+    await put({ pk: `SELLER#${other}`, sk: `ACCOUNT#${ids[0]}`, entity: 'account', id: ids[0], sellerId: other, name: 'Not yours', channel: 'ebay', step: 'connect_channel', status: 'active', version: 1, connections: [], createdAt: 't', updatedAt: 't' });
+  });
+
+  it('reads the session and the seller\u2019s accounts, oldest first, in one query, and nothing else of the seller\u2019s', async () => {
+    const token = newSessionToken(seller);
+    await store.create(token, session(seller, 10));
+    // Other sessions of the same seller, before and after this one in key order.
+    for (let i = 0; i < 6; i++) await store.create(newSessionToken(seller), session(seller, 20 + i));
+    const { store: s, sent } = counted();
+    const found = await s.findWithAccounts(token);
+    expect(sent).toEqual(['QueryCommand']);
+    expect(found.session).toEqual(session(seller, 10));
+    expect(found.accounts?.map((a) => a.name)).toEqual(['Shop 0', 'Shop 1', 'Shop 2']);
+    expect(found.accounts?.every((a) => a.sellerId === seller)).toBe(true);
+  });
+
+  it('gives no accounts for a session signed out, a token whose seller was changed, or another seller\u2019s token with this seller\u2019s id', async () => {
+    const token = newSessionToken(seller);
+    await store.create(token, session(seller, 10));
+    await store.delete(token);
+    expect(await store.findWithAccounts(token)).toEqual({ session: undefined });
+    const live = newSessionToken(other);
+    await store.create(live, session(other, 10));
+    expect(await store.findWithAccounts(`${seller}${live.slice(other.length)}`)).toEqual({ session: undefined });
+    expect((await store.findWithAccounts(live)).accounts?.map((a) => a.name)).toEqual(['Not yours']);
+  });
+
+  it('reads a seller with no accounts as an empty list', async () => {
+    const lone = '5f2a8c63-1d94-4e7b-a0c5-8b3e6d1f9a47';
+    const token = newSessionToken(lone);
+    await store.create(token, session(lone, 10));
+    expect(await store.findWithAccounts(token)).toEqual({ session: session(lone, 10), accounts: [] });
   });
 });

@@ -1,17 +1,18 @@
 /**
- * The session store of a function that serves one seller's account: the
- * session read with that account (and the connection records named), in one
- * consistent round trip, when the token names its seller. Apart from the
+ * The session store of a function that serves a seller's accounts: the
+ * session read with one account (and the connection records named), or with
+ * all the seller's accounts, in one consistent request. Apart from the
  * session store so that a function without such routes (auth) does not
  * bundle the account's and the records' item mapping.
  */
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConnectionRecord } from '../../domain/health.js';
 import type { SessionStoreWithAccounts } from '../../ports/index.js';
 import { sellerOfToken } from '../../runtime/session-token.js';
-import { accountKey, toWizardRecord } from './accounts.js';
+import { accountKey, toAccount, toWizardRecord } from './accounts.js';
 import { recordKey, toRecord } from './connection-records.js';
-import { dynamoSessionStore, idOf, keyOf, toSession } from './sessions.js';
+import { allPages } from './pages.js';
+import { dynamoSessionStore, idOf, keyOfToken, toSession } from './sessions.js';
 
 export function dynamoSessionStoreWithAccounts(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string): SessionStoreWithAccounts {
   const store = dynamoSessionStore(db, tableName);
@@ -19,8 +20,8 @@ export function dynamoSessionStoreWithAccounts(db: Pick<DynamoDBDocumentClient, 
     ...store,
     async findWithAccount(token, accountId, records = []) {
       const seller = sellerOfToken(token);
-      if (!seller) return { session: await store.find(token) };
-      const sessionKey = keyOf(idOf(token));
+      const sessionKey = keyOfToken(token);
+      if (!seller || !sessionKey) return { session: undefined };
       const wanted = accountKey(seller, accountId);
       const names = [...new Set(records)];
       const items: Record<string, unknown>[] = [];
@@ -43,6 +44,30 @@ export function dynamoSessionStoreWithAccounts(db: Pick<DynamoDBDocumentClient, 
         if (item) found.set(n, toRecord(item));
       }
       return { session, account: account ? toWizardRecord(account) : null, records: found };
+    },
+    async findWithAccounts(token) {
+      const seller = sellerOfToken(token);
+      const sessionKey = keyOfToken(token);
+      if (!seller || !sessionKey) return { session: undefined };
+      // From the seller's first account to this session's own key: the seller's accounts, then the seller's sessions
+      // up to this one, of which only this one is returned. Consistent, so a session ended a moment ago is not found.
+      const items = await allPages((start) =>
+        db.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :accounts AND :mine',
+            FilterExpression: 'entity = :account OR sessionId = :id',
+            ExpressionAttributeValues: { ':pk': sessionKey.pk, ':accounts': 'ACCOUNT#', ':mine': sessionKey.sk, ':account': 'account', ':id': idOf(token) },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      const stored = items.find((i) => i.sk === sessionKey.sk);
+      const session = stored ? toSession(stored) : undefined;
+      if (!session || session.userId !== seller) return { session };
+      const accounts = items.filter((i) => i.entity === 'account').map(toAccount).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      return { session, accounts };
     },
   };
 }

@@ -1,18 +1,35 @@
 /**
  * Server-side sessions in DynamoDB, keyed by a hash of the token so the
- * token itself is never stored. Each is also indexed by seller (gsi1), so
- * that a seller's sessions can be counted and ended together.
+ * token itself is never stored. A session lives in its seller's partition
+ * (the seller its token names), just after the seller's accounts, so that
+ * one query reads the seller's accounts and the session together (the list
+ * of accounts, `session-accounts.ts`). Each is also indexed by seller
+ * (gsi1), so that a seller's sessions can be counted and ended together.
+ * A token naming no seller (issued before tokens named theirs) finds no
+ * session: its browser signs in again.
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Session } from '../../domain/model.js';
 import type { SessionEntry, SessionStore } from '../../ports/index.js';
+import { sellerOfToken } from '../../runtime/session-token.js';
 import { allPages } from './pages.js';
 export type { SessionEntry, SessionStore } from '../../ports/index.js';
 
 export const idOf = (token: string) => createHash('sha256').update(token).digest('base64url');
-export const keyOf = (id: string) => ({ pk: `SESSION#${id}`, sk: 'SESSION' });
+/**
+ * What a session's sort key starts with: after every `ACCOUNT#<id>` of the seller (`~` sorts after every
+ * character of an id) and before the seller's audit events (`EVENT#`), so that the range from `ACCOUNT#` to a
+ * session's own key holds the seller's accounts and sessions, and nothing else.
+ */
+export const SESSION_SK_PREFIX = 'ACCOUNT~SESSION#';
+export const keyOf = (sellerId: string, id: string) => ({ pk: `SELLER#${sellerId}`, sk: `${SESSION_SK_PREFIX}${id}` });
+/** The key of a token's session, in the partition of the seller the token names; none for a token naming no seller. */
+export function keyOfToken(token: string): { pk: string; sk: string } | undefined {
+  const seller = sellerOfToken(token);
+  return seller ? keyOf(seller, idOf(token)) : undefined;
+}
 const userIndexKey = (userId: string) => `SELLER_SESSIONS#${userId}`;
 
 export function toSession(item: Record<string, unknown>): Session | undefined {
@@ -34,8 +51,11 @@ export function toSession(item: Record<string, unknown>): Session | undefined {
 /** A session's item: keyed by the hash of its token, indexed by its seller. */
 export function sessionItem(token: string, session: Session): Record<string, unknown> {
   const id = idOf(token);
+  // Found again only through the seller the token names: a token must name the session's own seller.
+  if (sellerOfToken(token) !== session.userId) throw new Error('a session token must name the session\u2019s seller');
   return {
-    ...keyOf(id),
+    ...keyOf(session.userId, id),
+    sessionId: id,
     gsi1pk: userIndexKey(session.userId),
     gsi1sk: `SESSION#${String(session.createdAt).padStart(12, '0')}#${id}`,
     entity: 'session',
@@ -49,15 +69,19 @@ export function dynamoSessionStore(db: Pick<DynamoDBDocumentClient, 'send'>, tab
       await db.send(new PutCommand({ TableName: tableName, Item: sessionItem(token, session) }));
     },
     async find(token) {
-      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keyOf(idOf(token)) }));
+      const key = keyOfToken(token);
+      if (!key) return undefined;
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: key }));
       return Item ? toSession(Item) : undefined;
     },
     async touch(token, nowSeconds) {
+      const key = keyOfToken(token);
+      if (!key) return;
       try {
         await db.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: keyOf(idOf(token)),
+            Key: key,
             UpdateExpression: 'SET lastSeenAt = :now',
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeValues: { ':now': nowSeconds },
@@ -69,7 +93,8 @@ export function dynamoSessionStore(db: Pick<DynamoDBDocumentClient, 'send'>, tab
       }
     },
     async delete(token) {
-      await db.send(new DeleteCommand({ TableName: tableName, Key: keyOf(idOf(token)) }));
+      const key = keyOfToken(token);
+      if (key) await db.send(new DeleteCommand({ TableName: tableName, Key: key }));
     },
     async listForUser(userId) {
       const items = await allPages((start) =>
@@ -86,12 +111,12 @@ export function dynamoSessionStore(db: Pick<DynamoDBDocumentClient, 'send'>, tab
       const out: SessionEntry[] = [];
       for (const item of items) {
         const session = toSession(item);
-        if (session) out.push({ ...session, id: String(item.pk).slice('SESSION#'.length) });
+        if (session) out.push({ ...session, id: String(item.sk).slice(SESSION_SK_PREFIX.length) });
       }
       return out;
     },
-    async deleteById(id) {
-      await db.send(new DeleteCommand({ TableName: tableName, Key: keyOf(id) }));
+    async deleteById(userId, id) {
+      await db.send(new DeleteCommand({ TableName: tableName, Key: keyOf(userId, id) }));
     },
   };
 }

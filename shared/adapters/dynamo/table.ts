@@ -5,9 +5,12 @@
  * Items (pk / sk):
  * - `EMAIL#<email>` / `USER`: a seller, keyed by email so sign-up claims the
  *   email with one conditional put (in one transaction with the first session).
- * - `SESSION#<sha256(token)>` / `SESSION`: a server-side session; the token
- *   itself is never stored (it names its seller, so a request about one
- *   account reads the session and that seller's account in one BatchGetItem). `gsi1pk = SELLER_SESSIONS#<userId>` lists a
+ * - `SELLER#<userId>` / `ACCOUNT~SESSION#<sha256(token)>`: a server-side
+ *   session, in the partition of the seller its token names; the token
+ *   itself is never stored. It sorts after the seller's accounts and before
+ *   their events, so a request about one account reads the session and the
+ *   account in one BatchGetItem, and the list reads the session and all the
+ *   accounts in one Query. `gsi1pk = SELLER_SESSIONS#<userId>` lists a
  *   seller's sessions (to end the oldest, or all of them).
  * - `ATTEMPTS#<sha256(key)>` / `ATTEMPTS`: a count of sign-in or sign-up attempts in a window.
  * - `SELLER#<userId>` / `ACCOUNT#<accountId>`: an account; reading it by the
