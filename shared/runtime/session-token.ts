@@ -1,11 +1,11 @@
 /**
  * A session token names the seller it was issued to: `<seller id>.<32 random
- * bytes>`. The session item is keyed by a hash of the whole token, so the
- * seller id proves nothing by itself (another id makes another hash, which
- * finds no session); it only lets a request read the session and that
- * seller's account in one round trip, and the account is used only once the
- * session found is live and that seller's. Tokens issued before they named
- * their seller are plain random strings, and are read as before.
+ * bytes>`. The session item is kept in that seller's partition, keyed by a
+ * hash of the whole token, so the seller id proves nothing by itself
+ * (another id makes another hash, which finds no session); it only lets a
+ * request read the session with that seller's accounts in one request, and
+ * they are used only once the session found is live and that seller's.
+ * Tokens issued before they named their seller find no session.
  */
 import { randomBytes } from 'node:crypto';
 
