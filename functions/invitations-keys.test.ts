@@ -55,6 +55,24 @@ describe('pasted keys through a connect link', () => {
     expect(again.body.error.message).toBe(LINK_SENTENCES.used);
   });
 
+  it('tells the holder when the seller connected the channel meanwhile: the account moved on, the link was not used, nothing more is stored', async () => {
+    const seller = await newSeller(stack());
+    const account = await newAccount(seller, { name: 'Walmart MX', channel: 'walmart', region: 'MX' });
+    await settled(stack());
+    const link = await invite(seller, account.id);
+    const holder = client(stack());
+    expect((await holder.call('POST', '/api/invitations/open', { token: link.token })).status).toBe(200);
+    // The seller pastes the keys themselves while the holder still has the form open.
+    const own = await seller.call('POST', `/api/accounts/${account.id}/channel/connect`, { clientId: mx.clientId, clientSecret: mx.clientSecret });
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+    await settled(stack());
+    const res = await keysThroughLink(holder, link.token, { clientId: mx.clientId, clientSecret: mx.clientSecret });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.body.error.message).toBe(LINK_SENTENCES.moved_on);
+    expect(await linkState(seller, account.id, link.id)).not.toBe('used');
+    expect(secretsOf(stack(), account.id)).toHaveLength(1);
+  });
+
   it('Walmart United States: the link offers the consent and, while Walmart takes US keys, the keys form, which connects', async () => {
     const seller = await newSeller(stack());
     const account = await newAccount(seller, { name: 'Walmart US', channel: 'walmart', region: 'US' });
@@ -145,7 +163,7 @@ describe('pasted keys through a connect link', () => {
     const reused = await keysThroughLink(holder, first.token, keys);
     expect(reused.body.error.message).toBe(LINK_SENTENCES.used);
     // The other link of the same step connects nothing more either: the account has moved on.
-    expect((await keysThroughLink(holder, second.token, keys)).body.error.message).toBe(LINK_SENTENCES.used);
+    expect((await keysThroughLink(holder, second.token, keys)).body.error.message).toBe(LINK_SENTENCES.moved_on);
     expect(secretsOf(stack(), account.id)).toHaveLength(1);
   });
 

@@ -202,7 +202,8 @@ async function live(deps: LinkDeps, token: string): Promise<{ invitation: Invita
   if (!account) throw new InvitationEndedError('unknown');
   const state = stateOf(invitation, secondsOf(nowOf(deps)), account.startedOverAt);
   if (state !== 'issued') throw new InvitationEndedError(state);
-  if (account.step !== STEP_OF[invitation.step]) throw new InvitationEndedError('used');
+  // Still issued, but the account left the step (the seller connected it another way): it connects nothing now.
+  if (account.step !== STEP_OF[invitation.step]) throw new InvitationEndedError('moved_on');
   return { invitation, account };
 }
 
@@ -281,7 +282,8 @@ const STORE_UNCHECKED = 'We could not check the keys on the account\u2019s store
  */
 function forTheHolder(err: unknown, account: WizardRecord): unknown {
   if (err instanceof LinkEndedError) return new InvitationEndedError(ENDED_WHY[err.code]);
-  if (err instanceof ConflictError) return new InvitationEndedError('used');
+  // The account left the step meanwhile (the seller connected it, or started over): the link may still be live.
+  if (err instanceof ConflictError) return new InvitationEndedError('moved_on');
   const saved = account.fields.storeUrl;
   if (!saved || !(err instanceof AppError)) return err;
   const host = URL.canParse(saved) ? new URL(saved).host : saved;
@@ -367,7 +369,7 @@ export async function finishInvitedKeys(
     case 'link_expired':
       throw new InvitationEndedError(ENDED_WHY[outcome]);
     case 'not_at_step':
-      throw new InvitationEndedError('used');
+      throw new InvitationEndedError('moved_on');
     case 'try_again':
     case 'other_identity':
       throw new ConflictError(RETURN_REFUSALS.try_again, 'try_again');
