@@ -128,7 +128,7 @@ function itemOf(call: AwsCall): string {
   if (batchKey && session) return 'sessions (one read per signed-in request, with the account in its path)';
   if (batchKey && pk.startsWith('CONNECTION#')) return 'connection records (health)';
   if (call.operation === 'Query' && session) return 'sessions (one read per signed-in request, with the seller\u2019s accounts)';
-  if (session || pk.startsWith('SELLER_SESSIONS#')) return 'sessions (one read per signed-in request)';
+  if (session || (pk.startsWith('SELLER#') && str(call.input.ExpressionAttributeValues?.[':prefix']) === SESSION_SK_PREFIX)) return 'sessions (one read per signed-in request)';
   if (pk.startsWith('ATTEMPTS#')) return 'sign-up attempt counters';
   if (pk.startsWith('CONSENT#')) return 'consent states';
   if (pk.startsWith('EMAIL#')) return 'sellers';

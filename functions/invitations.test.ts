@@ -170,6 +170,28 @@ describe('connect links', () => {
     expect(JSON.stringify(item.Item)).not.toContain(shared.token);
   });
 
+  it('tells the holder when the seller connected the channel meanwhile: the consent connects nothing, and the link is still issued', async () => {
+    const seller = await newSeller(stack);
+    const account = await newAccount(seller, { name: 'Amazon EU', channel: 'amazon', region: 'europe' });
+    await settled(stack);
+    const holder = client(stack);
+    const link = await invite(seller, account.id, 'channel');
+    const start = await holder.call('POST', '/api/invitations/connect', { token: link.token });
+    expect(start.status).toBe(200);
+    // The seller connects the channel themselves while the holder is at Amazon.
+    const own = await seller.call('POST', `/api/accounts/${account.id}/channel/connect`, {});
+    const ownPage = await acceptConsent(own.body.authorizeUrl, 'amazon');
+    expect((await followCallback(seller, ownPage.location!)).landing).toBe(`/accounts/${account.id}/setup`);
+    await settled(stack);
+    const page = await acceptConsent(start.body.authorizeUrl, 'amazon');
+    expect((await followCallback(holder, page.location!)).landing).toBe('/invite/done?connect_error=not_at_step');
+    const item = await dynamoClient().send(new GetCommand({ TableName: 'onramp', Key: { pk: `INVITE#${link.id}`, sk: 'INVITE' }, ConsistentRead: true }));
+    expect(item.Item?.state).toBe('issued');
+    // Opening it again says the same.
+    expect((await holder.call('POST', '/api/invitations/open', { token: link.token })).body.error.message).toBe(LINK_SENTENCES.moved_on);
+    expect(await stepOf(seller, account.id)).toBe('connect_bookkeeping');
+  });
+
   it('gives the link\u2019s holder nothing of the seller\u2019s: no cookie, and every seller route refused with what the link gave', async () => {
     const seller = await newSeller(stack);
     const account = await newAccount(seller, { name: 'Amazon EU', channel: 'amazon', region: 'europe' });

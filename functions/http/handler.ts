@@ -186,7 +186,7 @@ export function httpHandler(routes: Partial<Record<RouteKey, RouteSpec>>, option
     if (entry.auth !== spec!.auth) throw new Error(`Route ${key} is "${entry.auth}" in the route table but its handler is "${spec!.auth}"`);
     if (entry.auth !== 'public' && entry.auth !== 'webhook' && !options.sessions) throw new Error(`Route ${key} needs a session store`);
     const readsAccount = entry.auth === 'oauth-callback' || (entry.auth === 'session' && pathParamNames(entry.path).includes('id'));
-    if ((readsAccount || spec!.readsAccounts) && !('findWithAccount' in options.sessions!)) throw new Error(`Route ${key} reads the session with the seller's accounts: its session store must (dynamoSessionStoreWithAccounts)`);
+    if ((readsAccount && !('findWithAccount' in options.sessions!)) || (spec!.readsAccounts && !('findWithAccounts' in options.sessions!))) throw new Error(`Route ${key} reads the session with the seller's accounts: its session store must (dynamoSessionStoreWithAccounts)`);
   }
   const base = async (event: APIGatewayProxyEventV2, _context: Context): Promise<Result> => {
     const spec = routes[event.routeKey as RouteKey];

@@ -32,7 +32,7 @@ export const LINK_SENTENCES = {
   used: 'This connect link has already been used, so it cannot connect anything again.',
   revoked: 'This connect link was cancelled by the person who sent it, so it connects nothing.',
   expired: 'This connect link has expired, so it connects nothing: ask the person who sent it for a new one.',
-  moved_on: 'The account has moved on from this step meanwhile (it was connected another way, or started over), so nothing was connected through this link.',
+  moved_on: 'The account has moved on from this step meanwhile (it was connected another way), so nothing was connected through this link.',
 } as const;
 
 export interface ConnectErrorContext {

@@ -119,7 +119,7 @@ export interface SessionStore {
   /** Records that the session was used at `nowSeconds` (nothing if it is gone). */
   touch(token: string, nowSeconds: number): Promise<void>;
   delete(token: string): Promise<void>;
-  /** Every session of a seller, live or not (the index is eventually consistent: one started a moment ago may be missing). */
+  /** Every session of a seller, live or not, read consistently (one started a moment ago is listed). */
   listForUser(userId: string): Promise<SessionEntry[]>;
   /** Ends one of the seller's sessions, by its id (as listed). */
   deleteById(userId: string, id: string): Promise<void>;

@@ -8,7 +8,7 @@ import type { UserStore } from '../adapters/dynamo/users.js';
 import type { User } from '../domain/model.js';
 import { hashPassword, verifyPassword } from '../runtime/password.js';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_AUTH_LIMITS, callerSession, requireSession, requireSessionWithAccount, signIn, signOut, signOutEverywhere, signUp, type AuthDeps } from './auth.js';
+import { DEFAULT_AUTH_LIMITS, callerSession, requireSession, requireSessionWithAccount, requireSessionWithAccounts, signIn, signOut, signOutEverywhere, signUp, type AuthDeps } from './auth.js';
 
 const LOW = { N: 2 ** 14, r: 8, p: 1 };
 const HIGHER = { N: 2 ** 15, r: 8, p: 1 };
@@ -130,6 +130,19 @@ describe('sessions', () => {
     await expect(requireSession(deps, a.token)).rejects.toThrow();
     await expect(requireSession(deps, a2.token)).rejects.toThrow();
     await expect(requireSession(deps, b.token)).resolves.toMatchObject({ userId: b.user.id });
+  });
+
+  it('gives the seller\u2019s accounts with a live session only: an idle or signed-out one is a 401, and nothing read with it is given', async () => {
+    const { deps, advance } = clocked();
+    const { token, user } = await signUpAs(deps);
+    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { pk: `SELLER#${user.id}`, sk: 'ACCOUNT#acct-listed', entity: 'account', id: 'acct-listed', sellerId: user.id, name: 'Listed', channel: 'ebay', step: 'connect_channel', status: 'active', version: 1, connections: [], createdAt: 't', updatedAt: 't' } }));
+    expect((await requireSessionWithAccounts(deps, token)).accounts?.map((a) => a.name)).toEqual(['Listed']);
+    advance(13 * 3600);
+    await expect(requireSessionWithAccounts(deps, token)).rejects.toThrow(/sign in/);
+    const again = await signIn(deps, { email: user.email, password: 'a long enough passphrase' }, caller);
+    await signOut(deps, again.token);
+    await expect(requireSessionWithAccounts(deps, again.token)).rejects.toThrow(/sign in/);
+    await expect(requireSessionWithAccounts(deps, undefined)).rejects.toThrow(/sign in/);
   });
 
   describe('with the account, in one round trip', () => {

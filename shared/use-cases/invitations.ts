@@ -202,8 +202,8 @@ async function live(deps: LinkDeps, token: string): Promise<{ invitation: Invita
   if (!account) throw new InvitationEndedError('unknown');
   const state = stateOf(invitation, secondsOf(nowOf(deps)), account.startedOverAt);
   if (state !== 'issued') throw new InvitationEndedError(state);
-  // Still issued, but the account left the step (the seller connected it another way): it connects nothing now.
-  if (account.step !== STEP_OF[invitation.step]) throw new InvitationEndedError('moved_on');
+  // The account left the step: through this link (used since it was read), or another way (the link still issued).
+  if (account.step !== STEP_OF[invitation.step]) throw new InvitationEndedError((await deps.invitations.get(invitation.id))?.state === 'used' ? 'used' : 'moved_on');
   return { invitation, account };
 }
 
@@ -276,7 +276,7 @@ const STORE_UNCHECKED = 'We could not check the keys on the account\u2019s store
 
 /**
  * A failure as the link's holder may see it: a link that ended is its
- * sentence; an account that moved on meanwhile is the link used (never the
+ * sentence; an account that moved on meanwhile is said to have (never the
  * account's state); a sentence naming the account's own store address (which
  * the holder was never shown) is put without it.
  */

@@ -4,6 +4,7 @@ import { startTestTable, type TestTable } from '#local/test-table.js';
 import type { SessionStoreWithAccounts } from '../../ports/index.js';
 import { newSessionToken } from '../../runtime/session-token.js';
 import { dynamoSessionStoreWithAccounts } from './session-accounts.js';
+import { idOf } from './sessions.js';
 
 let table: TestTable;
 let store: SessionStoreWithAccounts;
@@ -109,8 +110,13 @@ describe('dynamoSessionStoreWithAccounts: the session and all the seller\u2019s 
   it('reads the session and the seller\u2019s accounts, oldest first, in one query, and nothing else of the seller\u2019s', async () => {
     const token = newSessionToken(seller);
     await store.create(token, session(seller, 10));
-    // Other sessions of the same seller, before and after this one in key order.
-    for (let i = 0; i < 6; i++) await store.create(newSessionToken(seller), session(seller, 20 + i));
+    // Other sessions of the same seller, some before and some after this one in key order.
+    const sides = new Set<boolean>();
+    for (let i = 0; sides.size < 2 || i < 6; i++) {
+      const other = newSessionToken(seller);
+      sides.add(idOf(other) < idOf(token));
+      await store.create(other, session(seller, 20 + i));
+    }
     const { store: s, sent } = counted();
     const found = await s.findWithAccounts(token);
     expect(sent).toEqual(['QueryCommand']);
@@ -128,6 +134,18 @@ describe('dynamoSessionStoreWithAccounts: the session and all the seller\u2019s 
     await store.create(live, session(other, 10));
     expect(await store.findWithAccounts(`${seller}${live.slice(other.length)}`)).toEqual({ session: undefined });
     expect((await store.findWithAccounts(live)).accounts?.map((a) => a.name)).toEqual(['Not yours']);
+  });
+
+  it('reads every page when DynamoDB answers in pages, some of them empty once the other sessions are left out', async () => {
+    const token = newSessionToken(seller);
+    await store.create(token, session(seller, 10));
+    const sent: unknown[] = [];
+    // Two items a page, as DynamoDB pages a partition larger than 1 MB.
+    const db = { send: (cmd: { input: Record<string, unknown> }) => (sent.push(cmd), (cmd.input.Limit = 2), table.db.send(cmd as never)) };
+    const found = await dynamoSessionStoreWithAccounts(db as never, table.tableName).findWithAccounts(token);
+    expect(sent.length).toBeGreaterThan(2);
+    expect(found.session).toEqual(session(seller, 10));
+    expect(found.accounts?.map((a) => a.name)).toEqual(['Shop 0', 'Shop 1', 'Shop 2']);
   });
 
   it('reads a seller with no accounts as an empty list', async () => {

@@ -3,8 +3,9 @@
  * token itself is never stored. A session lives in its seller's partition
  * (the seller its token names), just after the seller's accounts, so that
  * one query reads the seller's accounts and the session together (the list
- * of accounts, `session-accounts.ts`). Each is also indexed by seller
- * (gsi1), so that a seller's sessions can be counted and ended together.
+ * of accounts, `session-accounts.ts`), and a seller's sessions are listed
+ * (to end the oldest, or all of them) with a consistent query of that
+ * partition: one started a moment ago is never missed.
  * A token naming no seller (issued before tokens named theirs) finds no
  * session: its browser signs in again.
  */
@@ -30,7 +31,6 @@ export function keyOfToken(token: string): { pk: string; sk: string } | undefine
   const seller = sellerOfToken(token);
   return seller ? keyOf(seller, idOf(token)) : undefined;
 }
-const userIndexKey = (userId: string) => `SELLER_SESSIONS#${userId}`;
 
 export function toSession(item: Record<string, unknown>): Session | undefined {
   const num = (v: unknown, fallback?: number) => (typeof v === 'number' ? v : fallback);
@@ -48,7 +48,7 @@ export function toSession(item: Record<string, unknown>): Session | undefined {
   };
 }
 
-/** A session's item: keyed by the hash of its token, indexed by its seller. */
+/** A session's item: in its seller's partition, keyed by the hash of its token. */
 export function sessionItem(token: string, session: Session): Record<string, unknown> {
   const id = idOf(token);
   // Found again only through the seller the token names: a token must name the session's own seller.
@@ -56,8 +56,6 @@ export function sessionItem(token: string, session: Session): Record<string, unk
   return {
     ...keyOf(session.userId, id),
     sessionId: id,
-    gsi1pk: userIndexKey(session.userId),
-    gsi1sk: `SESSION#${String(session.createdAt).padStart(12, '0')}#${id}`,
     entity: 'session',
     ...session,
   };
@@ -101,9 +99,9 @@ export function dynamoSessionStore(db: Pick<DynamoDBDocumentClient, 'send'>, tab
         db.send(
           new QueryCommand({
             TableName: tableName,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': userIndexKey(userId), ':prefix': 'SESSION#' },
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': `SELLER#${userId}`, ':prefix': SESSION_SK_PREFIX },
+            ConsistentRead: true,
             ExclusiveStartKey: start,
           }),
         ),

@@ -10,8 +10,8 @@
  *   itself is never stored. It sorts after the seller's accounts and before
  *   their events, so a request about one account reads the session and the
  *   account in one BatchGetItem, and the list reads the session and all the
- *   accounts in one Query. `gsi1pk = SELLER_SESSIONS#<userId>` lists a
- *   seller's sessions (to end the oldest, or all of them).
+ *   accounts in one Query; a consistent query of the partition by this
+ *   prefix lists a seller's sessions (to end the oldest, or all of them).
  * - `ATTEMPTS#<sha256(key)>` / `ATTEMPTS`: a count of sign-in or sign-up attempts in a window.
  * - `SELLER#<userId>` / `ACCOUNT#<accountId>`: an account; reading it by the
  *   seller's own key is the ownership check. `gsi1pk = ACCOUNT#<accountId>`

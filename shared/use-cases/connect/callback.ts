@@ -185,7 +185,8 @@ async function finishInvitedConnect(deps: ConnectDeps, provider: OAuthProviderDe
     if (!account) return withError(INVITE_DONE, 'expired');
     const ended = endedCode(invitation, nowSeconds, account.startedOverAt);
     if (ended) return withError(INVITE_DONE, ended);
-    if (account.step !== STEP_OF[purpose]) return withError(INVITE_DONE, 'link_used');
+    // The account left the step: through this link (used since it was read), or another way (the link still issued).
+    if (account.step !== STEP_OF[purpose]) return withError(INVITE_DONE, (await deps.invitations.get(invitationId))?.state === 'used' ? 'link_used' : 'not_at_step');
     if (query[provider.callback.error] && !query.code) throw new ConnectError('denied');
     const { tokens, identity } = await exchangeAndIdentify(deps, provider, account, pending, query, now);
     // The link, used now (of two consents from one link exactly one gets past its write), then the step.
@@ -202,9 +203,10 @@ async function finishInvitedConnect(deps: ConnectDeps, provider: OAuthProviderDe
     if (err instanceof LinkEndedError) return withError(INVITE_DONE, err.code);
     if (err instanceof ConnectError) {
       logger.warn('invited connect failed', { provider: provider.id, code: err.code, reason: err.reason });
-      return withError(INVITE_DONE, err.code === 'not_at_step' ? 'link_used' : err.code);
+      return withError(INVITE_DONE, err.code);
     }
-    if (err instanceof ConflictError) return withError(INVITE_DONE, 'link_used');
+    // The step write lost to another (the seller connected it another way meanwhile).
+    if (err instanceof ConflictError) return withError(INVITE_DONE, 'not_at_step');
     logger[err instanceof DependencyError || err instanceof ServiceUnavailableError ? 'warn' : 'error']('invited connect failed', { provider: provider.id, errorName: (err as Error)?.name });
     return withError(INVITE_DONE, 'try_again');
   }

@@ -68,7 +68,6 @@ export function refuseUnlessOffered(p: KeysProviderDefinition, account: Pick<Wiz
   throw new ValidationError(message, Object.fromEntries(p.keys.fields.map((f) => [f.key, message])));
 }
 
-/** What a key check may call. */
 /** The key strategy of a provider that takes keys (a function given no connector for it is built wrong: that throws). */
 export function keyStrategy(deps: Pick<KeysDeps, 'connectors'>, p: KeysProviderDefinition): KeysStrategy {
   const strategy = keysOf(deps.connectors, p);
@@ -76,6 +75,7 @@ export function keyStrategy(deps: Pick<KeysDeps, 'connectors'>, p: KeysProviderD
   return strategy;
 }
 
+/** What a key check may call. */
 export const ioOf = (deps: KeysDeps): KeyCheckIo => ({ http: deps.http, stores: deps.stores, allowLocalStores: deps.allowLocalStores });
 
 /** Runs a key check within the budget; running out is the provider (or store) being too slow. */

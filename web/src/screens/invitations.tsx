@@ -174,6 +174,7 @@ const DONE_ERRORS: Partial<Record<ConnectErrorCode, string>> = {
   link_used: LINK_SENTENCES.used,
   link_revoked: LINK_SENTENCES.revoked,
   link_expired: LINK_SENTENCES.expired,
+  not_at_step: LINK_SENTENCES.moved_on,
   denied: 'You cancelled at the provider, so nothing was connected. Open the connect link again to try once more.',
   expired: 'That attempt took too long, so nothing was connected. Open the connect link again to try once more.',
 };
