@@ -27,14 +27,16 @@ const out = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-bundles-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
 // The cloud's environment, with AWS's endpoints a closed loopback port and fake keys, so that nothing leaves the machine.
-const ORIGIN_SECRET = CLOUD_ENV.ORIGIN_VERIFY_SECRET!;
-const ENV: Record<string, string> = {
-  ...CLOUD_ENV,
+const AWS_UNREACHABLE = {
   AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'not-a-real-key',
   AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   AWS_MAX_ATTEMPTS: '1',
 };
+// The origin secret's value given directly (as tests do), so that a request gets past the edge without AWS.
+const ORIGIN_SECRET = 'an-origin-secret-of-some-length';
+const { ORIGIN_VERIFY_SECRET_ARN: _arn, ...withoutArn } = CLOUD_ENV;
+const ENV: Record<string, string> = { ...withoutArn, ...AWS_UNREACHABLE, ORIGIN_VERIFY_SECRET: ORIGIN_SECRET };
 
 const CHILD = `
 const mod = await import(process.env.BUNDLE);
@@ -107,4 +109,21 @@ describe('the functions as deployed', () => {
       }
     }, 60_000);
   }
+});
+
+describe('the origin secret as deployed', () => {
+  it('is read from Secrets Manager by its ARN, as the CDK configures it: unreachable, the catalog answers 503 with a sentence, and does not crash', async () => {
+    const file = path.join(out, 'catalog-origin.mjs');
+    await build({ ...FUNCTION_BUNDLE_OPTIONS, entryPoints: [path.join(ROOT, FUNCTIONS.catalog.entry)], outfile: file, absWorkingDir: ROOT, logLevel: 'silent' });
+    const event = httpEvent('GET /api/catalog', { headers: { [ORIGIN_SECRET_HEADER]: ORIGIN_SECRET } });
+    const res = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
+      env: { PATH: process.env.PATH ?? '', ...CLOUD_ENV, ...AWS_UNREACHABLE, ONRAMP_FUNCTION: 'catalog', BUNDLE: pathToFileURL(file).href, EVENT: JSON.stringify(event) },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(res.status).toBe(0);
+    const answer = JSON.parse(res.stdout) as { statusCode: number; body: string };
+    expect(answer.statusCode).toBe(503);
+    expect((JSON.parse(answer.body) as { error: { message: string } }).error.message).toMatch(/\w+ \w+/);
+  }, 60_000);
 });

@@ -49,6 +49,6 @@ export const CLOUD_ENV: Readonly<Record<string, string>> = {
   APP_ORIGIN: 'https://onramp.example.com',
   APP_SECRET_PREFIX: 'onramp-apps/',
   SITE_ORIGIN: 'https://d111111abcdef8.cloudfront.net',
-  ORIGIN_VERIFY_SECRET: 'an-origin-secret-of-some-length',
+  ORIGIN_VERIFY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:onramp-origin-verify-AbCdEf',
   CLIENT_ADDRESS_HEADER: 'cloudfront-viewer-address',
 };
