@@ -36,7 +36,9 @@ export interface BundleRow {
   readonly initMs: number;
   readonly floorMs: number;
   readonly importError?: string;
-  /** The spread of init over the floor, run by run (function less its floor timed beside it): 25th and 75th percentiles. */
+  /** Init over the floor: the median, run by run, of the function less its floor timed beside it (what the budget judges). */
+  readonly overMs: number;
+  /** The spread of init over the floor, run by run: 25th and 75th percentiles. */
   readonly overMsSpread: readonly [number, number];
   /** The packages over the floor, largest first (KB in the bundle). */
   readonly overFloor: { name: string; kb: number }[];
@@ -50,6 +52,7 @@ export interface BundlesResult {
 }
 
 const kb = (bytes: number) => bytes / 1024;
+const signed = (ms: number) => `${ms < 0 ? '-' : '+'}${fixed(Math.abs(ms), 0)}`;
 
 /** The package an input file belongs to (`@scope/name`, `name`), or `onramp` for our own source. */
 function packageOf(input: string): string {
@@ -213,6 +216,7 @@ export async function bundlesAndInit(runs: number): Promise<BundlesResult> {
         floorKB: kb(fs.statSync(b.floor).size),
         initMs: median(paired.get(b.fn) ?? []),
         floorMs: median(paired.get(`${b.fn}:floor`) ?? []),
+        overMs: median(overRuns),
         overMsSpread: [percentile(overRuns, 25), percentile(overRuns, 75)] as const,
         overFloor,
         ...(importError ? { importError } : {}),
@@ -244,7 +248,8 @@ export function printBundles(r: BundlesResult): void {
   console.log(`    (an empty module itself: ${fixed(r.emptyMs, 0)} ms from process start). Floor = the same AWS SDK clients, made, with the libraries`);
   console.log(`    the design requires of every function (a @middy/core handler checking its event with zod/mini, English messages) and, for books,`);
   console.log(`    xero-node's Accounting API: bundled alone with the same options.`);
-  console.log(`    Run by run: the function less its floor timed beside it, 25th..75th percentile (how much a busy machine moves the figure).\n`);
+  console.log(`    Over the floor (the budget's figure): run by run, the function less its floor timed beside it, the median;`);
+  console.log(`    and its 25th..75th percentile (how much a busy machine moves the figure).\n`);
   console.log(
     table(
       ['function', 'bundle KB', 'floor KB', 'init ms', 'floor ms', 'over the floor', 'run by run', 'budget', 'floor clients'],
@@ -254,9 +259,9 @@ export function printBundles(r: BundlesResult): void {
         fixed(row.floorKB, 0),
         row.importError ? 'THROWS' : fixed(row.initMs, 0),
         fixed(row.floorMs, 0),
-        row.importError ? '-' : `+${fixed(row.bundleKB - row.floorKB, 0)} KB, +${fixed(row.initMs - row.floorMs, 0)} ms`,
+        row.importError ? '-' : `+${fixed(row.bundleKB - row.floorKB, 0)} KB, ${signed(row.overMs)} ms`,
         row.importError ? '-' : `${fixed(row.overMsSpread[0], 0)}..${fixed(row.overMsSpread[1], 0)} ms`,
-        row.importError ? 'missed' : row.bundleKB <= row.floorKB + BUDGET_BUNDLE_KB && row.initMs <= row.floorMs + BUDGET_INIT_MS ? 'met' : 'missed',
+        row.importError ? 'missed' : row.bundleKB <= row.floorKB + BUDGET_BUNDLE_KB && row.overMs <= BUDGET_INIT_MS ? 'met' : 'missed',
         row.clients.map((c) => SHORT[c] ?? c).join(' + ') || '(none)',
       ]),
     ),
@@ -280,7 +285,7 @@ export function printBundles(r: BundlesResult): void {
   for (const row of r.rows) {
     const top = row.overFloor.slice(0, 4).map((p) => `${p.name} ${fixed(p.kb, 0)} KB`).join(', ');
     const overKB = row.bundleKB - row.floorKB;
-    const overMs = row.initMs - row.floorMs;
+    const overMs = row.overMs;
     check({
       what: `${row.fn}: bundle`,
       limit: `<= floor + ${BUDGET_BUNDLE_KB} KB`,
@@ -293,7 +298,7 @@ export function printBundles(r: BundlesResult): void {
       limit: `<= floor + ${BUDGET_INIT_MS} ms`,
       measured: row.importError
         ? `throws at import: ${row.importError}`
-        : `${fixed(row.initMs, 0)} ms (floor ${fixed(row.floorMs, 0)} ms, +${fixed(overMs, 0)} ms; run by run ${fixed(row.overMsSpread[0], 0)}..${fixed(row.overMsSpread[1], 0)} ms)`,
+        : `${fixed(row.initMs, 0)} ms (floor ${fixed(row.floorMs, 0)} ms; over it run by run ${signed(overMs)} ms, ${fixed(row.overMsSpread[0], 0)}..${fixed(row.overMsSpread[1], 0)} ms)`,
       ok: !row.importError && overMs <= BUDGET_INIT_MS,
       why: row.importError ? 'the module throws when imported' : `the code over the floor is parsed and run at import: ${top}`,
     });

@@ -6,33 +6,26 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from '#shared/runtime/zod.js';
-import { parseEnv } from '#shared/runtime/config.js';
+import { envSchema, list, origin, parseEnv, text } from '#shared/runtime/config.js';
 import { ForbiddenError, ServiceUnavailableError } from '#shared/domain/errors.js';
 import { ORIGIN_SECRET_HEADER } from '#shared/http/security-headers.js';
 import { secretString } from '#shared/adapters/aws-secrets.js';
 
 export { ORIGIN_SECRET_HEADER };
 
-const list = () =>
-  z.pipe(
-    z._default(z.string(), ''),
-    z.transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
-  );
-
 const edgeEnv = () =>
-  z.object({
+  envSchema({
     /** The site's origin, e.g. https://d111111abcdef8.cloudfront.net (set by the CDK, or by the local stack). */
-    SITE_ORIGIN: z.optional(z.url()),
+    SITE_ORIGIN: origin({ optional: true }),
     /** Further origins allowed to make state-changing requests (comma-separated). */
     ALLOWED_ORIGINS: list(),
     /**
      * The Secrets Manager secret holding the value CloudFront sends in ORIGIN_SECRET_HEADER (set by the CDK):
      * read at the first request and kept for a while, so the value is in no function's configuration.
      */
-    ORIGIN_VERIFY_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+    ORIGIN_VERIFY_SECRET_ARN: text({ optional: true }),
     /** The value itself, for tests; the CDK never sets it. Both unset on the local stack, which has no CDN. */
-    ORIGIN_VERIFY_SECRET: z.optional(z.string().check(z.minLength(16))),
+    ORIGIN_VERIFY_SECRET: text({ optional: true }, 16),
   });
 
 let parsed: { origins: Set<string>; secret: Buffer | undefined; secretArn: string | undefined } | undefined;

@@ -4,8 +4,7 @@
  * host alone, so a sibling domain cannot plant one. On `npm start` (plain
  * http on localhost) it is `onramp_session`, since `__Host-` needs https.
  */
-import * as z from '#shared/runtime/zod.js';
-import { parseEnv } from '#shared/runtime/config.js';
+import { bool, envSchema, parseEnv } from '#shared/runtime/config.js';
 
 export const SECURE_SESSION_COOKIE = '__Host-onramp_session';
 export const LOCAL_SESSION_COOKIE = 'onramp_session';
@@ -19,6 +18,6 @@ export function sessionCookieName(isSecure: boolean): string {
 
 /** The session cookie's name here, from COOKIE_SECURE (parsed on first use: the local stack sets it before any request). */
 export function sessionCookieHere(): string {
-  secure ??= parseEnv(z.object({ COOKIE_SECURE: z._default(z.enum(['true', 'false']), 'true') })).COOKIE_SECURE === 'true';
+  secure ??= parseEnv(envSchema({ COOKIE_SECURE: bool(true) })).COOKIE_SECURE;
   return sessionCookieName(secure);
 }

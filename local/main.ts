@@ -1,28 +1,31 @@
 /** `npm start`: the whole of Onramp on this machine, no AWS account needed. */
 import path from 'node:path';
-import { parseEnv } from '../shared/runtime/config.js';
-import { logLevel } from '../shared/runtime/logger.js';
-import * as z from '../shared/runtime/zod.js';
-import { ROOT, startLocalStack } from './stack.js';
+import { fileURLToPath } from 'node:url';
+import { envSchema, logLevel, parseEnv, text, whole, type EnvOf } from '../shared/runtime/config.js';
+
+/** The repository's root (local/..): where the data directory is kept by default. */
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** What `npm start` reads from the environment, parsed once; a bad value stops it with its name. */
-const startEnv = z.object({
-  PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3000),
-  ONRAMP_DATA_DIR: z._default(z.string().check(z.minLength(1)), path.join(ROOT, '.onramp-data')),
-  LOG_LEVEL: z._default(logLevel, 'WARN'),
-  SANDBOX_PORT: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535))),
+const startVariables = {
+  PORT: whole(0, 65535, { default: 3000 }),
+  ONRAMP_DATA_DIR: text({ default: path.join(ROOT, '.onramp-data') }),
+  LOG_LEVEL: logLevel('WARN'),
+  SANDBOX_PORT: whole(0, 65535, { optional: true }),
   /** How often the connection refresher runs; 0 turns it off. */
-  REFRESH_EVERY_MINUTES: z._default(z.coerce.number().check(z.gte(0)), 15),
-});
+  REFRESH_EVERY_MINUTES: whole(0, 7 * 24 * 60, { default: 15 }),
+};
 
-let env: z.infer<typeof startEnv>;
+let env: EnvOf<typeof startVariables>;
 try {
-  env = parseEnv(startEnv);
+  env = parseEnv(envSchema(startVariables));
 } catch (err) {
   console.error(`Onramp could not start. ${(err as Error).message}`);
   process.exit(1);
 }
 
+// The stack is loaded once the environment is known to be good: its modules read LOG_LEVEL as they load.
+const { startLocalStack } = await import('./stack.js');
 try {
   // The sandboxes sit beside the app: 3000 -> 3100 (a port of 0 picks free ones for both).
   const sandboxPort = env.SANDBOX_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 100);

@@ -11,17 +11,9 @@
  * cold start for the few things used here.
  */
 import type { Context } from 'aws-lambda';
-import * as z from './zod.js';
-import { parseEnv } from './config.js';
+import { envSchema, logLevel, parseEnv, type LogLevel } from './config.js';
 
-export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** A log level, in any case. */
-export const logLevel = z.pipe(z.pipe(z.string(), z.transform((v) => v.toUpperCase())), z.enum(LOG_LEVELS));
-
-/** `LOG_LEVEL`, parsed at cold start: INFO when unset, a named error when it is not a level. */
-const logLevelEnv = z.object({ LOG_LEVEL: z._default(logLevel, 'INFO') });
+export { LOG_LEVELS, logLevel, type LogLevel } from './config.js';
 
 type Data = Readonly<Record<string, unknown>>;
 
@@ -105,4 +97,4 @@ export class Logger {
   }
 }
 
-export const logger = new Logger({ serviceName: 'onramp', logLevel: parseEnv(logLevelEnv).LOG_LEVEL });
+export const logger = new Logger({ serviceName: 'onramp', logLevel: parseEnv(envSchema({ LOG_LEVEL: logLevel('INFO') })).LOG_LEVEL });
