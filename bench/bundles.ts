@@ -52,7 +52,7 @@ export interface BundlesResult {
 }
 
 const kb = (bytes: number) => bytes / 1024;
-const signed = (ms: number) => `${ms < 0 ? '-' : '+'}${fixed(Math.abs(ms), 0)}`;
+const signed = (ms: number) => `${Math.round(ms) < 0 ? '-' : '+'}${fixed(Math.abs(ms), 0)}`;
 
 /** The package an input file belongs to (`@scope/name`, `name`), or `onramp` for our own source. */
 function packageOf(input: string): string {

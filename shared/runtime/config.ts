@@ -7,8 +7,8 @@
  * schema reads the whole table, reporting every problem at once through
  * zod's error. Building zod schemas per variable (a pipe, a default, a range
  * check each) and an object schema's first parse were most of a function's
- * configuration cost at a cold start (4-6 ms on the bench's machine, more
- * than the rest of its own code's start); this builds one.
+ * configuration cost at a cold start (5-8 ms timed alone on the bench's
+ * machine, more than the rest of its own code ran at import); this builds one.
  *
  * Each environment is made by a function, when a function parses with it:
  * a bundle keeps only the tables its function uses.
