@@ -1,10 +1,7 @@
 /** `npm start`: the whole of Onramp on this machine, no AWS account needed. */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { envSchema, logLevel, parseEnv, text, whole, type EnvOf } from '../shared/runtime/config.js';
-
-/** The repository's root (local/..): where the data directory is kept by default. */
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { ROOT } from './root.js';
 
 /** What `npm start` reads from the environment, parsed once; a bad value stops it with its name. */
 const startVariables = {

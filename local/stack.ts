@@ -10,7 +10,6 @@ import fs from 'node:fs';
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { resetEdgeConfig } from '../functions/edge.js';
 import { resetClients } from '../shared/adapters/aws.js';
 import { logger, type LogLevel } from '../shared/runtime/logger.js';
@@ -27,11 +26,12 @@ import { sandboxRegistrations } from './sandboxes/registrations.js';
 import { startSandboxServer, type SandboxServer } from './sandboxes/server.js';
 import { LocalSecretsManager } from './secrets-manager.js';
 import { LocalStepFunctions } from './step-functions.js';
+import { ROOT } from './root.js';
 
 // Set before any SDK client exists: the local stack runs on Node 20 on purpose.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export { ROOT };
 export const TABLE_NAME = 'onramp';
 
 export interface LocalStackOptions {
