@@ -81,6 +81,21 @@ function sdkClients(meta: Metafile): string[] {
   return [...found].sort();
 }
 
+/**
+ * The commands a bundle sends, by client package (`client-dynamodb` → `GetItemCommand`, `lib-dynamodb` →
+ * `GetCommand`): the part of each client the function uses, which its floor sends too.
+ */
+function sdkCommands(meta: Metafile): Map<string, string[]> {
+  const found = new Map<string, Set<string>>();
+  for (const o of Object.values(meta.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(o.inputs)) {
+      const m = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)\/dist-es\/commands\/([A-Za-z0-9]+Command)\.js$/.exec(input);
+      if (m && bytesInOutput > 0) found.set(m[1]!, (found.get(m[1]!) ?? new Set()).add(m[2]!));
+    }
+  }
+  return new Map([...found].map(([pkg, names]) => [pkg, [...names].sort()]));
+}
+
 /** A client package's client class, as its type declarations name it (`client-sfn` → `SFNClient`). */
 function clientClass(pkg: string): string {
   const dir = path.join(ROOT, 'node_modules', '@aws-sdk', pkg, 'dist-types');
@@ -90,13 +105,15 @@ function clientClass(pkg: string): string {
 }
 
 /**
- * The floor's source: the same clients, made as the functions make them, and
- * the libraries the design requires of every function, in use: a middy
+ * The floor's source: the same clients, made as the functions make them, with
+ * the commands the function sends (each client's code the function uses,
+ * which is the SDK's, not ours), and the libraries the design requires of
+ * every function, in use: a middy
  * handler checking its event with a `zod/mini` schema (with zod's English
  * messages, which a seller reads), and for the books function xero-node's
  * Accounting API, made. Nothing else.
  */
-export function floorSource(clients: string[], fn: FunctionId): string {
+export function floorSource(clients: string[], fn: FunctionId, commands: ReadonlyMap<string, readonly string[]> = new Map()): string {
   const lines: string[] = [
     "import middy from '@middy/core';",
     "import { config, object, string } from 'zod/mini';",
@@ -113,6 +130,14 @@ export function floorSource(clients: string[], fn: FunctionId): string {
       made.push(`DynamoDBDocumentClient.from(new ${cls}({}), { marshallOptions: { removeUndefinedValues: true } })`);
     } else made.push(`new ${cls}({})`);
   }
+  const sent: string[] = [];
+  for (const [pkg, names] of commands) {
+    if (!clients.includes(pkg) || names.length === 0) continue;
+    const local = names.map((n) => `${n} as ${pkg.replace(/[^a-z]/g, '_')}_${n}`);
+    lines.push(`import { ${local.join(', ')} } from '@aws-sdk/${pkg}';`);
+    sent.push(...names.map((n) => `${pkg.replace(/[^a-z]/g, '_')}_${n}`));
+  }
+  if (sent.length > 0) made.push(`[${sent.join(', ')}]`);
   if (REQUIRES_XERO.has(fn)) {
     lines.push(`import { AccountingApi } from '${XERO_ACCOUNTING_API}';`);
     made.push('new AccountingApi()');
@@ -167,7 +192,7 @@ export async function bundlesAndInit(runs: number): Promise<BundlesResult> {
       const meta = await bundle(file, { entryPoints: [path.join(ROOT, def.entry)] });
       const clients = sdkClients(meta);
       const floor = path.join(out, `${fn}.floor.mjs`);
-      const floorMeta = await bundle(floor, { stdin: { contents: floorSource(clients, fn), resolveDir: ROOT, sourcefile: `${fn}-floor.ts`, loader: 'ts' } });
+      const floorMeta = await bundle(floor, { stdin: { contents: floorSource(clients, fn, sdkCommands(meta)), resolveDir: ROOT, sourcefile: `${fn}-floor.ts`, loader: 'ts' } });
       built.push({ fn, file, floor, meta, floorMeta, clients });
     }
     const noXero = path.join(out, 'books.without-xero.mjs');

@@ -5,11 +5,11 @@ import { booksChart, chooseOrganisation, connectBooks, saveMapping } from '#shar
 import { createRecommended, recommendedAccounts } from '#shared/use-cases/recommended.js';
 import { connectDeps, sessionStore } from '../deps.js';
 import { httpHandler, sellerRoute } from '../http.js';
-import { BOOKS_CONNECTORS } from '#shared/providers/registries.js';
+import { BOOKS_CONNECT } from '#shared/providers/registries.js';
 
 const env = parseEnv(connectEnv());
-// Only the books' platforms' connectors: this function connects and reads the books, never a channel.
-const deps = connectDeps(env, BOOKS_CONNECTORS);
+// Only the books' platforms' consent URLs and refreshes: this function connects and reads the books, never a channel.
+const deps = connectDeps(env, BOOKS_CONNECT);
 
 export const handler = httpHandler(
   {

@@ -16,10 +16,10 @@ import { startReconnect } from '#shared/use-cases/connect/reconnect.js';
 import { connectInvitedKeys, createInvitation, finishInvitedKeys, listInvitations, openInvitation, revokeInvitation, startInvitedConnect } from '#shared/use-cases/invitations.js';
 import { clientAddress } from '../client-address.js';
 import { httpHandler, route, sellerRoute } from '../http.js';
-import { CONNECTORS } from '#shared/providers/connectors.js';
+import { CHANNEL_CONNECT } from '#shared/providers/registries.js';
 
 const env = parseEnv(connectEnv());
-const deps = { ...connectDeps(env, CONNECTORS), ...keysDeps(env, CONNECTORS), attempts: attemptCounter(env) };
+const deps = { ...connectDeps(env, CHANNEL_CONNECT), ...keysDeps(env, CHANNEL_CONNECT), attempts: attemptCounter(env) };
 const caller = (event: Parameters<typeof clientAddress>[0]) => ({ client: clientAddress(event, env.CLIENT_ADDRESS_HEADER) });
 
 export const handler = httpHandler(

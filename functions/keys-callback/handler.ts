@@ -11,11 +11,11 @@ import { postedKeysRequest } from '#shared/http/key-schemas.js';
 import { finishKeysReturn, receivePostedKeys } from '#shared/use-cases/keys/one-click.js';
 import { keysDeps, sessionStore } from '../deps.js';
 import { callbackRoute, httpHandler, webhookRoute } from '../http.js';
-import { ONE_CLICK_CONNECTORS } from '#shared/providers/registries.js';
+import { ONE_CLICK } from '#shared/providers/registries.js';
 
 const env = parseEnv(connectEnv());
 // Only the connectors of the providers whose stores create keys in one click.
-const deps = keysDeps(env, ONE_CLICK_CONNECTORS);
+const deps = keysDeps(env, ONE_CLICK);
 
 export const handler = httpHandler(
   {

@@ -7,11 +7,11 @@ import { connectEnv, parseEnv } from '#shared/runtime/config.js';
 import { finishConnect } from '#shared/use-cases/connect/callback.js';
 import { connectDeps, sessionStore } from '../deps.js';
 import { callbackRoute, httpHandler } from '../http.js';
-import { CONSENT_CONNECTORS } from '#shared/providers/registries.js';
+import { CONSENT_FINISH } from '#shared/providers/registries.js';
 
 const env = parseEnv(connectEnv());
 // The connectors of the providers that connect by consent: what a callback finishes.
-const deps = connectDeps(env, CONSENT_CONNECTORS);
+const deps = connectDeps(env, CONSENT_FINISH);
 
 export const handler = httpHandler(
   {

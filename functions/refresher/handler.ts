@@ -11,10 +11,10 @@ import { sweepOrphans } from '#shared/use-cases/credentials.js';
 import { logger } from '#shared/runtime/logger.js';
 import { refresherDeps } from '../deps.js';
 import { withLogContext } from '../logging.js';
-import { CONNECTORS } from '#shared/providers/connectors.js';
+import { REFRESH_AND_CHECK } from '#shared/providers/registries.js';
 
 const env = parseEnv(refresherEnv());
-const deps = refresherDeps(env, CONNECTORS);
+const deps = refresherDeps(env, REFRESH_AND_CHECK);
 
 export const handler = withLogContext(async () => {
   const summary = await refreshDueConnections(deps);

@@ -1,17 +1,19 @@
 /**
- * The standard authorization-code flow's shared pieces: the consent URL, the
- * callback read, the code exchange and the refresh grant. eBay, Etsy, Square,
- * Xero and QuickBooks connect this way; each brings its own identity call
- * (and Square its own refresh), in its connector.
+ * The standard authorization-code flow's shared pieces: the consent URL
+ * (`codeStart`), the callback read and the code exchange (`codeFinish`), and
+ * the refresh grant (`codeRefresh`). eBay, Etsy, Square, Xero and QuickBooks
+ * connect this way; each brings its own identity call (and Square its own
+ * refresh), in its connector.
  */
 import type { OAuthCodeProvider } from '../providers/types.js';
-import { oauthCodeAuthorizeUrl } from './authorize.js';
-import { standardRefresh } from './refresh.js';
 import { exchangeCode } from './token.js';
-import type { ConnectStrategy } from './types.js';
+import type { ConsentFinish } from './types.js';
 
-export const codeFlow: Omit<ConnectStrategy<OAuthCodeProvider>, 'identify'> = {
-  authorizeUrl: oauthCodeAuthorizeUrl,
+export { oauthCodeAuthorizeUrl as codeStart } from './authorize.js';
+export { standardRefresh as codeRefresh } from './refresh.js';
+
+/** The standard code flow's callback and code exchange: a provider's `finish` less its identity call. */
+export const codeFinish: Omit<ConsentFinish<OAuthCodeProvider>, 'identify'> = {
   readCallback(p, { query }) {
     const code = query[p.callback.code];
     return code ? { code } : { denied: true };
@@ -28,7 +30,6 @@ export const codeFlow: Omit<ConnectStrategy<OAuthCodeProvider>, 'identify'> = {
       now: ctx.now,
     });
   },
-  refresh: standardRefresh,
 };
 
 /** The bearer headers of an identity call with the consent's access token. */

@@ -1,9 +1,9 @@
 /**
- * The standard token request (RFC 6749 §4.1.3), through oauth4webapi for the
- * form-encoded styles, and by hand where a provider steps outside it: Square
- * takes a JSON body. Errors become connect errors the seller can act on.
+ * The standard token request (RFC 6749 §4.1.3 and §6): form-encoded, with
+ * the provider's client authentication (§2.3.1), its answer read as §5.1
+ * and §5.2 say; and by hand where a provider steps outside it: Square takes
+ * a JSON body. Errors become connect errors the seller can act on.
  */
-import * as oauth from 'oauth4webapi';
 import { ConnectError } from '../domain/errors.js';
 import type { AppCredentials, ProviderHttp } from '../ports/index.js';
 import type { TokenRequestStyle } from '../providers/types.js';
@@ -21,24 +21,86 @@ export interface CodeExchange {
   readonly now: Date;
 }
 
-// eBay answers `token_type: "User Access Token"`, a bearer token by another name.
-export const recognizedTokenTypes: oauth.RecognizedTokenTypes = { 'user access token': () => undefined };
+/**
+ * The token types a token answer may name, lower-cased: a bearer token, and
+ * eBay's `"User Access Token"`, a bearer token by another name. Any other
+ * (DPoP, MAC) is a token Onramp cannot use.
+ */
+export const BEARER_TOKEN_TYPES: ReadonlySet<string> = new Set(['bearer', 'user access token']);
 
-export function clientAuth(style: TokenRequestStyle, app: AppCredentials): oauth.ClientAuth {
+/** A token endpoint's refusal (RFC 6749 §5.2): its error code, and its description for the code's meaning only (never logged whole). */
+export class TokenEndpointError extends Error {
+  override readonly name = 'TokenEndpointError';
+  constructor(
+    readonly error: string,
+    readonly description: string | undefined,
+  ) {
+    super(`token endpoint: ${error}`);
+  }
+}
+
+/**
+ * A form-encoded token request's fields and headers with the provider's
+ * client authentication: the id and secret in the body (`form-body`), in
+ * Basic (`form-basic`), or the id alone (`form-public`, a public client
+ * proving itself with PKCE).
+ */
+export function formTokenRequest(style: TokenRequestStyle, app: AppCredentials, fields: Readonly<Record<string, string>>): RequestInit {
+  const body = new URLSearchParams(fields);
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' };
   switch (style) {
     case 'form-body':
-      return oauth.ClientSecretPost(app.clientSecret);
+      body.set('client_id', app.clientId);
+      body.set('client_secret', app.clientSecret);
+      break;
     case 'form-basic':
       // RFC 6749 form-encodes the id and secret inside Basic (so `-` becomes `%2D`); eBay, Xero and
       // Intuit document plain `base64(client_id:client_secret)` and do not decode, so send it plain.
-      return (_as, client, _body, headers) => {
-        headers.set('authorization', `Basic ${Buffer.from(`${client.client_id}:${app.clientSecret}`).toString('base64')}`);
-      };
+      headers.authorization = `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString('base64')}`;
+      break;
     case 'form-public':
-      return oauth.None();
+      body.set('client_id', app.clientId);
+      break;
     default:
       throw new Error(`${style} is not a form-encoded token request`);
   }
+  return { method: 'POST', headers, body: body.toString() };
+}
+
+/**
+ * Reads a token endpoint's answer: a successful one (RFC 6749 §5.1) as its
+ * JSON object, checked (an access token, a bearer token type, an expiry that
+ * is a number, a refresh token and scope that are text); a refusal (§5.2, a
+ * JSON `error`) as `TokenEndpointError`; anything else as the provider failing.
+ */
+export async function tokenAnswer(res: Response, what: string): Promise<Record<string, unknown>> {
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const json = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  if (res.status !== 200) {
+    if (json && typeof json.error === 'string' && json.error) {
+      throw new TokenEndpointError(json.error, typeof json.error_description === 'string' ? json.error_description : undefined);
+    }
+    throw new ConnectError('provider_error', `${what}: answered ${res.status}`);
+  }
+  const refuse = (why: string): never => {
+    throw new ConnectError('provider_error', `${what} not understood (${why})`);
+  };
+  if (!json) return refuse('not a JSON object');
+  if (typeof json.access_token !== 'string' || !json.access_token) return refuse('no access_token');
+  if (typeof json.token_type !== 'string' || !BEARER_TOKEN_TYPES.has(json.token_type.toLowerCase())) return refuse('not a bearer token_type');
+  if (json.expires_in !== undefined) {
+    const n = typeof json.expires_in === 'number' ? json.expires_in : typeof json.expires_in === 'string' ? Number(json.expires_in) : Number.NaN;
+    if (!Number.isFinite(n) || n < 0) return refuse('expires_in is not a number');
+  }
+  if (json.refresh_token !== undefined && (typeof json.refresh_token !== 'string' || !json.refresh_token)) return refuse('refresh_token is not text');
+  if (json.scope !== undefined && typeof json.scope !== 'string') return refuse('scope is not text');
+  return json;
 }
 
 export function tokenSet(body: Record<string, any>, now: Date, what: string): TokenSet {
@@ -78,31 +140,19 @@ export async function exchangeCode(x: CodeExchange): Promise<TokenSet> {
     return tokenSet(await jsonFrom(res, 'token endpoint'), x.now, 'token answer');
   }
   if (x.style === 'get-query') throw new Error('get-query token requests are TikTok Shop\u2019s own; see tiktok-shop.ts');
-  const as: oauth.AuthorizationServer = { issuer: new URL(x.tokenUrl).origin, token_endpoint: x.tokenUrl };
-  const client: oauth.Client = { client_id: x.app.clientId };
-  const options = { [oauth.customFetch]: (url: string, init: RequestInit) => x.http.fetch(url, init) } as oauth.TokenEndpointRequestOptions;
-  const response = await oauth.authorizationCodeGrantRequest(
-    as,
-    client,
-    clientAuth(x.style, x.app),
-    // Our own store checked the state (single-use, bound to the seller); oauth4webapi checks the rest.
-    oauth.validateAuthResponse(as, client, new URLSearchParams({ code: x.code }), oauth.skipStateCheck),
-    x.redirectUri,
-    x.codeVerifier ?? oauth.nopkce,
-    options,
-  );
+  const fields: Record<string, string> = { grant_type: 'authorization_code', code: x.code, redirect_uri: x.redirectUri };
+  if (x.codeVerifier) fields.code_verifier = x.codeVerifier;
+  const response = await x.http.fetch(x.tokenUrl, formTokenRequest(x.style, x.app, fields));
   if (response.status >= 500) {
     await response.body?.cancel();
     throw new ConnectError('provider_error', `token endpoint answered ${response.status}`);
   }
   try {
-    const body = await oauth.processAuthorizationCodeResponse(as, client, response, { recognizedTokenTypes });
-    return tokenSet(body as unknown as Record<string, any>, x.now, 'token answer');
+    // Our own store checked the state (single-use, bound to the seller) before the code was sent.
+    return tokenSet(await tokenAnswer(response, 'token answer'), x.now, 'token answer');
   } catch (err) {
-    if (err instanceof oauth.ResponseBodyError) {
-      // invalid_grant: the code was used, expired, or is not ours. The seller starts again.
-      throw new ConnectError(err.error === 'invalid_grant' ? 'expired' : 'provider_error', `token endpoint: ${err.error}`);
-    }
-    throw new ConnectError('provider_error', `token answer not understood (${(err as Error)?.name})`);
+    // invalid_grant: the code was used, expired, or is not ours. The seller starts again.
+    if (err instanceof TokenEndpointError) throw new ConnectError(err.error === 'invalid_grant' ? 'expired' : 'provider_error', `token endpoint: ${err.error}`);
+    throw err;
   }
 }

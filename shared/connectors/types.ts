@@ -32,14 +32,13 @@ export type ProviderOfKind<K extends OAuthProviderDefinition['kind']> = Extract<
 export type AuthorizeUrl<P extends OAuthProviderDefinition = OAuthProviderDefinition> = (p: P, ctx: StartContext) => string;
 
 /**
- * How a provider connects by consent, from its consent URL to its refresh:
- * the `oauth` piece of its connector (`shared/providers/connector.ts`). The
- * standard code flow's pieces are shared (`oauth-code.ts`); a provider
- * outside it brings its own.
+ * Finishing a consent at the provider's callback: the `finish` piece of a
+ * provider's connector (`shared/providers/connector.ts`), apart from its
+ * consent URL (`start`) and its refresh (`refresh`) so that a function
+ * carries only the calls of what it does. The standard code flow's pieces
+ * are shared (`oauth-code.ts`); a provider outside it brings its own.
  */
-export interface ConnectStrategy<P extends OAuthProviderDefinition = OAuthProviderDefinition> {
-  /** The provider's consent page, with the state (and PKCE challenge); all that starting a consent needs. */
-  authorizeUrl(p: P, ctx: StartContext): string;
+export interface ConsentFinish<P extends OAuthProviderDefinition = OAuthProviderDefinition> {
   /**
    * Reads the callback: the code, or the provider's refusal. Verifies what the
    * provider signs (Shopify's HMAC) before anything else is done with it.
@@ -49,12 +48,13 @@ export interface ConnectStrategy<P extends OAuthProviderDefinition = OAuthProvid
   exchange(p: P, ctx: FinishContext & { readonly code: string }): Promise<TokenSet>;
   /** The identity call; refuses an identity that is not what the seller chose (region, shop, market). */
   identify(p: P, ctx: FinishContext & { readonly tokens: TokenSet }): Promise<Identity>;
-  /**
-   * Refreshes with the provider's own call: new tokens; `RefreshRefusedError`
-   * when only the seller can mend it; `ConnectError` when the provider fails for now.
-   */
-  refresh(p: P, x: RefreshCall): Promise<TokenSet>;
 }
+
+/**
+ * Refreshes with the provider's own call: new tokens; `RefreshRefusedError`
+ * when only the seller can mend it; `ConnectError` when the provider fails for now.
+ */
+export type Refresh<P extends OAuthProviderDefinition = OAuthProviderDefinition> = (p: P, x: RefreshCall) => Promise<TokenSet>;
 
 export interface RefreshCall {
   readonly app: AppCredentials;

@@ -2,9 +2,6 @@
 import type { ChannelId } from '../providers/catalog.js';
 import type { SetupStatus, SetupStep } from './wizard.js';
 
-/** The names an account's store fields are kept under (each provider's definition names its own). */
-export { ACCOUNT_FIELD_KEYS } from '../providers/index.js';
-
 export interface User {
   readonly id: string;
   readonly name: string;

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { BOOKS } from './books.js';
 import type { ConnectorOf } from './connector.js';
 import { CONNECTORS } from './connectors.js';
+import { CHANNEL_CONNECT } from './registries.js';
 import type { ebay } from './ebay/definition.js';
 import { BOOKS_PLATFORM_IDS, PROVIDERS } from './index.js';
 import type { OAuthCodeProvider } from './types.js';
@@ -18,10 +19,12 @@ import { xero } from './xero/definition.js';
 describe('the provider records', () => {
   it('give every provider a connector with each piece its definition calls for, and no other', () => {
     for (const p of PROVIDERS) {
-      const c = CONNECTORS[p.id] as { oauth?: unknown; keys?: unknown; check?: unknown };
-      expect({ id: p.id, oauth: !!c.oauth, keys: !!c.keys, check: !!c.check }).toEqual({
+      const c = CONNECTORS[p.id] as { start?: unknown; finish?: unknown; refresh?: unknown; keys?: unknown; check?: unknown };
+      expect({ id: p.id, start: !!c.start, finish: !!c.finish, refresh: !!c.refresh, keys: !!c.keys, check: !!c.check }).toEqual({
         id: p.id,
-        oauth: p.kind !== 'api-keys',
+        start: p.kind !== 'api-keys',
+        finish: p.kind !== 'api-keys',
+        refresh: p.kind !== 'api-keys',
         keys: 'keys' in p && !!p.keys,
         check: (p.calendar as { checked?: true }).checked === true,
       });
@@ -37,10 +40,14 @@ describe('the provider records', () => {
     const noCheck: ConnectorOf<typeof walmart> = { keys: CONNECTORS.walmart.keys };
     // @ts-expect-error WooCommerce takes keys: its connector must have `keys`.
     const noKeys: ConnectorOf<typeof woocommerce> = { check: CONNECTORS.woocommerce.check };
-    // @ts-expect-error eBay connects by consent: its connector must have `oauth`.
+    // @ts-expect-error eBay connects by consent: its connector must have `start`, `finish` and `refresh`.
     const noOAuth: ConnectorOf<typeof ebay> = {};
+    // @ts-expect-error Nor is a consent without its refresh a whole connector.
+    const noRefresh: ConnectorOf<typeof ebay> = { start: CONNECTORS.ebay.start, finish: CONNECTORS.ebay.finish };
     // @ts-expect-error eBay's calendar does not say `checked`: a check it would never run is refused too.
-    const extraCheck: ConnectorOf<typeof ebay> = { oauth: CONNECTORS.ebay.oauth, check: CONNECTORS.walmart.check };
+    const extraCheck: ConnectorOf<typeof ebay> = { ...CONNECTORS.ebay, check: CONNECTORS.walmart.check };
+    // @ts-expect-error A function's set of pieces must have the piece it is for, of every provider of its group.
+    const noStart: (typeof CHANNEL_CONNECT)['ebay'] = {};
     // @ts-expect-error Every provider needs its connector.
     const missing: typeof CONNECTORS = { ...CONNECTORS, amazon: undefined };
     // @ts-expect-error Every bookkeeping platform needs its books calls.
@@ -48,6 +55,6 @@ describe('the provider records', () => {
     const { calendar: _calendar, ...withoutCalendar } = xero;
     // @ts-expect-error A definition needs its expiry calendar.
     const noCalendar: OAuthCodeProvider = withoutCalendar;
-    expect([noCheck, noKeys, noOAuth, extraCheck, missing, noBooks, noCalendar]).toHaveLength(7);
+    expect([noCheck, noKeys, noOAuth, noRefresh, extraCheck, noStart, missing, noBooks, noCalendar]).toHaveLength(9);
   });
 });

@@ -1,36 +1,38 @@
 /**
- * Every provider's connector, by its id: the mapped type over `ProviderId`
+ * Every provider's connector, by its id: each provider's `connector.ts`, a
+ * module whose exports are its pieces. The mapped type over `ProviderId`
  * makes a provider without a connector, or a connector without a piece its
- * definition calls for (`ConnectorOf`), fail to compile. The functions that
- * serve every provider are given these; the others, fewer (`registries.ts`).
+ * definition calls for (`ConnectorOf`), fail to compile. This whole set is
+ * for the tools and tests that use every piece of every provider; each
+ * function is given only the pieces of what it does (`registries.ts`).
  */
-import { amazonConnector } from './amazon/connector.js';
+import * as amazon from './amazon/connector.js';
 import type { Check, ConnectorOf } from './connector.js';
-import { ebayConnector } from './ebay/connector.js';
-import { etsyConnector } from './etsy/connector.js';
+import * as ebay from './ebay/connector.js';
+import * as etsy from './etsy/connector.js';
 import type { ProviderId } from './index.js';
-import { quickbooksConnector } from './quickbooks/connector.js';
-import { shopifyConnector } from './shopify/connector.js';
-import { squareConnector } from './square/connector.js';
-import { tiktokShopConnector } from './tiktok-shop/connector.js';
-import { walmartConnector } from './walmart/connector.js';
-import { woocommerceConnector } from './woocommerce/connector.js';
-import { xeroConnector } from './xero/connector.js';
+import * as quickbooks from './quickbooks/connector.js';
+import * as shopify from './shopify/connector.js';
+import * as square from './square/connector.js';
+import * as tiktokShop from './tiktok-shop/connector.js';
+import * as walmart from './walmart/connector.js';
+import * as woocommerce from './woocommerce/connector.js';
+import * as xero from './xero/connector.js';
 import type { ProviderById } from './registry.js';
 
 export type { ProviderById } from './registry.js';
 
 export const CONNECTORS: { readonly [K in ProviderId]: ConnectorOf<ProviderById<K>> } = {
-  amazon: amazonConnector,
-  ebay: ebayConnector,
-  walmart: walmartConnector,
-  etsy: etsyConnector,
-  'tiktok-shop': tiktokShopConnector,
-  shopify: shopifyConnector,
-  square: squareConnector,
-  woocommerce: woocommerceConnector,
-  xero: xeroConnector,
-  quickbooks: quickbooksConnector,
+  amazon,
+  ebay,
+  walmart,
+  etsy,
+  'tiktok-shop': tiktokShop,
+  shopify,
+  square,
+  woocommerce,
+  xero,
+  quickbooks,
 };
 
 /** The providers whose credentials are checked daily, with their check (those whose calendar says `checked`). */

@@ -27,7 +27,6 @@ export type OAuthProvider = Extract<Provider, { kind: OAuthProviderDefinition['k
 export type OAuthProviderId = OAuthProvider['id'];
 /** The store fields any provider asks for at account creation (Shopify's shop, WooCommerce's store address). */
 export type AccountFieldKey = Provider['accountFields'][number]['key'];
-export const ACCOUNT_FIELD_KEYS = [...new Set(PROVIDERS.flatMap((p) => (p.accountFields as readonly { key: AccountFieldKey }[]).map((f) => f.key)))];
 
 const isChannel = (p: Provider): p is ChannelProvider => p.role === 'channel';
 const isBooks = (p: Provider): p is BooksProvider => p.role === 'books';

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { allPages } from './pages.js';
-import { ACCOUNT_FIELD_KEYS, type Account, type AccountEvent, type Connection, type WizardRecord } from '../../domain/model.js';
+import type { Account, AccountEvent, Connection, WizardRecord } from '../../domain/model.js';
 import type { AccountStore } from '../../ports/index.js';
 export type { AccountStore } from '../../ports/index.js';
 
@@ -35,13 +35,17 @@ export async function accountItems(db: Pick<DynamoDBDocumentClient, 'send'>, tab
 }
 
 /**
- * The store fields of an item, whatever their names (each provider's
- * definition names its own); items written before fields were grouped kept
- * them at the top level, under the names any provider asks for.
+ * The names items written before store fields were grouped kept them under,
+ * at the top level: the only store fields there were then. Every later item
+ * keeps its fields, whatever their names, under `fields`; so this list never
+ * grows, and reading an account needs no provider's definition.
  */
+export const LEGACY_FIELD_KEYS = ['shopDomain', 'storeUrl'] as const;
+
+/** The store fields of an item, whatever their names (each provider's definition names its own). */
 function accountFields(item: Record<string, unknown>): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const key of ACCOUNT_FIELD_KEYS) if (typeof item[key] === 'string' && item[key]) fields[key] = item[key];
+  for (const key of LEGACY_FIELD_KEYS) if (typeof item[key] === 'string' && item[key]) fields[key] = item[key];
   const stored = item.fields && typeof item.fields === 'object' ? (item.fields as Record<string, unknown>) : {};
   for (const [key, v] of Object.entries(stored)) if (typeof v === 'string' && v) fields[key] = v;
   return fields;

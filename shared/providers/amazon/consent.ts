@@ -13,10 +13,9 @@ import { ConnectError } from '../../domain/errors.js';
 import { findRegion } from '../index.js';
 import type { AmazonConsentProvider, Region } from '../types.js';
 import { urlFrom } from '../../connectors/oauth-code.js';
-import { standardRefresh } from '../../connectors/refresh.js';
 import { jsonFrom } from '../../connectors/http.js';
 import { exchangeCode } from '../../connectors/token.js';
-import type { AuthorizeUrl, ConnectStrategy, Identity } from '../../connectors/types.js';
+import type { AuthorizeUrl, ConsentFinish, Identity } from '../../connectors/types.js';
 
 /** How the connection's details name the `selling_partner_id` of the unsigned redirect. */
 export const REPORTED_MERCHANT_TOKEN_LABEL = 'Merchant token (as reported by Amazon\u2019s redirect)';
@@ -42,7 +41,7 @@ export function amazonRegion(p: AmazonConsentProvider, regionId: string | null):
 }
 
 /** Seller Central's consent page of the chosen region, which takes the SP-API `application_id`. */
-const amazonAuthorizeUrl: AuthorizeUrl<AmazonConsentProvider> = (p, { app, account, state, redirectUri }) => {
+export const amazonAuthorizeUrl: AuthorizeUrl<AmazonConsentProvider> = (p, { app, account, state, redirectUri }) => {
   const region = amazonRegion(p, account.region);
   const url = new URL(p.consentPath, region.urls.consent);
   url.searchParams.set('application_id', app.applicationId ?? '');
@@ -51,10 +50,8 @@ const amazonAuthorizeUrl: AuthorizeUrl<AmazonConsentProvider> = (p, { app, accou
   return url.href;
 };
 
-/** Amazon's consent (its connector's `oauth`): the token request and refresh are standard LWA. */
-export const amazonConsent: ConnectStrategy<AmazonConsentProvider> = {
-  authorizeUrl: amazonAuthorizeUrl,
-  refresh: standardRefresh,
+/** Amazon's callback (its connector's `finish`): the token request is standard LWA, and so is the refresh (`standardRefresh`). */
+export const amazonFinish: ConsentFinish<AmazonConsentProvider> = {
   readCallback(p, { query }) {
     const code = query[p.callback.code];
     return code && query.selling_partner_id ? { code } : { denied: true };

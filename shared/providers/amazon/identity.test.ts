@@ -15,7 +15,7 @@ import { sandboxRegistrations } from '#local/sandboxes/registrations.js';
 import type { SandboxServer } from '#local/sandboxes/server.js';
 import { startSandbox, TEST_APP_ORIGIN } from '#local/sandboxes/test-support.js';
 import { AMAZON_SANDBOX_OTHER_SELLER, AMAZON_SANDBOX_SELLER, createAmazonSandbox } from '#local/sandboxes/amazon/index.js';
-import { amazonConsent, REPORTED_MERCHANT_TOKEN_LABEL } from './consent.js';
+import { amazonFinish, REPORTED_MERCHANT_TOKEN_LABEL } from './consent.js';
 import type { FinishContext, Identity, TokenSet } from '../../connectors/types.js';
 
 const reg = sandboxRegistrations(TEST_APP_ORIGIN).amazon;
@@ -41,9 +41,9 @@ async function consentAndExchange(scenario: 'ok' | 'other_seller' = 'ok'): Promi
   const r = await consent(url, AMAZON_FACTS.accept.decision, { ...AMAZON_FACTS.accept.choices, scenario });
   const query = Object.fromEntries(new URL(r.location ?? '').searchParams);
   const ctx = context(query);
-  const read = amazonConsent.readCallback(amazon, ctx);
+  const read = amazonFinish.readCallback(amazon, ctx);
   if (!('code' in read)) throw new Error('consent not given');
-  const tokens = await amazonConsent.exchange(amazon, { ...ctx, code: read.code });
+  const tokens = await amazonFinish.exchange(amazon, { ...ctx, code: read.code });
   return { query, tokens };
 }
 
@@ -51,7 +51,7 @@ function context(query: Record<string, string>): FinishContext {
   return { app, account, pending, redirectUri: REDIRECT, query, http, now: new Date() };
 }
 
-const identify = (query: Record<string, string>, tokens: TokenSet): Promise<Identity> => amazonConsent.identify(amazon, { ...context(query), tokens });
+const identify = (query: Record<string, string>, tokens: TokenSet): Promise<Identity> => amazonFinish.identify(amazon, { ...context(query), tokens });
 const reportedBy = (identity: Identity) => identity.details.find((d) => d.label === REPORTED_MERCHANT_TOKEN_LABEL)?.value;
 
 describe('Amazon identity', () => {
@@ -98,7 +98,7 @@ describe('Amazon identity', () => {
   it('refuses an answer that names no store rather than trust the redirect', async () => {
     const answer = { payload: [{ marketplace: { id: 'A1F83G8C2ARO7P', domainName: 'www.amazon.co.uk' }, participation: { isParticipating: true, hasSuspendedListings: false } }] };
     const fake: ProviderHttp = { fetch: async () => new Response(JSON.stringify(answer), { status: 200, headers: { 'content-type': 'application/json' } }), locate: (u) => u };
-    const attempt = amazonConsent.identify(amazon, { ...context({ selling_partner_id: AMAZON_SANDBOX_SELLER.sellingPartnerId }), http: fake, tokens: { accessToken: 'Atza|x' } });
+    const attempt = amazonFinish.identify(amazon, { ...context({ selling_partner_id: AMAZON_SANDBOX_SELLER.sellingPartnerId }), http: fake, tokens: { accessToken: 'Atza|x' } });
     await expect(attempt).rejects.toBeInstanceOf(ConnectError);
     await expect(attempt).rejects.toMatchObject({ code: 'provider_error' });
   });

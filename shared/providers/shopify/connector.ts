@@ -2,17 +2,17 @@
 import { CheckRefusedError, failing, type CheckCall } from '../../connectors/check.js';
 import { jsonObject } from '../../connectors/keys.js';
 import { urlFrom } from '../../connectors/oauth-code.js';
-import type { ConnectorOf } from '../connector.js';
 import { SHOP_DOMAIN_FIELD } from '../fields.js';
 import { shopify } from './definition.js';
-import { shopifyInstall } from './install.js';
+
+export { shopifyAuthorizeUrl as start, shopifyFinish as finish, shopifyRefresh as refresh } from './install.js';
 
 /**
  * The daily check of a non-expiring offline token: the GraphQL shop query,
  * as the identity call makes it. Shopify answers 401 to a token whose app
  * was uninstalled: `app_uninstalled`.
  */
-async function check(x: CheckCall): Promise<void> {
+export async function check(x: CheckCall): Promise<void> {
   const shop = x.fields[SHOP_DOMAIN_FIELD.key] ?? '';
   const token = x.stored.accessToken;
   if (!shop || !token) throw new CheckRefusedError('app_uninstalled', 'no_token_stored');
@@ -28,5 +28,3 @@ async function check(x: CheckCall): Promise<void> {
   throw failing(`shop query answered ${res.status}`);
 }
 
-
-export const shopifyConnector: ConnectorOf<typeof shopify> = { oauth: shopifyInstall, check };

@@ -14,7 +14,7 @@ import { jsonFrom, str } from '../../connectors/http.js';
 import { urlFrom } from '../../connectors/oauth-code.js';
 import { RefreshRefusedError } from '../../connectors/refresh.js';
 import { tokenSet } from '../../connectors/token.js';
-import type { AuthorizeUrl, ConnectStrategy, RefreshCall, TokenSet } from '../../connectors/types.js';
+import type { AuthorizeUrl, ConsentFinish, RefreshCall, TokenSet } from '../../connectors/types.js';
 
 /** Whether the callback's HMAC is the one Shopify computes with `secret`. */
 export function shopifyHmacValid(query: Readonly<Record<string, string>>, secret: string): boolean {
@@ -35,7 +35,7 @@ export function shopifyHmacValid(query: Readonly<Record<string, string>>, secret
 export const shopOf = (account: { fields: Readonly<Record<string, string>> }) => account.fields[SHOP_DOMAIN_FIELD.key] ?? '';
 
 /** Shopify's install page, on the shop's own host. */
-const shopifyAuthorizeUrl: AuthorizeUrl<ShopifyInstallProvider> = (p, { app, account, state, redirectUri }) => {
+export const shopifyAuthorizeUrl: AuthorizeUrl<ShopifyInstallProvider> = (p, { app, account, state, redirectUri }) => {
   const url = new URL(p.authorizePath, `https://${shopOf(account)}`);
   url.searchParams.set('client_id', app.clientId);
   url.searchParams.set('scope', p.scopes.join(p.scopeSeparator));
@@ -45,7 +45,7 @@ const shopifyAuthorizeUrl: AuthorizeUrl<ShopifyInstallProvider> = (p, { app, acc
 };
 
 /** Shopify's refresh of an expiring offline token, on the shop's own host; a refused token means the app is gone from the shop. */
-async function shopifyRefresh(p: ShopifyInstallProvider, x: RefreshCall): Promise<TokenSet> {
+export async function shopifyRefresh(p: ShopifyInstallProvider, x: RefreshCall): Promise<TokenSet> {
   const shop = x.fields[SHOP_DOMAIN_FIELD.key] ?? '';
   const res = await x.http.fetch(urlFrom(p.tokenUrl, { shop }), {
     method: 'POST',
@@ -59,9 +59,8 @@ async function shopifyRefresh(p: ShopifyInstallProvider, x: RefreshCall): Promis
   return tokenSet(await jsonFrom(res, 'Shopify token endpoint'), x.now, 'refresh answer');
 }
 
-export const shopifyInstall: ConnectStrategy<ShopifyInstallProvider> = {
-  authorizeUrl: shopifyAuthorizeUrl,
-  refresh: shopifyRefresh,
+/** Shopify's callback: its HMAC checked first, the code exchanged on the shop's host, and the shop query. */
+export const shopifyFinish: ConsentFinish<ShopifyInstallProvider> = {
   readCallback(p, { app, query, now }) {
     if (!query[p.callback.code]) return { denied: true };
     if (!shopifyHmacValid(query, app.clientSecret)) throw new ConnectError('bad_signature', 'HMAC does not match');

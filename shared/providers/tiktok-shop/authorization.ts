@@ -12,7 +12,7 @@ import type { TikTokShopProvider } from '../types.js';
 import { jsonFrom } from '../../connectors/http.js';
 import { urlFrom } from '../../connectors/oauth-code.js';
 import { RefreshRefusedError } from '../../connectors/refresh.js';
-import type { AuthorizeUrl, ConnectStrategy, RefreshCall, TokenSet } from '../../connectors/types.js';
+import type { AuthorizeUrl, ConsentFinish, RefreshCall, TokenSet } from '../../connectors/types.js';
 
 /** TikTok Shop's request signature: sorted `{key}{value}` pairs after the path, wrapped in the secret, HMAC-SHA256 hex. */
 export function tiktokSign(path: string, params: Readonly<Record<string, string>>, secret: string, body = ''): string {
@@ -42,7 +42,7 @@ async function envelope(res: Response, what: string): Promise<Record<string, any
 const unix = (v: unknown) => (typeof v === 'number' && v > 0 ? new Date(v * 1000).toISOString() : undefined);
 
 /** TikTok Shop's authorization page of the chosen market, which takes the Service ID (not the app key). */
-const tiktokShopAuthorizeUrl: AuthorizeUrl<TikTokShopProvider> = (p, { app, account, state }) => {
+export const tiktokShopAuthorizeUrl: AuthorizeUrl<TikTokShopProvider> = (p, { app, account, state }) => {
   const region = findRegion(p, account.region);
   if (!region?.urls?.authorize) throw new ConnectError('wrong_market', `no TikTok Shop market ${account.region}`);
   const url = new URL(region.urls.authorize);
@@ -56,7 +56,7 @@ const TIKTOK_EXPIRED = 36004001;
 const TIKTOK_UNKNOWN = 36004005;
 
 /** TikTok Shop's GET refresh call, answered in a `{code, message, data}` envelope with Unix-timestamp expiries. */
-async function tiktokRefresh(p: TikTokShopProvider, x: RefreshCall): Promise<TokenSet> {
+export async function tiktokRefresh(p: TikTokShopProvider, x: RefreshCall): Promise<TokenSet> {
   const url = new URL(p.refreshUrl);
   url.searchParams.set('app_key', x.app.clientId);
   url.searchParams.set('app_secret', x.app.clientSecret);
@@ -78,9 +78,8 @@ async function tiktokRefresh(p: TikTokShopProvider, x: RefreshCall): Promise<Tok
   };
 }
 
-export const tiktokShopAuthorization: ConnectStrategy<TikTokShopProvider> = {
-  authorizeUrl: tiktokShopAuthorizeUrl,
-  refresh: tiktokRefresh,
+/** TikTok Shop's callback: its GET token call and its shops call. */
+export const tiktokShopFinish: ConsentFinish<TikTokShopProvider> = {
   readCallback(p, { query }) {
     const code = query[p.callback.code];
     return code ? { code } : { denied: true };

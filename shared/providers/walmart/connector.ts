@@ -13,12 +13,12 @@ import { CheckRefusedError, type CheckCall } from '../../connectors/check.js';
 import type { KeyTarget, KeysStrategy } from '../../connectors/keys.js';
 import { ConnectError, ValidationError } from '../../domain/errors.js';
 import { KeyCheckError } from '../../domain/key-errors.js';
-import type { ConnectorOf } from '../connector.js';
 import { findRegion } from '../index.js';
 import type { Region } from '../types.js';
 import { walmart } from './definition.js';
 import { checkWalmartKeys, mintToken } from './keys.js';
-import { walmartOAuth } from './oauth.js';
+
+export { walmartAuthorizeUrl as start, walmartFinish as finish, walmartRefresh as refresh } from './oauth.js';
 
 type Walmart = typeof walmart;
 
@@ -27,7 +27,7 @@ interface MarketTarget extends KeyTarget {
   readonly region: Region;
 }
 
-const keys: KeysStrategy<Walmart, MarketTarget> = {
+export const keys: KeysStrategy<Walmart, MarketTarget> = {
   timeout: 'provider_timeout',
   target(p, { account }) {
     const region = findRegion(p, account.region);
@@ -39,7 +39,7 @@ const keys: KeysStrategy<Walmart, MarketTarget> = {
 };
 
 /** One token request with the stored client id and secret, in their market. */
-async function check(x: CheckCall): Promise<void> {
+export async function check(x: CheckCall): Promise<void> {
   const { clientId, clientSecret } = x.stored;
   if (!clientId || !clientSecret) throw new CheckRefusedError('keys_rotated', 'no_keys_stored');
   let token: string;
@@ -51,5 +51,3 @@ async function check(x: CheckCall): Promise<void> {
   }
   if (token === 'rejected') throw new CheckRefusedError('keys_rotated', 'http_401');
 }
-
-export const walmartConnector: ConnectorOf<Walmart> = { oauth: walmartOAuth, keys, check };

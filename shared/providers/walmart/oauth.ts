@@ -28,7 +28,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { jsonObject, basic } from '../../connectors/keys.js';
 import { RefreshRefusedError } from '../../connectors/refresh.js';
 import { tokenSet } from '../../connectors/token.js';
-import type { ConnectStrategy, TokenSet } from '../../connectors/types.js';
+import type { AuthorizeUrl, ConsentFinish, Refresh, TokenSet } from '../../connectors/types.js';
 import { ConnectError } from '../../domain/errors.js';
 import type { AppCredentials, ProviderHttp } from '../../ports/index.js';
 import type { walmart } from './definition.js';
@@ -70,18 +70,21 @@ const errorOf = (body: Record<string, any> | undefined): { code: string; field: 
   return { code: typeof first?.code === 'string' ? first.code : '', field: typeof first?.field === 'string' ? first.field : '' };
 };
 
-export const walmartOAuth: ConnectStrategy<Walmart> = {
-  authorizeUrl(p, { app, state, redirectUri }) {
-    const url = new URL(p.authorizeUrl);
-    url.searchParams.set('responseType', 'code');
-    url.searchParams.set('clientId', app.clientId);
-    url.searchParams.set('redirectUri', redirectUri);
-    url.searchParams.set('clientType', 'seller');
-    // Walmart requires a nonce; no ID token comes back to check it against, the single-use state binds the callback.
-    url.searchParams.set('nonce', randomBytes(16).toString('base64url'));
-    url.searchParams.set('state', state);
-    return url.href;
-  },
+/** Walmart's consent page, with its own parameter names. */
+export const walmartAuthorizeUrl: AuthorizeUrl<Walmart> = (p, { app, state, redirectUri }) => {
+  const url = new URL(p.authorizeUrl);
+  url.searchParams.set('responseType', 'code');
+  url.searchParams.set('clientId', app.clientId);
+  url.searchParams.set('redirectUri', redirectUri);
+  url.searchParams.set('clientType', 'seller');
+  // Walmart requires a nonce; no ID token comes back to check it against, the single-use state binds the callback.
+  url.searchParams.set('nonce', randomBytes(16).toString('base64url'));
+  url.searchParams.set('state', state);
+  return url.href;
+};
+
+/** Walmart's callback: the seller id it names, the token request carrying it, and the token detail. */
+export const walmartFinish: ConsentFinish<Walmart> = {
   readCallback(p, { query }) {
     const code = query[p.callback.code];
     if (!code) return { denied: true };
@@ -117,15 +120,17 @@ export const walmartOAuth: ConnectStrategy<Walmart> = {
       ],
     };
   },
-  async refresh(p, x) {
-    const sellerId = x.stored.partnerId ?? '';
-    if (!sellerId) throw new RefreshRefusedError('consent_revoked', 'no_seller_id_stored');
-    // A 5xx or no answer throws `ConnectError`: Walmart failing for now, retried later.
-    const answer = await tokenCall(p, x.http, x.app, sellerId, { grant_type: 'refresh_token', refresh_token: x.refreshToken }, x.now);
-    if (answer.tokens) return answer.tokens;
-    const { code, field } = errorOf(answer.body);
-    if (answer.status === 401) throw new RefreshRefusedError('consent_revoked', `http_401 ${code}`);
-    if (answer.status === 400 && field === 'refresh_token') throw new RefreshRefusedError('refresh_token_expired', `http_400 ${code}`);
-    throw new ConnectError('provider_error', `refresh answered ${answer.status}${code ? ` ${code}` : ''}`);
-  },
+};
+
+/** Walmart's refresh, which names the seller the consent was for (kept beside the tokens). */
+export const walmartRefresh: Refresh<Walmart> = async (p, x) => {
+  const sellerId = x.stored.partnerId ?? '';
+  if (!sellerId) throw new RefreshRefusedError('consent_revoked', 'no_seller_id_stored');
+  // A 5xx or no answer throws `ConnectError`: Walmart failing for now, retried later.
+  const answer = await tokenCall(p, x.http, x.app, sellerId, { grant_type: 'refresh_token', refresh_token: x.refreshToken }, x.now);
+  if (answer.tokens) return answer.tokens;
+  const { code, field } = errorOf(answer.body);
+  if (answer.status === 401) throw new RefreshRefusedError('consent_revoked', `http_401 ${code}`);
+  if (answer.status === 400 && field === 'refresh_token') throw new RefreshRefusedError('refresh_token_expired', `http_400 ${code}`);
+  throw new ConnectError('provider_error', `refresh answered ${answer.status}${code ? ` ${code}` : ''}`);
 };

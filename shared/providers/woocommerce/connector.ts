@@ -22,7 +22,6 @@ import { basic, jsonObject, type KeyConnection, type KeyTarget, type KeysStrateg
 import { ConnectError, ValidationError } from '../../domain/errors.js';
 import { KeyCheckError, StoreRequestError } from '../../domain/key-errors.js';
 import { normaliseStoreUrl } from '../../domain/store-url.js';
-import type { ConnectorOf } from '../connector.js';
 import { woocommerce } from './definition.js';
 import { checkWooKeys, findStore, routeUrl } from './keys.js';
 
@@ -37,7 +36,7 @@ interface StoreTarget extends KeyTarget {
 /** WooCommerce's key permissions, in its own words. */
 const PERMISSIONS: Record<string, string> = { read: 'Read', write: 'Write', read_write: 'Read/Write' };
 
-const keys: KeysStrategy<WooCommerce, StoreTarget> = {
+export const keys: KeysStrategy<WooCommerce, StoreTarget> = {
   timeout: 'store_timeout',
   /**
    * The store to connect: the account's own address, or (when it has none)
@@ -99,7 +98,7 @@ const keys: KeysStrategy<WooCommerce, StoreTarget> = {
 const WOO_REFUSALS = /^woocommerce_rest_(authentication_error|cannot_view)$/;
 
 /** One system_status read, of its cheapest section, on the store the keys were checked on. */
-async function check(x: CheckCall): Promise<void> {
+export async function check(x: CheckCall): Promise<void> {
   const { storeUrl, consumerKey, consumerSecret } = x.stored;
   if (!storeUrl || !consumerKey || !consumerSecret) throw new CheckRefusedError('keys_rotated', 'no_keys_stored');
   if (!x.stores) throw new Error('The WooCommerce check needs the store client');
@@ -120,5 +119,3 @@ async function check(x: CheckCall): Promise<void> {
   throw failing(`system_status answered ${res.status}${code ? ` ${code}` : ''}`);
 }
 
-
-export const woocommerceConnector: ConnectorOf<WooCommerce> = { keys, check };

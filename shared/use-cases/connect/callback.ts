@@ -9,7 +9,7 @@
 import { ConflictError, ConnectError, ConnectionGoneError, DependencyError, ServiceUnavailableError, VersionConflictError } from '../../domain/errors.js';
 import type { ConnectErrorCode } from '../../domain/connect-errors.js';
 import type { Identity, TokenSet } from '../../connectors/types.js';
-import { oauthOf } from '../../providers/registry.js';
+import { finishOf } from '../../providers/registry.js';
 import { redirectUriFor } from '../../connectors/types.js';
 import { nowOf } from '../health/lease.js';
 import { consentRecord } from '../health/record.js';
@@ -51,7 +51,7 @@ async function exchangeAndIdentify(
   now: Date,
 ): Promise<{ tokens: TokenSet; identity: Identity }> {
   const app = await deps.apps.get(provider.id);
-  const strategy = oauthOf(deps.connectors, provider);
+  const strategy = finishOf(deps.connectors, provider);
   const read = strategy.readCallback(provider, { app, query, now });
   if ('denied' in read) throw new ConnectError('denied');
   const ctx = { app, account, pending, query, http: deps.http, now, redirectUri: redirectUriFor(provider, app, callbackUrl(deps.appOrigin, provider.id)) };
