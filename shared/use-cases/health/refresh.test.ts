@@ -4,7 +4,8 @@
  * make one refresh call; a lease holder that dies mid-refresh is taken over
  * once its lease runs out, without losing the connection; and a holder that
  * only stalled past its lease confirms it still holds it before writing, so
- * it never overwrites what a new holder wrote.
+ * it never overwrites what a new holder wrote, nor loses its tokens to a
+ * holder that wrote none.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessTokenFor } from '#shared/use-cases/books-gateway.js';
@@ -144,6 +145,31 @@ describe('a refresher that stalls past its lease after Xero rotated the refresh 
     const stored = await secretValue(stack, ref.secretName);
     expect(stored.accessToken).toBe(token);
     expect(stored.refreshToken).not.toBe(old);
+    expect(xeroRefreshes() - before).toBe(1);
+    await expectStillValid(c, id, ref.secretName);
+  });
+});
+
+describe('a refresher that stalls past its lease while another holder takes it and writes no tokens', () => {
+  it('keeps the tokens the provider gave it (the secret still holds the refresh token they replace), and makes no second refresh', async () => {
+    // A Start over of another account sharing these books takes the lease to let go of them, and writes no tokens.
+    const { c, id, ref } = await xeroConnection();
+    const leaseMs = 300;
+    const stalled = stallingAfterXeroAnswers(refresherInstance(stack, { offsetMs: LATER, leaseMs }));
+    const leases = dynamoLeases(dynamoClient(), TABLE_NAME);
+    const before = xeroRefreshes();
+    const old = (await secretValue(stack, ref.secretName)).refreshToken;
+    const first = accessTokenFor(stalled.deps, ref);
+    while (xeroRefreshes() === before) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, leaseMs * 2));
+    expect(await leases.acquire(ref.secretName, 'letting-go', leaseMs, Date.now() + LATER)).toBe(true);
+    await leases.release(ref.secretName, 'letting-go');
+    stalled.release();
+    const token = await first;
+    const stored = await secretValue(stack, ref.secretName);
+    expect(stored.accessToken).toBe(token);
+    expect(stored.refreshToken).not.toBe(old);
+    // Not refreshed again with the refresh token the provider had just retired.
     expect(xeroRefreshes() - before).toBe(1);
     await expectStillValid(c, id, ref.secretName);
   });

@@ -8,8 +8,11 @@
  * between them. A holder that dies leaves a lease that runs out, and the next
  * refresher takes over. A holder that only stalled (it got the new tokens,
  * then paused past its lease) confirms it still holds the lease before it
- * writes them; if another took over meanwhile, it writes nothing and leaves
- * the secret to the new holder. A refusal marks the connection Needs
+ * writes them; if another took over meanwhile, it takes the lease again and
+ * writes them only if the secret still holds the refresh token it used (the
+ * other holder let go of the connection, or wrote no tokens): the provider
+ * has retired that one, so these are the only live ones. If the other holder
+ * wrote tokens, theirs stand and these are dropped. A refusal marks the connection Needs
  * reconnecting, with its reason; a provider failing for now changes nothing
  * (retried later).
  */
@@ -19,9 +22,10 @@ import type { AppCredentialStore, ProviderHttp, SecretPort, StoreHttp } from '..
 import { findProvider, type OAuthProviderDefinition } from '../../providers/index.js';
 import { expiryAfterRefresh, refreshDueAt } from '../../domain/calendar.js';
 import type { ConnectionRecord, ReconnectReason } from '../../domain/health.js';
-import { nowOf, withLease, type LeaseDeps } from './lease.js';
+import { nowOf, withLease, type Lease, type LeaseDeps } from './lease.js';
 import type { ConnectionRecordStore } from '../../ports/health.js';
 import { RefreshRefusedError } from '../../connectors/refresh.js';
+import type { TokenSet } from '../../connectors/types.js';
 import { providerRefresh } from '../../providers/registry.js';
 import type { Connectors } from '../../providers/registry.js';
 import { writeRefreshed } from '../credentials.js';
@@ -118,7 +122,7 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest, 
   if (!firstStored) return { outcome: 'gone' };
   if (!req.needed(firstStored, firstRecord, nowOf(deps)) && firstStored.accessToken) return { outcome: 'fresh', accessToken: firstStored.accessToken };
 
-  const result = await withLease(deps, req.secretName, req.wait, async (lease): Promise<RefreshResult | 'superseded'> => {
+  const result = await withLease(deps, req.secretName, req.wait, async (lease): Promise<RefreshResult | Superseded> => {
     const now = nowOf(deps);
     const [found, stored] = await Promise.all([deps.connections.get(req.secretName), readSecret(deps, req.secretName)]);
     // Deleted (Start over, a reset): its tombstone, or no secret, and nothing is written. A live record with no
@@ -145,8 +149,10 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest, 
       return { outcome: 'refused', reason };
     }
     // The new tokens reach the secret before the lease is given back, and only while this holder still has the
-    // lease: one that stalled past it (after the provider answered, before this write) may have been taken over,
-    // and the new holder has refreshed and written since; its tokens stand, and these are dropped. The
+    // lease: one that stalled past it (after the provider answered, before this write) may have been taken over.
+    // If the new holder has refreshed and written since, its tokens stand and these are dropped; if it wrote no
+    // tokens (it let go of the connection, or is still waiting), these are written under a new lease
+    // (`keepUnlessSuperseded`), since the provider has retired the one the secret holds. The
     // confirmation is a conditional update that also extends the lease, so the write that follows has a whole
     // lease to land in. What remains: a secret write that itself takes longer than a whole lease (Secrets
     // Manager has no conditional write) could still land after a new holder's; and if the provider retires the
@@ -160,29 +166,75 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest, 
       .catch((err: unknown) => logger.warn('refresh lease not confirmed', { provider: provider.id, errorName: (err as Error)?.name }));
     if (held === false) {
       logger.warn('refresh lease lost before the tokens were written', { provider: provider.id });
-      return 'superseded';
+      return { superseded: true, used: stored.refreshToken, tokens, provider, now };
     }
-    // Put into the existing secret only (never created: a deleted connection stays deleted), through the
-    // credentials' owner.
-    const value = {
-      ...stored,
-      accessToken: tokens.accessToken,
-      ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
-      ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}),
-      ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}),
-    };
-    if (!(await writeRefreshed(deps, lease, req.secretName, value))) {
-      logger.info('connection deleted during refresh', { provider: provider.id });
-      return { outcome: 'gone' };
-    }
-    const expiry = expiryAfterRefresh(provider.id, tokens, now, record);
-    const { refreshDueAt: _old, ...base } = record;
-    const due = refreshDueAt(provider.id, { ...expiry, status: 'connected', canRefresh: true }, now);
-    await write(deps, { ...base, ...expiry, ...(due ? { refreshDueAt: due } : {}), refreshedAt: now.toISOString(), updatedAt: now.toISOString() }, !!found, record.generation);
-    return { outcome: 'refreshed', accessToken: tokens.accessToken };
+    return keep(deps, lease, req, { found, record, stored, tokens, provider, now });
   });
   if (result === 'busy') return { outcome: 'busy' };
-  // Another holder refreshed meanwhile: its tokens are in the secret (or about to be, under its lease).
-  if (result === 'superseded') return superseded ? { outcome: 'busy' } : refreshConnection(deps, req, true);
+  if ('superseded' in result) {
+    const kept = await keepUnlessSuperseded(deps, req, result);
+    if (kept !== 'superseded') return kept;
+    // Another holder refreshed meanwhile: its tokens are in the secret (or about to be, under its lease).
+    return superseded ? { outcome: 'busy' } : refreshConnection(deps, req, true);
+  }
   return result;
+}
+
+/** A holder that lost its lease after the provider answered: the tokens it got, and the refresh token they replace. */
+interface Superseded {
+  readonly superseded: true;
+  readonly used: string;
+  readonly tokens: TokenSet;
+  readonly provider: OAuthProviderDefinition;
+  readonly now: Date;
+}
+
+/**
+ * The new tokens of a holder that stalled past its lease after the provider
+ * answered, written under a new lease if no other holder wrote tokens
+ * meanwhile: the secret still holds the refresh token these replace, which
+ * the provider has retired (a Start over that let go of a shared books
+ * connection took the lease, not a refresher). 'superseded' when another
+ * holder's tokens are there: they stand.
+ */
+async function keepUnlessSuperseded(deps: RefreshDeps, req: RefreshRequest, lost: Superseded): Promise<RefreshResult | 'superseded'> {
+  const result = await withLease(deps, req.secretName, true, async (lease): Promise<RefreshResult | 'superseded'> => {
+    const [found, stored] = await Promise.all([deps.connections.get(req.secretName), readSecret(deps, req.secretName)]);
+    if (!stored || found?.deletedAt) return { outcome: 'gone' };
+    if (stored.refreshToken !== lost.used) return 'superseded';
+    const record = recordFor(req, found, lost.now);
+    if (!record) return { outcome: 'gone' };
+    logger.info('refreshed tokens kept after the lease was taken over', { provider: lost.provider.id });
+    return keep(deps, lease, req, { found, record, stored, tokens: lost.tokens, provider: lost.provider, now: lost.now });
+  });
+  return result === 'busy' ? 'superseded' : result;
+}
+
+/**
+ * Writes new tokens into the existing secret (never created: a deleted connection stays deleted), through the
+ * credentials' owner, under the lease; then the record's expiry and next refresh.
+ */
+async function keep(
+  deps: RefreshDeps,
+  lease: Lease,
+  req: RefreshRequest,
+  x: { found: ConnectionRecord | undefined; record: ConnectionRecord; stored: Record<string, string>; tokens: TokenSet; provider: OAuthProviderDefinition; now: Date },
+): Promise<RefreshResult> {
+  const { found, record, stored, tokens, provider, now } = x;
+  const value = {
+    ...stored,
+    accessToken: tokens.accessToken,
+    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+    ...(tokens.accessTokenExpiresAt ? { accessTokenExpiresAt: tokens.accessTokenExpiresAt } : {}),
+    ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}),
+  };
+  if (!(await writeRefreshed(deps, lease, req.secretName, value))) {
+    logger.info('connection deleted during refresh', { provider: provider.id });
+    return { outcome: 'gone' };
+  }
+  const expiry = expiryAfterRefresh(provider.id, tokens, now, record);
+  const { refreshDueAt: _old, ...base } = record;
+  const due = refreshDueAt(provider.id, { ...expiry, status: 'connected', canRefresh: true }, now);
+  await write(deps, { ...base, ...expiry, ...(due ? { refreshDueAt: due } : {}), refreshedAt: now.toISOString(), updatedAt: now.toISOString() }, !!found, record.generation);
+  return { outcome: 'refreshed', accessToken: tokens.accessToken };
 }
