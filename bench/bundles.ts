@@ -1,6 +1,7 @@
 /**
  * Bundles and init: each function bundled as the CDK bundles it, beside its
- * floor (the AWS SDK clients it uses, bundled alone with the same options),
+ * floor (the AWS SDK clients it uses, with the commands it sends, and the
+ * libraries the design requires, bundled alone with the same options),
  * and the time a fresh Node process takes to import each, less an empty module.
  */
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
@@ -270,7 +271,8 @@ const SHORT: Record<string, string> = {
 export function printBundles(r: BundlesResult): void {
   console.log(`\n1a. Bundles (ESM, minified, node22, createRequire banner, as the CDK builds them) and init`);
   console.log(`    init = a fresh Node process importing the bundle, less an empty module timed beside it; median of ${r.runs} interleaved runs`);
-  console.log(`    (an empty module itself: ${fixed(r.emptyMs, 0)} ms from process start). Floor = the same AWS SDK clients, made, with the libraries`);
+  console.log(`    (an empty module itself: ${fixed(r.emptyMs, 0)} ms from process start). Floor = the same AWS SDK clients, made, with the commands`);
+  console.log(`    the function sends, and the libraries`);
   console.log(`    the design requires of every function (a @middy/core handler checking its event with zod/mini, English messages) and, for books,`);
   console.log(`    xero-node's Accounting API: bundled alone with the same options.`);
   console.log(`    Over the floor (the budget's figure): run by run, the function less its floor timed beside it, the median;`);
