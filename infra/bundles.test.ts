@@ -89,6 +89,14 @@ function connectorsIn(meta: Metafile): string[] {
   return [...new Set(inputs.flatMap((name) => /^shared\/providers\/([a-z-]+)\/(?!definition\.ts$)[^/]+\.ts$/.exec(name)?.[1] ?? []))].sort();
 }
 
+/**
+ * The connector pieces a function's bundle carries, told by a string only that piece sends: the standard consent
+ * URL's PKCE parameter (`start`), the code exchange's grant type (`finish`). Each function carries only those of
+ * what it does (`shared/providers/registries.ts`).
+ */
+const PIECE_MARKS = { start: 'code_challenge_method', finish: 'authorization_code' } as const;
+const PIECES: Partial<Record<FunctionId, (keyof typeof PIECE_MARKS)[]>> = { connect: ['start'], books: ['start'], oauthCallback: ['finish'] };
+
 describe('the functions as deployed', () => {
   for (const [fn, def] of Object.entries(FUNCTIONS) as [FunctionId, (typeof FUNCTIONS)[FunctionId]][]) {
     const request = requestFor(fn);
@@ -97,6 +105,8 @@ describe('the functions as deployed', () => {
       const { metafile } = await build({ ...FUNCTION_BUNDLE_OPTIONS, entryPoints: [path.join(ROOT, def.entry)], outfile: file, absWorkingDir: ROOT, logLevel: 'silent', metafile: true });
       expect(aggregatedClients(metafile)).toEqual([]);
       if (fn in NARROW) expect(connectorsIn(metafile).filter((id) => !(id in NARROW[fn as keyof typeof NARROW]))).toEqual([]);
+      const text = fs.readFileSync(file, 'utf8');
+      expect((Object.keys(PIECE_MARKS) as (keyof typeof PIECE_MARKS)[]).filter((piece) => text.includes(PIECE_MARKS[piece]))).toEqual(PIECES[fn] ?? []);
       const res = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
         env: { PATH: process.env.PATH ?? '', ...ENV, ONRAMP_FUNCTION: fn, BUNDLE: pathToFileURL(file).href, ...(request ? { EVENT: JSON.stringify(request.event) } : {}) },
         encoding: 'utf8',

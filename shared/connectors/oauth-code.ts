@@ -32,6 +32,17 @@ export const codeFinish: Omit<ConsentFinish<OAuthCodeProvider>, 'identify'> = {
   },
 };
 
+/**
+ * A code-flow provider's `finish`: the standard callback read and code
+ * exchange, with its own identity call. Call it marked pure (a `@__PURE__`
+ * comment before the call), so that a function given no `finish` (starting
+ * consents, refreshing) bundles none of it: a bundler keeps an object literal
+ * that spreads another, but drops an unused call marked pure.
+ */
+export function codeFinishWith<P extends OAuthCodeProvider>(identify: ConsentFinish<P>['identify']): ConsentFinish<P> {
+  return { ...(codeFinish as Omit<ConsentFinish<P>, 'identify'>), identify };
+}
+
 /** The bearer headers of an identity call with the consent's access token. */
 export const bearer = (accessToken: string) => ({ authorization: `Bearer ${accessToken}`, accept: 'application/json' });
 

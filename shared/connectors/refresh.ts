@@ -7,7 +7,7 @@
  * A provider outside the standard grant refreshes in its own connector.
  */
 import { ConnectError } from '../domain/errors.js';
-import { formTokenRequest, tokenAnswer, TokenEndpointError, tokenSet } from './token.js';
+import { formTokenCall, TokenEndpointError } from './token.js';
 import type { RefreshCall, TokenSet } from './types.js';
 import type { OAuthProviderDefinition } from '../providers/types.js';
 import type { ReconnectReason } from '../domain/health.js';
@@ -26,19 +26,12 @@ export class RefreshRefusedError extends Error {
 
 export type { RefreshCall } from './types.js';
 
-export const unavailable = (status: number) => new ConnectError('provider_error', `refresh answered ${status}`);
-
 /** The standard refresh grant, with the token request's client authentication. */
 export async function standardRefresh(p: OAuthProviderDefinition, x: RefreshCall): Promise<TokenSet> {
   const fields: Record<string, string> = { grant_type: 'refresh_token', refresh_token: x.refreshToken };
   if (p.scopeOnRefresh) fields.scope = p.scopes.join(p.scopeSeparator);
-  const response = await x.http.fetch(p.tokenUrl, formTokenRequest(p.tokenRequest, x.app, fields));
-  if (response.status >= 500) {
-    await response.body?.cancel();
-    throw unavailable(response.status);
-  }
   try {
-    return tokenSet(await tokenAnswer(response, 'refresh answer'), x.now, 'refresh answer');
+    return await formTokenCall({ http: x.http, url: p.tokenUrl, style: p.tokenRequest, app: x.app, fields, now: x.now, what: 'refresh answer' });
   } catch (err) {
     if (err instanceof TokenEndpointError && err.error === 'invalid_grant') {
       const described = typeof err.description === 'string' && /expired/i.test(err.description);

@@ -100,6 +100,8 @@ describe('the code exchange (RFC 6749 §4.1.3)', () => {
       [200, { access_token: 'at-1', token_type: 'DPoP' }],
       [200, { access_token: 'at-1', token_type: 'mac' }],
       [200, { access_token: 'at-1', token_type: 'Bearer', expires_in: 'soon' }],
+      [200, { access_token: 'at-1', token_type: 'Bearer', expires_in: '' }],
+      [200, { access_token: 'at-1', token_type: 'Bearer', expires_at: 'not a date' }],
       [200, { access_token: 'at-1', token_type: 'Bearer', expires_in: -1 }],
       [200, { access_token: 'at-1', token_type: 'Bearer', refresh_token: 42 }],
       [200, { access_token: 'at-1', token_type: 'Bearer', scope: ['a'] }],
@@ -110,6 +112,23 @@ describe('the code exchange (RFC 6749 §4.1.3)', () => {
       expect((err as ConnectError).code, JSON.stringify([status, body])).toBe('provider_error');
       expect((err as Error).message).not.toContain('at-1');
     }
+  });
+
+  it('answers an answer whose body stops arriving (the call\u2019s timeout covers it) as the provider timing out', async () => {
+    const http: ProviderHttp = {
+      async fetch() {
+        const body = new ReadableStream({ start: (c) => c.error(new DOMException('The operation timed out.', 'TimeoutError')) });
+        return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+      },
+      locate: (url) => url,
+    };
+    const err = await failure(exchange('form-body', http));
+    expect(err).toBeInstanceOf(ConnectError);
+    expect((err as ConnectError).code).toBe('provider_timeout');
+  });
+
+  it('reads an expiry given as text that starts with a number, as oauth4webapi did', async () => {
+    expect(await exchange('form-body', provider(200, { ...TOKENS, expires_in: '3600s' }).http)).toMatchObject({ accessToken: 'at-1' });
   });
 });
 

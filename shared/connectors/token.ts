@@ -8,6 +8,7 @@ import { ConnectError } from '../domain/errors.js';
 import type { AppCredentials, ProviderHttp } from '../ports/index.js';
 import type { TokenRequestStyle } from '../providers/types.js';
 import { expiresIn, jsonFrom, str } from './http.js';
+import { basic, jsonObject } from './keys.js';
 import type { TokenSet } from './types.js';
 
 export interface CodeExchange {
@@ -56,7 +57,7 @@ export function formTokenRequest(style: TokenRequestStyle, app: AppCredentials, 
     case 'form-basic':
       // RFC 6749 form-encodes the id and secret inside Basic (so `-` becomes `%2D`); eBay, Xero and
       // Intuit document plain `base64(client_id:client_secret)` and do not decode, so send it plain.
-      headers.authorization = `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString('base64')}`;
+      headers.authorization = basic(app.clientId, app.clientSecret);
       break;
     case 'form-public':
       body.set('client_id', app.clientId);
@@ -74,14 +75,7 @@ export function formTokenRequest(style: TokenRequestStyle, app: AppCredentials, 
  * JSON `error`) as `TokenEndpointError`; anything else as the provider failing.
  */
 export async function tokenAnswer(res: Response, what: string): Promise<Record<string, unknown>> {
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  const json = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  const json = jsonObject(await res.text());
   if (res.status !== 200) {
     if (json && typeof json.error === 'string' && json.error) {
       throw new TokenEndpointError(json.error, typeof json.error_description === 'string' ? json.error_description : undefined);
@@ -95,12 +89,43 @@ export async function tokenAnswer(res: Response, what: string): Promise<Record<s
   if (typeof json.access_token !== 'string' || !json.access_token) return refuse('no access_token');
   if (typeof json.token_type !== 'string' || !BEARER_TOKEN_TYPES.has(json.token_type.toLowerCase())) return refuse('not a bearer token_type');
   if (json.expires_in !== undefined) {
-    const n = typeof json.expires_in === 'number' ? json.expires_in : typeof json.expires_in === 'string' ? Number(json.expires_in) : Number.NaN;
+    // As oauth4webapi read it: a number, or text that starts with one.
+    const n = typeof json.expires_in === 'number' ? json.expires_in : typeof json.expires_in === 'string' ? Number.parseFloat(json.expires_in) : Number.NaN;
     if (!Number.isFinite(n) || n < 0) return refuse('expires_in is not a number');
   }
   if (json.refresh_token !== undefined && (typeof json.refresh_token !== 'string' || !json.refresh_token)) return refuse('refresh_token is not text');
   if (json.scope !== undefined && typeof json.scope !== 'string') return refuse('scope is not text');
   return json;
+}
+
+/**
+ * A form-encoded token request and its answer's tokens. A refusal (§5.2) is
+ * `TokenEndpointError`, for the caller to say what it means; a server error,
+ * an answer that cannot be used, or one that stopped arriving is the
+ * provider failing (`ConnectError`), as it is for every other provider call.
+ */
+export async function formTokenCall(x: {
+  readonly http: ProviderHttp;
+  readonly url: string;
+  readonly style: TokenRequestStyle;
+  readonly app: AppCredentials;
+  readonly fields: Readonly<Record<string, string>>;
+  readonly now: Date;
+  readonly what: string;
+}): Promise<TokenSet> {
+  const response = await x.http.fetch(x.url, formTokenRequest(x.style, x.app, x.fields));
+  if (response.status >= 500) {
+    await response.body?.cancel();
+    throw new ConnectError('provider_error', `${x.what}: answered ${response.status}`);
+  }
+  try {
+    return tokenSet(await tokenAnswer(response, x.what), x.now, x.what);
+  } catch (err) {
+    if (err instanceof TokenEndpointError || err instanceof ConnectError) throw err;
+    // The answer's body stopped arriving (the call's timeout covers it), or held a date that is not one.
+    const name = (err as Error)?.name;
+    throw new ConnectError(name === 'TimeoutError' || name === 'AbortError' ? 'provider_timeout' : 'provider_error', `${x.what} not understood (${name})`);
+  }
 }
 
 export function tokenSet(body: Record<string, any>, now: Date, what: string): TokenSet {
@@ -142,14 +167,9 @@ export async function exchangeCode(x: CodeExchange): Promise<TokenSet> {
   if (x.style === 'get-query') throw new Error('get-query token requests are TikTok Shop\u2019s own; see tiktok-shop.ts');
   const fields: Record<string, string> = { grant_type: 'authorization_code', code: x.code, redirect_uri: x.redirectUri };
   if (x.codeVerifier) fields.code_verifier = x.codeVerifier;
-  const response = await x.http.fetch(x.tokenUrl, formTokenRequest(x.style, x.app, fields));
-  if (response.status >= 500) {
-    await response.body?.cancel();
-    throw new ConnectError('provider_error', `token endpoint answered ${response.status}`);
-  }
   try {
     // Our own store checked the state (single-use, bound to the seller) before the code was sent.
-    return tokenSet(await tokenAnswer(response, 'token answer'), x.now, 'token answer');
+    return await formTokenCall({ http: x.http, url: x.tokenUrl, style: x.style, app: x.app, fields, now: x.now, what: 'token answer' });
   } catch (err) {
     // invalid_grant: the code was used, expired, or is not ours. The seller starts again.
     if (err instanceof TokenEndpointError) throw new ConnectError(err.error === 'invalid_grant' ? 'expired' : 'provider_error', `token endpoint: ${err.error}`);

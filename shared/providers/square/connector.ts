@@ -4,10 +4,10 @@
  * `UNAUTHORIZED`-category errors), and its identity call, the merchant.
  */
 import { jsonFrom, str } from '../../connectors/http.js';
-import { bearer, codeFinish, urlFrom } from '../../connectors/oauth-code.js';
+import { bearer, codeFinishWith, urlFrom } from '../../connectors/oauth-code.js';
 import { RefreshRefusedError } from '../../connectors/refresh.js';
 import { tokenSet } from '../../connectors/token.js';
-import type { ConsentFinish, RefreshCall, TokenSet } from '../../connectors/types.js';
+import type { RefreshCall, TokenSet } from '../../connectors/types.js';
 import type { square } from './definition.js';
 
 export { codeStart as start } from '../../connectors/oauth-code.js';
@@ -28,20 +28,17 @@ export async function refresh(p: Square, x: RefreshCall): Promise<TokenSet> {
   return tokenSet(await jsonFrom(res, 'Square token endpoint'), x.now, 'refresh answer');
 }
 
-export const finish: ConsentFinish<Square> = {
-  ...codeFinish,
-  async identify(p, { http, tokens }) {
-    const body = await jsonFrom(await http.fetch(urlFrom(p.identity.url, { api: p.apiUrl }), { headers: bearer(tokens.accessToken) }), 'Square merchant');
-    const merchant = (body.merchant ?? {}) as Record<string, any>;
-    const id = str(merchant, 'id', 'Square merchant');
-    const name = typeof merchant.business_name === 'string' && merchant.business_name ? merchant.business_name : id;
-    return {
-      id,
-      label: name,
-      details: [
-        { label: 'Square business', value: name },
-        ...(typeof merchant.country === 'string' ? [{ label: 'Country', value: merchant.country }] : []),
-      ],
-    };
-  },
-};
+export const finish = /* @__PURE__ */ codeFinishWith<Square>(async (p, { http, tokens }) => {
+  const body = await jsonFrom(await http.fetch(urlFrom(p.identity.url, { api: p.apiUrl }), { headers: bearer(tokens.accessToken) }), 'Square merchant');
+  const merchant = (body.merchant ?? {}) as Record<string, any>;
+  const id = str(merchant, 'id', 'Square merchant');
+  const name = typeof merchant.business_name === 'string' && merchant.business_name ? merchant.business_name : id;
+  return {
+    id,
+    label: name,
+    details: [
+      { label: 'Square business', value: name },
+      ...(typeof merchant.country === 'string' ? [{ label: 'Country', value: merchant.country }] : []),
+    ],
+  };
+});

@@ -5,8 +5,7 @@
  */
 import { ConnectError } from '../../domain/errors.js';
 import { jsonFrom } from '../../connectors/http.js';
-import { bearer, codeFinish, urlFrom } from '../../connectors/oauth-code.js';
-import type { ConsentFinish } from '../../connectors/types.js';
+import { bearer, codeFinishWith, urlFrom } from '../../connectors/oauth-code.js';
 import type { xero } from './definition.js';
 
 export { codeStart as start, codeRefresh as refresh } from '../../connectors/oauth-code.js';
@@ -25,21 +24,18 @@ function jwtClaim(jwt: string, claim: string): string | undefined {
   }
 }
 
-export const finish: ConsentFinish<Xero> = {
-  ...codeFinish,
-  async identify(p, { http, tokens }) {
-    // Only the organisations approved in this consent: the access token names its authentication event.
-    const authEventId = jwtClaim(tokens.accessToken, 'authentication_event_id');
-    const url = `${urlFrom(p.identity.url, { api: p.apiUrl })}${authEventId ? `?authEventId=${encodeURIComponent(authEventId)}` : ''}`;
-    const res = await http.fetch(url, { headers: bearer(tokens.accessToken) });
-    const body = await jsonFrom(res, 'Xero connections');
-    const list = (Array.isArray(body) ? body : []) as Record<string, any>[];
-    const orgs = list
-      .filter((c) => c.tenantType === 'ORGANISATION' && typeof c.tenantId === 'string')
-      .map((c) => ({ id: String(c.tenantId), name: String(c.tenantName ?? c.tenantId), connectionId: String(c.id ?? '') }));
-    if (orgs.length === 0) throw new ConnectError('provider_error', 'Xero consent covered no organisation');
-    if (orgs.length > 1) return { id: '', label: '', details: [], choices: orgs };
-    const org = orgs[0]!;
-    return { id: org.id, label: org.name, details: [{ label: 'Xero organisation', value: org.name }] };
-  },
-};
+export const finish = /* @__PURE__ */ codeFinishWith<Xero>(async (p, { http, tokens }) => {
+  // Only the organisations approved in this consent: the access token names its authentication event.
+  const authEventId = jwtClaim(tokens.accessToken, 'authentication_event_id');
+  const url = `${urlFrom(p.identity.url, { api: p.apiUrl })}${authEventId ? `?authEventId=${encodeURIComponent(authEventId)}` : ''}`;
+  const res = await http.fetch(url, { headers: bearer(tokens.accessToken) });
+  const body = await jsonFrom(res, 'Xero connections');
+  const list = (Array.isArray(body) ? body : []) as Record<string, any>[];
+  const orgs = list
+    .filter((c) => c.tenantType === 'ORGANISATION' && typeof c.tenantId === 'string')
+    .map((c) => ({ id: String(c.tenantId), name: String(c.tenantName ?? c.tenantId), connectionId: String(c.id ?? '') }));
+  if (orgs.length === 0) throw new ConnectError('provider_error', 'Xero consent covered no organisation');
+  if (orgs.length > 1) return { id: '', label: '', details: [], choices: orgs };
+  const org = orgs[0]!;
+  return { id: org.id, label: org.name, details: [{ label: 'Xero organisation', value: org.name }] };
+});

@@ -78,17 +78,19 @@ describe('the refresh lease', () => {
   });
 });
 
-/** A refresher instance whose Xero refresh answers are held, once received, until `release()` (the process stalls). */
-function stallingAfterXeroAnswers(deps: RefreshDeps) {
+/** A refresher instance whose refresh answers from `tokenUrl` are held, once received, until `release()` (the process stalls). */
+function stallingAfterAnswers(deps: RefreshDeps, tokenUrl: string) {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   const fetch = async (url: string, init?: RequestInit) => {
     const res = await deps.http.fetch(url, init);
-    if (url.includes('identity.xero.com/connect/token')) await gate;
+    if (url.includes(tokenUrl)) await gate;
     return res;
   };
   return { deps: { ...deps, http: { ...deps.http, fetch } }, release };
 }
+
+const stallingAfterXeroAnswers = (deps: RefreshDeps) => stallingAfterAnswers(deps, 'identity.xero.com/connect/token');
 
 describe('refreshers racing on one rotating refresh token', () => {
   it.each([
@@ -144,6 +146,30 @@ describe('a refresher that stalls past its lease while another holder takes it a
       expect(await leases.acquire(secretName, 'letting-go', leaseMs, Date.now() + LATER)).toBe(true);
       await leases.release(secretName, 'letting-go');
     });
+  });
+});
+
+describe('a refresher that stalls past its lease with a provider that keeps its refresh token (Login with Amazon)', () => {
+  it('leaves the newer tokens of the holder that took over (its refresh token still works, and nothing was lost)', async () => {
+    const c = await newSeller(stack);
+    const id = await connectedAccount(c, { name: 'Amazon EU', channel: 'amazon', region: 'europe' });
+    const sellerId = (await c.call('GET', '/api/me')).body.user.id as string;
+    const secretName = secretOf(stack, sellerId, id, 'channel');
+    const leaseMs = 300;
+    const lwaRefreshes = () => tokenCalls(stack, 'api.amazon.com', '/auth/o2/token');
+    const stalled = stallingAfterAnswers(refresherInstance(stack, { offsetMs: LATER, leaseMs }), 'api.amazon.com/auth/o2/token');
+    const other = refresherInstance(stack, { offsetMs: LATER, leaseMs });
+    // Each wants a token other than the one the secret holds now (as a page whose call it refused does).
+    const needed = accessTokenNeeded(60_000, (await secretValue(stack, secretName)).accessToken);
+    const before = lwaRefreshes();
+    const first = refreshConnection(stalled.deps, { secretName, needed, wait: true });
+    while (lwaRefreshes() === before) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, leaseMs * 2));
+    expect((await refreshConnection(other, { secretName, needed, wait: true })).outcome).toBe('refreshed');
+    const stored = await secretValue(stack, secretName);
+    stalled.release();
+    await first;
+    expect(await secretValue(stack, secretName)).toEqual(stored);
   });
 });
 

@@ -16,7 +16,7 @@
  * reconnecting, with its reason; a provider failing for now changes nothing
  * (retried later).
  */
-import { DependencyError } from '../../domain/errors.js';
+import { ConnectError, DependencyError } from '../../domain/errors.js';
 import { logger } from '../../runtime/logger.js';
 import type { AppCredentialStore, ProviderHttp, SecretPort, StoreHttp } from '../../ports/index.js';
 import { findProvider, type OAuthProviderDefinition } from '../../providers/index.js';
@@ -166,7 +166,7 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest, 
       .catch((err: unknown) => logger.warn('refresh lease not confirmed', { provider: provider.id, errorName: (err as Error)?.name }));
     if (held === false) {
       logger.warn('refresh lease lost before the tokens were written', { provider: provider.id });
-      return { superseded: true, used: stored.refreshToken, tokens, provider, now };
+      return { superseded: true, used: stored.refreshToken, seen: stored.accessToken, tokens, provider, now };
     }
     return keep(deps, lease, req, { found, record, stored, tokens, provider, now });
   });
@@ -180,10 +180,11 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest, 
   return result;
 }
 
-/** A holder that lost its lease after the provider answered: the tokens it got, and the refresh token they replace. */
+/** A holder that lost its lease after the provider answered: the tokens it got, and the secret's tokens they replace. */
 interface Superseded {
   readonly superseded: true;
   readonly used: string;
+  readonly seen: string | undefined;
   readonly tokens: TokenSet;
   readonly provider: OAuthProviderDefinition;
   readonly now: Date;
@@ -191,23 +192,37 @@ interface Superseded {
 
 /**
  * The new tokens of a holder that stalled past its lease after the provider
- * answered, written under a new lease if no other holder wrote tokens
- * meanwhile: the secret still holds the refresh token these replace, which
- * the provider has retired (a Start over that let go of a shared books
- * connection took the lease, not a refresher). 'superseded' when another
- * holder's tokens are there: they stand.
+ * answered and rotated the refresh token, written under a new lease if no
+ * other holder wrote tokens meanwhile: the secret still holds the tokens
+ * these replace, whose refresh token the provider has retired (a Start over
+ * that let go of a shared books connection took the lease, not a refresher).
+ * 'superseded' otherwise, and nothing is written: another holder's tokens
+ * stand; a provider that did not rotate left the stored refresh token
+ * working; a refusal another holder recorded meanwhile is not undone (its
+ * connection says Needs reconnecting, as before); and if the lease cannot be
+ * had in time, these are lost as a crash would lose them, and the next
+ * refresh finds it.
  */
 async function keepUnlessSuperseded(deps: RefreshDeps, req: RefreshRequest, lost: Superseded): Promise<RefreshResult | 'superseded'> {
-  const result = await withLease(deps, req.secretName, true, async (lease): Promise<RefreshResult | 'superseded'> => {
-    const [found, stored] = await Promise.all([deps.connections.get(req.secretName), readSecret(deps, req.secretName)]);
-    if (!stored || found?.deletedAt) return { outcome: 'gone' };
-    if (stored.refreshToken !== lost.used) return 'superseded';
-    const record = recordFor(req, found, lost.now);
-    if (!record) return { outcome: 'gone' };
-    logger.info('refreshed tokens kept after the lease was taken over', { provider: lost.provider.id });
-    return keep(deps, lease, req, { found, record, stored, tokens: lost.tokens, provider: lost.provider, now: lost.now });
-  });
-  return result === 'busy' ? 'superseded' : result;
+  if (!lost.tokens.refreshToken || lost.tokens.refreshToken === lost.used) return 'superseded';
+  try {
+    const result = await withLease(deps, req.secretName, true, async (lease): Promise<RefreshResult | 'superseded'> => {
+      const [found, stored] = await Promise.all([deps.connections.get(req.secretName), readSecret(deps, req.secretName)]);
+      if (!stored || found?.deletedAt) return { outcome: 'gone' };
+      if (stored.refreshToken !== lost.used || stored.accessToken !== lost.seen) return 'superseded';
+      const record = recordFor(req, found, lost.now);
+      if (!record) return { outcome: 'gone' };
+      if (record.status !== 'connected') return 'superseded';
+      logger.info('refreshed tokens kept after the lease was taken over', { provider: lost.provider.id });
+      return keep(deps, lease, req, { found, record, stored, tokens: lost.tokens, provider: lost.provider, now: lost.now });
+    });
+    // Waiting, `withLease` takes the lease or throws; it never answers busy.
+    return result === 'busy' ? 'superseded' : result;
+  } catch (err) {
+    if (!(err instanceof ConnectError)) throw err;
+    logger.warn('refreshed tokens not kept: the lease stayed taken', { provider: lost.provider.id });
+    return 'superseded';
+  }
 }
 
 /**
