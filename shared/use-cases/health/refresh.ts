@@ -106,6 +106,21 @@ function recordFor(req: RefreshRequest, record: ConnectionRecord | undefined, no
   return { ...req.fallback, secretName: req.secretName, region: null, fields: {}, status: 'connected', generation: 0, connectedAt: at, updatedAt: at };
 }
 
+/**
+ * The connection as a holder of its lease reads it: its record (or the caller's fallback for one written before
+ * records existed) and its secret. Deleted (Start over, a reset: its tombstone, or no secret) is gone, and nothing
+ * is written; a live record with no secret is left for the sweep to report.
+ */
+async function readHeld(
+  deps: RefreshDeps,
+  req: RefreshRequest,
+  now: Date,
+): Promise<{ outcome: 'gone' } | { found: ConnectionRecord | undefined; record: ConnectionRecord; stored: Record<string, string> }> {
+  const [found, stored] = await Promise.all([deps.connections.get(req.secretName), readSecret(deps, req.secretName)]);
+  const record = stored && !found?.deletedAt ? recordFor(req, found, now) : undefined;
+  return stored && record ? { found, record, stored } : { outcome: 'gone' };
+}
+
 async function write(deps: RefreshDeps, next: ConnectionRecord, existed: boolean, generation: number): Promise<void> {
   const written = existed ? await deps.connections.replace(next, generation) : await deps.connections.put(next);
   if (!written) logger.info('connection record moved on during refresh', { provider: next.provider });
@@ -124,12 +139,9 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest, 
 
   const result = await withLease(deps, req.secretName, req.wait, async (lease): Promise<RefreshResult | Superseded> => {
     const now = nowOf(deps);
-    const [found, stored] = await Promise.all([deps.connections.get(req.secretName), readSecret(deps, req.secretName)]);
-    // Deleted (Start over, a reset): its tombstone, or no secret, and nothing is written. A live record with no
-    // secret is left for the sweep to report.
-    if (!stored || found?.deletedAt) return { outcome: 'gone' };
-    const record = recordFor(req, found, now);
-    if (!record) return { outcome: 'gone' };
+    const read = await readHeld(deps, req, now);
+    if (!('record' in read)) return read;
+    const { found, record, stored } = read;
     if (record.status === 'needs_reconnecting') return { outcome: 'refused', reason: record.reason ?? 'consent_revoked' };
     if (!req.needed(stored, found, now) && stored.accessToken) return { outcome: 'fresh', accessToken: stored.accessToken };
     const provider = oauthProvider(record.provider);
@@ -207,12 +219,10 @@ async function keepUnlessSuperseded(deps: RefreshDeps, req: RefreshRequest, lost
   if (!lost.tokens.refreshToken || lost.tokens.refreshToken === lost.used) return 'superseded';
   try {
     const result = await withLease(deps, req.secretName, true, async (lease): Promise<RefreshResult | 'superseded'> => {
-      const [found, stored] = await Promise.all([deps.connections.get(req.secretName), readSecret(deps, req.secretName)]);
-      if (!stored || found?.deletedAt) return { outcome: 'gone' };
-      if (stored.refreshToken !== lost.used || stored.accessToken !== lost.seen) return 'superseded';
-      const record = recordFor(req, found, lost.now);
-      if (!record) return { outcome: 'gone' };
-      if (record.status !== 'connected') return 'superseded';
+      const read = await readHeld(deps, req, lost.now);
+      if (!('record' in read)) return read;
+      const { found, record, stored } = read;
+      if (stored.refreshToken !== lost.used || stored.accessToken !== lost.seen || record.status !== 'connected') return 'superseded';
       logger.info('refreshed tokens kept after the lease was taken over', { provider: lost.provider.id });
       return keep(deps, lease, req, { found, record, stored, tokens: lost.tokens, provider: lost.provider, now: lost.now });
     });
