@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{shared,functions,local,infra,cli,web,e2e}/**/*.test.{ts,tsx}'],
+    include: ['{shared,functions,local,infra,cli,web,e2e,bench}/**/*.test.{ts,tsx}'],
     // The local stack, CDK synthesis and Chromium are slow on two shared cores.
     testTimeout: 120_000,
     hookTimeout: 120_000,

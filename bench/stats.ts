@@ -8,6 +8,21 @@ export function percentile(xs: readonly number[], p: number): number {
 }
 export const median = (xs: readonly number[]) => percentile(xs, 50);
 
+/**
+ * A distribution-free 95% confidence interval for the median of `xs` (runs of one figure): the order statistics at
+ * ranks n/2 ∓ 1.96·√n/2, from the binomial distribution of how many runs fall below the true median (its normal
+ * approximation, fair from about 15 runs). Whether a budget's side is the code's or the run's luck: a median whose
+ * interval holds the budget could have fallen on either side of it.
+ */
+export function medianInterval(xs: readonly number[]): readonly [number, number] {
+  if (xs.length === 0) return [Number.NaN, Number.NaN];
+  const sorted = [...xs].sort((a, b) => a - b);
+  const n = sorted.length;
+  const half = 0.98 * Math.sqrt(n);
+  const at = (rank: number) => sorted[Math.min(n - 1, Math.max(0, rank - 1))]!;
+  return [at(Math.floor(n / 2 - half)), at(Math.ceil(n / 2 + 1 + half))];
+}
+
 /** Runs `count` jobs with `concurrency` of them in flight at any time. */
 export async function pool(count: number, concurrency: number, job: (i: number, worker: number) => Promise<void>): Promise<void> {
   let next = 0;
