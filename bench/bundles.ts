@@ -41,7 +41,7 @@ export interface BundleRow {
   readonly overMs: number;
   /** The spread of init over the floor, run by run: 25th and 75th percentiles. */
   readonly overMsSpread: readonly [number, number];
-  /** The 95% confidence interval of that median: where it would fall, run again (see `medianInterval`). */
+  /** A 95% confidence interval for the true median of init over the floor (see `medianInterval`). */
   readonly overMsInterval: readonly [number, number];
   /** Whether xero-node is in the bundle at all (in books it is in the floor too). */
   readonly withXeroNode: boolean;
@@ -291,8 +291,9 @@ export function printBundles(r: BundlesResult): void {
   console.log(`    the design requires of every function (a @middy/core handler checking its event with zod/mini, English messages) and, for books,`);
   console.log(`    xero-node's Accounting API: bundled alone with the same options.`);
   console.log(`    Over the floor (the budget's figure): run by run, the function less its floor timed beside it, the median;`);
-  console.log(`    its 25th..75th percentile (how much a busy machine moves one run), and the median's 95% interval (where it would fall,`);
-  console.log(`    run again: a budget inside it is met or missed by the run's luck, and the table says so).\n`);
+  console.log(`    its 25th..75th percentile (how much a busy machine moves one run), and a 95% confidence interval for the true median`);
+  console.log(`    (distribution-free): a budget inside it is met or missed by the run's luck, and the table says so. The budget, and the`);
+  console.log(`    bench's exit status, judge the median alone.\n`);
   console.log(
     table(
       ['function', 'bundle KB', 'floor KB', 'init ms', 'floor ms', 'over the floor', 'run by run', 'median 95%', 'budget', 'floor clients'],

@@ -14,9 +14,19 @@ describe('percentile', () => {
 
 describe('medianInterval (95%, distribution-free)', () => {
   it('is the order statistics a table of the binomial gives', () => {
-    // Ranks 10 and 22 of 31, 40 and 62 of 101 (n/2 ∓ 1.96·√n/2, widened to whole ranks).
+    // Ranks 4 and 12 of 15, 6 and 15 of 20, 10 and 22 of 31, 41 and 61 of 101, 40 and 61 of 100.
+    expect(medianInterval(oneTo(15))).toEqual([4, 12]);
+    expect(medianInterval(oneTo(20))).toEqual([6, 15]);
     expect(medianInterval(oneTo(31))).toEqual([10, 22]);
-    expect(medianInterval(oneTo(101))).toEqual([40, 62]);
+    expect(medianInterval(oneTo(101))).toEqual([41, 61]);
+    expect(medianInterval(oneTo(100))).toEqual([40, 61]);
+  });
+
+  it('is the smallest and the largest run from 6 runs, and undefined under 6 (no interval covers 95%)', () => {
+    expect(medianInterval(oneTo(6))).toEqual([1, 6]);
+    expect(medianInterval(oneTo(8))).toEqual([1, 8]);
+    expect(medianInterval(oneTo(9))).toEqual([2, 8]);
+    for (const n of [0, 1, 2, 5]) expect(medianInterval(oneTo(n))).toEqual([Number.NaN, Number.NaN]);
   });
 
   it('narrows as runs are added: about 1/√n of the spread', () => {
@@ -35,6 +45,5 @@ describe('medianInterval (95%, distribution-free)', () => {
     expect(hi).toBeGreaterThanOrEqual(median(runs));
     expect(lo).toBeGreaterThanOrEqual(Math.min(...runs));
     expect(hi).toBeLessThanOrEqual(Math.max(...runs));
-    expect(medianInterval([])).toEqual([Number.NaN, Number.NaN]);
   });
 });

@@ -108,17 +108,16 @@ function recordFor(req: RefreshRequest, record: ConnectionRecord | undefined, no
 
 /**
  * The connection as a holder of its lease reads it: its record (or the caller's fallback for one written before
- * records existed) and its secret. Deleted (Start over, a reset: its tombstone, or no secret) is gone, and nothing
- * is written; a live record with no secret is left for the sweep to report.
+ * records existed; undefined with neither) and its secret. Deleted (Start over, a reset: its tombstone, or no
+ * secret) is gone, and nothing is written; a live record with no secret is left for the sweep to report.
  */
 async function readHeld(
   deps: RefreshDeps,
   req: RefreshRequest,
   now: Date,
-): Promise<{ outcome: 'gone' } | { found: ConnectionRecord | undefined; record: ConnectionRecord; stored: Record<string, string> }> {
+): Promise<{ outcome: 'gone' } | { found: ConnectionRecord | undefined; record: ConnectionRecord | undefined; stored: Record<string, string> }> {
   const [found, stored] = await Promise.all([deps.connections.get(req.secretName), readSecret(deps, req.secretName)]);
-  const record = stored && !found?.deletedAt ? recordFor(req, found, now) : undefined;
-  return stored && record ? { found, record, stored } : { outcome: 'gone' };
+  return stored && !found?.deletedAt ? { found, record: recordFor(req, found, now), stored } : { outcome: 'gone' };
 }
 
 async function write(deps: RefreshDeps, next: ConnectionRecord, existed: boolean, generation: number): Promise<void> {
@@ -140,8 +139,9 @@ export async function refreshConnection(deps: RefreshDeps, req: RefreshRequest, 
   const result = await withLease(deps, req.secretName, req.wait, async (lease): Promise<RefreshResult | Superseded> => {
     const now = nowOf(deps);
     const read = await readHeld(deps, req, now);
-    if (!('record' in read)) return read;
+    if (!('stored' in read)) return read;
     const { found, record, stored } = read;
+    if (!record) return { outcome: 'gone' };
     if (record.status === 'needs_reconnecting') return { outcome: 'refused', reason: record.reason ?? 'consent_revoked' };
     if (!req.needed(stored, found, now) && stored.accessToken) return { outcome: 'fresh', accessToken: stored.accessToken };
     const provider = oauthProvider(record.provider);
@@ -220,9 +220,11 @@ async function keepUnlessSuperseded(deps: RefreshDeps, req: RefreshRequest, lost
   try {
     const result = await withLease(deps, req.secretName, true, async (lease): Promise<RefreshResult | 'superseded'> => {
       const read = await readHeld(deps, req, lost.now);
-      if (!('record' in read)) return read;
+      if (!('stored' in read)) return read;
       const { found, record, stored } = read;
-      if (stored.refreshToken !== lost.used || stored.accessToken !== lost.seen || record.status !== 'connected') return 'superseded';
+      if (stored.refreshToken !== lost.used || stored.accessToken !== lost.seen) return 'superseded';
+      if (!record) return { outcome: 'gone' };
+      if (record.status !== 'connected') return 'superseded';
       logger.info('refreshed tokens kept after the lease was taken over', { provider: lost.provider.id });
       return keep(deps, lease, req, { found, record, stored, tokens: lost.tokens, provider: lost.provider, now: lost.now });
     });
